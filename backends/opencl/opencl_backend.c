@@ -1,0 +1,269 @@
+/* The OpenCL backend plugin: memory, copies, fills, launches and the ops
+ * table exported through nda_backend_entry.
+ *
+ * Handles: a buffer is a cl_mem created in the device's context. All work
+ * goes to the device's single in-order queue, so commands run in the order
+ * they were enqueued. Sizes and offsets are in bytes. */
+#include "opencl_internal.h"
+
+#include <string.h>
+
+/* ---- memory ---- */
+
+static int nda_ocl_buffer_alloc(int dev, size_t nbytes, void **buf)
+{
+    nda_ocl_device *d;
+    cl_mem mem;
+    cl_int err = CL_SUCCESS;
+    int rc;
+
+    *buf = NULL;
+    if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
+        return rc;
+    mem = clCreateBuffer(d->ctx, CL_MEM_READ_WRITE, nbytes, NULL, &err);
+    if (mem == NULL || err != CL_SUCCESS) {
+        if (nda_ocl_error_code(err) == NDA_ENOMEM)
+            return nda_ocl_error_set(NDA_ENOMEM,
+                                     "clCreateBuffer failed: %s (%d): cannot allocate %zu bytes "
+                                     "on %s",
+                                     nda_ocl_error_name(err), (int)err, nbytes, d->name);
+        return nda_ocl_error_cl(err, "clCreateBuffer", d);
+    }
+    *buf = mem;
+    return NDA_OK;
+}
+
+/* Safe with work pending: enqueued commands retain the memory object. */
+static void nda_ocl_buffer_free(int dev, void *buf)
+{
+    (void)dev;
+    if (buf != NULL)
+        clReleaseMemObject((cl_mem)buf);
+}
+
+/* ---- copies ---- */
+
+static int nda_ocl_copy_to_device(int dev, void *dst, size_t dst_off, const void *src,
+                                  size_t nbytes)
+{
+    nda_ocl_device *d;
+    cl_int err;
+    int rc;
+
+    if (nbytes == 0)
+        return NDA_OK;
+    if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
+        return rc;
+    /* Blocking: returns once `src` may be reused. */
+    err = clEnqueueWriteBuffer(d->queue, (cl_mem)dst, CL_TRUE, dst_off, nbytes, src, 0, NULL,
+                               NULL);
+    return err == CL_SUCCESS ? NDA_OK : nda_ocl_error_cl(err, "clEnqueueWriteBuffer", d);
+}
+
+static int nda_ocl_copy_to_host(int dev, void *dst, const void *src, size_t src_off,
+                                size_t nbytes)
+{
+    nda_ocl_device *d;
+    cl_int err;
+    int rc;
+
+    if (nbytes == 0)
+        return NDA_OK;
+    if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
+        return rc;
+    /* Blocking, and after all earlier work (in-order queue). */
+    err = clEnqueueReadBuffer(d->queue, (cl_mem)src, CL_TRUE, src_off, nbytes, dst, 0, NULL,
+                              NULL);
+    return err == CL_SUCCESS ? NDA_OK : nda_ocl_error_cl(err, "clEnqueueReadBuffer", d);
+}
+
+/* Copies within one buffer whose source and destination ranges overlap
+ * (clEnqueueCopyBuffer rejects that) through a temporary device buffer. */
+static int nda_ocl_copy_overlapping(nda_ocl_device *d, cl_mem buf, size_t dst_off,
+                                    size_t src_off, size_t nbytes)
+{
+    cl_int err = CL_SUCCESS;
+    const char *call = "clCreateBuffer";
+    cl_mem tmp = clCreateBuffer(d->ctx, CL_MEM_READ_WRITE, nbytes, NULL, &err);
+
+    if (tmp == NULL || err != CL_SUCCESS)
+        return nda_ocl_error_cl(err, call, d);
+    call = "clEnqueueCopyBuffer";
+    err = clEnqueueCopyBuffer(d->queue, buf, tmp, src_off, 0, nbytes, 0, NULL, NULL);
+    if (err == CL_SUCCESS)
+        err = clEnqueueCopyBuffer(d->queue, tmp, buf, 0, dst_off, nbytes, 0, NULL, NULL);
+    clReleaseMemObject(tmp); /* retained by the enqueued copies */
+    return err == CL_SUCCESS ? NDA_OK : nda_ocl_error_cl(err, call, d);
+}
+
+static int nda_ocl_copy_device(int dev, void *dst, size_t dst_off, const void *src,
+                               size_t src_off, size_t nbytes)
+{
+    nda_ocl_device *d;
+    cl_int err;
+    int rc;
+
+    if (nbytes == 0)
+        return NDA_OK;
+    if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
+        return rc;
+    if (dst == src && dst_off < src_off + nbytes && src_off < dst_off + nbytes) {
+        if (dst_off == src_off)
+            return NDA_OK;
+        return nda_ocl_copy_overlapping(d, (cl_mem)dst, dst_off, src_off, nbytes);
+    }
+    err = clEnqueueCopyBuffer(d->queue, (cl_mem)src, (cl_mem)dst, src_off, dst_off, nbytes, 0,
+                              NULL, NULL);
+    return err == CL_SUCCESS ? NDA_OK : nda_ocl_error_cl(err, "clEnqueueCopyBuffer", d);
+}
+
+/* ---- fill ---- */
+
+/* Blocking write of nbytes (< 16) taken from `bytes`, used for the unaligned
+ * head and tail of a fill. */
+static cl_int nda_ocl_fill_edge(nda_ocl_device *d, cl_mem buf, size_t off,
+                                const unsigned char *bytes, size_t nbytes)
+{
+    if (nbytes == 0)
+        return CL_SUCCESS;
+    return clEnqueueWriteBuffer(d->queue, buf, CL_TRUE, off, nbytes, bytes, 0, NULL, NULL);
+}
+
+/* OpenCL wants `off` to be a multiple of the pattern size; the contract
+ * does not. Pattern byte k lands at off + k (mod pattern_size), so an
+ * unaligned fill is a head write, an aligned fill with the pattern rotated
+ * to the head's phase, and a tail write. */
+static int nda_ocl_fill(int dev, void *buf, size_t off, const void *pattern,
+                        size_t pattern_size, size_t nbytes)
+{
+    nda_ocl_device *d;
+    const unsigned char *pat = pattern;
+    unsigned char rot[16];
+    size_t head, body, tail;
+    cl_int err;
+    int rc;
+
+    if (pattern_size != 1 && pattern_size != 2 && pattern_size != 4 && pattern_size != 8 &&
+        pattern_size != 16)
+        return nda_ocl_error_set(NDA_EVALUE, "fill pattern size %zu is not 1, 2, 4, 8 or 16",
+                                 pattern_size);
+    if (nbytes == 0)
+        return NDA_OK;
+    if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
+        return rc;
+    head = (pattern_size - off % pattern_size) % pattern_size;
+    if (head > nbytes)
+        head = nbytes;
+    body = (nbytes - head) / pattern_size * pattern_size;
+    tail = nbytes - head - body;
+    for (size_t k = 0; k < pattern_size; k++)
+        rot[k] = pat[(head + k) % pattern_size];
+    err = nda_ocl_fill_edge(d, (cl_mem)buf, off, pat, head);
+    if (err != CL_SUCCESS)
+        return nda_ocl_error_cl(err, "clEnqueueWriteBuffer", d);
+    if (body > 0) {
+        err = clEnqueueFillBuffer(d->queue, (cl_mem)buf, rot, pattern_size, off + head, body, 0,
+                                  NULL, NULL);
+        if (err != CL_SUCCESS)
+            return nda_ocl_error_cl(err, "clEnqueueFillBuffer", d);
+    }
+    err = nda_ocl_fill_edge(d, (cl_mem)buf, off + head + body, rot, tail);
+    return err == CL_SUCCESS ? NDA_OK : nda_ocl_error_cl(err, "clEnqueueWriteBuffer", d);
+}
+
+/* ---- launch ---- */
+
+/* Sets every argument of `k`. Caller holds the device lock (kernel objects
+ * keep their arguments, so setting and enqueueing must not interleave). */
+static int nda_ocl_args_set(cl_kernel k, int nargs, const nda_kernel_arg *args)
+{
+    for (int i = 0; i < nargs; i++) {
+        cl_int err;
+        if (args[i].kind == NDA_ARG_BUFFER) {
+            cl_mem mem = (cl_mem)args[i].value;
+            err = clSetKernelArg(k, (cl_uint)i, sizeof mem, &mem);
+        } else if (args[i].kind == NDA_ARG_SCALAR && args[i].value != NULL) {
+            err = clSetKernelArg(k, (cl_uint)i, args[i].size, args[i].value);
+        } else {
+            return nda_ocl_error_set(NDA_EVALUE, "kernel argument %d: bad kind %d or NULL value",
+                                     i, args[i].kind);
+        }
+        if (err != CL_SUCCESS)
+            return nda_ocl_error_set(NDA_EBACKEND, "clSetKernelArg failed: %s (%d) for argument %d",
+                                     nda_ocl_error_name(err), (int)err, i);
+    }
+    return NDA_OK;
+}
+
+static int nda_ocl_launch(int dev, void *kernel, size_t global_size, size_t local_size,
+                          int nargs, const nda_kernel_arg *args)
+{
+    nda_ocl_device *d;
+    cl_int err;
+    int rc;
+
+    if (global_size == 0)
+        return NDA_OK;
+    if (local_size == 0 || global_size % local_size != 0)
+        return nda_ocl_error_set(NDA_EVALUE,
+                                 "launch: global size %zu is not a multiple of local size %zu",
+                                 global_size, local_size);
+    if ((rc = nda_ocl_device_lookup(dev, &d)) != NDA_OK)
+        return rc;
+    pthread_mutex_lock(&d->lock);
+    if ((rc = nda_ocl_device_open_locked(d)) != NDA_OK)
+        goto out;
+    if ((rc = nda_ocl_args_set((cl_kernel)kernel, nargs, args)) != NDA_OK)
+        goto out;
+    err = clEnqueueNDRangeKernel(d->queue, (cl_kernel)kernel, 1, NULL, &global_size, &local_size,
+                                 0, NULL, NULL);
+    if (err != CL_SUCCESS)
+        rc = nda_ocl_error_cl(err, "clEnqueueNDRangeKernel", d);
+out:
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+static int nda_ocl_synchronize(int dev)
+{
+    nda_ocl_device *d;
+    cl_int err;
+    int rc;
+
+    if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
+        return rc;
+    err = clFinish(d->queue);
+    return err == CL_SUCCESS ? NDA_OK : nda_ocl_error_cl(err, "clFinish", d);
+}
+
+/* ---- entry ---- */
+
+static const nda_backend_ops nda_ocl_ops = {
+    .abi_version = NDA_BACKEND_ABI_VERSION,
+    .name = "opencl",
+    .dialect = NDA_DIALECT_OPENCL,
+    .init = nda_ocl_backend_init,
+    .shutdown = nda_ocl_backend_shutdown,
+    .device_count = nda_ocl_device_count,
+    .device_info = nda_ocl_device_info,
+    .buffer_alloc = nda_ocl_buffer_alloc,
+    .buffer_free = nda_ocl_buffer_free,
+    .copy_to_device = nda_ocl_copy_to_device,
+    .copy_to_host = nda_ocl_copy_to_host,
+    .copy_device = nda_ocl_copy_device,
+    .fill = nda_ocl_fill,
+    .program_build = nda_ocl_program_build,
+    .program_binary = nda_ocl_program_binary,
+    .program_load = nda_ocl_program_load,
+    .program_free = nda_ocl_program_free,
+    .kernel_get = nda_ocl_kernel_get,
+    .kernel_free = nda_ocl_kernel_free,
+    .launch = nda_ocl_launch,
+    .synchronize = nda_ocl_synchronize,
+    .cache_tag = nda_ocl_device_cache_tag,
+};
+
+__attribute__((visibility("default"))) const nda_backend_ops *nda_backend_entry(void)
+{
+    return &nda_ocl_ops;
+}

@@ -1,0 +1,166 @@
+/* Array lifetime, views, host transfers, assignment. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/device_internal.h"
+#include "core/elementwise.h"
+#include "nda/error.h"
+#include "nda/ufunc.h"
+
+static void buffer_decref(nda_buffer *b)
+{
+    if (atomic_fetch_sub_explicit((_Atomic long *)&b->refcount, 1, memory_order_acq_rel) == 1) {
+        nda_pool_free(b->device, b->handle, b->capacity);
+        free(b);
+    }
+}
+
+static void buffer_incref(nda_buffer *b)
+{
+    atomic_fetch_add_explicit((_Atomic long *)&b->refcount, 1, memory_order_relaxed);
+}
+
+int nda_array_empty(nda_device *d, nda_dtype t, int ndim, const int64_t *shape, nda_array **out)
+{
+    int64_t n;
+    if (!nda_dtype_valid(t)) return nda_error_set(NDA_ETYPE, "invalid dtype");
+    int rc = nda_shape_size(ndim, shape, nda_dtype_itemsize(t), &n);
+    if (rc != NDA_OK) return rc;
+    size_t isz = nda_dtype_itemsize(t);
+    size_t bytes = (size_t)n * isz;
+    if (d->info.max_alloc_bytes && bytes > d->info.max_alloc_bytes)
+        return nda_error_set(NDA_ENOMEM,
+                             "Unable to allocate %zu bytes on %s: the device's largest allocation is %llu bytes",
+                             bytes, d->id, (unsigned long long)d->info.max_alloc_bytes);
+    nda_array *a = calloc(1, sizeof *a);
+    nda_buffer *b = calloc(1, sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return nda_error_set(NDA_ENOMEM, "out of host memory");
+    }
+    rc = nda_pool_alloc(d, bytes ? bytes : isz, &b->handle, &b->capacity);
+    if (rc != NDA_OK) {
+        free(a);
+        free(b);
+        return rc;
+    }
+    b->refcount = 1;
+    b->device = d;
+    a->buffer = b;
+    a->dtype = t;
+    a->ndim = ndim;
+    int64_t st = (int64_t)isz;
+    for (int i = ndim - 1; i >= 0; i--) {
+        a->shape[i] = shape[i];
+        a->strides[i] = st;
+        st *= shape[i] ? shape[i] : 1;
+    }
+    *out = a;
+    return NDA_OK;
+}
+
+int nda_array_view(const nda_array *src, size_t offset, int ndim, const int64_t *shape,
+                   const int64_t *strides, nda_array **out)
+{
+    if (ndim < 0 || ndim > NDA_MAXDIMS)
+        return nda_error_set(NDA_EVALUE, "maximum supported dimension for an ndarray is %d, found %d",
+                             NDA_MAXDIMS, ndim);
+    nda_array *a = calloc(1, sizeof *a);
+    if (!a) return nda_error_set(NDA_ENOMEM, "out of host memory");
+    a->buffer = src->buffer;
+    buffer_incref(a->buffer);
+    a->offset = offset;
+    a->dtype = src->dtype;
+    a->ndim = ndim;
+    memcpy(a->shape, shape, sizeof(int64_t) * (size_t)ndim);
+    memcpy(a->strides, strides, sizeof(int64_t) * (size_t)ndim);
+    *out = a;
+    return NDA_OK;
+}
+
+void nda_array_free(nda_array *a)
+{
+    if (!a) return;
+    buffer_decref(a->buffer);
+    free(a);
+}
+
+int nda_array_from_host(nda_device *d, nda_dtype t, int ndim, const int64_t *shape,
+                        const void *data, nda_array **out)
+{
+    nda_array *a;
+    int rc = nda_array_empty(d, t, ndim, shape, &a);
+    if (rc != NDA_OK) return rc;
+    size_t bytes = (size_t)nda_array_size(a) * nda_dtype_itemsize(t);
+    if (bytes) rc = d->ops->copy_to_device(d->local_index, a->buffer->handle, 0, data, bytes);
+    if (rc != NDA_OK) {
+        nda_array_free(a);
+        return rc;
+    }
+    *out = a;
+    return NDA_OK;
+}
+
+int nda_array_to_host(const nda_array *a, void *data)
+{
+    size_t bytes = (size_t)nda_array_size(a) * nda_dtype_itemsize(a->dtype);
+    if (!bytes) return NDA_OK;
+    nda_device *d = a->buffer->device;
+    if (nda_array_is_c_contiguous(a))
+        return d->ops->copy_to_host(d->local_index, data, a->buffer->handle, a->offset, bytes);
+    nda_array *c;
+    int rc = nda_array_astype(a, a->dtype, &c);
+    if (rc != NDA_OK) return rc;
+    rc = d->ops->copy_to_host(d->local_index, data, c->buffer->handle, c->offset, bytes);
+    nda_array_free(c);
+    return rc;
+}
+
+static int copy_kernel(nda_array *dst, const nda_array *src)
+{
+    nda_ew_input in = {.array = src};
+    nda_dtype li = dst->dtype;
+    return nda_ew_execute(NDA_OP_COPY, 1, &li, dst->dtype, &in, dst);
+}
+
+int nda_array_assign(nda_array *dst, const nda_array *src)
+{
+    int64_t st[NDA_MAXDIMS];
+    int rc = nda_broadcast_strides(src, dst->ndim, dst->shape, st);
+    if (rc != NDA_OK) return rc;
+    if (src->buffer->device != dst->buffer->device)
+        return nda_error_set(NDA_EVALUE, "arrays are on different devices (%s and %s)",
+                             src->buffer->device->id, dst->buffer->device->id);
+    if (nda_array_same_view(dst, src)) return NDA_OK;
+    if (!nda_array_may_overlap(dst, src)) return copy_kernel(dst, src);
+    nda_array *tmp;
+    rc = nda_array_astype(src, src->dtype, &tmp);
+    if (rc != NDA_OK) return rc;
+    rc = copy_kernel(dst, tmp);
+    nda_array_free(tmp);
+    return rc;
+}
+
+int nda_array_fill(nda_array *dst, const nda_scalar *value)
+{
+    nda_ew_input in;
+    nda_scalar_to_arg(value, dst->dtype, dst->dtype, &in);
+    nda_dtype li = dst->dtype;
+    return nda_ew_execute(NDA_OP_COPY, 1, &li, dst->dtype, &in, dst);
+}
+
+int nda_array_astype(const nda_array *a, nda_dtype t, nda_array **out)
+{
+    nda_array *r;
+    int rc = nda_array_empty(a->buffer->device, t, a->ndim, a->shape, &r);
+    if (rc != NDA_OK) return rc;
+    rc = copy_kernel(r, a);
+    if (rc != NDA_OK) {
+        nda_array_free(r);
+        return rc;
+    }
+    *out = r;
+    return NDA_OK;
+}

@@ -1,0 +1,219 @@
+/* Backend registry: loads plugins with dlopen and lists their devices. */
+#define _GNU_SOURCE
+#include "device_internal.h"
+#include "nda/error.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NDA_MAX_BACKENDS 8
+#define NDA_MAX_DEVICES 64
+
+typedef struct backend_slot {
+    char name[32];
+    const nda_backend_ops *ops; /* NULL when unavailable */
+    char reason[512];
+} backend_slot;
+
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static backend_slot g_backends[NDA_MAX_BACKENDS];
+static int g_nbackends;
+static nda_device g_devices[NDA_MAX_DEVICES];
+static int g_ndevices;
+
+/* Plugins in default-order priority: CUDA devices come first. */
+static const char *const PLUGINS[] = {"cuda", "opencl"};
+
+static int host_error_set(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nda_error_setv(code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static const nda_host_api HOST_API = {NDA_BACKEND_ABI_VERSION, host_error_set};
+
+/* Directory of the shared object that holds this code (the installed
+ * package dir), or "" when unknown. */
+static void self_dir(char *buf, size_t len)
+{
+    Dl_info info;
+    buf[0] = '\0';
+    if (dladdr((void *)&self_dir, &info) && info.dli_fname) {
+        snprintf(buf, len, "%s", info.dli_fname);
+        char *slash = strrchr(buf, '/');
+        if (slash) *slash = '\0'; else buf[0] = '\0';
+    }
+}
+
+static void *plugin_open(const char *name, char *why, size_t whylen)
+{
+    char dirs[2][PATH_MAX];
+    const char *env = getenv("NDACCEL_PLUGIN_DIR");
+    snprintf(dirs[0], sizeof dirs[0], "%s", env ? env : "");
+    self_dir(dirs[1], sizeof dirs[1]);
+    why[0] = '\0';
+    for (int i = 0; i < 2; i++) {
+        if (!dirs[i][0]) continue;
+        char path[PATH_MAX + 64];
+        if (strlen(dirs[i]) > PATH_MAX) continue;
+        snprintf(path, sizeof path, "%s/libndaccel_%s.so", dirs[i], name);
+        void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        if (h) return h;
+        const char *err = dlerror();
+        /* Keep the first informative message (a present-but-broken plugin). */
+        if (!why[0] || strstr(why, "No such file"))
+            snprintf(why, whylen, "%s", err ? err : "dlopen failed");
+    }
+    if (!why[0]) snprintf(why, whylen, "plugin libndaccel_%s.so not found", name);
+    return NULL;
+}
+
+static void add_devices(backend_slot *b)
+{
+    int count = 0;
+    if (b->ops->device_count(&count) != NDA_OK) {
+        snprintf(b->reason, sizeof b->reason, "%s", nda_error_message());
+        b->ops = NULL;
+        return;
+    }
+    for (int i = 0; i < count && g_ndevices < NDA_MAX_DEVICES; i++) {
+        nda_device *d = &g_devices[g_ndevices];
+        memset(d, 0, sizeof *d);
+        d->ops = b->ops;
+        d->local_index = i;
+        snprintf(d->id, sizeof d->id, "%s:%d", b->name, i);
+        if (b->ops->device_info(i, &d->info) != NDA_OK) continue;
+        if (b->ops->cache_tag(i, d->cache_tag, sizeof d->cache_tag) != NDA_OK) {
+            char tag[sizeof d->cache_tag];
+            snprintf(tag, sizeof tag, "%s|%.200s", d->id, d->info.name);
+            memcpy(d->cache_tag, tag, sizeof tag);
+        }
+        pthread_mutex_init(&d->lock, NULL);
+        pthread_mutex_init(&d->pool_lock, NULL);
+        const char *lim = getenv("NDACCEL_MEMORY_LIMIT");
+        d->memory_limit = lim ? strtoull(lim, NULL, 10) : 0;
+        g_ndevices++;
+    }
+}
+
+static void load_backend(const char *name)
+{
+    backend_slot *b = &g_backends[g_nbackends++];
+    snprintf(b->name, sizeof b->name, "%s", name);
+    void *h = plugin_open(name, b->reason, sizeof b->reason);
+    if (!h) return;
+    nda_backend_entry_fn entry = (nda_backend_entry_fn)dlsym(h, NDA_BACKEND_ENTRY_SYMBOL);
+    const nda_backend_ops *ops = entry ? entry() : NULL;
+    if (!ops) {
+        snprintf(b->reason, sizeof b->reason, "plugin has no %s", NDA_BACKEND_ENTRY_SYMBOL);
+        return;
+    }
+    if (ops->abi_version < 1 || !ops->init || !ops->device_count || !ops->device_info) {
+        snprintf(b->reason, sizeof b->reason, "plugin ABI version %d is not supported", ops->abi_version);
+        return;
+    }
+    nda_error_clear();
+    if (ops->init(&HOST_API) != NDA_OK) {
+        snprintf(b->reason, sizeof b->reason, "%s", nda_error_message());
+        return;
+    }
+    b->ops = ops;
+    b->reason[0] = '\0';
+    add_devices(b);
+    /* The library handle stays open for the life of the process. */
+}
+
+static void init_once(void)
+{
+    for (size_t i = 0; i < sizeof PLUGINS / sizeof PLUGINS[0]; i++) load_backend(PLUGINS[i]);
+    nda_error_clear();
+}
+
+void nda_devices_init(void) { pthread_once(&g_once, init_once); }
+
+int nda_device_count(void)
+{
+    nda_devices_init();
+    return g_ndevices;
+}
+
+nda_device *nda_device_at(int i)
+{
+    nda_devices_init();
+    return (i >= 0 && i < g_ndevices) ? &g_devices[i] : NULL;
+}
+
+int nda_device_find(const char *id, nda_device **out)
+{
+    nda_devices_init();
+    for (int i = 0; i < g_ndevices; i++) {
+        if (strcmp(g_devices[i].id, id) == 0) {
+            *out = &g_devices[i];
+            return NDA_OK;
+        }
+    }
+    char known[512] = "";
+    size_t at = 0;
+    for (int i = 0; i < g_ndevices && at < sizeof known; i++)
+        at += (size_t)snprintf(known + at, sizeof known - at, "%s%s", i ? ", " : "", g_devices[i].id);
+    return nda_error_set(NDA_ENODEV, "unknown device '%s' (available: %s)", id,
+                         g_ndevices ? known : "none");
+}
+
+int nda_device_default(nda_device **out)
+{
+    nda_devices_init();
+    const char *env = getenv("NDACCEL_DEVICE");
+    if (env && env[0]) return nda_device_find(env, out);
+    if (g_ndevices == 0) {
+        char why[1024] = "";
+        size_t at = 0;
+        for (int i = 0; i < g_nbackends && at < sizeof why; i++)
+            at += (size_t)snprintf(why + at, sizeof why - at, "%s%s: %s", i ? "; " : "",
+                                   g_backends[i].name,
+                                   g_backends[i].reason[0] ? g_backends[i].reason : "no devices");
+        return nda_error_set(NDA_ENODEV, "no device available (%s)", why);
+    }
+    for (int i = 0; i < g_ndevices; i++)
+        if (strncmp(g_devices[i].id, "cuda:", 5) == 0) { *out = &g_devices[i]; return NDA_OK; }
+    for (int i = 0; i < g_ndevices; i++)
+        if (g_devices[i].info.is_gpu) { *out = &g_devices[i]; return NDA_OK; }
+    *out = &g_devices[0];
+    return NDA_OK;
+}
+
+const char *nda_device_id(const nda_device *d) { return d->id; }
+const nda_device_info *nda_device_info_of(const nda_device *d) { return &d->info; }
+const nda_backend_ops *nda_device_ops(const nda_device *d) { return d->ops; }
+int nda_device_local_index(const nda_device *d) { return d->local_index; }
+const char *nda_device_cache_tag(const nda_device *d) { return d->cache_tag; }
+
+int nda_device_synchronize(nda_device *d)
+{
+    return d->ops->synchronize(d->local_index);
+}
+
+int nda_backend_count(void)
+{
+    nda_devices_init();
+    return g_nbackends;
+}
+
+const char *nda_backend_name(int i)
+{
+    nda_devices_init();
+    return (i >= 0 && i < g_nbackends) ? g_backends[i].name : NULL;
+}
+
+const char *nda_backend_unavailable_reason(int i)
+{
+    nda_devices_init();
+    if (i < 0 || i >= g_nbackends) return "no such backend";
+    return g_backends[i].ops ? NULL : g_backends[i].reason;
+}

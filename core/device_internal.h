@@ -1,0 +1,35 @@
+/* The device record, shared by core/ and kernels/ (not a public header). */
+#ifndef NDA_DEVICE_INTERNAL_H
+#define NDA_DEVICE_INTERNAL_H
+
+#include <pthread.h>
+
+#include "nda/device.h"
+
+#define NDA_POOL_BINS 256
+
+typedef struct nda_pool_bin {
+    void **handles;
+    int count, cap;
+} nda_pool_bin;
+
+struct nda_kernel_cache; /* kernels/kernel_cache.c */
+
+struct nda_device {
+    const nda_backend_ops *ops;
+    int local_index;               /* index within the backend */
+    char id[48];                   /* "opencl:0" */
+    nda_device_info info;
+    char cache_tag[1024];
+    /* Serialises backend calls that mutate queue state on this device. */
+    pthread_mutex_t lock;
+    /* Pool (pool.c), guarded by pool_lock. */
+    pthread_mutex_t pool_lock;
+    nda_pool_bin bins[NDA_POOL_BINS];
+    nda_pool_stats pool_stats;
+    uint64_t memory_limit;         /* 0 = none */
+    /* Compiled kernels of this device (kernels/kernel_cache.c). */
+    struct nda_kernel_cache *kernels;
+};
+
+#endif

@@ -1,0 +1,113 @@
+/* The backend plugin interface.
+ *
+ * A backend is a shared object loaded with dlopen that exports
+ *     const nda_backend_ops *nda_backend_entry(void);
+ * Backends are thin: they move memory, compile, load and launch kernels.
+ * They never implement an array operation; all operations are generated
+ * kernels (kernels/) shared by every backend.
+ *
+ * Versioning (as SQLite's io_methods): the struct is append-only. A core
+ * accepts any plugin with abi_version >= the version that introduced a member
+ * before it reads that member. A NULL member means "unsupported".
+ *
+ * Threading: the core serialises calls per device; a backend need not be
+ * thread-safe except that different devices may be used concurrently.
+ *
+ * Errors: every int-returning member returns NDA_OK or a negative NDA_E*
+ * code after calling host->error_set with a message that names the failed
+ * driver call (e.g. "clBuildProgram failed: CL_OUT_OF_RESOURCES (-5)"). */
+#ifndef NDA_BACKEND_H
+#define NDA_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NDA_BACKEND_ABI_VERSION 1
+
+/* Services the core lends to a plugin (so plugins link nothing of ours). */
+typedef struct nda_host_api {
+    int version; /* NDA_BACKEND_ABI_VERSION of the core */
+    int (*error_set)(int code, const char *fmt, ...);
+} nda_host_api;
+
+typedef struct nda_device_info {
+    char name[256];
+    char vendor[128];
+    char driver_version[128];
+    char platform[256];       /* platform / runtime name and version */
+    int is_gpu;
+    int has_fp64;
+    int has_fp16;
+    uint64_t global_mem_bytes;
+    uint64_t max_alloc_bytes;
+    size_t max_work_group_size;
+    int compute_units;
+} nda_device_info;
+
+enum { NDA_ARG_BUFFER = 1, NDA_ARG_SCALAR = 2 };
+
+/* One kernel argument. BUFFER: value is the buffer handle itself (void *).
+ * SCALAR: value points to `size` bytes copied at launch time. */
+typedef struct nda_kernel_arg {
+    int kind;
+    size_t size;
+    const void *value;
+} nda_kernel_arg;
+
+typedef enum nda_dialect { NDA_DIALECT_OPENCL = 1, NDA_DIALECT_CUDA = 2 } nda_dialect;
+
+typedef struct nda_backend_ops {
+    int abi_version;      /* NDA_BACKEND_ABI_VERSION the plugin was built with */
+    const char *name;     /* "opencl", "cuda": the prefix of device ids */
+    nda_dialect dialect;  /* which prelude the kernel generators use */
+
+    /* Loads the driver/runtime. Failure (no driver, no platform) makes the
+     * backend unavailable; the message says why. Called once. */
+    int (*init)(const nda_host_api *host);
+    void (*shutdown)(void);
+
+    int (*device_count)(int *count);
+    int (*device_info)(int dev, nda_device_info *info);
+
+    /* Device memory. Handles are opaque. alloc of 0 bytes is never asked. */
+    int (*buffer_alloc)(int dev, size_t nbytes, void **buf);
+    void (*buffer_free)(int dev, void *buf);
+
+    /* Copies. to_device returns once `src` may be reused; to_host returns
+     * once `dst` holds the data (after all previously queued work).
+     * Offsets and sizes in bytes. */
+    int (*copy_to_device)(int dev, void *dst, size_t dst_off, const void *src, size_t nbytes);
+    int (*copy_to_host)(int dev, void *dst, const void *src, size_t src_off, size_t nbytes);
+    int (*copy_device)(int dev, void *dst, size_t dst_off, const void *src, size_t src_off,
+                       size_t nbytes);
+    /* Repeats a pattern of pattern_size (1, 2, 4, 8 or 16) bytes over nbytes
+     * (a multiple of pattern_size) starting at byte off. */
+    int (*fill)(int dev, void *buf, size_t off, const void *pattern, size_t pattern_size,
+                size_t nbytes);
+
+    /* Compiles source. On NDA_ECOMPILE, *log (malloc'd, caller frees) holds
+     * the build log when one is available; *log may be set on success too. */
+    int (*program_build)(int dev, const char *source, const char *options, void **program,
+                         char **log);
+    /* The device binary of a built program (malloc'd, caller frees). */
+    int (*program_binary)(int dev, void *program, void **binary, size_t *nbytes);
+    /* Loads a binary from program_binary; NDA_ECOMPILE if it is rejected. */
+    int (*program_load)(int dev, const void *binary, size_t nbytes, void **program);
+    void (*program_free)(int dev, void *program);
+    int (*kernel_get)(int dev, void *program, const char *name, void **kernel);
+    void (*kernel_free)(int dev, void *kernel);
+
+    /* 1-D launch: global_size is a multiple of local_size. Asynchronous. */
+    int (*launch)(int dev, void *kernel, size_t global_size, size_t local_size, int nargs,
+                  const nda_kernel_arg *args);
+    /* Waits for all queued work on the device. */
+    int (*synchronize)(int dev);
+    /* Everything about the device and toolchain that changes a binary
+     * (device name/arch, driver version, compiler version), NUL-terminated. */
+    int (*cache_tag)(int dev, char *buf, size_t len);
+} nda_backend_ops;
+
+typedef const nda_backend_ops *(*nda_backend_entry_fn)(void);
+#define NDA_BACKEND_ENTRY_SYMBOL "nda_backend_entry"
+
+#endif

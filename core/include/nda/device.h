@@ -1,0 +1,55 @@
+/* Devices: backends loaded from plugins, each exposing devices "name:N". */
+#ifndef NDA_DEVICE_H
+#define NDA_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nda/backend.h"
+
+typedef struct nda_device nda_device;
+
+/* Loads every backend plugin once (thread-safe, idempotent). A plugin that
+ * is missing or whose driver is absent is recorded as unavailable with the
+ * reason; this never fails. Plugins are searched in $NDACCEL_PLUGIN_DIR,
+ * then beside the shared object that holds the core. */
+void nda_devices_init(void);
+
+int nda_device_count(void);
+nda_device *nda_device_at(int i);
+/* Finds "opencl:0" / "cuda:1"; NDA_ENODEV with the list of known ids. */
+int nda_device_find(const char *id, nda_device **out);
+/* $NDACCEL_DEVICE if set, else the first CUDA device, else the first OpenCL
+ * GPU, else the first device. NDA_ENODEV if there is none. */
+int nda_device_default(nda_device **out);
+
+const char *nda_device_id(const nda_device *d);
+const nda_device_info *nda_device_info_of(const nda_device *d);
+const nda_backend_ops *nda_device_ops(const nda_device *d);
+int nda_device_local_index(const nda_device *d);
+/* Backend cache tag (device, driver, compiler versions). */
+const char *nda_device_cache_tag(const nda_device *d);
+int nda_device_synchronize(nda_device *d);
+
+/* Backends seen at init, available or not (for `python -m ndaccel`). */
+int nda_backend_count(void);
+const char *nda_backend_name(int i);
+/* NULL when available, else why not. */
+const char *nda_backend_unavailable_reason(int i);
+
+/* Caching device allocator (core/pool.c). A buffer handle from the pool is
+ * at least nbytes long. Freed blocks are kept per size class and reused
+ * without a device call; reuse is safe because every backend executes one
+ * device's work in order. On allocation failure the pool is released and
+ * the allocation retried once before NDA_ENOMEM. NDACCEL_MEMORY_LIMIT
+ * (bytes) caps live + cached bytes per device. */
+int nda_pool_alloc(nda_device *d, size_t nbytes, void **handle, size_t *capacity);
+void nda_pool_free(nda_device *d, void *handle, size_t capacity);
+/* Returns every cached block to the backend. */
+void nda_pool_release(nda_device *d);
+typedef struct nda_pool_stats {
+    uint64_t live_bytes, cached_bytes, allocs, reuses, device_allocs;
+} nda_pool_stats;
+void nda_pool_stats_get(nda_device *d, nda_pool_stats *out);
+
+#endif

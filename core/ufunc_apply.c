@@ -1,0 +1,114 @@
+/* nda_ufunc_apply: resolve, broadcast, allocate, protect against overlap,
+ * execute. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/device_internal.h"
+#include "core/elementwise.h"
+#include "nda/error.h"
+#include "nda/ufunc.h"
+
+const char *nda_casting_name(nda_casting c);
+
+static void shape_text(char *buf, size_t len, int ndim, const int64_t *shape)
+{
+    size_t at = (size_t)snprintf(buf, len, "(");
+    for (int i = 0; i < ndim && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, i ? ",%lld" : "%lld", (long long)shape[i]);
+    if (at < len) snprintf(buf + at, len - at, ndim == 1 ? ",)" : ")");
+}
+
+int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array *out, int dtype,
+                    nda_casting casting, nda_device *device, nda_array **result)
+{
+    nda_loop loop;
+    int rc = nda_ufunc_resolve(name, nin, ops, dtype, casting, &loop);
+    if (rc != NDA_OK) return rc;
+    nda_op op = (nda_op)nda_op_from_name(name);
+
+    /* Device and broadcast shape of the array operands (and out). */
+    nda_device *d = out ? out->buffer->device : NULL;
+    int ndims[3], n = 0;
+    const int64_t *shapes[3];
+    for (int i = 0; i < nin; i++) {
+        if (!ops[i].array) continue;
+        nda_device *ad = ops[i].array->buffer->device;
+        if (d && ad != d)
+            return nda_error_set(NDA_EVALUE, "operands are on different devices (%s and %s)",
+                                 d->id, ad->id);
+        d = ad;
+        ndims[n] = ops[i].array->ndim;
+        shapes[n++] = ops[i].array->shape;
+    }
+    if (!d) d = device;
+    if (!d) {
+        rc = nda_device_default(&d);
+        if (rc != NDA_OK) return rc;
+    }
+    int nd = 0;
+    int64_t shape[NDA_MAXDIMS];
+    rc = nda_broadcast_shapes(n, ndims, shapes, &nd, shape);
+    if (rc != NDA_OK) return rc;
+
+    if (out) {
+        int64_t bshape[NDA_MAXDIMS];
+        int bnd;
+        ndims[n] = out->ndim;
+        shapes[n] = out->shape;
+        bool ok = nda_broadcast_shapes(n + 1, ndims, shapes, &bnd, bshape) == NDA_OK &&
+                  bnd == out->ndim && memcmp(bshape, out->shape, sizeof(int64_t) * (size_t)bnd) == 0;
+        if (!ok) {
+            char s1[256], s2[256];
+            shape_text(s1, sizeof s1, out->ndim, out->shape);
+            shape_text(s2, sizeof s2, nd, shape);
+            return nda_error_set(NDA_EVALUE,
+                                 "non-broadcastable output operand with shape %s doesn't match the broadcast shape %s",
+                                 s1, s2);
+        }
+        if (!nda_dtype_can_cast(loop.out, out->dtype, casting))
+            return nda_error_set(NDA_ETYPE,
+                                 "Cannot cast ufunc '%s' output from dtype('%s') to dtype('%s') with casting rule '%s'",
+                                 name, nda_dtype_name(loop.out), nda_dtype_name(out->dtype),
+                                 nda_casting_name(casting));
+    }
+    for (int i = 0; i < nin; i++) {
+        if (ops[i].array && !nda_dtype_can_cast(ops[i].array->dtype, loop.in[i], casting))
+            return nda_error_set(NDA_ETYPE,
+                                 "Cannot cast ufunc '%s' input %d from dtype('%s') to dtype('%s') with casting rule '%s'",
+                                 name, i, nda_dtype_name(ops[i].array->dtype),
+                                 nda_dtype_name(loop.in[i]), nda_casting_name(casting));
+    }
+
+    nda_array *target = NULL, *temps[2] = {NULL, NULL};
+    nda_ew_input in[2];
+    if (out) {
+        rc = nda_array_view(out, out->offset, out->ndim, out->shape, out->strides, &target);
+    } else {
+        rc = nda_array_empty(d, loop.out, nd, shape, &target);
+    }
+    if (rc != NDA_OK) return rc;
+    for (int i = 0; i < nin; i++) {
+        if (!ops[i].array) {
+            nda_scalar_to_arg(&ops[i].scalar, loop.operand[i], loop.in[i], &in[i]);
+            continue;
+        }
+        const nda_array *a = ops[i].array;
+        if (out && nda_array_may_overlap(a, out) && !nda_array_same_view(a, out)) {
+            rc = nda_array_astype(a, a->dtype, &temps[i]);
+            if (rc != NDA_OK) goto out_fail;
+            a = temps[i];
+        }
+        in[i].array = a;
+    }
+    rc = nda_ew_execute(op, nin, loop.in, loop.out, in, target);
+    if (rc != NDA_OK) goto out_fail;
+    nda_array_free(temps[0]);
+    nda_array_free(temps[1]);
+    *result = target;
+    return NDA_OK;
+out_fail:
+    nda_array_free(temps[0]);
+    nda_array_free(temps[1]);
+    nda_array_free(target);
+    return rc;
+}

@@ -1,0 +1,144 @@
+/* NumPy's ufunc type resolution: weak Python scalars (NEP 50), then a
+ * linear search of the ufunc's loops for the first one every input casts
+ * to safely (numpy's legacy resolver), with true_divide's int -> float64
+ * rule. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kernels/ops.h"
+#include "nda/error.h"
+#include "nda/ufunc.h"
+
+static bool is_comparison(nda_op op)
+{
+    return op >= NDA_OP_EQUAL && op <= NDA_OP_GREATER_EQUAL;
+}
+
+static const char *casting_name(nda_casting c)
+{
+    static const char *const n[] = {"no", "equiv", "safe", "same_kind", "unsafe"};
+    return n[c];
+}
+
+/* Common dtype of the array operands, -1 when there are none. */
+static int strong_dtype(int nin, const nda_operand *ops, int *out)
+{
+    int t = -1;
+    for (int i = 0; i < nin; i++) {
+        if (!ops[i].array) continue;
+        if (t < 0) {
+            t = ops[i].array->dtype;
+        } else {
+            nda_dtype p;
+            int rc = nda_dtype_promote((nda_dtype)t, ops[i].array->dtype, &p);
+            if (rc != NDA_OK) return rc;
+            t = p;
+        }
+    }
+    *out = t;
+    return NDA_OK;
+}
+
+static int operand_dtypes(nda_op op, int nin, const nda_operand *ops, nda_dtype *types)
+{
+    int strong;
+    int rc = strong_dtype(nin, ops, &strong);
+    if (rc != NDA_OK) return rc;
+    for (int i = 0; i < nin; i++) {
+        if (ops[i].array) {
+            types[i] = ops[i].array->dtype;
+            continue;
+        }
+        const nda_scalar *s = &ops[i].scalar;
+        nda_dtype t = nda_scalar_weak_dtype(s, strong);
+        if (!nda_scalar_fits(s, t)) {
+            if (is_comparison(op)) {
+                /* NumPy 2 compares out-of-range Python ints exactly. */
+                t = nda_scalar_weak_dtype(s, -1);
+            } else if (s->int_overflows) {
+                return nda_error_set(NDA_EOVERFLOW, "Python integer out of bounds for %s",
+                                     nda_dtype_name(t));
+            } else if (s->int_is_unsigned) {
+                return nda_error_set(NDA_EOVERFLOW, "Python integer %llu out of bounds for %s",
+                                     (unsigned long long)s->u, nda_dtype_name(t));
+            } else {
+                return nda_error_set(NDA_EOVERFLOW, "Python integer %lld out of bounds for %s",
+                                     (long long)s->i, nda_dtype_name(t));
+            }
+        }
+        types[i] = t;
+    }
+    return NDA_OK;
+}
+
+static int no_loop_error(nda_op op, int nin, const nda_dtype *types)
+{
+    const char *name = nda_op_describe(op)->name;
+    if (op == NDA_OP_SUBTRACT && types[0] == NDA_BOOL && types[1] == NDA_BOOL)
+        return nda_error_set(NDA_ETYPE, "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.");
+    if (op == NDA_OP_NEGATIVE && types[0] == NDA_BOOL)
+        return nda_error_set(NDA_ETYPE, "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.");
+    if (nin == 1)
+        return nda_error_set(NDA_ETYPE, "ufunc '%s' not supported for the input types (%s), and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
+                             name, nda_dtype_name(types[0]));
+    return nda_error_set(NDA_ETYPE, "ufunc '%s' not supported for the input types (%s, %s), and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
+                         name, nda_dtype_name(types[0]), nda_dtype_name(types[1]));
+}
+
+int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dtype,
+                      nda_casting casting, nda_loop *loop)
+{
+    int opi = nda_op_from_name(name);
+    if (opi < 0 || opi == NDA_OP_COPY)
+        return nda_error_set(NDA_ENOTIMPL, "ufunc '%s' is not implemented", name);
+    nda_op op = (nda_op)opi;
+    const nda_op_desc *desc = nda_op_describe(op);
+    if (nin != desc->nin)
+        return nda_error_set(NDA_ETYPE, "%s() takes %d positional argument%s but %d were given",
+                             name, desc->nin, desc->nin == 1 ? "" : "s", nin);
+    nda_dtype types[2];
+    int rc = operand_dtypes(op, nin, ops, types);
+    if (rc != NDA_OK) return rc;
+    for (int i = 0; i < nin; i++) loop->operand[i] = types[i];
+
+    /* true_divide: integer and bool inputs use the float64 loop. */
+    if (op == NDA_OP_TRUE_DIVIDE && dtype < 0) {
+        bool all_int = true;
+        for (int i = 0; i < nin; i++)
+            if (nda_dtype_kind(types[i]) == NDA_KIND_FLOAT ||
+                nda_dtype_kind(types[i]) == NDA_KIND_COMPLEX)
+                all_int = false;
+        if (all_int) {
+            loop->in[0] = loop->in[1] = loop->out = NDA_FLOAT64;
+            return NDA_OK;
+        }
+    }
+    const char *p = desc->loops;
+    while (*p) {
+        nda_dtype li[2], lo;
+        for (int i = 0; i < nin; i++) li[i] = (nda_dtype)nda_dtype_from_char(p[i]);
+        lo = (nda_dtype)nda_dtype_from_char(p[nin + 2]);
+        bool ok = true;
+        for (int i = 0; i < nin && ok; i++) {
+            if (dtype >= 0)
+                ok = nda_dtype_can_cast(types[i], li[i], casting == NDA_CAST_UNSAFE ? NDA_CAST_UNSAFE : NDA_CAST_SAME_KIND);
+            else
+                ok = nda_dtype_can_cast(types[i], li[i], NDA_CAST_SAFE);
+        }
+        if (ok && dtype >= 0) ok = lo == (nda_dtype)dtype;
+        if (ok) {
+            for (int i = 0; i < nin; i++) loop->in[i] = li[i];
+            loop->out = lo;
+            return NDA_OK;
+        }
+        p += nin + 3;
+        while (*p == ' ') p++;
+    }
+    if (dtype >= 0)
+        return nda_error_set(NDA_ETYPE, "Cannot cast ufunc '%s' input from %s to %s with casting rule '%s'",
+                             name, nda_dtype_name(types[0]), nda_dtype_name((nda_dtype)dtype),
+                             casting_name(casting == NDA_CAST_UNSAFE ? casting : NDA_CAST_SAME_KIND));
+    return no_loop_error(op, nin, types);
+}
+
+const char *nda_casting_name(nda_casting c) { return casting_name(c); }

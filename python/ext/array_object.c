@@ -1,0 +1,114 @@
+/* ndaccel._core.ndarray_base: the C half of ndaccel.ndarray. Attributes
+ * that read the nda_array live here; NumPy-level behaviour (indexing,
+ * operators, printing) is in python/ndaccel/_ndarray.py. */
+#include "array_object.h"
+
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#define PY_ARRAY_UNIQUE_SYMBOL ndaccel_ARRAY_API
+#define NO_IMPORT_ARRAY
+#include <numpy/arrayobject.h>
+
+#include "convert.h"
+#include "nda/error.h"
+
+static PyTypeObject *g_array_type = &ndapy_array_base_type;
+
+int ndapy_set_array_type(PyTypeObject *type)
+{
+    if (!PyType_IsSubtype(type, &ndapy_array_base_type)) {
+        PyErr_SetString(PyExc_TypeError, "array type must subclass ndarray_base");
+        return -1;
+    }
+    Py_INCREF(type);
+    g_array_type = type;
+    return 0;
+}
+
+PyObject *ndapy_array_wrap(nda_array *arr)
+{
+    ndapy_array *self = (ndapy_array *)g_array_type->tp_alloc(g_array_type, 0);
+    if (!self) {
+        nda_array_free(arr);
+        return NULL;
+    }
+    self->arr = arr;
+    return (PyObject *)self;
+}
+
+int ndapy_array_check(PyObject *obj) { return PyObject_TypeCheck(obj, &ndapy_array_base_type); }
+
+nda_array *ndapy_array_get(PyObject *obj)
+{
+    if (!ndapy_array_check(obj) || !((ndapy_array *)obj)->arr) {
+        PyErr_Format(PyExc_TypeError, "expected an ndaccel.ndarray, got %s", Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    return ((ndapy_array *)obj)->arr;
+}
+
+static void array_dealloc(ndapy_array *self)
+{
+    nda_array_free(self->arr);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *array_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    (void)type; (void)args; (void)kwds;
+    PyErr_SetString(PyExc_TypeError,
+                    "ndaccel.ndarray cannot be constructed directly; use ndaccel.empty, "
+                    "ndaccel.zeros or ndaccel.asarray");
+    return NULL;
+}
+
+static PyObject *get_shape(ndapy_array *s, void *c) { (void)c; return ndapy_tuple_from_i64(s->arr->ndim, s->arr->shape); }
+static PyObject *get_strides(ndapy_array *s, void *c) { (void)c; return ndapy_tuple_from_i64(s->arr->ndim, s->arr->strides); }
+static PyObject *get_ndim(ndapy_array *s, void *c) { (void)c; return PyLong_FromLong(s->arr->ndim); }
+static PyObject *get_size(ndapy_array *s, void *c) { (void)c; return PyLong_FromLongLong(nda_array_size(s->arr)); }
+static PyObject *get_itemsize(ndapy_array *s, void *c) { (void)c; return PyLong_FromSize_t(nda_dtype_itemsize(s->arr->dtype)); }
+static PyObject *get_nbytes(ndapy_array *s, void *c)
+{
+    (void)c;
+    return PyLong_FromLongLong(nda_array_size(s->arr) * (long long)nda_dtype_itemsize(s->arr->dtype));
+}
+static PyObject *get_dtype(ndapy_array *s, void *c)
+{
+    (void)c;
+    return (PyObject *)PyArray_DescrFromType(ndapy_typenum_from_dtype(s->arr->dtype));
+}
+static PyObject *get_dtype_code(ndapy_array *s, void *c) { (void)c; return PyLong_FromLong(s->arr->dtype); }
+static PyObject *get_offset(ndapy_array *s, void *c) { (void)c; return PyLong_FromSize_t(s->arr->offset); }
+static PyObject *get_device_id(ndapy_array *s, void *c) { (void)c; return PyUnicode_FromString(nda_device_id(s->arr->buffer->device)); }
+static PyObject *get_buffer_id(ndapy_array *s, void *c) { (void)c; return PyLong_FromVoidPtr(s->arr->buffer); }
+static PyObject *get_buffer_bytes(ndapy_array *s, void *c) { (void)c; return PyLong_FromSize_t(s->arr->buffer->capacity); }
+static PyObject *get_c_contig(ndapy_array *s, void *c) { (void)c; return PyBool_FromLong(nda_array_is_c_contiguous(s->arr)); }
+static PyObject *get_f_contig(ndapy_array *s, void *c) { (void)c; return PyBool_FromLong(nda_array_is_f_contiguous(s->arr)); }
+
+static PyGetSetDef array_getset[] = {
+    {"shape", (getter)get_shape, NULL, "Tuple of array dimensions.", NULL},
+    {"strides", (getter)get_strides, NULL, "Tuple of bytes to step in each dimension.", NULL},
+    {"ndim", (getter)get_ndim, NULL, "Number of array dimensions.", NULL},
+    {"size", (getter)get_size, NULL, "Number of elements.", NULL},
+    {"itemsize", (getter)get_itemsize, NULL, "Bytes per element.", NULL},
+    {"nbytes", (getter)get_nbytes, NULL, "Bytes of the elements.", NULL},
+    {"dtype", (getter)get_dtype, NULL, "NumPy dtype of the elements.", NULL},
+    {"_dtype_code", (getter)get_dtype_code, NULL, NULL, NULL},
+    {"_offset", (getter)get_offset, NULL, "Byte offset of element 0 in the buffer.", NULL},
+    {"_device_id", (getter)get_device_id, NULL, NULL, NULL},
+    {"_buffer_id", (getter)get_buffer_id, NULL, NULL, NULL},
+    {"_buffer_bytes", (getter)get_buffer_bytes, NULL, NULL, NULL},
+    {"_c_contiguous", (getter)get_c_contig, NULL, NULL, NULL},
+    {"_f_contiguous", (getter)get_f_contig, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyTypeObject ndapy_array_base_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ndaccel._core.ndarray_base",
+    .tp_basicsize = sizeof(ndapy_array),
+    .tp_dealloc = (destructor)array_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "Device array storage (base of ndaccel.ndarray).",
+    .tp_getset = array_getset,
+    .tp_new = array_new,
+};

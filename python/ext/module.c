@@ -1,0 +1,489 @@
+/* ndaccel._core: the extension module. Functions here parse Python
+ * arguments, call the C core, and turn status codes into exceptions. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#define PY_ARRAY_UNIQUE_SYMBOL ndaccel_ARRAY_API
+#include <numpy/arrayobject.h>
+
+#include <string.h>
+
+#include "array_object.h"
+#include "convert.h"
+#include "core/device_internal.h"
+#include "kernels/disk_cache.h"
+#include "kernels/kernel_cache.h"
+#include "nda/error.h"
+#include "nda/ufunc.h"
+
+static int device_from_id(PyObject *id, nda_device **out)
+{
+    if (id == NULL || id == Py_None) {
+        int rc = nda_device_default(out);
+        if (rc != NDA_OK) ndapy_raise(rc);
+        return rc == NDA_OK ? 0 : -1;
+    }
+    const char *s = PyUnicode_AsUTF8(id);
+    if (!s) return -1;
+    int rc = nda_device_find(s, out);
+    if (rc != NDA_OK) {
+        ndapy_raise(rc);
+        return -1;
+    }
+    return 0;
+}
+
+static int dtype_arg(PyObject *obj, int *code)
+{
+    long v = PyLong_AsLong(obj);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (v != -1 && !nda_dtype_valid((int)v)) {
+        PyErr_SetString(PyExc_TypeError, "invalid dtype code");
+        return -1;
+    }
+    *code = (int)v;
+    return 0;
+}
+
+static PyObject *py_devices(PyObject *self, PyObject *noargs)
+{
+    (void)self; (void)noargs;
+    int n = nda_device_count();
+    PyObject *list = PyList_New(0);
+    if (!list) return NULL;
+    for (int i = 0; i < n; i++) {
+        nda_device *d = nda_device_at(i);
+        const nda_device_info *info = nda_device_info_of(d);
+        PyObject *t = Py_BuildValue("{s:s,s:s,s:s,s:s,s:s,s:O,s:O,s:K,s:i}", "id", nda_device_id(d),
+                                    "name", info->name, "vendor", info->vendor, "driver",
+                                    info->driver_version, "platform", info->platform, "is_gpu",
+                                    info->is_gpu ? Py_True : Py_False, "has_fp64",
+                                    info->has_fp64 ? Py_True : Py_False, "global_mem",
+                                    (unsigned long long)info->global_mem_bytes, "compute_units",
+                                    info->compute_units);
+        if (!t || PyList_Append(list, t) < 0) {
+            Py_XDECREF(t);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(t);
+    }
+    return list;
+}
+
+static PyObject *py_backends(PyObject *self, PyObject *noargs)
+{
+    (void)self; (void)noargs;
+    int n = nda_backend_count();
+    PyObject *list = PyList_New(n);
+    if (!list) return NULL;
+    for (int i = 0; i < n; i++) {
+        const char *why = nda_backend_unavailable_reason(i);
+        PyObject *t = Py_BuildValue("(sz)", nda_backend_name(i), why);
+        if (!t) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, t);
+    }
+    return list;
+}
+
+static PyObject *py_default_device(PyObject *self, PyObject *noargs)
+{
+    (void)self; (void)noargs;
+    nda_device *d;
+    int rc = nda_device_default(&d);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return PyUnicode_FromString(nda_device_id(d));
+}
+
+/* empty(shape, dtype_code, device_id) */
+static PyObject *py_empty(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *shape_obj, *dev_obj;
+    int code, ndim;
+    int64_t shape[NDA_MAXDIMS];
+    if (!PyArg_ParseTuple(args, "OiO", &shape_obj, &code, &dev_obj)) return NULL;
+    if (ndapy_shape_from_object(shape_obj, &ndim, shape) < 0) return NULL;
+    nda_device *d;
+    if (device_from_id(dev_obj, &d) < 0) return NULL;
+    nda_array *a;
+    int rc = nda_array_empty(d, (nda_dtype)code, ndim, shape, &a);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(a);
+}
+
+/* from_numpy(ndarray, device_id): obj must be a C-contiguous, aligned,
+ * native-byte-order numpy array of a supported dtype. */
+static PyObject *py_from_numpy(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *obj, *dev_obj;
+    if (!PyArg_ParseTuple(args, "OO", &obj, &dev_obj)) return NULL;
+    if (!PyArray_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "from_numpy expects a numpy.ndarray");
+        return NULL;
+    }
+    PyArrayObject *h = (PyArrayObject *)obj;
+    int code = ndapy_dtype_from_typenum(PyArray_TYPE(h));
+    if (code < 0) {
+        PyErr_Format(PyExc_TypeError, "unsupported dtype for ndaccel: %R", (PyObject *)PyArray_DESCR(h));
+        return NULL;
+    }
+    if (!PyArray_IS_C_CONTIGUOUS(h) || !PyArray_ISALIGNED(h) || !PyArray_ISNOTSWAPPED(h)) {
+        PyErr_SetString(PyExc_ValueError, "from_numpy expects a C-contiguous, aligned, native array");
+        return NULL;
+    }
+    nda_device *d;
+    if (device_from_id(dev_obj, &d) < 0) return NULL;
+    int ndim = PyArray_NDIM(h);
+    int64_t shape[NDA_MAXDIMS];
+    for (int i = 0; i < ndim; i++) shape[i] = PyArray_DIM(h, i);
+    nda_array *a;
+    int rc;
+    const void *data = PyArray_DATA(h);
+    Py_BEGIN_ALLOW_THREADS
+    rc = nda_array_from_host(d, (nda_dtype)code, ndim, shape, data, &a);
+    Py_END_ALLOW_THREADS
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(a);
+}
+
+static PyObject *py_to_numpy(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    nda_array *a = ndapy_array_get(arg);
+    if (!a) return NULL;
+    npy_intp dims[NDA_MAXDIMS];
+    for (int i = 0; i < a->ndim; i++) dims[i] = (npy_intp)a->shape[i];
+    PyObject *h = PyArray_SimpleNew(a->ndim, dims, ndapy_typenum_from_dtype(a->dtype));
+    if (!h) return NULL;
+    int rc;
+    void *data = PyArray_DATA((PyArrayObject *)h);
+    Py_BEGIN_ALLOW_THREADS
+    rc = nda_array_to_host(a, data);
+    Py_END_ALLOW_THREADS
+    if (rc != NDA_OK) {
+        Py_DECREF(h);
+        return ndapy_raise(rc);
+    }
+    return h;
+}
+
+/* view(arr, offset_bytes, shape, strides): caller (Python indexing code)
+ * guarantees the view stays inside the buffer; checked here too. */
+static PyObject *py_view(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *arr_obj, *shape_obj, *strides_obj;
+    long long offset;
+    if (!PyArg_ParseTuple(args, "OLOO", &arr_obj, &offset, &shape_obj, &strides_obj)) return NULL;
+    nda_array *a = ndapy_array_get(arr_obj);
+    if (!a) return NULL;
+    int ndim, nst;
+    int64_t shape[NDA_MAXDIMS], strides[NDA_MAXDIMS];
+    if (ndapy_shape_from_object(shape_obj, &ndim, shape) < 0) return NULL;
+    PyObject *seq = PySequence_Fast(strides_obj, "strides must be a sequence");
+    if (!seq) return NULL;
+    nst = (int)PySequence_Fast_GET_SIZE(seq);
+    for (int i = 0; i < nst && i < NDA_MAXDIMS; i++) {
+        strides[i] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (strides[i] == -1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+    }
+    Py_DECREF(seq);
+    if (nst != ndim) {
+        PyErr_SetString(PyExc_ValueError, "shape and strides must have the same length");
+        return NULL;
+    }
+    nda_array probe = *a;
+    probe.offset = (size_t)offset;
+    probe.ndim = ndim;
+    memcpy(probe.shape, shape, sizeof(int64_t) * (size_t)ndim);
+    memcpy(probe.strides, strides, sizeof(int64_t) * (size_t)ndim);
+    int64_t lo, hi;
+    nda_array_extent(&probe, &lo, &hi);
+    if (offset < 0 || (lo < hi && (lo < 0 || (uint64_t)hi > a->buffer->capacity))) {
+        PyErr_SetString(PyExc_ValueError, "view would reach outside its buffer");
+        return NULL;
+    }
+    nda_array *v;
+    int rc = nda_array_view(a, (size_t)offset, ndim, shape, strides, &v);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(v);
+}
+
+static int casting_from_str(const char *s, nda_casting *out)
+{
+    static const char *const names[] = {"no", "equiv", "safe", "same_kind", "unsafe"};
+    for (int i = 0; i < 5; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (nda_casting)i;
+            return 0;
+        }
+    PyErr_Format(PyExc_ValueError, "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe' (got '%s')", s);
+    return -1;
+}
+
+/* ufunc(name, operands tuple, out or None, dtype_code (-1 none), casting,
+ * device_id or None) */
+static PyObject *py_ufunc(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *name, *casting_s;
+    PyObject *operands, *out_obj, *dev_obj;
+    int dtype;
+    if (!PyArg_ParseTuple(args, "sO!OisO", &name, &PyTuple_Type, &operands, &out_obj, &dtype,
+                          &casting_s, &dev_obj))
+        return NULL;
+    nda_casting casting;
+    if (casting_from_str(casting_s, &casting) < 0) return NULL;
+    Py_ssize_t nin = PyTuple_GET_SIZE(operands);
+    if (nin < 1 || nin > 2) {
+        PyErr_SetString(PyExc_TypeError, "ufuncs take one or two operands");
+        return NULL;
+    }
+    nda_operand ops[2];
+    memset(ops, 0, sizeof ops);
+    for (Py_ssize_t i = 0; i < nin; i++) {
+        PyObject *o = PyTuple_GET_ITEM(operands, i);
+        if (ndapy_array_check(o)) {
+            ops[i].array = ((ndapy_array *)o)->arr;
+            continue;
+        }
+        int r = ndapy_scalar_from_object(o, &ops[i].scalar);
+        if (r < 0) return NULL;
+        if (r == 0) {
+            PyErr_Format(PyExc_TypeError, "unsupported operand type for %s: '%s'", name, Py_TYPE(o)->tp_name);
+            return NULL;
+        }
+    }
+    nda_array *out = NULL;
+    if (out_obj != Py_None) {
+        out = ndapy_array_get(out_obj);
+        if (!out) return NULL;
+    }
+    nda_device *dev = NULL;
+    if (dev_obj != Py_None && device_from_id(dev_obj, &dev) < 0) return NULL;
+    nda_array *res;
+    int rc = nda_ufunc_apply(name, (int)nin, ops, out, dtype, casting, dev, &res);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(res);
+}
+
+static PyObject *py_reduce_all(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *name;
+    PyObject *arr_obj;
+    if (!PyArg_ParseTuple(args, "sO", &name, &arr_obj)) return NULL;
+    nda_array *a = ndapy_array_get(arr_obj);
+    if (!a) return NULL;
+    nda_array *res;
+    int rc = nda_reduce_all(name, a, &res);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(res);
+}
+
+static PyObject *py_assign(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *dst_obj, *src_obj;
+    if (!PyArg_ParseTuple(args, "OO", &dst_obj, &src_obj)) return NULL;
+    nda_array *dst = ndapy_array_get(dst_obj), *src = dst ? ndapy_array_get(src_obj) : NULL;
+    if (!src) return NULL;
+    int rc = nda_array_assign(dst, src);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    Py_RETURN_NONE;
+}
+
+/* fill(dst, python_scalar, check_range): NumPy 2 raises OverflowError when
+ * a Python int does not fit an integer array. */
+static PyObject *py_fill(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *dst_obj, *value;
+    if (!PyArg_ParseTuple(args, "OO", &dst_obj, &value)) return NULL;
+    nda_array *dst = ndapy_array_get(dst_obj);
+    if (!dst) return NULL;
+    nda_scalar s;
+    int r = ndapy_scalar_from_object(value, &s);
+    if (r < 0) return NULL;
+    if (r == 0) {
+        PyErr_Format(PyExc_TypeError, "cannot fill an array with a '%s'", Py_TYPE(value)->tp_name);
+        return NULL;
+    }
+    if (s.kind == NDA_SCALAR_INT && !nda_scalar_fits(&s, dst->dtype)) {
+        if (s.int_is_unsigned)
+            PyErr_Format(PyExc_OverflowError, "Python integer %llu out of bounds for %s", (unsigned long long)s.u, nda_dtype_name(dst->dtype));
+        else if (s.int_overflows)
+            PyErr_Format(PyExc_OverflowError, "Python integer %R out of bounds for %s", value, nda_dtype_name(dst->dtype));
+        else
+            PyErr_Format(PyExc_OverflowError, "Python integer %lld out of bounds for %s", (long long)s.i, nda_dtype_name(dst->dtype));
+        return NULL;
+    }
+    if (s.kind == NDA_SCALAR_COMPLEX && nda_dtype_kind(dst->dtype) != NDA_KIND_COMPLEX) {
+        PyErr_SetString(PyExc_TypeError, "can't convert complex to float");
+        return NULL;
+    }
+    int rc = nda_array_fill(dst, &s);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_astype(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *arr_obj, *code_obj;
+    if (!PyArg_ParseTuple(args, "OO", &arr_obj, &code_obj)) return NULL;
+    nda_array *a = ndapy_array_get(arr_obj);
+    int code;
+    if (!a || dtype_arg(code_obj, &code) < 0) return NULL;
+    nda_array *r;
+    int rc = nda_array_astype(a, (nda_dtype)code, &r);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(r);
+}
+
+static PyObject *py_can_cast(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int from, to;
+    const char *casting_s;
+    if (!PyArg_ParseTuple(args, "iis", &from, &to, &casting_s)) return NULL;
+    nda_casting c;
+    if (casting_from_str(casting_s, &c) < 0) return NULL;
+    return PyBool_FromLong(nda_dtype_can_cast((nda_dtype)from, (nda_dtype)to, c));
+}
+
+static PyObject *py_synchronize(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *dev_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "|O", &dev_obj)) return NULL;
+    nda_device *d;
+    if (device_from_id(dev_obj, &d) < 0) return NULL;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = nda_device_synchronize(d);
+    Py_END_ALLOW_THREADS
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_cache_info(PyObject *self, PyObject *noargs)
+{
+    (void)self; (void)noargs;
+    nda_cache_stats s;
+    const char *dir = nda_kernel_cache_dir();
+    nda_kernel_cache_stats(&s);
+    uint64_t entries = 0, bytes = 0;
+    if (dir[0]) nda_disk_cache_usage(dir, &entries, &bytes);
+    return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:z,s:K,s:K}", "memory_hits",
+                         (unsigned long long)s.memory_hits, "disk_hits",
+                         (unsigned long long)s.disk_hits, "compiles", (unsigned long long)s.compiles,
+                         "disk_writes", (unsigned long long)s.disk_writes, "disk_errors",
+                         (unsigned long long)s.disk_errors, "dir", dir[0] ? dir : NULL,
+                         "disk_entries", (unsigned long long)entries, "disk_bytes",
+                         (unsigned long long)bytes);
+}
+
+static PyObject *py_cache_clear(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int disk = 1;
+    if (!PyArg_ParseTuple(args, "|p", &disk)) return NULL;
+    nda_kernel_cache_clear_memory();
+    const char *dir = nda_kernel_cache_dir();
+    if (disk && dir[0]) {
+        int rc = nda_disk_cache_clear(dir);
+        if (rc != NDA_OK) return ndapy_raise(rc);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_pool_info(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *dev_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "|O", &dev_obj)) return NULL;
+    nda_device *d;
+    if (device_from_id(dev_obj, &d) < 0) return NULL;
+    nda_pool_stats s;
+    nda_pool_stats_get(d, &s);
+    return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K}", "live_bytes", (unsigned long long)s.live_bytes,
+                         "cached_bytes", (unsigned long long)s.cached_bytes, "allocs",
+                         (unsigned long long)s.allocs, "reuses", (unsigned long long)s.reuses,
+                         "device_allocs", (unsigned long long)s.device_allocs);
+}
+
+static PyObject *py_pool_release(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *dev_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "|O", &dev_obj)) return NULL;
+    nda_device *d;
+    if (device_from_id(dev_obj, &d) < 0) return NULL;
+    nda_pool_release(d);
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_set_array_type(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    if (!PyType_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "expected a type");
+        return NULL;
+    }
+    if (ndapy_set_array_type((PyTypeObject *)arg) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"devices", py_devices, METH_NOARGS, "Devices of every available backend."},
+    {"backends", py_backends, METH_NOARGS, "(name, reason unavailable or None) per backend."},
+    {"default_device", py_default_device, METH_NOARGS, "Id of the default device."},
+    {"empty", py_empty, METH_VARARGS, NULL},
+    {"from_numpy", py_from_numpy, METH_VARARGS, NULL},
+    {"to_numpy", py_to_numpy, METH_O, NULL},
+    {"view", py_view, METH_VARARGS, NULL},
+    {"ufunc", py_ufunc, METH_VARARGS, NULL},
+    {"reduce_all", py_reduce_all, METH_VARARGS, NULL},
+    {"assign", py_assign, METH_VARARGS, NULL},
+    {"fill", py_fill, METH_VARARGS, NULL},
+    {"astype", py_astype, METH_VARARGS, NULL},
+    {"can_cast", py_can_cast, METH_VARARGS, NULL},
+    {"synchronize", py_synchronize, METH_VARARGS, NULL},
+    {"cache_info", py_cache_info, METH_NOARGS, NULL},
+    {"cache_clear", py_cache_clear, METH_VARARGS, NULL},
+    {"pool_info", py_pool_info, METH_VARARGS, NULL},
+    {"pool_release", py_pool_release, METH_VARARGS, NULL},
+    {"_set_array_type", py_set_array_type, METH_O, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "ndaccel._core", "ndaccel's C core.", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__core(void)
+{
+    import_array();
+    if (PyType_Ready(&ndapy_array_base_type) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module_def);
+    if (!m) return NULL;
+    Py_INCREF(&ndapy_array_base_type);
+    if (PyModule_AddObject(m, "ndarray_base", (PyObject *)&ndapy_array_base_type) < 0 ||
+        PyModule_AddStringConstant(m, "__version__", NDA_VERSION) < 0 ||
+        PyModule_AddIntConstant(m, "MAXDIMS", NDA_MAXDIMS) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,63 @@
+"""ndaccel: NumPy on accelerators.
+
+    import ndaccel as np
+
+runs NumPy code on a GPU through CUDA, or on any OpenCL device, with
+NumPy's dtypes, results and errors. Kernels are generated at run time and
+cached in memory and on disk ($NDACCEL_CACHE_DIR).
+"""
+import numpy as _numpy
+
+from . import _core
+from ._core import __version__
+from ._creation import (arange, array, asarray, asnumpy, empty, empty_like, full, full_like,
+                        ones, ones_like, zeros, zeros_like)
+from ._device import Device, devices, get_device, set_device, synchronize
+from ._ndarray import ndarray
+from ._reductions import amax, amin, max, min, prod, sum
+from ._ufunc import UFUNCS as _UFUNCS, ufunc
+
+globals().update(_UFUNCS)
+round = None  # replaced below; numpy.round is not a ufunc
+del round
+
+# dtype names and constants, as NumPy's.
+bool_ = _numpy.bool_
+int8, int16, int32, int64 = _numpy.int8, _numpy.int16, _numpy.int32, _numpy.int64
+uint8, uint16, uint32, uint64 = _numpy.uint8, _numpy.uint16, _numpy.uint32, _numpy.uint64
+float16, float32, float64 = _numpy.float16, _numpy.float32, _numpy.float64
+complex64, complex128 = _numpy.complex64, _numpy.complex128
+intp, uintp = _numpy.intp, _numpy.uintp
+dtype = _numpy.dtype
+newaxis = None
+pi, e, inf, nan = _numpy.pi, _numpy.e, _numpy.inf, _numpy.nan
+
+
+def cache_info():
+    """Kernel cache counters of this process (memory_hits, disk_hits,
+    compiles, disk_writes, disk_errors) and the disk cache's dir, entries
+    and bytes. A second process running the same program compiles 0."""
+    return _core.cache_info()
+
+
+def cache_clear(disk=True):
+    """Forgets compiled kernels of this process, and the disk cache."""
+    _core.cache_clear(disk)
+
+
+def memory_info(device=None):
+    """Caching allocator counters of a device (bytes live and cached)."""
+    from ._device import resolve
+    return _core.pool_info(resolve(device))
+
+
+def free_cached_memory(device=None):
+    """Returns the allocator's cached blocks to the device."""
+    from ._device import resolve
+    _core.pool_release(resolve(device))
+
+
+def __getattr__(name):
+    if hasattr(_numpy, name):
+        raise AttributeError(f"ndaccel does not implement numpy.{name} yet")
+    raise AttributeError(f"module 'ndaccel' has no attribute '{name}'")

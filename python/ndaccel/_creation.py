@@ -1,0 +1,154 @@
+"""Array creation and host conversion."""
+import math
+import numbers
+
+import numpy
+
+from . import _core, _device, _dtypes
+
+
+def _wrap_host(h, device):
+    """Uploads a numpy array (any layout, byte order, read-only or not)."""
+    dt = _dtypes.normalize(h.dtype)
+    h = numpy.ascontiguousarray(h, dtype=dt)
+    return _core.from_numpy(h, _device.resolve(device))
+
+
+def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    """An ndaccel array from an ndaccel array (no copy when possible), a
+    NumPy array, a scalar or a nested sequence."""
+    from ._ndarray import ndarray
+    if like is not None:
+        raise NotImplementedError("asarray: the 'like' argument is not supported")
+    if order not in (None, "K", "A", "C", "F"):
+        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    if isinstance(a, ndarray):
+        dev = _device.resolve(device) if device is not None else a._device_id
+        if dev != a._device_id:
+            raise NotImplementedError("asarray: copying between devices is not implemented yet")
+        if dtype is not None and _dtypes.normalize(dtype) != a.dtype:
+            if copy is False:
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
+            return a.astype(dtype)
+        return a.copy() if copy else a
+    if copy is False:
+        raise ValueError("Unable to avoid copy while creating an array as requested.")
+    if isinstance(a, (numpy.ndarray, numpy.generic)):
+        h = a
+    else:
+        h = numpy.asarray(a)
+        if h.dtype == object:
+            raise ValueError("setting an array element with a sequence. The requested array "
+                             "has an inhomogeneous shape or contains non-numeric objects")
+    if dtype is not None:
+        h = h.astype(_dtypes.normalize(dtype), copy=False)
+    if h.dtype.kind in "OUSVMm":
+        raise TypeError(f"ndaccel does not support dtype {h.dtype}")
+    return _wrap_host(numpy.asarray(h), device)
+
+
+def array(obj, dtype=None, *, copy=True, order="K", ndmin=0, device=None, like=None):
+    """Like numpy.array: copies by default."""
+    from ._ndarray import ndarray
+    a = asarray(obj, dtype=dtype, device=device, like=like,
+                copy=(copy if isinstance(obj, ndarray) else None))
+    if ndmin > a.ndim:
+        a = a.reshape((1,) * (ndmin - a.ndim) + a.shape)
+    return a
+
+
+def asnumpy(a, stream=None, order="C", out=None):
+    """A host numpy.ndarray copy of an ndaccel array (other inputs pass to
+    numpy.asarray)."""
+    from ._ndarray import ndarray
+    if isinstance(a, ndarray):
+        h = _core.to_numpy(a)
+        if out is not None:
+            out[...] = h
+            return out
+        return h
+    return numpy.asarray(a, order=order)
+
+
+def _shape_arg(shape):
+    if isinstance(shape, numbers.Integral) or hasattr(shape, "__index__"):
+        return (int(shape.__index__() if hasattr(shape, "__index__") else shape),)
+    try:
+        return tuple(int(s.__index__()) for s in shape)
+    except (TypeError, AttributeError):
+        raise TypeError(f"'{type(shape).__name__}' object cannot be interpreted as an integer") from None
+
+
+def _check_order(order):
+    if order not in ("C", "F", "A", "K", None):
+        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    if order == "F":
+        raise NotImplementedError("order='F' is not implemented yet")
+
+
+def empty(shape, dtype=float, order="C", *, device=None, like=None):
+    _check_order(order)
+    return _core.empty(_shape_arg(shape), _dtypes.code(dtype), _device.resolve(device))
+
+
+def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+    from ._ndarray import ndarray
+    if dtype is None:
+        if isinstance(fill_value, ndarray):
+            dtype = fill_value.dtype
+        else:
+            dtype = numpy.asarray(fill_value).dtype
+    a = empty(shape, dtype, order, device=device)
+    a.fill(fill_value) if not isinstance(fill_value, ndarray) else a.__setitem__(Ellipsis, fill_value)
+    return a
+
+
+def zeros(shape, dtype=float, order="C", *, device=None, like=None):
+    return full(shape, 0, dtype, order, device=device)
+
+
+def ones(shape, dtype=float, order="C", *, device=None, like=None):
+    return full(shape, 1, dtype, order, device=device)
+
+
+def _like(a, dtype, shape, device):
+    from ._ndarray import ndarray
+    if not isinstance(a, ndarray):
+        a = asarray(a)
+    return (a.dtype if dtype is None else dtype,
+            a.shape if shape is None else shape,
+            a._device_id if device is None else device)
+
+
+def empty_like(prototype, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    dtype, shape, device = _like(prototype, dtype, shape, device)
+    return empty(shape, dtype, device=device)
+
+
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    dtype, shape, device = _like(a, dtype, shape, device)
+    return zeros(shape, dtype, device=device)
+
+
+def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    dtype, shape, device = _like(a, dtype, shape, device)
+    return ones(shape, dtype, device=device)
+
+
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    dtype, shape, device = _like(a, dtype, shape, device)
+    return full(shape, fill_value, dtype, device=device)
+
+
+def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
+    """Like numpy.arange (values computed on the host, then uploaded)."""
+    for v in (start, stop, step):
+        if v is not None and not isinstance(v, (numbers.Number, numpy.generic)):
+            raise TypeError(f"unsupported type for arange: {type(v).__name__}")
+    if step == 0:
+        raise ZeroDivisionError("division by zero")
+    h = numpy.arange(start, stop, step, dtype=None if dtype is None else _dtypes.normalize(dtype))
+    return asarray(h, device=device)
+
+
+_ = math

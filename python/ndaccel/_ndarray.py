@@ -1,0 +1,384 @@
+"""ndaccel.ndarray: NumPy's array interface over a device buffer."""
+import numpy
+
+from . import _core, _dtypes
+from ._indexing import view_for
+from ._ufunc import UFUNCS, _PY_SCALARS
+
+
+def _binary(name, reflected=False, inplace=False):
+    uf = UFUNCS[name]
+
+    def op(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        if inplace:
+            return uf(self, other, out=self)
+        return uf(other, self) if reflected else uf(self, other)
+    op.__name__ = f"__{'i' if inplace else 'r' if reflected else ''}{name}__"
+    return op
+
+
+def _unary(name):
+    uf = UFUNCS[name]
+
+    def op(self):
+        return uf(self)
+    return op
+
+
+def _is_operand(x):
+    return isinstance(x, (ndarray, numpy.ndarray, numpy.generic, list, tuple)) or \
+        type(x) in _PY_SCALARS
+
+
+def _reshape_nocopy(a, shape):
+    """Strides for a view of `a` with `shape`, or None when a copy is needed
+    (NumPy's _attempt_nocopy_reshape, C order)."""
+    old = [(n, s) for n, s in zip(a.shape, a.strides) if n != 1]
+    new_strides = [0] * len(shape)
+    oi = ni = 0
+    no, nn = len(old), len(shape)
+    if a.size == 0:
+        return None
+    while ni < nn and oi < no:
+        np_, op_ = shape[ni], old[oi][0]
+        nj, oj = ni + 1, oi + 1
+        while np_ != op_:
+            if np_ < op_:
+                np_ *= shape[nj]
+                nj += 1
+            else:
+                op_ *= old[oj][0]
+                oj += 1
+        for k in range(oi, oj - 1):
+            if old[k][1] != old[k + 1][0] * old[k + 1][1]:
+                return None
+        new_strides[nj - 1] = old[oj - 1][1]
+        for k in range(nj - 1, ni, -1):
+            new_strides[k - 1] = new_strides[k] * shape[k]
+        ni, oi = nj, oj
+    last = new_strides[ni - 1] if ni >= 1 else a.itemsize
+    for k in range(ni, nn):
+        new_strides[k] = last
+    return tuple(new_strides)
+
+
+class ndarray(_core.ndarray_base):
+    """An array on a device (OpenCL or CUDA), with NumPy's semantics."""
+
+    __slots__ = ()
+    __array_priority__ = 100
+    # NumPy operators defer to ours (numpy_array + ndaccel_array -> ndaccel).
+    __array_ufunc__ = None
+    __hash__ = None
+
+    # ---- conversion -------------------------------------------------
+    def get(self, stream=None, order="C", out=None):
+        """Host numpy.ndarray copy."""
+        h = _core.to_numpy(self)
+        if out is not None:
+            out[...] = h
+            return out
+        return h
+
+    def __array__(self, dtype=None, copy=None):
+        if copy is False:
+            raise ValueError("ndaccel arrays live on a device: converting to NumPy always copies")
+        h = self.get()
+        return h if dtype is None else h.astype(dtype, copy=False)
+
+    def tolist(self):
+        return self.get().tolist()
+
+    def item(self, *args):
+        if not args and self.size != 1:
+            raise ValueError("can only convert an array of size 1 to a Python scalar")
+        return self.get().item(*args)
+
+    def _scalar(self, kind):
+        if self.size != 1:
+            raise TypeError(f"only length-1 arrays can be converted to Python scalars")
+        return kind(self.get().reshape(()))
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError("The truth value of an array with more than one element is "
+                             "ambiguous. Use a.any() or a.all()")
+        return bool(self.get().reshape(()))
+
+    def __float__(self):
+        return self._scalar(float)
+
+    def __int__(self):
+        return self._scalar(int)
+
+    def __complex__(self):
+        return self._scalar(complex)
+
+    def __index__(self):
+        if self.ndim != 0 or self.dtype.kind not in "iub":
+            raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        return int(self.get())
+
+    def __repr__(self):
+        return repr(self.get())
+
+    def __str__(self):
+        return str(self.get())
+
+    def __format__(self, spec):
+        return format(self.get(), spec)
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
+
+    # ---- attributes -------------------------------------------------
+    @property
+    def device(self):
+        from ._device import Device
+        return Device(self._device_id)
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    @property
+    def mT(self):
+        if self.ndim < 2:
+            raise ValueError("matrix transpose with ndim < 2 is undefined")
+        return self.swapaxes(-1, -2)
+
+    @property
+    def flags(self):
+        return {"C_CONTIGUOUS": self._c_contiguous, "F_CONTIGUOUS": self._f_contiguous,
+                "OWNDATA": False, "WRITEABLE": True, "ALIGNED": True}
+
+    @property
+    def real(self):
+        if self.dtype.kind != "c":
+            return self
+        dt = numpy.float32 if self.dtype == numpy.complex64 else numpy.float64
+        return self._reinterpret(dt, 0)
+
+    @property
+    def imag(self):
+        if self.dtype.kind != "c":
+            raise NotImplementedError("imag of a real array is not implemented yet")
+        dt = numpy.float32 if self.dtype == numpy.complex64 else numpy.float64
+        return self._reinterpret(dt, self.itemsize // 2)
+
+    def _reinterpret(self, dt, byte_off):
+        raise NotImplementedError("real/imag views of complex arrays are not implemented yet")
+
+    # ---- copies and views -------------------------------------------
+    def copy(self, order="C"):
+        if order not in ("C", "K", "A"):
+            raise NotImplementedError(f"copy(order={order!r}) is not implemented yet")
+        return _core.astype(self, self._dtype_code)
+
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        dt = _dtypes.normalize(dtype)
+        if not _core.can_cast(self._dtype_code, _dtypes.code(dt), casting):
+            raise TypeError(f"Cannot cast array data from dtype('{self.dtype}') to "
+                            f"dtype('{dt}') according to the rule '{casting}'")
+        if dt == self.dtype and not copy:
+            return self
+        return _core.astype(self, _dtypes.code(dt))
+
+    def fill(self, value):
+        if isinstance(value, ndarray):
+            self[...] = value
+            return
+        if isinstance(value, (numpy.generic, numpy.ndarray)):
+            value = value.item() if numpy.ndim(value) == 0 else value
+        if type(value) not in _PY_SCALARS:
+            try:
+                value = complex(value) if isinstance(value, complex) else float(value)
+            except TypeError:
+                raise TypeError(f"cannot fill an array with a '{type(value).__name__}'") from None
+        _core.fill(self, value)
+
+    def reshape(self, *shape, order="C", copy=None):
+        if order not in ("C", "A"):
+            raise NotImplementedError(f"reshape(order={order!r}) is not implemented yet")
+        if len(shape) == 1 and not isinstance(shape[0], int) and hasattr(shape[0], "__iter__"):
+            shape = tuple(shape[0])
+        shape = tuple(int(s.__index__()) if hasattr(s, "__index__") else s for s in shape)
+        for s in shape:
+            if not isinstance(s, int):
+                raise TypeError(f"'{type(s).__name__}' object cannot be interpreted as an integer")
+        unknown = [i for i, s in enumerate(shape) if s < 0]
+        if len(unknown) > 1:
+            raise ValueError("can only specify one unknown dimension")
+        if any(s < -1 for s in shape):
+            raise ValueError("negative dimensions not allowed")
+        known = 1
+        for s in shape:
+            if s >= 0:
+                known *= s
+        if unknown:
+            if known == 0 or self.size % known:
+                raise ValueError(f"cannot reshape array of size {self.size} into shape "
+                                 f"{tuple(shape)}")
+            shape = tuple(self.size // known if s < 0 else s for s in shape)
+        elif known != self.size:
+            raise ValueError(f"cannot reshape array of size {self.size} into shape {shape}")
+        if self._c_contiguous:
+            strides, st = [], self.itemsize
+            for s in reversed(shape):
+                strides.append(st)
+                st *= max(s, 1)
+            return _core.view(self, self._offset, shape, tuple(reversed(strides)))
+        strides = _reshape_nocopy(self, shape)
+        if strides is not None and copy is not True:
+            return _core.view(self, self._offset, shape, strides)
+        if copy is False:
+            raise ValueError("Unable to avoid copy while reshaping.")
+        return self.copy().reshape(shape)
+
+    def ravel(self, order="C"):
+        return self.reshape(-1, order=order)
+
+    def flatten(self, order="C"):
+        return self.copy().reshape(-1)
+
+    def transpose(self, *axes):
+        if not axes or (len(axes) == 1 and axes[0] is None):
+            axes = tuple(reversed(range(self.ndim)))
+        elif len(axes) == 1 and hasattr(axes[0], "__iter__"):
+            axes = tuple(axes[0])
+        if len(axes) != self.ndim:
+            raise ValueError("axes don't match array")
+        norm = []
+        for ax in axes:
+            ax = int(ax)
+            if ax < -self.ndim or ax >= self.ndim:
+                from numpy.exceptions import AxisError
+                raise AxisError(ax, self.ndim)
+            norm.append(ax % self.ndim)
+        if sorted(norm) != list(range(self.ndim)):
+            raise ValueError("repeated axis in transpose")
+        return _core.view(self, self._offset, tuple(self.shape[a] for a in norm),
+                          tuple(self.strides[a] for a in norm))
+
+    def swapaxes(self, axis1, axis2):
+        axes = list(range(self.ndim))
+        from numpy.exceptions import AxisError
+        for ax in (axis1, axis2):
+            if ax < -self.ndim or ax >= self.ndim:
+                raise AxisError(ax, self.ndim)
+        a1, a2 = axis1 % self.ndim, axis2 % self.ndim
+        axes[a1], axes[a2] = axes[a2], axes[a1]
+        return self.transpose(axes)
+
+    # ---- indexing ---------------------------------------------------
+    def __getitem__(self, key):
+        return view_for(self, key)
+
+    def __setitem__(self, key, value):
+        target = view_for(self, key)
+        if isinstance(value, ndarray):
+            _core.assign(target, value)
+        elif type(value) in _PY_SCALARS:
+            _core.fill(target, value)
+        else:
+            from ._creation import asarray
+            h = numpy.asarray(value)
+            if h.dtype.kind in "OUSV":
+                raise TypeError(f"cannot assign a {type(value).__name__} to an ndaccel array")
+            if h.ndim == 0 and h.dtype.kind in "biufc":
+                _core.fill(target, h.item()) if h.dtype.kind != "c" or self.dtype.kind == "c" \
+                    else _core.assign(target, asarray(h))
+            else:
+                _core.assign(target, asarray(h, device=self._device_id))
+
+    # ---- reductions -------------------------------------------------
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+        from ._reductions import sum as f
+        return f(self, axis, dtype, out, keepdims, initial, where)
+
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+        from ._reductions import prod as f
+        return f(self, axis, dtype, out, keepdims, initial, where)
+
+    def max(self, axis=None, out=None, keepdims=False, initial=None, where=True):
+        from ._reductions import max as f
+        return f(self, axis, out, keepdims, initial, where)
+
+    def min(self, axis=None, out=None, keepdims=False, initial=None, where=True):
+        from ._reductions import min as f
+        return f(self, axis, out, keepdims, initial, where)
+
+    # ---- operators --------------------------------------------------
+    __add__ = _binary("add")
+    __radd__ = _binary("add", reflected=True)
+    __iadd__ = _binary("add", inplace=True)
+    __sub__ = _binary("subtract")
+    __rsub__ = _binary("subtract", reflected=True)
+    __isub__ = _binary("subtract", inplace=True)
+    __mul__ = _binary("multiply")
+    __rmul__ = _binary("multiply", reflected=True)
+    __imul__ = _binary("multiply", inplace=True)
+    __truediv__ = _binary("true_divide")
+    __rtruediv__ = _binary("true_divide", reflected=True)
+    __itruediv__ = _binary("true_divide", inplace=True)
+    __floordiv__ = _binary("floor_divide")
+    __rfloordiv__ = _binary("floor_divide", reflected=True)
+    __ifloordiv__ = _binary("floor_divide", inplace=True)
+    __mod__ = _binary("remainder")
+    __rmod__ = _binary("remainder", reflected=True)
+    __imod__ = _binary("remainder", inplace=True)
+    __pow__ = _binary("power")
+    __rpow__ = _binary("power", reflected=True)
+    __ipow__ = _binary("power", inplace=True)
+    __and__ = _binary("bitwise_and")
+    __rand__ = _binary("bitwise_and", reflected=True)
+    __iand__ = _binary("bitwise_and", inplace=True)
+    __or__ = _binary("bitwise_or")
+    __ror__ = _binary("bitwise_or", reflected=True)
+    __ior__ = _binary("bitwise_or", inplace=True)
+    __xor__ = _binary("bitwise_xor")
+    __rxor__ = _binary("bitwise_xor", reflected=True)
+    __ixor__ = _binary("bitwise_xor", inplace=True)
+    __lshift__ = _binary("left_shift")
+    __rlshift__ = _binary("left_shift", reflected=True)
+    __ilshift__ = _binary("left_shift", inplace=True)
+    __rshift__ = _binary("right_shift")
+    __rrshift__ = _binary("right_shift", reflected=True)
+    __irshift__ = _binary("right_shift", inplace=True)
+    __eq__ = _binary("equal")
+    __ne__ = _binary("not_equal")
+    __lt__ = _binary("less")
+    __le__ = _binary("less_equal")
+    __gt__ = _binary("greater")
+    __ge__ = _binary("greater_equal")
+    __neg__ = _unary("negative")
+    __pos__ = _unary("positive")
+    __abs__ = _unary("absolute")
+    __invert__ = _unary("invert")
+
+    def __divmod__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return UFUNCS["floor_divide"](self, other), UFUNCS["remainder"](self, other)
+
+    def __rdivmod__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return UFUNCS["floor_divide"](other, self), UFUNCS["remainder"](other, self)
+
+    def __matmul__(self, other):
+        raise NotImplementedError("matmul (@) is not implemented yet")
+
+    __rmatmul__ = __matmul__
+
+
+_core._set_array_type(ndarray)

@@ -1,0 +1,115 @@
+"""Ufunc objects with NumPy's call signature, dispatching to the C core."""
+import numbers
+
+import numpy
+
+from . import _core, _dtypes
+
+_PY_SCALARS = (bool, int, float, complex)
+
+
+def _operand(x):
+    """An ndarray or a weak Python scalar for the C core. NumPy scalars are
+    strong (NEP 50), so they become 0-d arrays of their dtype."""
+    from ._ndarray import ndarray
+    from ._creation import asarray
+    if isinstance(x, ndarray):
+        return x
+    if type(x) in _PY_SCALARS:
+        return x
+    if isinstance(x, (numpy.ndarray, numpy.generic, list, tuple)):
+        return asarray(x)
+    if isinstance(x, numbers.Number):
+        return asarray(numpy.asarray(x))
+    raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+
+
+class ufunc:
+    """A NumPy-style universal function running on the device."""
+
+    def __init__(self, name, nin, doc=None):
+        self.__name__ = name
+        self.nin = nin
+        self.nout = 1
+        self.nargs = nin + 1
+        self.__doc__ = doc or f"ndaccel.{name}: NumPy's {name} computed on the device."
+
+    def __repr__(self):
+        return f"<ufunc '{self.__name__}'>"
+
+    def __call__(self, *args, out=None, where=True, casting="same_kind", order="K",
+                 dtype=None, subok=True, signature=None, **kwargs):
+        from ._ndarray import ndarray
+        if kwargs:
+            raise TypeError(f"{self.__name__}() got an unexpected keyword argument "
+                            f"'{next(iter(kwargs))}'")
+        if len(args) == self.nin + 1 and out is None:
+            out, args = args[-1], args[:-1]
+        if len(args) != self.nin:
+            raise TypeError(f"{self.__name__}() takes from {self.nin} to {self.nin + 1} "
+                            f"positional arguments but {len(args)} were given")
+        if where is not True:
+            raise NotImplementedError(f"{self.__name__}: the 'where' argument is not implemented yet")
+        if signature is not None:
+            raise NotImplementedError(f"{self.__name__}: the 'signature' argument is not implemented")
+        if order not in ("K", "A", "C", "F", None):
+            raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+        if isinstance(out, tuple):
+            if len(out) != 1:
+                raise ValueError(f"The 'out' tuple must have exactly one entry per ufunc output")
+            out = out[0]
+        if out is not None and not isinstance(out, ndarray):
+            raise TypeError("return arrays must be of ArrayType (an ndaccel.ndarray)")
+        ops = tuple(_operand(a) for a in args)
+        code = -1 if dtype is None else _dtypes.code(dtype)
+        if self.__name__ == "power":
+            _check_integer_power(ops, code)
+        dev = None
+        if not any(isinstance(o, ndarray) for o in ops) and out is None:
+            from ._device import get_device
+            dev = get_device().id
+        res = _core.ufunc(self.__name__, ops, out, code, casting, dev)
+        return out if out is not None else res
+
+    def reduce(self, *args, **kwargs):
+        raise NotImplementedError(f"{self.__name__}.reduce is not implemented yet")
+
+    def accumulate(self, *args, **kwargs):
+        raise NotImplementedError(f"{self.__name__}.accumulate is not implemented yet")
+
+    def outer(self, *args, **kwargs):
+        raise NotImplementedError(f"{self.__name__}.outer is not implemented yet")
+
+
+def _check_integer_power(ops, code):
+    """NumPy raises ValueError for integers to negative integer powers."""
+    from ._ndarray import ndarray
+    from ._reductions import min as amin
+    base, exp = ops
+    kinds = [o.dtype.kind if isinstance(o, ndarray) else None for o in ops]
+    if code >= 0 and _dtypes.DTYPES[code].kind not in "iu":
+        return
+    base_int = kinds[0] in ("i", "u") or (kinds[0] is None and type(base) is int)
+    if not base_int or kinds[0] is None and kinds[1] is None:
+        return
+    if isinstance(exp, ndarray):
+        if exp.dtype.kind == "i" and exp.size and bool(amin(exp) < 0):
+            raise ValueError("Integers to negative integer powers are not allowed.")
+    elif type(exp) is int and exp < 0:
+        raise ValueError("Integers to negative integer powers are not allowed.")
+
+
+_NAMES = {
+    2: ["add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "remainder",
+        "power", "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater",
+        "greater_equal", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
+        "right_shift", "logical_and", "logical_or"],
+    1: ["negative", "positive", "invert", "absolute", "sqrt", "exp", "log", "logical_not"],
+}
+
+UFUNCS = {name: ufunc(name, nin) for nin, names in _NAMES.items() for name in names}
+UFUNCS["mod"] = UFUNCS["remainder"]
+UFUNCS["bitwise_not"] = UFUNCS["invert"]
+UFUNCS["bitwise_invert"] = UFUNCS["invert"]
+UFUNCS["abs"] = UFUNCS["absolute"]
+UFUNCS["pow"] = UFUNCS["power"]
