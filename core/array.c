@@ -5,6 +5,7 @@
 
 #include "core/device_internal.h"
 #include "core/elementwise.h"
+#include "core/expr.h"
 #include "nda/error.h"
 #include "nda/ufunc.h"
 
@@ -49,6 +50,7 @@ int nda_array_empty(nda_device *d, nda_dtype t, int ndim, const int64_t *shape, 
     b->refcount = 1;
     b->device = d;
     a->buffer = b;
+    a->device = d;
     a->dtype = t;
     a->ndim = ndim;
     int64_t st = (int64_t)isz;
@@ -67,9 +69,12 @@ int nda_array_view(const nda_array *src, size_t offset, int ndim, const int64_t 
     if (ndim < 0 || ndim > NDA_MAXDIMS)
         return nda_error_set(NDA_EVALUE, "maximum supported dimension for an ndarray is %d, found %d",
                              NDA_MAXDIMS, ndim);
+    int rc = nda_lazy_materialize(src);
+    if (rc != NDA_OK) return rc;
     nda_array *a = calloc(1, sizeof *a);
     if (!a) return nda_error_set(NDA_ENOMEM, "out of host memory");
     a->buffer = src->buffer;
+    a->device = src->device;
     buffer_incref(a->buffer);
     a->offset = offset;
     a->dtype = src->dtype;
@@ -83,7 +88,8 @@ int nda_array_view(const nda_array *src, size_t offset, int ndim, const int64_t 
 void nda_array_free(nda_array *a)
 {
     if (!a) return;
-    buffer_decref(a->buffer);
+    nda_lazy_forget(a);
+    if (a->buffer) buffer_decref(a->buffer);
     free(a);
 }
 
@@ -107,12 +113,18 @@ int nda_array_to_host(const nda_array *a, void *data)
 {
     size_t bytes = (size_t)nda_array_size(a) * nda_dtype_itemsize(a->dtype);
     if (!bytes) return NDA_OK;
-    nda_device *d = a->buffer->device;
+    int rc = nda_lazy_materialize(a);
+    if (rc != NDA_OK) return rc;
+    nda_device *d = a->device;
     if (nda_array_is_c_contiguous(a))
         return d->ops->copy_to_host(d->local_index, data, a->buffer->handle, a->offset, bytes);
     nda_array *c;
-    int rc = nda_array_astype(a, a->dtype, &c);
-    if (rc != NDA_OK) return rc;
+    rc = nda_array_astype(a, a->dtype, &c);
+    if (rc == NDA_OK) rc = nda_lazy_materialize(c);
+    if (rc != NDA_OK) {
+        nda_array_free(c);
+        return rc;
+    }
     rc = d->ops->copy_to_host(d->local_index, data, c->buffer->handle, c->offset, bytes);
     nda_array_free(c);
     return rc;
@@ -125,26 +137,49 @@ static int copy_kernel(nda_array *dst, const nda_array *src)
     return nda_ew_execute(NDA_OP_COPY, 1, &li, dst->dtype, &in, dst);
 }
 
+/* Prepares dst for a write: its buffer exists and no pending expression
+ * still needs the values about to be overwritten. */
+static int prepare_write(nda_array *dst)
+{
+    int rc = nda_lazy_materialize(dst);
+    if (rc == NDA_OK) rc = nda_lazy_flush_readers(dst->buffer);
+    return rc;
+}
+
 int nda_array_assign(nda_array *dst, const nda_array *src)
 {
     int64_t st[NDA_MAXDIMS];
     int rc = nda_broadcast_strides(src, dst->ndim, dst->shape, st);
     if (rc != NDA_OK) return rc;
-    if (src->buffer->device != dst->buffer->device)
+    if (src->device != dst->device)
         return nda_error_set(NDA_EVALUE, "arrays are on different devices (%s and %s)",
-                             src->buffer->device->id, dst->buffer->device->id);
+                             src->device->id, dst->device->id);
+    rc = prepare_write(dst);
+    if (rc != NDA_OK) return rc;
+    if (src->lazy && !nda_expr_conflicts(src->lazy, dst)) {
+        /* The pending expression computes straight into dst: one kernel. */
+        nda_expr *e = src->lazy;
+        nda_expr_incref(e);
+        rc = nda_expr_store(e, dst);
+        nda_expr_decref(e);
+        return rc;
+    }
+    rc = nda_lazy_materialize(src);
+    if (rc != NDA_OK) return rc;
     if (nda_array_same_view(dst, src)) return NDA_OK;
     if (!nda_array_may_overlap(dst, src)) return copy_kernel(dst, src);
     nda_array *tmp;
     rc = nda_array_astype(src, src->dtype, &tmp);
-    if (rc != NDA_OK) return rc;
-    rc = copy_kernel(dst, tmp);
+    if (rc == NDA_OK) rc = nda_lazy_materialize(tmp);
+    if (rc == NDA_OK) rc = copy_kernel(dst, tmp);
     nda_array_free(tmp);
     return rc;
 }
 
 int nda_array_fill(nda_array *dst, const nda_scalar *value)
 {
+    int rc = prepare_write(dst);
+    if (rc != NDA_OK) return rc;
     nda_ew_input in;
     nda_scalar_to_arg(value, dst->dtype, dst->dtype, &in);
     nda_dtype li = dst->dtype;
@@ -153,14 +188,12 @@ int nda_array_fill(nda_array *dst, const nda_scalar *value)
 
 int nda_array_astype(const nda_array *a, nda_dtype t, nda_array **out)
 {
-    nda_array *r;
-    int rc = nda_array_empty(a->buffer->device, t, a->ndim, a->shape, &r);
-    if (rc != NDA_OK) return rc;
-    rc = copy_kernel(r, a);
-    if (rc != NDA_OK) {
-        nda_array_free(r);
-        return rc;
-    }
-    *out = r;
-    return NDA_OK;
+    nda_expr *leaf = NULL, *node = NULL;
+    nda_dtype lt = t;
+    int rc = nda_expr_operand(a, &leaf);
+    if (rc == NDA_OK) rc = nda_expr_node(NDA_OP_COPY, 1, &lt, t, &leaf, a->ndim, a->shape, &node);
+    if (rc == NDA_OK) rc = nda_lazy_array(a->device, node, out);
+    nda_expr_decref(node);
+    nda_expr_decref(leaf);
+    return rc;
 }

@@ -34,7 +34,7 @@ void nda_error_prefix(const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, tl_msg, sizeof old);
-    snprintf(tl_msg, sizeof tl_msg, "%s: %s", prefix, old);
+    snprintf(tl_msg, sizeof tl_msg, "%s: %.3500s", prefix, old);
 }
 
 int nda_error_code(void) { return tl_code; }

@@ -5,6 +5,7 @@
 
 #include "core/device_internal.h"
 #include "core/elementwise.h"
+#include "core/expr.h"
 #include "nda/error.h"
 #include "nda/ufunc.h"
 
@@ -27,12 +28,12 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
     nda_op op = (nda_op)nda_op_from_name(name);
 
     /* Device and broadcast shape of the array operands (and out). */
-    nda_device *d = out ? out->buffer->device : NULL;
+    nda_device *d = out ? out->device : NULL;
     int ndims[3], n = 0;
     const int64_t *shapes[3];
     for (int i = 0; i < nin; i++) {
         if (!ops[i].array) continue;
-        nda_device *ad = ops[i].array->buffer->device;
+        nda_device *ad = ops[i].array->device;
         if (d && ad != d)
             return nda_error_set(NDA_EVALUE, "operands are on different devices (%s and %s)",
                                  d->id, ad->id);
@@ -79,36 +80,50 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
                                  nda_dtype_name(loop.in[i]), nda_casting_name(casting));
     }
 
-    nda_array *target = NULL, *temps[2] = {NULL, NULL};
-    nda_ew_input in[2];
+    /* Writing into out: its buffer must exist and pending readers of it
+     * must be computed first (they see the old values). */
     if (out) {
-        rc = nda_array_view(out, out->offset, out->ndim, out->shape, out->strides, &target);
+        rc = nda_lazy_materialize(out);
+        if (rc == NDA_OK) rc = nda_lazy_flush_readers(out->buffer);
+        if (rc != NDA_OK) return rc;
+    }
+    nda_expr *args[2] = {NULL, NULL}, *node = NULL;
+    for (int i = 0; i < nin && rc == NDA_OK; i++) {
+        if (ops[i].array) {
+            rc = nda_expr_operand(ops[i].array, &args[i]);
+        } else {
+            nda_ew_input in;
+            nda_scalar_to_arg(&ops[i].scalar, loop.operand[i], loop.in[i], &in);
+            rc = nda_expr_scalar(loop.in[i], in.value, in.value_size, &args[i]);
+        }
+    }
+    if (rc == NDA_OK) rc = nda_expr_node(op, nin, loop.in, loop.out, args, nd, shape, &node);
+    if (rc != NDA_OK) goto out_done;
+    if (!out) {
+        /* Recorded, not computed: fused with what consumes it. */
+        rc = nda_lazy_array(d, node, result);
+        goto out_done;
+    }
+    nda_array *target = NULL;
+    rc = nda_array_view(out, out->offset, out->ndim, out->shape, out->strides, &target);
+    if (rc != NDA_OK) goto out_done;
+    if (nda_expr_conflicts(node, out)) {
+        /* An input overlaps out other than element-for-element: compute
+         * into a temporary first, as if every input were read before any
+         * write (NumPy's semantics). */
+        nda_array *tmp = NULL;
+        rc = nda_lazy_array(d, node, &tmp);
+        if (rc == NDA_OK) rc = nda_lazy_materialize(tmp);
+        if (rc == NDA_OK) rc = nda_array_assign(target, tmp);
+        nda_array_free(tmp);
     } else {
-        rc = nda_array_empty(d, loop.out, nd, shape, &target);
+        rc = nda_expr_store(node, target);
     }
-    if (rc != NDA_OK) return rc;
-    for (int i = 0; i < nin; i++) {
-        if (!ops[i].array) {
-            nda_scalar_to_arg(&ops[i].scalar, loop.operand[i], loop.in[i], &in[i]);
-            continue;
-        }
-        const nda_array *a = ops[i].array;
-        if (out && nda_array_may_overlap(a, out) && !nda_array_same_view(a, out)) {
-            rc = nda_array_astype(a, a->dtype, &temps[i]);
-            if (rc != NDA_OK) goto out_fail;
-            a = temps[i];
-        }
-        in[i].array = a;
-    }
-    rc = nda_ew_execute(op, nin, loop.in, loop.out, in, target);
-    if (rc != NDA_OK) goto out_fail;
-    nda_array_free(temps[0]);
-    nda_array_free(temps[1]);
-    *result = target;
-    return NDA_OK;
-out_fail:
-    nda_array_free(temps[0]);
-    nda_array_free(temps[1]);
-    nda_array_free(target);
+    if (rc == NDA_OK) *result = target;
+    else nda_array_free(target);
+out_done:
+    nda_expr_decref(node);
+    nda_expr_decref(args[0]);
+    nda_expr_decref(args[1]);
     return rc;
 }

@@ -121,9 +121,10 @@ void nda_emit_convert(nda_strbuf *b, nda_dtype from, nda_dtype to, const char *x
         return;
     }
     if (to == NDA_FLOAT16) { /* round to binary16, compute in float */
-        if (from == NDA_FLOAT64 || from == NDA_INT64 || from == NDA_UINT64 || from == NDA_INT32 ||
-            from == NDA_UINT32)
-            nda_strbuf_printf(b, "nda_h2f(nda_d2h((double)(%s)))", x);
+        /* Integers: (float)x is exact up to 2**24 and every larger value
+         * rounds to inf in binary16 either way, so one rounding results. */
+        if (from == NDA_FLOAT64)
+            nda_strbuf_printf(b, "nda_h2f(nda_d2h(%s))", x);
         else if (from == NDA_FLOAT32)
             nda_strbuf_printf(b, "nda_h2f(nda_f2h(%s))", x);
         else /* bool and 8/16-bit integers are exact in float; round for 16-bit */
@@ -144,11 +145,10 @@ void nda_emit_store_value(nda_strbuf *b, nda_dtype from, nda_dtype to, const cha
     } else if (is_complex(from)) {
         if (from == NDA_COMPLEX64) nda_strbuf_printf(b, "nda_f2h((%s).x)", x);
         else nda_strbuf_printf(b, "nda_d2h((%s).x)", x);
-    } else if (from == NDA_BOOL || from == NDA_INT8 || from == NDA_UINT8 || from == NDA_INT16 ||
-               from == NDA_UINT16) {
+    } else if (from == NDA_FLOAT64) {
+        nda_strbuf_printf(b, "nda_d2h(%s)", x);
+    } else { /* integers and bool: see nda_emit_convert */
         nda_strbuf_printf(b, "nda_f2h((float)(%s))", x);
-    } else {
-        nda_strbuf_printf(b, "nda_d2h((double)(%s))", x);
     }
 }
 

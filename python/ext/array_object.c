@@ -78,9 +78,22 @@ static PyObject *get_dtype(ndapy_array *s, void *c)
 }
 static PyObject *get_dtype_code(ndapy_array *s, void *c) { (void)c; return PyLong_FromLong(s->arr->dtype); }
 static PyObject *get_offset(ndapy_array *s, void *c) { (void)c; return PyLong_FromSize_t(s->arr->offset); }
-static PyObject *get_device_id(ndapy_array *s, void *c) { (void)c; return PyUnicode_FromString(nda_device_id(s->arr->buffer->device)); }
-static PyObject *get_buffer_id(ndapy_array *s, void *c) { (void)c; return PyLong_FromVoidPtr(s->arr->buffer); }
-static PyObject *get_buffer_bytes(ndapy_array *s, void *c) { (void)c; return PyLong_FromSize_t(s->arr->buffer->capacity); }
+static PyObject *get_device_id(ndapy_array *s, void *c) { (void)c; return PyUnicode_FromString(nda_device_id(s->arr->device)); }
+static PyObject *get_buffer_id(ndapy_array *s, void *c)
+{
+    (void)c;
+    int rc = nda_array_materialize(s->arr);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return PyLong_FromVoidPtr(s->arr->buffer);
+}
+static PyObject *get_buffer_bytes(ndapy_array *s, void *c)
+{
+    (void)c;
+    int rc = nda_array_materialize(s->arr);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return PyLong_FromSize_t(s->arr->buffer->capacity);
+}
+static PyObject *get_is_lazy(ndapy_array *s, void *c) { (void)c; return PyBool_FromLong(s->arr->lazy != NULL); }
 static PyObject *get_c_contig(ndapy_array *s, void *c) { (void)c; return PyBool_FromLong(nda_array_is_c_contiguous(s->arr)); }
 static PyObject *get_f_contig(ndapy_array *s, void *c) { (void)c; return PyBool_FromLong(nda_array_is_f_contiguous(s->arr)); }
 
@@ -97,6 +110,7 @@ static PyGetSetDef array_getset[] = {
     {"_device_id", (getter)get_device_id, NULL, NULL, NULL},
     {"_buffer_id", (getter)get_buffer_id, NULL, NULL, NULL},
     {"_buffer_bytes", (getter)get_buffer_bytes, NULL, NULL, NULL},
+    {"_is_lazy", (getter)get_is_lazy, NULL, "Whether the values are still pending (fusion).", NULL},
     {"_c_contiguous", (getter)get_c_contig, NULL, NULL, NULL},
     {"_f_contiguous", (getter)get_f_contig, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},

@@ -183,6 +183,8 @@ static PyObject *py_view(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OLOO", &arr_obj, &offset, &shape_obj, &strides_obj)) return NULL;
     nda_array *a = ndapy_array_get(arr_obj);
     if (!a) return NULL;
+    int mrc = nda_array_materialize(a);
+    if (mrc != NDA_OK) return ndapy_raise(mrc);
     int ndim, nst;
     int64_t shape[NDA_MAXDIMS], strides[NDA_MAXDIMS];
     if (ndapy_shape_from_object(shape_obj, &ndim, shape) < 0) return NULL;
@@ -368,7 +370,8 @@ static PyObject *py_synchronize(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "|O", &dev_obj)) return NULL;
     nda_device *d;
     if (device_from_id(dev_obj, &d) < 0) return NULL;
-    int rc;
+    int rc = nda_array_flush(d);
+    if (rc != NDA_OK) return ndapy_raise(rc);
     Py_BEGIN_ALLOW_THREADS
     rc = nda_device_synchronize(d);
     Py_END_ALLOW_THREADS

@@ -24,7 +24,10 @@ typedef struct nda_buffer {
 } nda_buffer;
 
 typedef struct nda_array {
-    nda_buffer *buffer;
+    nda_buffer *buffer;   /* NULL while the array is lazy (see core/expr.h) */
+    struct nda_expr *lazy;          /* pending expression, or NULL */
+    nda_device *device;             /* where the array lives */
+    struct nda_array *pend_prev, *pend_next; /* pending registry links */
     size_t offset;        /* bytes from the buffer start to element 0 */
     nda_dtype dtype;
     int ndim;
@@ -69,6 +72,12 @@ int nda_broadcast_shapes(int n, const int *ndims, const int64_t *const *shapes, 
  * broadcast axes. a must broadcast to the shape. */
 int nda_broadcast_strides(const nda_array *a, int out_ndim, const int64_t *out_shape,
                           int64_t *strides);
+
+/* Computes a pending (lazy) array; no-op otherwise. Every function that
+ * needs an array's buffer calls this first. */
+int nda_array_materialize(const nda_array *a);
+/* Computes every pending array on d (every device when d is NULL). */
+int nda_array_flush(nda_device *d);
 
 /* Copies/casts src into dst (broadcasting src to dst's shape, NumPy's
  * unsafe casting). Correct when src overlaps dst (a temporary is used). */

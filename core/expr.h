@@ -1,0 +1,87 @@
+/* Lazy elementwise expressions (internal).
+ *
+ * A ufunc result without out= is not computed at once: the result array
+ * holds an expression DAG (nda_expr) and no buffer. Values are computed
+ * ("materialised") by one fused kernel when something needs them: a host
+ * transfer, a view, a non-elementwise operation, a write into a buffer the
+ * expression reads, an expression grown past the size limits, or an
+ * explicit synchronise. A lazy operand of a ufunc is inlined into the new
+ * expression, so chains of elementwise operations become one kernel.
+ *
+ * Invariants: an array has either a buffer or an expression (lazy), never
+ * both. Leaves hold their own reference to a materialised array view, so a
+ * pending expression keeps its inputs' buffers alive. Every lazy array is
+ * on the pending registry (for write-after-read flushes) until it is
+ * materialised or freed. */
+#ifndef NDA_EXPR_H
+#define NDA_EXPR_H
+
+#include "kernels/fused.h"
+#include "nda/array.h"
+
+enum { NDA_EX_LEAF = NDA_REF_LEAF, NDA_EX_SCALAR = NDA_REF_SCALAR, NDA_EX_NODE = NDA_REF_NODE };
+
+
+typedef struct nda_expr {
+    long refcount;
+    int kind;              /* NDA_EX_* */
+    nda_dtype dtype;       /* dtype of the value (node: loop_out) */
+    int ndim;
+    int64_t shape[NDA_MAXDIMS];
+    nda_array *leaf;       /* LEAF: owned view, never lazy */
+    unsigned char value[16];
+    size_t value_size;     /* SCALAR: value in dtype's compute type */
+    nda_op op;             /* NODE */
+    int nin;
+    nda_dtype loop_in[2];
+    struct nda_expr *arg[2];
+    int nodes, leaves, scalars; /* upper bounds over the subtree */
+} nda_expr;
+
+void nda_expr_incref(nda_expr *e);
+void nda_expr_decref(nda_expr *e);
+/* New LEAF holding a view of a (a must not be lazy). */
+int nda_expr_leaf(const nda_array *a, nda_expr **out);
+int nda_expr_scalar(nda_dtype t, const void *value, size_t size, nda_expr **out);
+/* New NODE; takes no ownership of args (increfs them). */
+int nda_expr_node(nda_op op, int nin, const nda_dtype *loop_in, nda_dtype loop_out,
+                  nda_expr *const *args, int ndim, const int64_t *shape, nda_expr **out);
+
+/* The expression an operand contributes: a lazy array's DAG (new ref) or a
+ * leaf of a materialised array. */
+int nda_expr_of_array(const nda_array *a, nda_expr **out);
+
+/* The expression an operand contributes to a new node, materialising a
+ * lazy operand first when its expression uses more than half of any of the
+ * kernel limits (nodes, leaves, scalars): the node built from two operands
+ * then always fits one kernel, and a loop like `b = b + 0.02` flushes at
+ * the same depth every time (one kernel, whatever the iteration count). */
+int nda_expr_operand(const nda_array *a, nda_expr **out);
+
+/* Executes e over dst's shape, writing into dst (a materialised view);
+ * e's value broadcasts to dst's shape. The caller has ensured that no leaf
+ * overlaps dst except as the identical view. */
+int nda_expr_store(nda_expr *e, nda_array *dst);
+/* Folds e's values with op (ADD, MULTIPLY, MAXIMUM, MINIMUM) in
+ * accumulator type acc into `groups` partial values written to out[0..). */
+int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups);
+
+/* Whether any leaf of e may overlap dst without being the identical view. */
+bool nda_expr_conflicts(const nda_expr *e, const nda_array *dst);
+/* Whether any leaf of e lives in buffer b. */
+bool nda_expr_reads(const nda_expr *e, const nda_buffer *b);
+
+/* Makes a lazy array a normal one (allocates and computes). No-op for a
+ * materialised array. Logically const: a's value does not change. */
+int nda_lazy_materialize(const nda_array *a);
+/* New lazy array of the given dtype/shape holding e (new reference). */
+int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out);
+/* Materialises every pending array whose expression reads buffer b
+ * (before b is written). */
+int nda_lazy_flush_readers(const nda_buffer *b);
+/* Materialises every pending array on device d (all when d is NULL). */
+int nda_lazy_flush_all(nda_device *d);
+/* Unregisters a lazy array being freed (drops its expression). */
+void nda_lazy_forget(nda_array *a);
+
+#endif

@@ -1,0 +1,355 @@
+/* Executes an expression DAG as one fused kernel: linearise the DAG
+ * (dedupe nodes by identity, leaves by identical view), broadcast every
+ * leaf to the iteration space, coalesce axes across all operands, pick
+ * layout classes and index width, fetch the kernel, launch. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/device_internal.h"
+#include "core/elementwise.h"
+#include "core/expr.h"
+#include "kernels/kernel_cache.h"
+#include "nda/error.h"
+
+#define MAXOPS (NDA_FUSED_MAX_LEAVES + 1)
+
+typedef struct lin {
+    nda_fused_spec spec;
+    const nda_expr *nodes[NDA_FUSED_MAX_NODES];
+    const nda_array *leaves[NDA_FUSED_MAX_LEAVES];
+    const nda_expr *scalars[NDA_FUSED_MAX_SCALARS];
+} lin;
+
+static int visit(lin *L, const nda_expr *e, nda_fused_ref *ref)
+{
+    nda_fused_spec *s = &L->spec;
+    if (e->kind == NDA_EX_LEAF) {
+        for (int i = 0; i < s->nleaves; i++)
+            if (nda_array_same_view(L->leaves[i], e->leaf)) {
+                *ref = (nda_fused_ref){NDA_REF_LEAF, (short)i};
+                return NDA_OK;
+            }
+        if (s->nleaves == NDA_FUSED_MAX_LEAVES)
+            return nda_error_set(NDA_ENOTIMPL, "fused expression has too many inputs");
+        L->leaves[s->nleaves] = e->leaf;
+        s->leaf_dtype[s->nleaves] = e->leaf->dtype;
+        *ref = (nda_fused_ref){NDA_REF_LEAF, (short)s->nleaves++};
+        return NDA_OK;
+    }
+    if (e->kind == NDA_EX_SCALAR) {
+        for (int i = 0; i < s->nscalars; i++)
+            if (L->scalars[i] == e) {
+                *ref = (nda_fused_ref){NDA_REF_SCALAR, (short)i};
+                return NDA_OK;
+            }
+        if (s->nscalars == NDA_FUSED_MAX_SCALARS)
+            return nda_error_set(NDA_ENOTIMPL, "fused expression has too many scalars");
+        L->scalars[s->nscalars] = e;
+        s->scalar_dtype[s->nscalars] = e->dtype;
+        *ref = (nda_fused_ref){NDA_REF_SCALAR, (short)s->nscalars++};
+        return NDA_OK;
+    }
+    for (int i = 0; i < s->nnodes; i++)
+        if (L->nodes[i] == e) {
+            *ref = (nda_fused_ref){NDA_REF_NODE, (short)i};
+            return NDA_OK;
+        }
+    nda_fused_node n;
+    memset(&n, 0, sizeof n);
+    n.op = e->op;
+    n.nin = e->nin;
+    n.loop_out = e->dtype;
+    for (int k = 0; k < e->nin; k++) {
+        n.loop_in[k] = e->loop_in[k];
+        int rc = visit(L, e->arg[k], &n.arg[k]);
+        if (rc != NDA_OK) return rc;
+    }
+    if (s->nnodes == NDA_FUSED_MAX_NODES)
+        return nda_error_set(NDA_ENOTIMPL, "fused expression has too many operations");
+    L->nodes[s->nnodes] = e;
+    s->node[s->nnodes] = n;
+    *ref = (nda_fused_ref){NDA_REF_NODE, (short)s->nnodes++};
+    return NDA_OK;
+}
+
+/* Iteration space: shape and per-operand element strides (operand 0 is the
+ * store destination, or unused for reductions). */
+typedef struct space {
+    int rank;
+    int64_t shape[NDA_MAXDIMS];
+    int64_t st[MAXOPS][NDA_MAXDIMS];
+    int64_t base[MAXOPS];
+} space;
+
+static void coalesce(space *s, int nops)
+{
+    int r = 0;
+    for (int d = 0; d < s->rank; d++) {
+        if (s->shape[d] == 1) continue;
+        s->shape[r] = s->shape[d];
+        for (int k = 0; k < nops; k++) s->st[k][r] = s->st[k][d];
+        r++;
+    }
+    s->rank = r;
+    if (r == 0) return;
+    int w = 0;
+    for (int d = 1; d < s->rank; d++) {
+        bool merge = true;
+        for (int k = 0; k < nops && merge; k++) merge = s->st[k][w] == s->st[k][d] * s->shape[d];
+        if (merge) {
+            s->shape[w] *= s->shape[d];
+            for (int k = 0; k < nops; k++) s->st[k][w] = s->st[k][d];
+        } else {
+            w++;
+            s->shape[w] = s->shape[d];
+            for (int k = 0; k < nops; k++) s->st[k][w] = s->st[k][d];
+        }
+    }
+    s->rank = w + 1;
+}
+
+static int operand_strides(const nda_array *a, int ndim, const int64_t *shape, int64_t *st,
+                           int64_t *base)
+{
+    int64_t bst[NDA_MAXDIMS];
+    int rc = nda_broadcast_strides(a, ndim, shape, bst);
+    if (rc != NDA_OK) return rc;
+    int64_t isz = (int64_t)nda_dtype_itemsize(a->dtype);
+    if (a->offset % (size_t)isz) return nda_error_set(NDA_EVALUE, "misaligned array offset");
+    *base = (int64_t)a->offset / isz;
+    for (int d = 0; d < ndim; d++) {
+        if (bst[d] % isz) return nda_error_set(NDA_EVALUE, "misaligned array strides");
+        st[d] = bst[d] / isz;
+    }
+    return NDA_OK;
+}
+
+static int check_fp64(nda_device *d, const nda_fused_spec *s)
+{
+    if (d->info.has_fp64) return NDA_OK;
+    bool dbl = s->out_dtype == NDA_FLOAT64 || s->out_dtype == NDA_COMPLEX128;
+    for (int i = 0; i < s->nleaves; i++)
+        dbl = dbl || s->leaf_dtype[i] == NDA_FLOAT64 || s->leaf_dtype[i] == NDA_COMPLEX128;
+    for (int i = 0; i < s->nnodes; i++)
+        dbl = dbl || s->node[i].loop_out == NDA_FLOAT64 || s->node[i].loop_out == NDA_COMPLEX128 ||
+              s->node[i].loop_in[0] == NDA_FLOAT64 || s->node[i].loop_in[0] == NDA_COMPLEX128;
+    if (!dbl) return NDA_OK;
+    return nda_error_set(NDA_ETYPE, "device %s (%s) does not support float64", d->id, d->info.name);
+}
+
+typedef struct argpack {
+    nda_kernel_arg a[256];
+    int64_t v64[256];
+    int32_t v32[256];
+    int n;
+    bool idx64;
+} argpack;
+
+static void arg_buffer(argpack *p, void *h) { p->a[p->n++] = (nda_kernel_arg){NDA_ARG_BUFFER, sizeof(void *), h}; }
+static void arg_bytes(argpack *p, const void *v, size_t n) { p->a[p->n++] = (nda_kernel_arg){NDA_ARG_SCALAR, n, v}; }
+static void arg_index(argpack *p, int64_t v)
+{
+    if (p->idx64) {
+        p->v64[p->n] = v;
+        p->a[p->n] = (nda_kernel_arg){NDA_ARG_SCALAR, 8, &p->v64[p->n]};
+    } else {
+        p->v32[p->n] = (int32_t)v;
+        p->a[p->n] = (nda_kernel_arg){NDA_ARG_SCALAR, 4, &p->v32[p->n]};
+    }
+    p->n++;
+}
+
+static int fused_source(const void *ctx, nda_dialect dialect, nda_strbuf *src)
+{
+    return nda_fused_source((const nda_fused_spec *)ctx, dialect, src);
+}
+
+static char layout_of(const space *s, int k)
+{
+    bool zero = true;
+    for (int d = 0; d < s->rank; d++) zero = zero && s->st[k][d] == 0;
+    if (zero) return NDA_LAYOUT_ZERO;
+    if (s->rank == 1 && s->st[k][0] == 1) return NDA_LAYOUT_CONTIG;
+    return NDA_LAYOUT_STRIDED;
+}
+
+static bool needs_idx64(const space *s, int k, int64_t n)
+{
+    int64_t lo = s->base[k], hi = s->base[k];
+    for (int d = 0; d < s->rank; d++) {
+        int64_t span = (s->shape[d] - 1) * s->st[k][d];
+        if (span < 0) lo += span; else hi += span;
+    }
+    return n >= INT32_MAX / 2 || lo < INT32_MIN / 2 || hi >= INT32_MAX / 2;
+}
+
+/* Builds the space over (ndim, shape) for the leaves (+ dst when given). */
+static int build_space(lin *L, const nda_array *dst, int ndim, const int64_t *shape, space *sp)
+{
+    sp->rank = ndim;
+    memcpy(sp->shape, shape, sizeof(int64_t) * (size_t)ndim);
+    int rc = NDA_OK;
+    if (dst) rc = operand_strides(dst, ndim, shape, sp->st[0], &sp->base[0]);
+    else {
+        for (int d = 0; d < ndim; d++) sp->st[0][d] = 0;
+        sp->base[0] = 0;
+    }
+    for (int k = 0; k < L->spec.nleaves && rc == NDA_OK; k++)
+        rc = operand_strides(L->leaves[k], ndim, shape, sp->st[k + 1], &sp->base[k + 1]);
+    if (rc != NDA_OK) return rc;
+    coalesce(sp, L->spec.nleaves + 1);
+    if (sp->rank == 0) {
+        sp->rank = 1;
+        sp->shape[0] = 1;
+        for (int k = 0; k <= L->spec.nleaves; k++) sp->st[k][0] = 0;
+    }
+    return NDA_OK;
+}
+
+static int launch(nda_device *d, lin *L, const space *sp, int outer, void *out_handle,
+                  int64_t total, size_t global, size_t local)
+{
+    nda_fused_spec *s = &L->spec;
+    int inner_rank = sp->rank - outer;
+    int64_t inner_n = 1;
+    for (int dd = outer; dd < sp->rank; dd++) inner_n *= sp->shape[dd];
+    nda_strbuf key;
+    nda_strbuf_init(&key);
+    int rc = nda_fused_key(s, &key);
+    void *kernel = NULL;
+    if (rc == NDA_OK)
+        rc = nda_kernel_get(d, key.data, fused_source, s, NDA_FUSED_KERNEL_NAME, &kernel);
+    nda_strbuf_free(&key);
+    if (rc != NDA_OK) return rc;
+    int64_t ocount = 1;
+    for (int dd = 0; dd < outer; dd++) ocount *= sp->shape[dd];
+    argpack *p = malloc(sizeof *p);
+    if (!p) return nda_error_set(NDA_ENOMEM, "out of host memory");
+    for (int64_t oi = 0; oi < ocount && rc == NDA_OK; oi++) {
+        int64_t off[MAXOPS];
+        for (int k = 0; k <= s->nleaves; k++) off[k] = sp->base[k];
+        int64_t r = oi;
+        for (int dd = outer - 1; dd >= 0; dd--) {
+            int64_t c = r % sp->shape[dd];
+            r /= sp->shape[dd];
+            for (int k = 0; k <= s->nleaves; k++) off[k] += c * sp->st[k][dd];
+        }
+        p->n = 0;
+        p->idx64 = s->idx64;
+        arg_buffer(p, out_handle);
+        if (!s->reduce) arg_index(p, off[0]);
+        for (int k = 0; k < s->nleaves; k++) {
+            arg_buffer(p, L->leaves[k]->buffer->handle);
+            arg_index(p, off[k + 1]);
+        }
+        for (int k = 0; k < s->nscalars; k++) arg_bytes(p, L->scalars[k]->value, L->scalars[k]->value_size);
+        arg_index(p, inner_n);
+        if (inner_rank > 1)
+            for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->shape[dd]);
+        if (s->reduce) arg_index(p, total);
+        if (!s->reduce && s->out_layout == NDA_LAYOUT_STRIDED)
+            for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->st[0][dd]);
+        for (int k = 0; k < s->nleaves; k++)
+            if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED)
+                for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->st[k + 1][dd]);
+        rc = d->ops->launch(d->local_index, kernel, global, local, p->n, p->a);
+    }
+    free(p);
+    return rc;
+}
+
+static int linearise(const nda_expr *e, lin *L)
+{
+    memset(&L->spec, 0, sizeof L->spec);
+    return visit(L, e, &L->spec.result);
+}
+
+int nda_expr_store(nda_expr *e, nda_array *dst)
+{
+    nda_device *d = dst->device;
+    int64_t n = nda_array_size(dst);
+    if (n == 0) return NDA_OK;
+    lin *L = calloc(1, sizeof *L);
+    space *sp = malloc(sizeof *sp);
+    int rc = (L && sp) ? NDA_OK : nda_error_set(NDA_ENOMEM, "out of host memory");
+    if (rc == NDA_OK) rc = linearise(e, L);
+    if (rc == NDA_OK) rc = build_space(L, dst, dst->ndim, dst->shape, sp);
+    if (rc != NDA_OK) goto out;
+    nda_fused_spec *s = &L->spec;
+    int outer = sp->rank > NDA_FUSED_MAXRANK ? sp->rank - NDA_FUSED_MAXRANK : 0;
+    space inner = *sp;
+    inner.rank = sp->rank - outer;
+    for (int k = 0; k <= s->nleaves; k++) {
+        memmove(inner.st[k], sp->st[k] + outer, sizeof(int64_t) * (size_t)inner.rank);
+    }
+    memmove(inner.shape, sp->shape + outer, sizeof(int64_t) * (size_t)inner.rank);
+    int64_t inner_n = 1;
+    for (int dd = 0; dd < inner.rank; dd++) inner_n *= inner.shape[dd];
+    s->rank = inner.rank;
+    s->reduce = false;
+    s->out_dtype = dst->dtype;
+    s->out_layout = layout_of(&inner, 0);
+    s->idx64 = needs_idx64(sp, 0, inner_n);
+    for (int k = 0; k < s->nleaves; k++) {
+        s->leaf_layout[k] = layout_of(&inner, k + 1);
+        s->idx64 = s->idx64 || needs_idx64(sp, k + 1, inner_n);
+    }
+    rc = check_fp64(d, s);
+    if (rc != NDA_OK) goto out;
+    size_t ls = nda_launch_local_size(d);
+    size_t global = ((size_t)inner_n + ls - 1) / ls * ls;
+    rc = launch(d, L, sp, outer, dst->buffer->handle, 0, global, ls);
+out:
+    free(L);
+    free(sp);
+    return rc;
+}
+
+int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups)
+{
+    nda_device *d = out->device;
+    int64_t n = 1;
+    for (int i = 0; i < e->ndim; i++) n *= e->shape[i];
+    lin *L = calloc(1, sizeof *L);
+    space *sp = malloc(sizeof *sp);
+    int rc = (L && sp) ? NDA_OK : nda_error_set(NDA_ENOMEM, "out of host memory");
+    if (rc == NDA_OK) rc = linearise(e, L);
+    if (rc == NDA_OK) rc = build_space(L, NULL, e->ndim, e->shape, sp);
+    if (rc != NDA_OK) goto out;
+    if (sp->rank > NDA_FUSED_MAXRANK) {
+        /* Too many axes for one kernel: compute the values, then fold them. */
+        nda_array *tmp = NULL;
+        nda_expr *leaf = NULL;
+        rc = nda_array_empty(d, e->dtype, e->ndim, e->shape, &tmp);
+        if (rc == NDA_OK) rc = nda_expr_store(e, tmp);
+        if (rc == NDA_OK) rc = nda_expr_leaf(tmp, &leaf);
+        if (rc == NDA_OK) rc = nda_expr_reduce(leaf, op, acc, out, groups);
+        nda_expr_decref(leaf);
+        nda_array_free(tmp);
+        goto out;
+    }
+    nda_fused_spec *s = &L->spec;
+    s->rank = sp->rank;
+    s->reduce = true;
+    s->reduce_op = op;
+    s->acc = acc;
+    s->out_dtype = out->dtype;
+    s->local_size = (int)nda_reduce_local_size(d);
+    s->idx64 = false;
+    for (int k = 0; k < s->nleaves; k++) {
+        s->leaf_layout[k] = layout_of(sp, k + 1);
+        s->idx64 = s->idx64 || needs_idx64(sp, k + 1, n);
+    }
+    rc = check_fp64(d, s);
+    if (rc != NDA_OK) goto out;
+    if (out->offset != 0) {
+        rc = nda_error_set(NDA_EVALUE, "reduction output must start at offset 0");
+        goto out;
+    }
+    int64_t total = (int64_t)groups * s->local_size;
+    rc = launch(d, L, sp, 0, out->buffer->handle, total, (size_t)total, (size_t)s->local_size);
+out:
+    free(L);
+    free(sp);
+    return rc;
+}

@@ -1,0 +1,244 @@
+/* Lazy expressions: node lifetime, the pending registry, materialisation. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/device_internal.h"
+#include "core/expr.h"
+#include "nda/error.h"
+
+/* The registry is touched from any thread holding an array; one lock. */
+static pthread_mutex_t g_pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static nda_array *g_pending; /* head of a doubly linked list */
+
+void nda_expr_incref(nda_expr *e)
+{
+    atomic_fetch_add_explicit((_Atomic long *)&e->refcount, 1, memory_order_relaxed);
+}
+
+void nda_expr_decref(nda_expr *e)
+{
+    while (e && atomic_fetch_sub_explicit((_Atomic long *)&e->refcount, 1, memory_order_acq_rel) == 1) {
+        nda_expr *next = NULL;
+        if (e->kind == NDA_EX_LEAF) nda_array_free(e->leaf);
+        if (e->kind == NDA_EX_NODE) {
+            if (e->nin > 1) nda_expr_decref(e->arg[1]);
+            next = e->arg[0]; /* iterate on the first child: long chains don't recurse */
+        }
+        free(e);
+        e = next;
+    }
+}
+
+static nda_expr *expr_new(int kind, nda_dtype t)
+{
+    nda_expr *e = calloc(1, sizeof *e);
+    if (!e) {
+        nda_error_set(NDA_ENOMEM, "out of host memory");
+        return NULL;
+    }
+    e->refcount = 1;
+    e->kind = kind;
+    e->dtype = t;
+    return e;
+}
+
+int nda_expr_leaf(const nda_array *a, nda_expr **out)
+{
+    nda_expr *e = expr_new(NDA_EX_LEAF, a->dtype);
+    if (!e) return NDA_ENOMEM;
+    int rc = nda_array_view(a, a->offset, a->ndim, a->shape, a->strides, &e->leaf);
+    if (rc != NDA_OK) {
+        free(e);
+        return rc;
+    }
+    e->ndim = a->ndim;
+    memcpy(e->shape, a->shape, sizeof(int64_t) * (size_t)a->ndim);
+    e->leaves = 1;
+    *out = e;
+    return NDA_OK;
+}
+
+int nda_expr_scalar(nda_dtype t, const void *value, size_t size, nda_expr **out)
+{
+    nda_expr *e = expr_new(NDA_EX_SCALAR, t);
+    if (!e) return NDA_ENOMEM;
+    memcpy(e->value, value, size < sizeof e->value ? size : sizeof e->value);
+    e->value_size = size;
+    e->scalars = 1;
+    *out = e;
+    return NDA_OK;
+}
+
+int nda_expr_node(nda_op op, int nin, const nda_dtype *loop_in, nda_dtype loop_out,
+                  nda_expr *const *args, int ndim, const int64_t *shape, nda_expr **out)
+{
+    nda_expr *e = expr_new(NDA_EX_NODE, loop_out);
+    if (!e) return NDA_ENOMEM;
+    e->op = op;
+    e->nin = nin;
+    e->nodes = 1;
+    for (int k = 0; k < nin; k++) {
+        e->loop_in[k] = loop_in[k];
+        e->arg[k] = args[k];
+        nda_expr_incref(args[k]);
+        e->nodes += args[k]->nodes;
+        e->leaves += args[k]->leaves;
+        e->scalars += args[k]->scalars;
+    }
+    e->ndim = ndim;
+    memcpy(e->shape, shape, sizeof(int64_t) * (size_t)ndim);
+    *out = e;
+    return NDA_OK;
+}
+
+int nda_expr_of_array(const nda_array *a, nda_expr **out)
+{
+    if (a->lazy) {
+        nda_expr_incref(a->lazy);
+        *out = a->lazy;
+        return NDA_OK;
+    }
+    return nda_expr_leaf(a, out);
+}
+
+int nda_expr_operand(const nda_array *a, nda_expr **out)
+{
+    const nda_expr *e = a->lazy;
+    if (e && (e->nodes > NDA_FUSED_MAX_NODES / 2 - 1 || e->leaves > NDA_FUSED_MAX_LEAVES / 2 ||
+              e->scalars > NDA_FUSED_MAX_SCALARS / 2)) {
+        int rc = nda_lazy_materialize(a);
+        if (rc != NDA_OK) return rc;
+    }
+    return nda_expr_of_array(a, out);
+}
+
+/* Visits leaves; stops early when fn returns true. */
+static bool any_leaf(const nda_expr *e, bool (*fn)(const nda_array *, const void *), const void *ctx)
+{
+    while (e) {
+        if (e->kind == NDA_EX_LEAF) return fn(e->leaf, ctx);
+        if (e->kind != NDA_EX_NODE) return false;
+        if (e->nin > 1 && any_leaf(e->arg[1], fn, ctx)) return true;
+        e = e->arg[0];
+    }
+    return false;
+}
+
+static bool leaf_conflicts(const nda_array *leaf, const void *ctx)
+{
+    const nda_array *dst = ctx;
+    return nda_array_may_overlap(leaf, dst) && !nda_array_same_view(leaf, dst);
+}
+
+static bool leaf_reads(const nda_array *leaf, const void *ctx)
+{
+    return leaf->buffer == (const nda_buffer *)ctx;
+}
+
+bool nda_expr_conflicts(const nda_expr *e, const nda_array *dst)
+{
+    return any_leaf(e, leaf_conflicts, dst);
+}
+
+bool nda_expr_reads(const nda_expr *e, const nda_buffer *b) { return any_leaf(e, leaf_reads, b); }
+
+/* ---- registry ---- */
+
+static void pending_add(nda_array *a)
+{
+    pthread_mutex_lock(&g_pending_lock);
+    a->pend_prev = NULL;
+    a->pend_next = g_pending;
+    if (g_pending) g_pending->pend_prev = a;
+    g_pending = a;
+    pthread_mutex_unlock(&g_pending_lock);
+}
+
+static void pending_remove_locked(nda_array *a)
+{
+    if (a->pend_prev) a->pend_prev->pend_next = a->pend_next;
+    else if (g_pending == a) g_pending = a->pend_next;
+    if (a->pend_next) a->pend_next->pend_prev = a->pend_prev;
+    a->pend_prev = a->pend_next = NULL;
+}
+
+void nda_lazy_forget(nda_array *a)
+{
+    if (!a->lazy) return;
+    pthread_mutex_lock(&g_pending_lock);
+    pending_remove_locked(a);
+    pthread_mutex_unlock(&g_pending_lock);
+    nda_expr_decref(a->lazy);
+    a->lazy = NULL;
+}
+
+int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out)
+{
+    int64_t n;
+    int rc = nda_shape_size(e->ndim, e->shape, nda_dtype_itemsize(e->dtype), &n);
+    if (rc != NDA_OK) return rc;
+    nda_array *a = calloc(1, sizeof *a);
+    if (!a) return nda_error_set(NDA_ENOMEM, "out of host memory");
+    a->device = d;
+    a->dtype = e->dtype;
+    a->ndim = e->ndim;
+    int64_t st = (int64_t)nda_dtype_itemsize(e->dtype);
+    for (int i = e->ndim - 1; i >= 0; i--) {
+        a->shape[i] = e->shape[i];
+        a->strides[i] = st;
+        st *= e->shape[i] ? e->shape[i] : 1;
+    }
+    nda_expr_incref(e);
+    a->lazy = e;
+    pending_add(a);
+    *out = a;
+    return NDA_OK;
+}
+
+int nda_lazy_materialize(const nda_array *ca)
+{
+    nda_array *a = (nda_array *)ca; /* logically const: the value is unchanged */
+    if (!a->lazy) return NDA_OK;
+    nda_array *tmp;
+    int rc = nda_array_empty(a->device, a->dtype, a->ndim, a->shape, &tmp);
+    if (rc != NDA_OK) return rc;
+    rc = nda_expr_store(a->lazy, tmp);
+    if (rc != NDA_OK) {
+        nda_array_free(tmp);
+        return rc;
+    }
+    nda_lazy_forget(a);
+    a->buffer = tmp->buffer; /* take tmp's buffer reference */
+    a->offset = tmp->offset;
+    memcpy(a->strides, tmp->strides, sizeof(int64_t) * (size_t)a->ndim);
+    tmp->buffer = NULL;
+    free(tmp);
+    return NDA_OK;
+}
+
+int nda_array_materialize(const nda_array *a) { return nda_lazy_materialize(a); }
+
+/* Materialises pending arrays matching pred, one at a time (the list
+ * changes while materialising, so restart the scan after each). */
+static int flush_matching(bool (*pred)(const nda_array *, const void *), const void *ctx)
+{
+    for (;;) {
+        nda_array *hit = NULL;
+        pthread_mutex_lock(&g_pending_lock);
+        for (nda_array *a = g_pending; a; a = a->pend_next)
+            if (pred(a, ctx)) { hit = a; break; }
+        pthread_mutex_unlock(&g_pending_lock);
+        if (!hit) return NDA_OK;
+        int rc = nda_lazy_materialize(hit);
+        if (rc != NDA_OK) return rc;
+    }
+}
+
+static bool pred_reads(const nda_array *a, const void *b) { return nda_expr_reads(a->lazy, b); }
+static bool pred_device(const nda_array *a, const void *d) { return !d || a->device == d; }
+
+int nda_lazy_flush_readers(const nda_buffer *b) { return flush_matching(pred_reads, b); }
+int nda_lazy_flush_all(nda_device *d) { return flush_matching(pred_device, d); }
+int nda_array_flush(nda_device *d) { return nda_lazy_flush_all(d); }

@@ -1,0 +1,240 @@
+#include "kernels/fused.h"
+
+#include <stdio.h>
+
+#include "kernels/dialect.h"
+#include "nda/error.h"
+
+nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r)
+{
+    switch (r.kind) {
+    case NDA_REF_LEAF: return s->leaf_dtype[r.index];
+    case NDA_REF_SCALAR: return s->scalar_dtype[r.index];
+    default: return s->node[r.index].loop_out;
+    }
+}
+
+static void ref_name(nda_fused_ref r, char *buf, size_t len)
+{
+    snprintf(buf, len, "%c%d", r.kind == NDA_REF_LEAF ? 'v' : r.kind == NDA_REF_SCALAR ? 's' : 'n',
+             r.index);
+}
+
+int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
+{
+    nda_strbuf_printf(b, "fused:v1:r%d:%c:", s->rank, s->idx64 ? 'L' : 'I');
+    for (int i = 0; i < s->nleaves; i++)
+        nda_strbuf_printf(b, "L%c%c", nda_dtype_char(s->leaf_dtype[i]), s->leaf_layout[i]);
+    nda_strbuf_puts(b, ":");
+    for (int i = 0; i < s->nscalars; i++) nda_strbuf_printf(b, "S%c", nda_dtype_char(s->scalar_dtype[i]));
+    for (int i = 0; i < s->nnodes; i++) {
+        const nda_fused_node *n = &s->node[i];
+        nda_strbuf_printf(b, ";%s(", nda_op_describe(n->op)->name);
+        for (int k = 0; k < n->nin; k++)
+            nda_strbuf_printf(b, "%s%c%d%c", k ? "," : "", n->arg[k].kind, n->arg[k].index,
+                              nda_dtype_char(n->loop_in[k]));
+        nda_strbuf_printf(b, ")%c", nda_dtype_char(n->loop_out));
+    }
+    nda_strbuf_printf(b, "|%c%d>", s->result.kind, s->result.index);
+    if (s->reduce)
+        nda_strbuf_printf(b, "reduce:%s:%c%c:l%d", nda_op_describe(s->reduce_op)->name,
+                          nda_dtype_char(s->acc), nda_dtype_char(s->out_dtype), s->local_size);
+    else
+        nda_strbuf_printf(b, "store:%c%c", nda_dtype_char(s->out_dtype), s->out_layout);
+    return nda_strbuf_status(b);
+}
+
+static bool uses_double_type(nda_dtype t) { return t == NDA_FLOAT64 || t == NDA_COMPLEX128; }
+
+static bool needs_fp64(const nda_fused_spec *s)
+{
+    for (int i = 0; i < s->nleaves; i++) if (uses_double_type(s->leaf_dtype[i])) return true;
+    for (int i = 0; i < s->nscalars; i++) if (uses_double_type(s->scalar_dtype[i])) return true;
+    for (int i = 0; i < s->nnodes; i++) {
+        const nda_fused_node *n = &s->node[i];
+        if (uses_double_type(n->loop_out)) return true;
+        for (int k = 0; k < n->nin; k++) if (uses_double_type(n->loop_in[k])) return true;
+    }
+    return uses_double_type(s->out_dtype) || (s->reduce && uses_double_type(s->acc));
+}
+
+/* Identity of the reduction in the accumulator's compute type. */
+static void emit_identity(nda_strbuf *b, nda_op op, nda_dtype t)
+{
+    nda_kind k = nda_dtype_kind(t);
+    const char *T = nda_type_compute(t);
+    bool mx = op == NDA_OP_MAXIMUM, mn = op == NDA_OP_MINIMUM;
+    if (k == NDA_KIND_COMPLEX) {
+        const char *mk = t == NDA_COMPLEX64 ? "NDA_C64" : "NDA_C128";
+        if (mx) nda_strbuf_printf(b, "%s(-INFINITY, -INFINITY)", mk);
+        else if (mn) nda_strbuf_printf(b, "%s(INFINITY, INFINITY)", mk);
+        else nda_strbuf_printf(b, "%s(%d, 0)", mk, op == NDA_OP_MULTIPLY);
+        return;
+    }
+    if (mx || mn) {
+        if (k == NDA_KIND_FLOAT) { nda_strbuf_printf(b, "(%s)(%sINFINITY)", T, mx ? "-" : ""); return; }
+        if (k == NDA_KIND_BOOL) { nda_strbuf_printf(b, "(nda_bool)%d", mn); return; }
+        int bits = (int)nda_dtype_itemsize(t) * 8;
+        if (k == NDA_KIND_UINT) {
+            if (mx) nda_strbuf_printf(b, "(%s)0", T);
+            else nda_strbuf_printf(b, "(%s)~(%s)0", T, T);
+        } else if (mx) {
+            nda_strbuf_printf(b, "(%s)((nda_u64)1 << %d)", T, bits - 1);
+        } else {
+            nda_strbuf_printf(b, "(%s)(((nda_u64)1 << %d) - 1)", T, bits - 1);
+        }
+        return;
+    }
+    nda_strbuf_printf(b, "(%s)%d", T, op == NDA_OP_MULTIPLY);
+}
+
+static void emit_offset(nda_strbuf *b, const nda_fused_spec *s, char layout, const char *p,
+                        const char *st, const char *ind)
+{
+    if (layout == NDA_LAYOUT_ZERO) return;
+    if (s->rank == 1) {
+        if (layout == NDA_LAYOUT_CONTIG) nda_strbuf_printf(b, "%s%s += i;\n", ind, p);
+        else nda_strbuf_printf(b, "%s%s += i * %s_0;\n", ind, p, st);
+        return;
+    }
+    for (int d = 0; d < s->rank; d++) nda_strbuf_printf(b, "%s%s += c%d * %s_%d;\n", ind, p, d, st, d);
+}
+
+/* Emits index decomposition, leaf loads and node evaluations for element
+ * i; the value is left in the variable named by s->result. */
+static int emit_eval(nda_strbuf *b, const nda_fused_spec *s, const char *I, const char *ind,
+                     nda_strbuf *helpers, nda_strbuf *seen)
+{
+    if (s->rank > 1) {
+        nda_strbuf_printf(b, "%s%s r = i;\n", ind, I);
+        for (int d = s->rank - 1; d >= 1; d--)
+            nda_strbuf_printf(b, "%s%s c%d = r %% sh%d; r /= sh%d;\n", ind, I, d, d, d);
+        nda_strbuf_printf(b, "%s%s c0 = r;\n", ind, I);
+    }
+    if (!s->reduce) {
+        nda_strbuf_printf(b, "%s%s po = off_o;\n", ind, I);
+        emit_offset(b, s, s->out_layout, "po", "st_o", ind);
+    }
+    for (int k = 0; k < s->nleaves; k++) {
+        char p[16], st[16], lv[32];
+        snprintf(p, sizeof p, "p%d", k);
+        snprintf(st, sizeof st, "st%d", k);
+        nda_strbuf_printf(b, "%s%s %s = off%d;\n", ind, I, p, k);
+        emit_offset(b, s, s->leaf_layout[k], p, st, ind);
+        snprintf(lv, sizeof lv, "in%d[p%d]", k, k);
+        nda_strbuf_printf(b, "%s%s v%d = ", ind, nda_type_compute(s->leaf_dtype[k]), k);
+        nda_emit_load_value(b, s->leaf_dtype[k], lv);
+        nda_strbuf_puts(b, ";\n");
+    }
+    for (int i = 0; i < s->nnodes; i++) {
+        const nda_fused_node *n = &s->node[i];
+        char names[2][24];
+        const char *args[2];
+        nda_strbuf convs[2];
+        for (int k = 0; k < n->nin; k++) {
+            nda_strbuf_init(&convs[k]);
+            ref_name(n->arg[k], names[k], sizeof names[k]);
+            nda_emit_convert(&convs[k], nda_fused_ref_dtype(s, n->arg[k]), n->loop_in[k], names[k]);
+            args[k] = convs[k].data ? convs[k].data : "";
+        }
+        nda_strbuf expr;
+        nda_strbuf_init(&expr);
+        int rc = nda_op_emit(n->op, n->loop_in, n->loop_out, args, &expr, helpers, seen);
+        if (rc == NDA_OK)
+            nda_strbuf_printf(b, "%s%s n%d = %s;\n", ind, nda_type_compute(n->loop_out), i,
+                              expr.data ? expr.data : "");
+        nda_strbuf_free(&expr);
+        for (int k = 0; k < n->nin; k++) nda_strbuf_free(&convs[k]);
+        if (rc != NDA_OK) return rc;
+    }
+    return NDA_OK;
+}
+
+int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *src)
+{
+    if (s->rank < 1 || s->rank > NDA_FUSED_MAXRANK || s->nleaves > NDA_FUSED_MAX_LEAVES ||
+        s->nscalars > NDA_FUSED_MAX_SCALARS || s->nnodes > NDA_FUSED_MAX_NODES)
+        return nda_error_set(NDA_EVALUE, "invalid fused kernel spec");
+    const char *I = s->idx64 ? "nda_i64" : "nda_i32";
+    nda_strbuf helpers, seen, body, fold, fold2;
+    nda_strbuf_init(&helpers);
+    nda_strbuf_init(&seen);
+    nda_strbuf_init(&body);
+    nda_strbuf_init(&fold);
+    nda_strbuf_init(&fold2);
+    const char *ind = s->reduce ? "    " : "  ";
+    char res[24];
+    ref_name(s->result, res, sizeof res);
+    nda_dtype res_t = nda_fused_ref_dtype(s, s->result);
+    int rc = emit_eval(&body, s, I, ind, &helpers, &seen);
+    if (rc != NDA_OK) goto out;
+    if (s->reduce) {
+        nda_dtype lt[2] = {s->acc, s->acc};
+        nda_strbuf conv;
+        nda_strbuf_init(&conv);
+        nda_emit_convert(&conv, res_t, s->acc, res);
+        const char *a1[2] = {"acc", conv.data ? conv.data : ""};
+        const char *a2[2] = {"sdata[lid]", "sdata[lid + w]"};
+        rc = nda_op_emit(s->reduce_op, lt, s->acc, a1, &fold, &helpers, &seen);
+        if (rc == NDA_OK) rc = nda_op_emit(s->reduce_op, lt, s->acc, a2, &fold2, &helpers, &seen);
+        nda_strbuf_free(&conv);
+        if (rc != NDA_OK) goto out;
+    }
+
+    nda_dialect_prelude(src, dialect, needs_fp64(s));
+    if (helpers.data) nda_strbuf_puts(src, helpers.data);
+    nda_strbuf_puts(src, "NDA_KERNEL void " NDA_FUSED_KERNEL_NAME "(");
+    if (s->reduce)
+        nda_strbuf_printf(src, "NDA_GLOBAL %s *out", nda_type_storage(s->out_dtype));
+    else
+        nda_strbuf_printf(src, "NDA_GLOBAL %s *out, %s off_o", nda_type_storage(s->out_dtype), I);
+    for (int k = 0; k < s->nleaves; k++)
+        nda_strbuf_printf(src, ", NDA_GLOBAL const %s *in%d, %s off%d",
+                          nda_type_storage(s->leaf_dtype[k]), k, I, k);
+    for (int k = 0; k < s->nscalars; k++)
+        nda_strbuf_printf(src, ", %s s%d", nda_type_compute(s->scalar_dtype[k]), k);
+    nda_strbuf_printf(src, ", %s n", I);
+    if (s->rank > 1)
+        for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s sh%d", I, d);
+    if (s->reduce) nda_strbuf_printf(src, ", %s total", I);
+    if (!s->reduce && s->out_layout == NDA_LAYOUT_STRIDED)
+        for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s st_o_%d", I, d);
+    for (int k = 0; k < s->nleaves; k++)
+        if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED)
+            for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s st%d_%d", I, k, d);
+    nda_strbuf_puts(src, ")\n{\n");
+    if (!s->reduce) {
+        nda_strbuf_printf(src, "  %s i = (%s)NDA_GLOBAL_ID;\n  if (i >= n) return;\n", I, I);
+        nda_strbuf_puts(src, body.data ? body.data : "");
+        nda_strbuf_puts(src, "  out[po] = ");
+        nda_emit_store_value(src, res_t, s->out_dtype, res);
+        nda_strbuf_puts(src, ";\n}\n");
+    } else {
+        const char *A = nda_type_compute(s->acc);
+        nda_strbuf_printf(src, "  NDA_LOCAL_ARRAY(%s, sdata, %d);\n", A, s->local_size);
+        nda_strbuf_printf(src, "  %s lid = (%s)NDA_LOCAL_ID;\n  %s acc = ", I, I, A);
+        emit_identity(src, s->reduce_op, s->acc);
+        nda_strbuf_puts(src, ";\n");
+        nda_strbuf_printf(src, "  for (%s i = (%s)NDA_GROUP_ID * %d + lid; i < n; i += total) {\n",
+                          I, I, s->local_size);
+        nda_strbuf_puts(src, body.data ? body.data : "");
+        nda_strbuf_printf(src, "    acc = %s;\n  }\n", fold.data ? fold.data : "");
+        nda_strbuf_puts(src, "  sdata[lid] = acc;\n  NDA_BARRIER;\n");
+        nda_strbuf_printf(src, "  for (%s w = %d; w > 0; w >>= 1) {\n", I, s->local_size / 2);
+        nda_strbuf_printf(src, "    if (lid < w) sdata[lid] = %s;\n    NDA_BARRIER;\n  }\n",
+                          fold2.data ? fold2.data : "");
+        nda_strbuf_puts(src, "  if (lid == 0) out[NDA_GROUP_ID] = ");
+        nda_emit_store_value(src, s->acc, s->out_dtype, "sdata[0]");
+        nda_strbuf_puts(src, ";\n}\n");
+    }
+    rc = nda_strbuf_status(src);
+    if (rc == NDA_OK) rc = nda_strbuf_status(&body);
+    if (rc == NDA_OK) rc = nda_strbuf_status(&helpers);
+out:
+    nda_strbuf_free(&helpers);
+    nda_strbuf_free(&seen);
+    nda_strbuf_free(&body);
+    nda_strbuf_free(&fold);
+    nda_strbuf_free(&fold2);
+    return rc;
+}

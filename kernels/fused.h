@@ -1,0 +1,82 @@
+/* Fused elementwise kernels: a DAG of operations over leaves (arrays) and
+ * scalars, evaluated per element of a coalesced iteration space, ending in
+ * one of two sinks:
+ *   store  - out[i] = value (out may be any strided view);
+ *   reduce - each work-group folds its grid-strided share of the values
+ *            into out[group] (a second launch folds the partials).
+ * The spec holds the expression's structure only: sizes, shapes, strides,
+ * offsets and scalar values are kernel arguments, so one binary serves
+ * every shape of a rank and layout class and every iteration of a loop.
+ *
+ * Kernel arguments, in order:
+ *   store:  out, out_off            reduce: out (partials)
+ *   per leaf: buffer, off
+ *   per scalar: value (compute type of its dtype)
+ *   n, [shape[0..rank) if rank > 1], [reduce: total threads]
+ *   strides[0..rank) of each operand with layout 'S' (store out first, then
+ *   leaves in order).
+ * Index arguments are int (idx64: long). */
+#ifndef NDA_FUSED_H
+#define NDA_FUSED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernels/ops.h"
+#include "kernels/strbuf.h"
+#include "nda/backend.h"
+
+#define NDA_FUSED_MAX_LEAVES 16
+#define NDA_FUSED_MAX_SCALARS 16
+#define NDA_FUSED_MAX_NODES 64
+#define NDA_FUSED_MAXRANK 8
+#define NDA_FUSED_KERNEL_NAME "nda_fused"
+
+enum { NDA_REF_LEAF = 'L', NDA_REF_SCALAR = 'S', NDA_REF_NODE = 'N' };
+
+/* Layout class of one operand in the coalesced space. */
+enum {
+    NDA_LAYOUT_CONTIG = 'C',  /* rank 1, unit element stride */
+    NDA_LAYOUT_STRIDED = 'S', /* general strides */
+    NDA_LAYOUT_ZERO = 'Z',    /* all strides 0 (one element broadcast) */
+};
+
+typedef struct nda_fused_ref {
+    char kind;   /* NDA_REF_* */
+    short index;
+} nda_fused_ref;
+
+typedef struct nda_fused_node {
+    nda_op op;
+    int nin;
+    nda_dtype loop_in[2];
+    nda_dtype loop_out;
+    nda_fused_ref arg[2];
+} nda_fused_node;
+
+typedef struct nda_fused_spec {
+    int nleaves;
+    nda_dtype leaf_dtype[NDA_FUSED_MAX_LEAVES];
+    char leaf_layout[NDA_FUSED_MAX_LEAVES];
+    int nscalars;
+    nda_dtype scalar_dtype[NDA_FUSED_MAX_SCALARS]; /* passed in its compute type */
+    int nnodes;                                    /* topologically ordered */
+    nda_fused_node node[NDA_FUSED_MAX_NODES];
+    nda_fused_ref result;
+    bool reduce;
+    nda_dtype out_dtype;   /* store: out array dtype; reduce: partial dtype */
+    char out_layout;       /* store only */
+    nda_op reduce_op;      /* ADD, MULTIPLY, MAXIMUM, MINIMUM */
+    nda_dtype acc;         /* reduce: accumulator type */
+    int local_size;        /* reduce: power of two */
+    int rank;              /* 1..NDA_FUSED_MAXRANK */
+    bool idx64;
+} nda_fused_spec;
+
+/* Dtype of the value a ref denotes. */
+nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r);
+/* Writes the structural key (unique per source) into b. */
+int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b);
+int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *src);
+
+#endif
