@@ -14,7 +14,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ndaccel  # noqa: E402
 from laplace_seed import laplace  # noqa: E402
 
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = os.path.join(HERE, "results")
+REF = os.path.join(HERE, "..", "bazel-bin", "bench", "laplace_ref")
+
+
+def reference(n, sweeps, dtype, device_id):
+    """ms/sweep of the hand-written OpenCL kernel (bench/laplace_ref.c) on
+    the same OpenCL device, or None when it is not built or not OpenCL."""
+    import subprocess
+    if not device_id.startswith("opencl:") or not os.path.exists(REF):
+        return None
+    idx = int(device_id.split(":")[1])
+    # laplace_ref takes (platform, device); ndaccel numbers OpenCL devices
+    # across platforms in order, which is platform 0 here unless several.
+    try:
+        out = subprocess.run([REF, str(n), str(sweeps), dtype, "0", str(idx)], capture_output=True,
+                             text=True, timeout=600, check=True).stdout
+        return float(out.split()[-1])
+    except (subprocess.SubprocessError, ValueError, IndexError):
+        return None
 
 
 def timed(np, n, iters, dtype, sync):
@@ -44,16 +63,20 @@ def main(argv=None):
             t_np, u_np = timed(numpy, n, iters, dtype, lambda u: None)
             t_nd, u_nd = timed(ndaccel, n, iters, dtype, lambda u: ndaccel.synchronize())
             err = float(numpy.max(numpy.abs(u_np - ndaccel.asnumpy(u_nd))))
-            rows.append((n, dtype, iters, t_np, t_nd, t_np / t_nd, err,
+            t_ref = reference(n, iters, dtype, dev.id)
+            rows.append((n, dtype, iters, t_np, t_nd, t_np / t_nd, t_ref, err,
                          c1["compiles"] - c0["compiles"]))
+            ref = f"  hand-written {t_ref:8.2f} ms ({t_nd / t_ref:4.2f}x of it)" if t_ref else ""
             print(f"  {n}^2 {dtype}: numpy {t_np:8.2f} ms/sweep  ndaccel {t_nd:8.2f} ms/sweep  "
-                  f"speedup {t_np / t_nd:5.2f}x  max|diff| {err:.1e}", flush=True)
-    header = ("| grid | dtype | sweeps | NumPy ms/sweep | ndaccel ms/sweep | speedup | "
-              "max abs diff | kernels compiled in warm-up |")
-    lines = [header, "|" + "---|" * 8]
-    for n, dtype, iters, t_np, t_nd, ratio, err, comp in rows:
+                  f"speedup {t_np / t_nd:5.2f}x{ref}  max|diff| {err:.1e}", flush=True)
+    header = ("| grid | dtype | sweeps | NumPy ms/sweep | ndaccel ms/sweep | speedup vs NumPy | "
+              "hand-written OpenCL ms/sweep | ndaccel / hand-written | max abs diff | "
+              "kernels compiled in warm-up |")
+    lines = [header, "|" + "---|" * 10]
+    for n, dtype, iters, t_np, t_nd, ratio, t_ref, err, comp in rows:
+        refs = f"{t_ref:.2f} | {t_nd / t_ref:.2f}x" if t_ref else "n/a | n/a"
         lines.append(f"| {n}^2 | {dtype} | {iters} | {t_np:.2f} | {t_nd:.2f} | {ratio:.2f}x | "
-                     f"{err:.1e} | {comp} |")
+                     f"{refs} | {err:.1e} | {comp} |")
     table = "\n".join(lines)
     print()
     print(table)
@@ -69,8 +92,9 @@ def main(argv=None):
     fig, ax = plt.subplots(figsize=(6, 3.5))
     labels = [f"{n}^2\n{d}" for n, d, *_ in rows]
     x = numpy.arange(len(rows))
-    ax.bar(x - 0.2, [r[3] for r in rows], 0.4, label="NumPy")
-    ax.bar(x + 0.2, [r[4] for r in rows], 0.4, label=f"ndaccel ({dev.id})")
+    ax.bar(x - 0.27, [r[3] for r in rows], 0.27, label="NumPy")
+    ax.bar(x, [r[4] for r in rows], 0.27, label=f"ndaccel ({dev.id})")
+    ax.bar(x + 0.27, [r[6] or 0 for r in rows], 0.27, label="hand-written OpenCL")
     ax.set_xticks(x, labels)
     ax.set_ylabel("ms per sweep")
     ax.set_yscale("log")

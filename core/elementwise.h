@@ -24,6 +24,9 @@ void nda_scalar_to_arg(const nda_scalar *s, nda_dtype as, nda_dtype t, nda_ew_in
 
 /* Work-group size used for every 1-D launch on a device. */
 size_t nda_launch_local_size(nda_device *d);
+/* Elements per work-item along the innermost axis in chunked (CPU) store
+ * kernels; $NDACCEL_ROW_CHUNK overrides (for measurement). */
+int nda_row_chunk(nda_device *d);
 /* Work-group size of reduction kernels (a power of two, <= 256). */
 size_t nda_reduce_local_size(nda_device *d);
 

@@ -170,6 +170,7 @@ static char layout_of(const space *s, int k)
     for (int d = 0; d < s->rank; d++) zero = zero && s->st[k][d] == 0;
     if (zero) return NDA_LAYOUT_ZERO;
     if (s->rank == 1 && s->st[k][0] == 1) return NDA_LAYOUT_CONTIG;
+    if (s->rank > 1 && s->st[k][s->rank - 1] == 1) return NDA_LAYOUT_ROWS;
     return NDA_LAYOUT_STRIDED;
 }
 
@@ -247,10 +248,10 @@ static int launch(nda_device *d, lin *L, const space *sp, int outer, void *out_h
         if (inner_rank > 1)
             for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->shape[dd]);
         if (s->reduce) arg_index(p, total);
-        if (!s->reduce && s->out_layout == NDA_LAYOUT_STRIDED)
+        if (!s->reduce && (s->out_layout == NDA_LAYOUT_STRIDED || s->out_layout == NDA_LAYOUT_ROWS))
             for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->st[0][dd]);
         for (int k = 0; k < s->nleaves; k++)
-            if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED)
+            if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED || s->leaf_layout[k] == NDA_LAYOUT_ROWS)
                 for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->st[k + 1][dd]);
         rc = d->ops->launch(d->local_index, kernel, global, local, p->n, p->a);
     }
@@ -297,7 +298,15 @@ int nda_expr_store(nda_expr *e, nda_array *dst)
     rc = check_fp64(d, s);
     if (rc != NDA_OK) goto out;
     size_t ls = nda_launch_local_size(d);
-    size_t global = ((size_t)inner_n + ls - 1) / ls * ls;
+    size_t items = (size_t)inner_n;
+    s->chunk = 0;
+    if (!d->info.is_gpu && inner.rank > 1) {
+        /* CPU: a work-item walks up to `chunk` elements of one row. */
+        s->chunk = nda_row_chunk(d);
+        int64_t row = inner.shape[inner.rank - 1];
+        items = (size_t)(inner_n / row) * (size_t)((row + s->chunk - 1) / s->chunk);
+    }
+    size_t global = (items + ls - 1) / ls * ls;
     rc = launch(d, L, sp, outer, dst->buffer->handle, 0, global, ls);
 out:
     free(L);

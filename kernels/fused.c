@@ -5,6 +5,10 @@
 #include "kernels/dialect.h"
 #include "nda/error.h"
 
+/* Node evaluations (leaf values v<k> already defined). */
+static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, nda_strbuf *helpers,
+                      nda_strbuf *seen);
+
 nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r)
 {
     switch (r.kind) {
@@ -40,7 +44,7 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
         nda_strbuf_printf(b, "reduce:%s:%c%c:l%d", nda_op_describe(s->reduce_op)->name,
                           nda_dtype_char(s->acc), nda_dtype_char(s->out_dtype), s->local_size);
     else
-        nda_strbuf_printf(b, "store:%c%c", nda_dtype_char(s->out_dtype), s->out_layout);
+        nda_strbuf_printf(b, "store:%c%c:k%d", nda_dtype_char(s->out_dtype), s->out_layout, s->chunk);
     return nda_strbuf_status(b);
 }
 
@@ -126,6 +130,12 @@ static int emit_eval(nda_strbuf *b, const nda_fused_spec *s, const char *I, cons
         nda_emit_load_value(b, s->leaf_dtype[k], lv);
         nda_strbuf_puts(b, ";\n");
     }
+    return emit_nodes(b, s, ind, helpers, seen);
+}
+
+static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, nda_strbuf *helpers,
+                      nda_strbuf *seen)
+{
     for (int i = 0; i < s->nnodes; i++) {
         const nda_fused_node *n = &s->node[i];
         char names[2][24];
@@ -150,6 +160,56 @@ static int emit_eval(nda_strbuf *b, const nda_fused_spec *s, const char *I, cons
     return NDA_OK;
 }
 
+static bool has_strides(char layout) { return layout == NDA_LAYOUT_STRIDED || layout == NDA_LAYOUT_ROWS; }
+
+/* Chunked store body: decompose the row index once, then loop along the
+ * innermost axis. */
+static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char *I,
+                              nda_strbuf *helpers, nda_strbuf *seen)
+{
+    int last = s->rank - 1;
+    nda_strbuf_printf(b, "  %s g = (%s)NDA_GLOBAL_ID;\n", I, I);
+    nda_strbuf_printf(b, "  %s cpr = (sh%d + %d - 1) / %d;\n", I, last, s->chunk, s->chunk);
+    nda_strbuf_printf(b, "  %s row = g / cpr;\n  if (row >= n / sh%d) return;\n", I, last);
+    nda_strbuf_printf(b, "  %s j0 = (g - row * cpr) * %d, j1 = j0 + %d;\n", I, s->chunk, s->chunk);
+    nda_strbuf_printf(b, "  if (j1 > sh%d) j1 = sh%d;\n", last, last);
+    nda_strbuf_printf(b, "  %s r = row;\n", I);
+    for (int d = last - 1; d >= 1; d--)
+        nda_strbuf_printf(b, "  %s c%d = r %% sh%d; r /= sh%d;\n", I, d, d, d);
+    nda_strbuf_printf(b, "  %s c0 = r;\n", I);
+    nda_strbuf_printf(b, "  %s po = off_o", I);
+    if (has_strides(s->out_layout))
+        for (int d = 0; d < last; d++) nda_strbuf_printf(b, " + c%d * st_o_%d", d, d);
+    nda_strbuf_puts(b, ";\n");
+    for (int k = 0; k < s->nleaves; k++) {
+        nda_strbuf_printf(b, "  %s p%d = off%d", I, k, k);
+        if (has_strides(s->leaf_layout[k]))
+            for (int d = 0; d < last; d++) nda_strbuf_printf(b, " + c%d * st%d_%d", d, k, d);
+        nda_strbuf_puts(b, ";\n");
+    }
+    nda_strbuf_printf(b, "  for (%s j = j0; j < j1; j++) {\n", I);
+    for (int k = 0; k < s->nleaves; k++) {
+        char lv[64];
+        char lay = s->leaf_layout[k];
+        if (lay == NDA_LAYOUT_ROWS) snprintf(lv, sizeof lv, "in%d[p%d + j]", k, k);
+        else if (lay == NDA_LAYOUT_STRIDED) snprintf(lv, sizeof lv, "in%d[p%d + j * st%d_%d]", k, k, k, last);
+        else snprintf(lv, sizeof lv, "in%d[p%d]", k, k);
+        nda_strbuf_printf(b, "    %s v%d = ", nda_type_compute(s->leaf_dtype[k]), k);
+        nda_emit_load_value(b, s->leaf_dtype[k], lv);
+        nda_strbuf_puts(b, ";\n");
+    }
+    int rc = emit_nodes(b, s, "    ", helpers, seen);
+    if (rc != NDA_OK) return rc;
+    char res[24];
+    ref_name(s->result, res, sizeof res);
+    if (s->out_layout == NDA_LAYOUT_ROWS) nda_strbuf_puts(b, "    out[po + j] = ");
+    else if (s->out_layout == NDA_LAYOUT_STRIDED) nda_strbuf_printf(b, "    out[po + j * st_o_%d] = ", last);
+    else nda_strbuf_puts(b, "    out[po] = ");
+    nda_emit_store_value(b, nda_fused_ref_dtype(s, s->result), s->out_dtype, res);
+    nda_strbuf_puts(b, ";\n  }\n");
+    return NDA_OK;
+}
+
 int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *src)
 {
     if (s->rank < 1 || s->rank > NDA_FUSED_MAXRANK || s->nleaves > NDA_FUSED_MAX_LEAVES ||
@@ -166,7 +226,9 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     char res[24];
     ref_name(s->result, res, sizeof res);
     nda_dtype res_t = nda_fused_ref_dtype(s, s->result);
-    int rc = emit_eval(&body, s, I, ind, &helpers, &seen);
+    bool chunked = !s->reduce && s->chunk > 0 && s->rank > 1;
+    int rc = chunked ? emit_chunked_store(&body, s, I, &helpers, &seen)
+                     : emit_eval(&body, s, I, ind, &helpers, &seen);
     if (rc != NDA_OK) goto out;
     if (s->reduce) {
         nda_dtype lt[2] = {s->acc, s->acc};
@@ -197,13 +259,16 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     if (s->rank > 1)
         for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s sh%d", I, d);
     if (s->reduce) nda_strbuf_printf(src, ", %s total", I);
-    if (!s->reduce && s->out_layout == NDA_LAYOUT_STRIDED)
+    if (!s->reduce && has_strides(s->out_layout))
         for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s st_o_%d", I, d);
     for (int k = 0; k < s->nleaves; k++)
-        if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED)
+        if (has_strides(s->leaf_layout[k]))
             for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s st%d_%d", I, k, d);
     nda_strbuf_puts(src, ")\n{\n");
-    if (!s->reduce) {
+    if (chunked) {
+        nda_strbuf_puts(src, body.data ? body.data : "");
+        nda_strbuf_puts(src, "}\n");
+    } else if (!s->reduce) {
         nda_strbuf_printf(src, "  %s i = (%s)NDA_GLOBAL_ID;\n  if (i >= n) return;\n", I, I);
         nda_strbuf_puts(src, body.data ? body.data : "");
         nda_strbuf_puts(src, "  out[po] = ");

@@ -13,8 +13,10 @@
  *   per leaf: buffer, off
  *   per scalar: value (compute type of its dtype)
  *   n, [shape[0..rank) if rank > 1], [reduce: total threads]
- *   strides[0..rank) of each operand with layout 'S' (store out first, then
- *   leaves in order).
+ *   (chunked store: n is the element count; the grid covers
+ *   rows * ceil(shape[rank-1] / chunk) work-items)
+ *   strides[0..rank) of each operand with layout 'S' or 'R' (store out
+ *   first, then leaves in order).
  * Index arguments are int (idx64: long). */
 #ifndef NDA_FUSED_H
 #define NDA_FUSED_H
@@ -39,6 +41,7 @@ enum {
     NDA_LAYOUT_CONTIG = 'C',  /* rank 1, unit element stride */
     NDA_LAYOUT_STRIDED = 'S', /* general strides */
     NDA_LAYOUT_ZERO = 'Z',    /* all strides 0 (one element broadcast) */
+    NDA_LAYOUT_ROWS = 'R',    /* rank > 1, unit innermost stride */
 };
 
 typedef struct nda_fused_ref {
@@ -71,6 +74,11 @@ typedef struct nda_fused_spec {
     int local_size;        /* reduce: power of two */
     int rank;              /* 1..NDA_FUSED_MAXRANK */
     bool idx64;
+    /* store, rank > 1: each work-item computes up to `chunk` consecutive
+     * elements of one row (innermost axis); 0: one element per work-item.
+     * Chunking suits CPU devices (one index division per chunk, a
+     * unit-stride inner loop the compiler vectorises). */
+    int chunk;
 } nda_fused_spec;
 
 /* Dtype of the value a ref denotes. */
