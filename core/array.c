@@ -79,8 +79,10 @@ int nda_array_view(const nda_array *src, size_t offset, int ndim, const int64_t 
     a->offset = offset;
     a->dtype = src->dtype;
     a->ndim = ndim;
-    memcpy(a->shape, shape, sizeof(int64_t) * (size_t)ndim);
-    memcpy(a->strides, strides, sizeof(int64_t) * (size_t)ndim);
+    if (ndim > 0) { /* shape/strides may be NULL for a 0-d view */
+        memcpy(a->shape, shape, sizeof(int64_t) * (size_t)ndim);
+        memcpy(a->strides, strides, sizeof(int64_t) * (size_t)ndim);
+    }
     *out = a;
     return NDA_OK;
 }

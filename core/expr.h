@@ -33,8 +33,8 @@ typedef struct nda_expr {
     size_t value_size;     /* SCALAR: value in dtype's compute type */
     nda_op op;             /* NODE */
     int nin;
-    nda_dtype loop_in[2];
-    struct nda_expr *arg[2];
+    nda_dtype loop_in[3];
+    struct nda_expr *arg[3];
     int nodes, leaves, scalars; /* upper bounds over the subtree */
 } nda_expr;
 

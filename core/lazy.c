@@ -23,7 +23,7 @@ void nda_expr_decref(nda_expr *e)
         nda_expr *next = NULL;
         if (e->kind == NDA_EX_LEAF) nda_array_free(e->leaf);
         if (e->kind == NDA_EX_NODE) {
-            if (e->nin > 1) nda_expr_decref(e->arg[1]);
+            for (int k = 1; k < e->nin; k++) nda_expr_decref(e->arg[k]);
             next = e->arg[0]; /* iterate on the first child: long chains don't recurse */
         }
         free(e);
@@ -120,7 +120,8 @@ static bool any_leaf(const nda_expr *e, bool (*fn)(const nda_array *, const void
     while (e) {
         if (e->kind == NDA_EX_LEAF) return fn(e->leaf, ctx);
         if (e->kind != NDA_EX_NODE) return false;
-        if (e->nin > 1 && any_leaf(e->arg[1], fn, ctx)) return true;
+        for (int k = 1; k < e->nin; k++)
+            if (any_leaf(e->arg[k], fn, ctx)) return true;
         e = e->arg[0];
     }
     return false;

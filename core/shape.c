@@ -18,18 +18,17 @@ int nda_shape_size(int ndim, const int64_t *shape, size_t itemsize, int64_t *siz
             return nda_error_set(NDA_EVALUE, "negative dimensions are not allowed");
         if (shape[i] == 0) zero = true;
     }
-    if (zero) {
-        *size = 0;
-        return NDA_OK;
-    }
+    /* As NumPy: the product of the non-zero dimensions must not overflow,
+     * even when another dimension is 0. */
     for (int i = 0; i < ndim; i++) {
+        if (shape[i] == 0) continue;
         if (__builtin_mul_overflow(n, shape[i], &n))
             return nda_error_set(NDA_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
     }
     int64_t bytes;
     if (__builtin_mul_overflow(n, (int64_t)(itemsize ? itemsize : 1), &bytes))
         return nda_error_set(NDA_EVALUE, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.");
-    *size = n;
+    *size = zero ? 0 : n;
     return NDA_OK;
 }
 

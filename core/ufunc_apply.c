@@ -29,8 +29,8 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
 
     /* Device and broadcast shape of the array operands (and out). */
     nda_device *d = out ? out->device : NULL;
-    int ndims[3], n = 0;
-    const int64_t *shapes[3];
+    int ndims[4], n = 0;
+    const int64_t *shapes[4];
     for (int i = 0; i < nin; i++) {
         if (!ops[i].array) continue;
         nda_device *ad = ops[i].array->device;
@@ -73,7 +73,8 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
                                  nda_casting_name(casting));
     }
     for (int i = 0; i < nin; i++) {
-        if (ops[i].array && !nda_dtype_can_cast(ops[i].array->dtype, loop.in[i], casting))
+        if (ops[i].array && !nda_dtype_can_cast(ops[i].array->dtype, loop.in[i], casting) &&
+            !(op == NDA_OP_WHERE))
             return nda_error_set(NDA_ETYPE,
                                  "Cannot cast ufunc '%s' input %d from dtype('%s') to dtype('%s') with casting rule '%s'",
                                  name, i, nda_dtype_name(ops[i].array->dtype),
@@ -87,7 +88,7 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
         if (rc == NDA_OK) rc = nda_lazy_flush_readers(out->buffer);
         if (rc != NDA_OK) return rc;
     }
-    nda_expr *args[2] = {NULL, NULL}, *node = NULL;
+    nda_expr *args[3] = {NULL, NULL, NULL}, *node = NULL;
     for (int i = 0; i < nin && rc == NDA_OK; i++) {
         if (ops[i].array) {
             rc = nda_expr_operand(ops[i].array, &args[i]);
@@ -123,7 +124,6 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
     else nda_array_free(target);
 out_done:
     nda_expr_decref(node);
-    nda_expr_decref(args[0]);
-    nda_expr_decref(args[1]);
+    for (int i = 0; i < 3; i++) nda_expr_decref(args[i]);
     return rc;
 }

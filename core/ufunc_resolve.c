@@ -85,6 +85,31 @@ static int no_loop_error(nda_op op, int nin, const nda_dtype *types)
                          name, nda_dtype_name(types[0]), nda_dtype_name(types[1]));
 }
 
+/* where(cond, x, y): cond becomes bool; the result is the NEP 50 common
+ * dtype of x and y (Python scalars weak), as numpy.where. */
+static int resolve_where(const nda_operand *ops, int dtype, nda_loop *loop)
+{
+    nda_dtype types[2];
+    int strong;
+    int rc = strong_dtype(2, ops + 1, &strong);
+    if (rc != NDA_OK) return rc;
+    /* Unlike arithmetic, numpy.where casts an out-of-range Python int
+     * unsafely (where(c, int8_array, 300) is int8). */
+    for (int i = 0; i < 2; i++)
+        types[i] = ops[1 + i].array ? ops[1 + i].array->dtype
+                                    : nda_scalar_weak_dtype(&ops[1 + i].scalar, strong);
+    nda_dtype t;
+    rc = nda_dtype_promote(types[0], types[1], &t);
+    if (rc != NDA_OK) return rc;
+    if (dtype >= 0) t = (nda_dtype)dtype;
+    loop->in[0] = NDA_BOOL;
+    loop->in[1] = loop->in[2] = loop->out = t;
+    loop->operand[0] = ops[0].array ? ops[0].array->dtype : NDA_BOOL;
+    loop->operand[1] = types[0];
+    loop->operand[2] = types[1];
+    return NDA_OK;
+}
+
 int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dtype,
                       nda_casting casting, nda_loop *loop)
 {
@@ -96,7 +121,8 @@ int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dty
     if (nin != desc->nin)
         return nda_error_set(NDA_ETYPE, "%s() takes %d positional argument%s but %d were given",
                              name, desc->nin, desc->nin == 1 ? "" : "s", nin);
-    nda_dtype types[2];
+    nda_dtype types[3];
+    if (op == NDA_OP_WHERE) return resolve_where(ops, dtype, loop);
     int rc = operand_dtypes(op, nin, ops, types);
     if (rc != NDA_OK) return rc;
     for (int i = 0; i < nin; i++) loop->operand[i] = types[i];
@@ -113,6 +139,11 @@ int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dty
             return NDA_OK;
         }
     }
+    /* NumPy refuses these before any loop search (bool would otherwise
+     * cast safely to int8). An explicit dtype= still selects a loop. */
+    if (dtype < 0 && ((op == NDA_OP_SUBTRACT && types[0] == NDA_BOOL && types[1] == NDA_BOOL) ||
+                      (op == NDA_OP_NEGATIVE && types[0] == NDA_BOOL)))
+        return no_loop_error(op, nin, types);
     const char *p = desc->loops;
     while (*p) {
         nda_dtype li[2], lo;

@@ -138,9 +138,9 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
 {
     for (int i = 0; i < s->nnodes; i++) {
         const nda_fused_node *n = &s->node[i];
-        char names[2][24];
-        const char *args[2];
-        nda_strbuf convs[2];
+        char names[3][24];
+        const char *args[3];
+        nda_strbuf convs[3];
         for (int k = 0; k < n->nin; k++) {
             nda_strbuf_init(&convs[k]);
             ref_name(n->arg[k], names[k], sizeof names[k]);

@@ -29,8 +29,8 @@
 #include "nda/backend.h"
 
 #define NDA_FUSED_MAX_LEAVES 16
-#define NDA_FUSED_MAX_SCALARS 16
-#define NDA_FUSED_MAX_NODES 64
+#define NDA_FUSED_MAX_SCALARS 32
+#define NDA_FUSED_MAX_NODES 96
 #define NDA_FUSED_MAXRANK 8
 #define NDA_FUSED_KERNEL_NAME "nda_fused"
 
@@ -52,9 +52,9 @@ typedef struct nda_fused_ref {
 typedef struct nda_fused_node {
     nda_op op;
     int nin;
-    nda_dtype loop_in[2];
+    nda_dtype loop_in[3];
     nda_dtype loop_out;
-    nda_fused_ref arg[2];
+    nda_fused_ref arg[3];
 } nda_fused_node;
 
 typedef struct nda_fused_spec {

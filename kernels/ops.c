@@ -43,6 +43,7 @@ static const nda_op_desc OPS[NDA_NOPS] = {
     [NDA_OP_EXP] = {"exp", 1, "e->e f->f d->d F->F D->D"},
     [NDA_OP_LOG] = {"log", 1, "e->e f->f d->d F->F D->D"},
     [NDA_OP_LOGICAL_NOT] = {"logical_not", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
+    [NDA_OP_WHERE] = {"where", 3, ""}, /* resolved by nda_ufunc_resolve */
 };
 
 const nda_op_desc *nda_op_describe(nda_op op)
@@ -369,6 +370,10 @@ int nda_op_emit(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out, const c
         nda_strbuf_puts(e, op == NDA_OP_LOGICAL_AND ? " && " : " || ");
         emit_nonzero(e, loop_in[1], b);
         nda_strbuf_puts(e, ")");
+        return NDA_OK;
+    }
+    if (op == NDA_OP_WHERE) {
+        nda_strbuf_printf(e, "((%s) ? (%s) : (%s))", a, b, args[2]);
         return NDA_OK;
     }
     if (op == NDA_OP_LOGICAL_NOT) {

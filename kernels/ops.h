@@ -18,12 +18,13 @@ typedef enum nda_op {
     NDA_OP_RIGHT_SHIFT, NDA_OP_LOGICAL_AND, NDA_OP_LOGICAL_OR,
     NDA_OP_NEGATIVE, NDA_OP_POSITIVE, NDA_OP_INVERT, NDA_OP_ABSOLUTE, NDA_OP_SQRT, NDA_OP_EXP,
     NDA_OP_LOG, NDA_OP_LOGICAL_NOT,
+    NDA_OP_WHERE, /* where(cond, x, y): loop types (bool, T, T) -> T */
     NDA_NOPS
 } nda_op;
 
 typedef struct nda_op_desc {
     const char *name;  /* NumPy ufunc name */
-    int nin;           /* 1 or 2 */
+    int nin;           /* 1, 2 or 3 */
     const char *loops; /* space-separated "ab->c" signatures, NumPy's order */
 } nda_op_desc;
 

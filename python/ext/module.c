@@ -246,11 +246,11 @@ static PyObject *py_ufunc(PyObject *self, PyObject *args)
     nda_casting casting;
     if (casting_from_str(casting_s, &casting) < 0) return NULL;
     Py_ssize_t nin = PyTuple_GET_SIZE(operands);
-    if (nin < 1 || nin > 2) {
-        PyErr_SetString(PyExc_TypeError, "ufuncs take one or two operands");
+    if (nin < 1 || nin > 3) {
+        PyErr_SetString(PyExc_TypeError, "elementwise operations take one to three operands");
         return NULL;
     }
-    nda_operand ops[2];
+    nda_operand ops[3];
     memset(ops, 0, sizeof ops);
     for (Py_ssize_t i = 0; i < nin; i++) {
         PyObject *o = PyTuple_GET_ITEM(operands, i);

@@ -15,7 +15,7 @@ from ._creation import (arange, array, asarray, asnumpy, empty, empty_like, full
 from ._device import Device, devices, get_device, set_device, synchronize
 from ._ndarray import ndarray
 from ._reductions import amax, amin, max, min, prod, sum
-from ._ufunc import UFUNCS as _UFUNCS, ufunc
+from ._ufunc import UFUNCS as _UFUNCS, ufunc, where
 
 globals().update(_UFUNCS)
 round = None  # replaced below; numpy.round is not a ufunc

@@ -35,13 +35,16 @@ def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
         raise ValueError("Unable to avoid copy while creating an array as requested.")
     if isinstance(a, (numpy.ndarray, numpy.generic)):
         h = a
+        if dtype is not None:
+            h = h.astype(_dtypes.normalize(dtype), copy=False)
     else:
-        h = numpy.asarray(a)
+        # The dtype goes to NumPy's conversion itself, so Python ints that do
+        # not fit raise OverflowError and big ints are not rounded through
+        # float64 first (asarray([2**64 - 2], dtype=uint64)).
+        h = numpy.asarray(a, dtype=None if dtype is None else _dtypes.normalize(dtype))
         if h.dtype == object:
-            raise ValueError("setting an array element with a sequence. The requested array "
-                             "has an inhomogeneous shape or contains non-numeric objects")
-    if dtype is not None:
-        h = h.astype(_dtypes.normalize(dtype), copy=False)
+            raise TypeError(f"ndaccel does not support dtype object (cannot convert "
+                            f"a {type(a).__name__} holding non-numeric objects)")
     if h.dtype.kind in "OUSVMm":
         raise TypeError(f"ndaccel does not support dtype {h.dtype}")
     return _wrap_host(numpy.asarray(h), device)

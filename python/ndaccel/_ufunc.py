@@ -82,20 +82,39 @@ class ufunc:
 
 
 def _check_integer_power(ops, code):
-    """NumPy raises ValueError for integers to negative integer powers."""
+    """NumPy raises ValueError for integers to negative integer powers (when
+    the integer loop runs over at least one element)."""
     from ._ndarray import ndarray
     from ._reductions import min as amin
     base, exp = ops
-    kinds = [o.dtype.kind if isinstance(o, ndarray) else None for o in ops]
     if code >= 0 and _dtypes.DTYPES[code].kind not in "iu":
         return
-    base_int = kinds[0] in ("i", "u") or (kinds[0] is None and type(base) is int)
-    if not base_int or kinds[0] is None and kinds[1] is None:
-        return
+
+    def kind(o):
+        if isinstance(o, ndarray):
+            return o.dtype.kind
+        return {bool: "b", int: "i"}.get(type(o), "f")
+
+    kb, ke = kind(base), kind(exp)
+    if kb not in "biu" or ke not in "iu":
+        return  # a float/complex loop, or a bool exponent (never negative)
+    arrays = [o for o in ops if isinstance(o, ndarray)]
+    if any(o.dtype == numpy.uint64 for o in arrays) and \
+            any(o.dtype.kind == "i" for o in arrays):
+        return  # uint64 with a signed integer array: NumPy's float64 loop
+    try:
+        shape = numpy.broadcast_shapes(*[o.shape for o in arrays])
+    except ValueError:
+        return  # the core reports the broadcast error
+    if 0 in shape:
+        return  # empty result: nothing is computed, nothing raised
     if isinstance(exp, ndarray):
-        if exp.dtype.kind == "i" and exp.size and bool(amin(exp) < 0):
-            raise ValueError("Integers to negative integer powers are not allowed.")
-    elif type(exp) is int and exp < 0:
+        negative = exp.dtype.kind == "i" and bool(amin(exp) < 0)
+    else:
+        negative = type(exp) is int and exp < 0
+        if negative and kb == "u":
+            return  # the Python int does not fit the unsigned base: OverflowError
+    if negative:
         raise ValueError("Integers to negative integer powers are not allowed.")
 
 
@@ -113,3 +132,17 @@ UFUNCS["bitwise_not"] = UFUNCS["invert"]
 UFUNCS["bitwise_invert"] = UFUNCS["invert"]
 UFUNCS["abs"] = UFUNCS["absolute"]
 UFUNCS["pow"] = UFUNCS["power"]
+
+
+def where(condition, x=None, y=None):
+    """numpy.where(condition, x, y) elementwise (fused like any ufunc); the
+    one-argument form (nonzero) is not implemented yet."""
+    from ._ndarray import ndarray
+    from ._device import get_device
+    if x is None and y is None:
+        raise NotImplementedError("where(condition) (the nonzero form) is not implemented yet")
+    if x is None or y is None:
+        raise ValueError("either both or neither of x and y should be given")
+    ops = tuple(_operand(a) for a in (condition, x, y))
+    dev = None if any(isinstance(o, ndarray) for o in ops) else get_device().id
+    return _core.ufunc("where", ops, None, -1, "unsafe", dev)

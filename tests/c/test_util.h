@@ -111,7 +111,7 @@ static inline void test_tmpdir(char *buf, size_t len)
  * bazel-bin/backends/opencl is tried. */
 static inline void test_env_setup(const char *cache_subdir)
 {
-    char path[4096], tmp[4096];
+    char path[4096], tmp[2048];
     const char *srcdir = getenv("TEST_SRCDIR");
     const char *ws = getenv("TEST_WORKSPACE");
     if (srcdir && srcdir[0]) {

@@ -12,9 +12,9 @@ typedef struct nda_operand {
 } nda_operand;
 
 typedef struct nda_loop {
-    nda_dtype in[2];
+    nda_dtype in[3];
     nda_dtype out;
-    nda_dtype operand[2]; /* dtype each operand takes (weak scalars resolved) */
+    nda_dtype operand[3]; /* dtype each operand takes (weak scalars resolved) */
 } nda_loop;
 
 /* Chooses NumPy's loop for ufunc `name` (numpy's name: "add", "divide",
