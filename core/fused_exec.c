@@ -344,6 +344,7 @@ int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int g
     s->acc = acc;
     s->out_dtype = out->dtype;
     s->local_size = (int)nda_reduce_local_size(d);
+    s->chunk = d->info.is_gpu ? 0 : 4;
     s->idx64 = false;
     for (int k = 0; k < s->nleaves; k++) {
         s->leaf_layout[k] = layout_of(sp, k + 1);

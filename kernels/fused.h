@@ -76,8 +76,10 @@ typedef struct nda_fused_spec {
     bool idx64;
     /* store, rank > 1: each work-item computes up to `chunk` consecutive
      * elements of one row (innermost axis); 0: one element per work-item.
-     * Chunking suits CPU devices (one index division per chunk, a
-     * unit-stride inner loop the compiler vectorises). */
+     * reduce, non-zero: each work-item folds a contiguous range of the
+     * flattened space into 4 accumulators instead of a grid-strided share.
+     * Chunking suits CPU devices (one index division per chunk, unit-stride
+     * inner loops); GPUs use 0 (coalesced accesses). */
     int chunk;
 } nda_fused_spec;
 

@@ -3,13 +3,27 @@ import numpy
 
 from . import _core, _dtypes
 from ._indexing import view_for
+from . import _ufunc
 from ._ufunc import UFUNCS, _PY_SCALARS
+
+_FAST_OPERANDS = frozenset(_PY_SCALARS)
 
 
 def _binary(name, reflected=False, inplace=False):
     uf = UFUNCS[name]
+    cname = uf.__name__
+    core_ufunc = _core.ufunc
+    fast = _FAST_OPERANDS
+    slow = name == "power"  # needs the integer negative-power check
 
     def op(self, other):
+        # Fast path: another ndarray or a Python scalar goes straight to C.
+        if not slow and (type(other) in fast or isinstance(other, ndarray)):
+            if inplace:
+                core_ufunc(cname, (self, other), self, -1, "same_kind", None)
+                return self
+            return core_ufunc(cname, (other, self) if reflected else (self, other), None, -1,
+                              "same_kind", None)
         if not _is_operand(other):
             return NotImplemented
         if inplace:
@@ -20,10 +34,11 @@ def _binary(name, reflected=False, inplace=False):
 
 
 def _unary(name):
-    uf = UFUNCS[name]
+    cname = UFUNCS[name].__name__
+    core_ufunc = _core.ufunc
 
     def op(self):
-        return uf(self)
+        return core_ufunc(cname, (self,), None, -1, "same_kind", None)
     return op
 
 
@@ -382,3 +397,4 @@ class ndarray(_core.ndarray_base):
 
 
 _core._set_array_type(ndarray)
+_ufunc._ndarray = ndarray

@@ -6,21 +6,21 @@ import numpy
 from . import _core, _dtypes
 
 _PY_SCALARS = (bool, int, float, complex)
+_FAST = frozenset(_PY_SCALARS)
+# Bound at package import (circular modules): ndaccel.ndarray, asarray.
+_ndarray = None
+_asarray = None
 
 
 def _operand(x):
     """An ndarray or a weak Python scalar for the C core. NumPy scalars are
     strong (NEP 50), so they become 0-d arrays of their dtype."""
-    from ._ndarray import ndarray
-    from ._creation import asarray
-    if isinstance(x, ndarray):
-        return x
-    if type(x) in _PY_SCALARS:
+    if type(x) in _FAST or isinstance(x, _ndarray):
         return x
     if isinstance(x, (numpy.ndarray, numpy.generic, list, tuple)):
-        return asarray(x)
+        return _asarray(x)
     if isinstance(x, numbers.Number):
-        return asarray(numpy.asarray(x))
+        return _asarray(numpy.asarray(x))
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 
@@ -39,36 +39,42 @@ class ufunc:
 
     def __call__(self, *args, out=None, where=True, casting="same_kind", order="K",
                  dtype=None, subok=True, signature=None, **kwargs):
-        from ._ndarray import ndarray
+        name, nin = self.__name__, self.nin
         if kwargs:
-            raise TypeError(f"{self.__name__}() got an unexpected keyword argument "
+            raise TypeError(f"{name}() got an unexpected keyword argument "
                             f"'{next(iter(kwargs))}'")
-        if len(args) == self.nin + 1 and out is None:
-            out, args = args[-1], args[:-1]
-        if len(args) != self.nin:
-            raise TypeError(f"{self.__name__}() takes from {self.nin} to {self.nin + 1} "
-                            f"positional arguments but {len(args)} were given")
+        if len(args) != nin:
+            if len(args) == nin + 1 and out is None:
+                out, args = args[-1], args[:-1]
+            else:
+                raise TypeError(f"{name}() takes from {nin} to {nin + 1} "
+                                f"positional arguments but {len(args)} were given")
         if where is not True:
-            raise NotImplementedError(f"{self.__name__}: the 'where' argument is not implemented yet")
+            raise NotImplementedError(f"{name}: the 'where' argument is not implemented yet")
         if signature is not None:
-            raise NotImplementedError(f"{self.__name__}: the 'signature' argument is not implemented")
-        if order not in ("K", "A", "C", "F", None):
+            raise NotImplementedError(f"{name}: the 'signature' argument is not implemented")
+        if order != "K" and order not in ("A", "C", "F", None):
             raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
-        if isinstance(out, tuple):
-            if len(out) != 1:
-                raise ValueError(f"The 'out' tuple must have exactly one entry per ufunc output")
-            out = out[0]
-        if out is not None and not isinstance(out, ndarray):
-            raise TypeError("return arrays must be of ArrayType (an ndaccel.ndarray)")
-        ops = tuple(_operand(a) for a in args)
+        if out is not None:
+            if type(out) is tuple:
+                if len(out) != 1:
+                    raise ValueError("The 'out' tuple must have exactly one entry per ufunc output")
+                out = out[0]
+            if not isinstance(out, _ndarray):
+                raise TypeError("return arrays must be of ArrayType (an ndaccel.ndarray)")
+        ops = tuple(map(_operand, args))
         code = -1 if dtype is None else _dtypes.code(dtype)
-        if self.__name__ == "power":
+        if name == "power":
             _check_integer_power(ops, code)
         dev = None
-        if not any(isinstance(o, ndarray) for o in ops) and out is None:
-            from ._device import get_device
-            dev = get_device().id
-        res = _core.ufunc(self.__name__, ops, out, code, casting, dev)
+        if out is None:
+            for o in ops:
+                if isinstance(o, _ndarray):
+                    break
+            else:
+                from ._device import get_device
+                dev = get_device().id
+        res = _core.ufunc(name, ops, out, code, casting, dev)
         return out if out is not None else res
 
     def reduce(self, *args, **kwargs):
