@@ -185,7 +185,36 @@ def main(argv=None):
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, "suite.md"), "w") as f:
         f.write("\n".join(out))
+    plot(sections, dev)
     return 0
+
+
+def plot(sections, dev):
+    """suite.png: bandwidth (GB/s) and ocean-kernel times, NumPy vs ndaccel."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    bw = sections[0][2][1:]
+    oc = sections[3][2]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8))
+    x = numpy.arange(len(bw))
+    a1.bar(x - 0.2, [r[2] for r in bw], 0.4, label="NumPy")
+    a1.bar(x + 0.2, [r[1] for r in bw], 0.4, label=f"ndaccel ({dev.id})")
+    a1.axhline(sections[0][2][0][1], color="gray", ls="--", label="host copy")
+    a1.set_xticks(x, [r[0] for r in bw])
+    a1.set_ylabel("GB/s")
+    a1.legend(fontsize=8)
+    x = numpy.arange(len(oc))
+    a2.bar(x - 0.2, [r[2] for r in oc], 0.4, label="NumPy")
+    a2.bar(x + 0.2, [r[3] for r in oc], 0.4, label="ndaccel")
+    a2.set_xticks(x, [f"{r[0]}\n{r[1] / 1e6:.1f}M" for r in oc], fontsize=8)
+    a2.set_ylabel("ms")
+    a2.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(RESULTS, "suite.png"), dpi=110)
 
 
 if __name__ == "__main__":

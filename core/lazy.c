@@ -10,7 +10,13 @@
 
 /* The registry is touched from any thread holding an array; one lock. */
 static pthread_mutex_t g_pending_lock = PTHREAD_MUTEX_INITIALIZER;
-static nda_array *g_pending; /* head of a doubly linked list */
+static nda_array *g_pending;      /* newest; a doubly linked list */
+static nda_array *g_pending_tail; /* oldest */
+static long g_npending;
+
+/* Every write scans the registry, so it is kept short: past this many
+ * pending arrays the oldest is materialised. */
+#define NDA_PENDING_MAX 1024
 
 void nda_expr_incref(nda_expr *e)
 {
@@ -147,22 +153,32 @@ bool nda_expr_reads(const nda_expr *e, const nda_buffer *b) { return any_leaf(e,
 
 /* ---- registry ---- */
 
-static void pending_add(nda_array *a)
+/* Adds a; returns the oldest pending array when the registry is over its
+ * bound (the caller materialises it outside the lock), else NULL. */
+static nda_array *pending_add(nda_array *a)
 {
     pthread_mutex_lock(&g_pending_lock);
     a->pend_prev = NULL;
     a->pend_next = g_pending;
     if (g_pending) g_pending->pend_prev = a;
+    else g_pending_tail = a;
     g_pending = a;
+    g_npending++;
+    nda_array *oldest = g_npending > NDA_PENDING_MAX ? g_pending_tail : NULL;
     pthread_mutex_unlock(&g_pending_lock);
+    return oldest;
 }
 
 static void pending_remove_locked(nda_array *a)
 {
+    bool listed = a->pend_prev || a->pend_next || g_pending == a;
+    if (!listed) return;
     if (a->pend_prev) a->pend_prev->pend_next = a->pend_next;
-    else if (g_pending == a) g_pending = a->pend_next;
+    else g_pending = a->pend_next;
     if (a->pend_next) a->pend_next->pend_prev = a->pend_prev;
+    else g_pending_tail = a->pend_prev;
     a->pend_prev = a->pend_next = NULL;
+    g_npending--;
 }
 
 void nda_lazy_forget(nda_array *a)
@@ -193,8 +209,11 @@ int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out)
     }
     nda_expr_incref(e);
     a->lazy = e;
-    pending_add(a);
+    nda_array *oldest = pending_add(a);
     *out = a;
+    /* Failing to compute the oldest early is not this call's error: it
+     * stays pending and reports its error when its values are needed. */
+    if (oldest && oldest != a && nda_lazy_materialize(oldest) != NDA_OK) nda_error_clear();
     return NDA_OK;
 }
 

@@ -39,7 +39,9 @@ static const char CUDA_PRELUDE[] =
     "typedef unsigned short nda_f16s;\n"
     "typedef float2 nda_c64; typedef double2 nda_c128;\n"
     "#define NDA_C64(re, im) make_float2((re), (im))\n"
-    "#define NDA_C128(re, im) make_double2((re), (im))\n";
+    "#define NDA_C128(re, im) make_double2((re), (im))\n"
+    "#ifndef INFINITY\n#define INFINITY __int_as_float(0x7f800000)\n#endif\n"
+    "#ifndef NAN\n#define NAN __int_as_float(0x7fc00000)\n#endif\n";
 
 /* binary16 <-> float/double with round-to-nearest-even, integer bit
  * manipulation only (no fp16 hardware or extension needed). */

@@ -1,0 +1,263 @@
+/* cuBLAS adapter: GEMM on plugin buffers (see cuda_libs.h).
+ *
+ * libcublas is dlopen()ed on first use. One cuBLAS handle per device,
+ * created lazily in the device's primary context, bound to the device's
+ * stream and destroyed by the backend's shutdown. The few cuBLAS types and
+ * constants used are declared here (their values are part of cuBLAS's
+ * stable ABI) so that only the driver header is needed. */
+#include "backends/cuda/cuda_internal.h"
+#include "backends/cuda/cuda_libs.h"
+
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef void *nda_cublas_handle;
+typedef int nda_cublas_status; /* cublasStatus_t */
+enum { NDA_CUBLAS_SUCCESS = 0, NDA_CUBLAS_ALLOC_FAILED = 3 };
+enum { NDA_CUBLAS_OP_N = 0, NDA_CUBLAS_OP_T = 1 }; /* cublasOperation_t */
+#define NDA_CUBLAS_MAX_DEVICES 64
+
+typedef struct nda_cublas_lib {
+    nda_cublas_status (*Create)(nda_cublas_handle *h);
+    nda_cublas_status (*Destroy)(nda_cublas_handle h);
+    nda_cublas_status (*SetStream)(nda_cublas_handle h, CUstream s);
+    nda_cublas_status (*Sgemm)(nda_cublas_handle h, int ta, int tb, int m, int n, int k,
+                               const float *alpha, const float *a, int lda, const float *b,
+                               int ldb, const float *beta, float *c, int ldc);
+    nda_cublas_status (*Dgemm)(nda_cublas_handle h, int ta, int tb, int m, int n, int k,
+                               const double *alpha, const double *a, int lda, const double *b,
+                               int ldb, const double *beta, double *c, int ldc);
+    const char *(*GetStatusName)(nda_cublas_status s); /* optional (11.4.2+) */
+} nda_cublas_lib;
+
+static nda_cublas_lib nda_cublas;
+static int nda_cublas_loaded;
+static char nda_cublas_why[1024];
+static pthread_mutex_t nda_cublas_lock = PTHREAD_MUTEX_INITIALIZER;
+static nda_cublas_handle nda_cublas_handles[NDA_CUBLAS_MAX_DEVICES];
+
+static const char *nda_cublas_status_name(nda_cublas_status s)
+{
+    static const struct {
+        int code;
+        const char *name;
+    } names[] = {
+        {0, "CUBLAS_STATUS_SUCCESS"},          {1, "CUBLAS_STATUS_NOT_INITIALIZED"},
+        {3, "CUBLAS_STATUS_ALLOC_FAILED"},     {7, "CUBLAS_STATUS_INVALID_VALUE"},
+        {8, "CUBLAS_STATUS_ARCH_MISMATCH"},    {11, "CUBLAS_STATUS_MAPPING_ERROR"},
+        {13, "CUBLAS_STATUS_EXECUTION_FAILED"}, {14, "CUBLAS_STATUS_INTERNAL_ERROR"},
+        {15, "CUBLAS_STATUS_NOT_SUPPORTED"},   {16, "CUBLAS_STATUS_LICENSE_ERROR"},
+    };
+    if (nda_cublas.GetStatusName != NULL)
+        return nda_cublas.GetStatusName(s);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].code == s)
+            return names[i].name;
+    return "CUBLAS_STATUS_UNKNOWN";
+}
+
+static int nda_cublas_fail(nda_cublas_status s, const char *call)
+{
+    return nda_cu_error_set(s == NDA_CUBLAS_ALLOC_FAILED ? NDA_ENOMEM : NDA_EBACKEND,
+                            "%s failed: %s (%d)", call, nda_cublas_status_name(s), s);
+}
+
+/* Destroys every handle (shutdown hook; contexts are still alive). */
+static void nda_cublas_shutdown(void)
+{
+    pthread_mutex_lock(&nda_cublas_lock);
+    for (int i = 0; i < NDA_CUBLAS_MAX_DEVICES; i++) {
+        nda_cu_device *d;
+        if (nda_cublas_handles[i] == NULL)
+            continue;
+        if (nda_cu_device_enter(i, &d) == NDA_OK) {
+            nda_cublas.Destroy(nda_cublas_handles[i]);
+            nda_cu_device_leave(d);
+        }
+        nda_cublas_handles[i] = NULL;
+    }
+    pthread_mutex_unlock(&nda_cublas_lock);
+}
+
+static int nda_cublas_load(void)
+{
+    static const char *const names[] = {"libcublas.so.13", "libcublas.so.12", "libcublas.so.11",
+                                        "libcublas.so"};
+    static const struct {
+        const char *name;
+        size_t offset;
+        int required;
+    } syms[] = {
+        {"cublasCreate_v2", offsetof(nda_cublas_lib, Create), 1},
+        {"cublasDestroy_v2", offsetof(nda_cublas_lib, Destroy), 1},
+        {"cublasSetStream_v2", offsetof(nda_cublas_lib, SetStream), 1},
+        {"cublasSgemm_v2", offsetof(nda_cublas_lib, Sgemm), 1},
+        {"cublasDgemm_v2", offsetof(nda_cublas_lib, Dgemm), 1},
+        {"cublasGetStatusName", offsetof(nda_cublas_lib, GetStatusName), 0},
+    };
+    char why[900];
+    nda_cublas_lib t;
+    void *lib;
+    int rc = NDA_OK;
+
+    pthread_mutex_lock(&nda_cublas_lock);
+    if (nda_cublas_loaded)
+        goto out;
+    memset(&t, 0, sizeof t);
+    lib = nda_cu_toolkit_open(names, sizeof names / sizeof names[0], why, sizeof why);
+    if (lib == NULL) {
+        snprintf(nda_cublas_why, sizeof nda_cublas_why, "cuBLAS not found (%s)", why);
+        rc = NDA_ENODEV;
+        goto out;
+    }
+    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+        void *sym = dlsym(lib, syms[i].name);
+        if (sym == NULL && syms[i].required) {
+            snprintf(nda_cublas_why, sizeof nda_cublas_why, "cuBLAS has no %s", syms[i].name);
+            dlclose(lib);
+            rc = NDA_ENODEV;
+            goto out;
+        }
+        memcpy((char *)&t + syms[i].offset, &sym, sizeof sym);
+    }
+    nda_cublas = t;
+    nda_cublas_loaded = 1;
+    nda_cu_shutdown_hook_set(0, nda_cublas_shutdown);
+out:
+    pthread_mutex_unlock(&nda_cublas_lock);
+    if (rc != NDA_OK)
+        return nda_cu_error_set(rc, "%s", nda_cublas_why);
+    return NDA_OK;
+}
+
+/* The device's handle, created on first use. Caller entered `d`. */
+static int nda_cublas_handle_get(nda_cu_device *d, nda_cublas_handle *out)
+{
+    nda_cublas_status s = NDA_CUBLAS_SUCCESS;
+    const char *call = "cublasCreate_v2";
+
+    pthread_mutex_lock(&nda_cublas_lock);
+    if (nda_cublas_handles[d->index] == NULL) {
+        nda_cublas_handle h = NULL;
+        s = nda_cublas.Create(&h);
+        if (s == NDA_CUBLAS_SUCCESS) {
+            call = "cublasSetStream_v2";
+            s = nda_cublas.SetStream(h, d->stream);
+            if (s == NDA_CUBLAS_SUCCESS)
+                nda_cublas_handles[d->index] = h;
+            else
+                nda_cublas.Destroy(h);
+        }
+    }
+    *out = nda_cublas_handles[d->index];
+    pthread_mutex_unlock(&nda_cublas_lock);
+    return s == NDA_CUBLAS_SUCCESS ? NDA_OK : nda_cublas_fail(s, call);
+}
+
+/* Checks that a rows x cols column-major matrix with leading dimension ld
+ * of esize-byte elements at byte offset off lies inside buffer `b`. */
+static int nda_cublas_matrix_check(const char *what, const void *buf, size_t off, int rows,
+                                   int cols, int ld, size_t esize)
+{
+    const nda_cu_buffer *b = buf;
+    size_t need;
+
+    if (b == NULL)
+        return nda_cu_error_set(NDA_EVALUE, "gemm: NULL buffer for %s", what);
+    if (ld < (rows > 1 ? rows : 1))
+        return nda_cu_error_set(NDA_EVALUE, "gemm: leading dimension %d of %s is less than %d",
+                                ld, what, rows);
+    if (off % esize != 0)
+        return nda_cu_error_set(NDA_EVALUE, "gemm: offset %zu of %s is not a multiple of %zu",
+                                off, what, esize);
+    if (rows == 0 || cols == 0)
+        return NDA_OK;
+    need = ((size_t)(cols - 1) * (size_t)ld + (size_t)rows) * esize;
+    if (off > b->size || need > b->size - off)
+        return nda_cu_error_set(NDA_EVALUE,
+                                "gemm: %s (%d x %d, ld %d) at offset %zu exceeds its %zu-byte "
+                                "buffer",
+                                what, rows, cols, ld, off, b->size);
+    return NDA_OK;
+}
+
+static int nda_cublas_gemm(int dev, int dbl, int transa, int transb, int m, int n, int k,
+                           const void *alpha, const void *a, size_t a_off, int lda,
+                           const void *b, size_t b_off, int ldb, const void *beta, void *c,
+                           size_t c_off, int ldc)
+{
+    size_t es = dbl ? sizeof(double) : sizeof(float);
+    nda_cu_device *d;
+    nda_cublas_handle h;
+    nda_cublas_status s;
+    CUdeviceptr pa, pb, pc;
+    int rc;
+
+    if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
+        return rc;
+    if (m < 0 || n < 0 || k < 0)
+        return nda_cu_error_set(NDA_EVALUE, "gemm: negative size (m=%d n=%d k=%d)", m, n, k);
+    if (dev >= NDA_CUBLAS_MAX_DEVICES)
+        return nda_cu_error_set(NDA_ENODEV, "cuBLAS adapter supports devices 0..%d",
+                                NDA_CUBLAS_MAX_DEVICES - 1);
+    if ((rc = nda_cublas_matrix_check("A", a, a_off, transa ? k : m, transa ? m : k, lda, es)) ||
+        (rc = nda_cublas_matrix_check("B", b, b_off, transb ? n : k, transb ? k : n, ldb, es)) ||
+        (rc = nda_cublas_matrix_check("C", c, c_off, m, n, ldc, es)))
+        return rc;
+    if (m == 0 || n == 0)
+        return NDA_OK;
+    if ((rc = nda_cublas_load()) != NDA_OK)
+        return rc;
+    if ((rc = nda_cu_device_enter(dev, &d)) != NDA_OK)
+        return rc;
+    if ((rc = nda_cublas_handle_get(d, &h)) != NDA_OK)
+        goto out;
+    pa = ((const nda_cu_buffer *)a)->ptr + a_off;
+    pb = ((const nda_cu_buffer *)b)->ptr + b_off;
+    pc = ((const nda_cu_buffer *)c)->ptr + c_off;
+    if (dbl)
+        s = nda_cublas.Dgemm(h, transa ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N,
+                             transb ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N, m, n, k, alpha,
+                             (const double *)(uintptr_t)pa, lda, (const double *)(uintptr_t)pb,
+                             ldb, beta, (double *)(uintptr_t)pc, ldc);
+    else
+        s = nda_cublas.Sgemm(h, transa ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N,
+                             transb ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N, m, n, k, alpha,
+                             (const float *)(uintptr_t)pa, lda, (const float *)(uintptr_t)pb,
+                             ldb, beta, (float *)(uintptr_t)pc, ldc);
+    if (s != NDA_CUBLAS_SUCCESS)
+        rc = nda_cublas_fail(s, dbl ? "cublasDgemm_v2" : "cublasSgemm_v2");
+out:
+    nda_cu_device_leave(d);
+    return rc;
+}
+
+static int nda_cublas_sgemm(int dev, int transa, int transb, int m, int n, int k, float alpha,
+                            const void *a, size_t a_off, int lda, const void *b, size_t b_off,
+                            int ldb, float beta, void *c, size_t c_off, int ldc)
+{
+    return nda_cublas_gemm(dev, 0, transa, transb, m, n, k, &alpha, a, a_off, lda, b, b_off, ldb,
+                           &beta, c, c_off, ldc);
+}
+
+static int nda_cublas_dgemm(int dev, int transa, int transb, int m, int n, int k, double alpha,
+                            const void *a, size_t a_off, int lda, const void *b, size_t b_off,
+                            int ldb, double beta, void *c, size_t c_off, int ldc)
+{
+    return nda_cublas_gemm(dev, 1, transa, transb, m, n, k, &alpha, a, a_off, lda, b, b_off, ldb,
+                           &beta, c, c_off, ldc);
+}
+
+static const nda_cuda_blas nda_cublas_table = {
+    .version = NDA_CUDA_LIBS_VERSION,
+    .load = nda_cublas_load,
+    .sgemm = nda_cublas_sgemm,
+    .dgemm = nda_cublas_dgemm,
+};
+
+__attribute__((visibility("default"))) const nda_cuda_blas *nda_cuda_blas_entry(void)
+{
+    return &nda_cublas_table;
+}
