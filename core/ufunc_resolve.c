@@ -71,6 +71,22 @@ static int operand_dtypes(nda_op op, int nin, const nda_operand *ops, nda_dtype 
     return NDA_OK;
 }
 
+/* Ufuncs whose NumPy type resolvers refuse bool inputs although bool
+ * casts safely to int8. */
+static bool refuses_bool(nda_op op, int nin, const nda_dtype *types)
+{
+    bool all_bool = true;
+    for (int i = 0; i < nin; i++) all_bool = all_bool && types[i] == NDA_BOOL;
+    if (!all_bool) return false;
+    switch (op) {
+    case NDA_OP_SUBTRACT: case NDA_OP_NEGATIVE: case NDA_OP_POSITIVE: case NDA_OP_SIGN:
+    case NDA_OP_GCD: case NDA_OP_LCM:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static int no_loop_error(nda_op op, int nin, const nda_dtype *types)
 {
     const char *name = nda_op_describe(op)->name;
@@ -141,9 +157,7 @@ int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dty
     }
     /* NumPy refuses these before any loop search (bool would otherwise
      * cast safely to int8). An explicit dtype= still selects a loop. */
-    if (dtype < 0 && ((op == NDA_OP_SUBTRACT && types[0] == NDA_BOOL && types[1] == NDA_BOOL) ||
-                      (op == NDA_OP_NEGATIVE && types[0] == NDA_BOOL)))
-        return no_loop_error(op, nin, types);
+    if (dtype < 0 && refuses_bool(op, nin, types)) return no_loop_error(op, nin, types);
     const char *p = desc->loops;
     while (*p) {
         nda_dtype li[2], lo;

@@ -5,6 +5,7 @@
  * npy_divmod's rules, maximum/minimum propagate NaN. Signed integer
  * arithmetic is done in unsigned types so overflow wraps without UB. */
 #include "kernels/ops.h"
+#include "kernels/ops_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,59 @@ static const nda_op_desc OPS[NDA_NOPS] = {
     [NDA_OP_LOG] = {"log", 1, "e->e f->f d->d F->F D->D"},
     [NDA_OP_LOGICAL_NOT] = {"logical_not", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
     [NDA_OP_WHERE] = {"where", 3, ""}, /* resolved by nda_ufunc_resolve */
+    [NDA_OP_FMOD] = {"fmod", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d"},
+    [NDA_OP_FLOAT_POWER] = {"float_power", 2, "dd->d DD->D"},
+    [NDA_OP_RECIPROCAL] = {"reciprocal", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
+    [NDA_OP_EXP2] = {"exp2", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_EXPM1] = {"expm1", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_LOG2] = {"log2", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_LOG10] = {"log10", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_LOG1P] = {"log1p", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_LOGADDEXP] = {"logaddexp", 2, "ee->e ff->f dd->d"},
+    [NDA_OP_LOGADDEXP2] = {"logaddexp2", 2, "ee->e ff->f dd->d"},
+    [NDA_OP_SIN] = {"sin", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_COS] = {"cos", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_TAN] = {"tan", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_ARCSIN] = {"arcsin", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_ARCCOS] = {"arccos", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_ARCTAN] = {"arctan", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_SINH] = {"sinh", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_COSH] = {"cosh", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_TANH] = {"tanh", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_ARCSINH] = {"arcsinh", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_ARCCOSH] = {"arccosh", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_ARCTANH] = {"arctanh", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_ARCTAN2] = {"arctan2", 2, "ee->e ff->f dd->d"},
+    [NDA_OP_HYPOT] = {"hypot", 2, "ee->e ff->f dd->d"},
+    [NDA_OP_DEG2RAD] = {"deg2rad", 1, "e->e f->f d->d"},
+    [NDA_OP_RAD2DEG] = {"rad2deg", 1, "e->e f->f d->d"},
+    [NDA_OP_FLOOR] = {"floor", 1, "\?->\? b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d"},
+    [NDA_OP_CEIL] = {"ceil", 1, "\?->\? b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d"},
+    [NDA_OP_TRUNC] = {"trunc", 1, "\?->\? b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d"},
+    [NDA_OP_RINT] = {"rint", 1, "e->e f->f d->d F->F D->D"},
+    [NDA_OP_SIGN] = {"sign", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
+    [NDA_OP_SIGNBIT] = {"signbit", 1, "e->\? f->\? d->\?"},
+    [NDA_OP_COPYSIGN] = {"copysign", 2, "ee->e ff->f dd->d"},
+    [NDA_OP_NEXTAFTER] = {"nextafter", 2, "ee->e ff->f dd->d"},
+    [NDA_OP_SPACING] = {"spacing", 1, "e->e f->f d->d"},
+    [NDA_OP_LDEXP] = {"ldexp", 2, "ei->e fi->f el->e fl->f di->d dl->d"},
+    [NDA_OP_HEAVISIDE] = {"heaviside", 2, "ee->e ff->f dd->d"},
+    [NDA_OP_GCD] = {"gcd", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q"},
+    [NDA_OP_LCM] = {"lcm", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q"},
+    [NDA_OP_CBRT] = {"cbrt", 1, "e->e f->f d->d"},
+    [NDA_OP_SQUARE] = {"square", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
+    [NDA_OP_FABS] = {"fabs", 1, "e->e f->f d->d"},
+    [NDA_OP_ISNAN] = {"isnan", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
+    [NDA_OP_ISINF] = {"isinf", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
+    [NDA_OP_ISFINITE] = {"isfinite", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
+    [NDA_OP_LOGICAL_XOR] = {"logical_xor", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
+    [NDA_OP_CONJUGATE] = {"conjugate", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
+    [NDA_OP_FMAX] = {"fmax", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
+    [NDA_OP_FMIN] = {"fmin", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
+    [NDA_OP_FREXP_MANTISSA] = {"frexp_mantissa", 1, "e->e f->f d->d"},
+    [NDA_OP_FREXP_EXPONENT] = {"frexp_exponent", 1, "e->i f->i d->i"},
+    [NDA_OP_MODF_FRACTIONAL] = {"modf_fractional", 1, "e->e f->f d->d"},
+    [NDA_OP_MODF_INTEGRAL] = {"modf_integral", 1, "e->e f->f d->d"},
 };
 
 const nda_op_desc *nda_op_describe(nda_op op)
@@ -203,7 +257,7 @@ static const char T_FLOAT_REM[] =
     "  if (mod != 0) { if ((b < 0) != (mod < 0)) mod += b; }\n"
     "  else { mod = copysign(($T)0, b); }\n"
     "  return mod;\n}\n";
-static const char T_C_ARITH[] =
+const char NDA_T_C_ARITH[] =
     "NDA_FUNC $T nda_cadd_$N($T a, $T b) { return $M(a.x + b.x, a.y + b.y); }\n"
     "NDA_FUNC $T nda_csub_$N($T a, $T b) { return $M(a.x - b.x, a.y - b.y); }\n"
     "NDA_FUNC $T nda_cmul_$N($T a, $T b) { return $M(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }\n"
@@ -227,7 +281,7 @@ static const char T_C_ARITH[] =
     "  if (nda_cisnan_$N(a)) return a;\n"
     "  if (nda_cisnan_$N(b)) return b;\n"
     "  return nda_cle_$N(a, b) ? a : b;\n}\n";
-static const char T_C_MATH[] =
+const char NDA_T_C_MATH[] =
     "NDA_FUNC $T nda_cexp_$N($T a) {\n"
     "  $R e = exp(a.x);\n"
     "  if (a.y == 0) return $M(e, a.y);\n"
@@ -254,8 +308,7 @@ static const char T_C_MATH[] =
     "  $T l = nda_clog_$N(a);\n"
     "  return nda_cexp_$N(nda_cmul_$N(b, l));\n}\n";
 
-/* Emits a helper template once per kernel under `key`. */
-static void helper(nda_strbuf *helpers, nda_strbuf *seen, const char *key, const char *tmpl,
+void nda_op_helper(nda_strbuf *helpers, nda_strbuf *seen, const char *key, const char *tmpl,
                    nda_dtype t)
 {
     char needle[96];
@@ -318,7 +371,7 @@ static int emit_complex(nda_op op, nda_dtype t, const char *a, const char *b, nd
                         nda_strbuf *h, nda_strbuf *seen)
 {
     char n = nda_dtype_char(t);
-    helper(h, seen, "carith", T_C_ARITH, t);
+    nda_op_helper(h, seen, "carith", NDA_T_C_ARITH, t);
     switch (op) {
     case NDA_OP_ADD: nda_strbuf_printf(e, "nda_cadd_%c(%s, %s)", n, a, b); return NDA_OK;
     case NDA_OP_SUBTRACT: nda_strbuf_printf(e, "nda_csub_%c(%s, %s)", n, a, b); return NDA_OK;
@@ -343,7 +396,7 @@ static int emit_complex(nda_op op, nda_dtype t, const char *a, const char *b, nd
     case NDA_OP_ABSOLUTE: nda_strbuf_printf(e, "hypot((%s).x, (%s).y)", a, a); return NDA_OK;
     default: break;
     }
-    helper(h, seen, "cmath", T_C_MATH, t);
+    nda_op_helper(h, seen, "cmath", NDA_T_C_MATH, t);
     switch (op) {
     case NDA_OP_POWER: nda_strbuf_printf(e, "nda_cpow_%c(%s, %s)", n, a, b); return NDA_OK;
     case NDA_OP_SQRT: nda_strbuf_printf(e, "nda_csqrt_%c(%s)", n, a); return NDA_OK;
@@ -358,6 +411,7 @@ static int emit_complex(nda_op op, nda_dtype t, const char *a, const char *b, nd
 int nda_op_emit(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out, const char *const *args,
                 nda_strbuf *e, nda_strbuf *h, nda_strbuf *seen)
 {
+    if (op >= NDA_OP_FMOD) return nda_op_emit_math(op, loop_in, loop_out, args, e, h, seen);
     nda_dtype t = loop_in[0];
     const char *a = args[0], *b = OPS[op].nin > 1 ? args[1] : NULL;
     const char *T = COMPUTE[t];
@@ -407,21 +461,21 @@ int nda_op_emit(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out, const c
         nda_strbuf_printf(e, "((%s) / (%s))", a, b);
         return NDA_OK;
     case NDA_OP_FLOOR_DIVIDE:
-        if (in) helper(h, seen, "floordiv", is_signed(t) ? T_INT_FLOORDIV_S : T_INT_FLOORDIV_U, t);
-        else if (fl) helper(h, seen, "floordiv", T_FLOAT_FLOORDIV, t);
+        if (in) nda_op_helper(h, seen, "floordiv", is_signed(t) ? T_INT_FLOORDIV_S : T_INT_FLOORDIV_U, t);
+        else if (fl) nda_op_helper(h, seen, "floordiv", T_FLOAT_FLOORDIV, t);
         else break;
         nda_strbuf_printf(e, "nda_floordiv_%c(%s, %s)", n, a, b);
         return NDA_OK;
     case NDA_OP_REMAINDER:
-        if (in) helper(h, seen, "remainder", is_signed(t) ? T_INT_REM_S : T_INT_REM_U, t);
-        else if (fl) helper(h, seen, "remainder", T_FLOAT_REM, t);
+        if (in) nda_op_helper(h, seen, "remainder", is_signed(t) ? T_INT_REM_S : T_INT_REM_U, t);
+        else if (fl) nda_op_helper(h, seen, "remainder", T_FLOAT_REM, t);
         else break;
         nda_strbuf_printf(e, "nda_remainder_%c(%s, %s)", n, a, b);
         return NDA_OK;
     case NDA_OP_POWER:
         if (fl) { nda_strbuf_printf(e, "pow(%s, %s)", a, b); return NDA_OK; }
         if (!in) break;
-        helper(h, seen, "power", T_INT_POW, t);
+        nda_op_helper(h, seen, "power", T_INT_POW, t);
         nda_strbuf_printf(e, "nda_power_%c(%s, %s)", n, a, b);
         return NDA_OK;
     case NDA_OP_MAXIMUM: case NDA_OP_MINIMUM: {
@@ -440,12 +494,12 @@ int nda_op_emit(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out, const c
     }
     case NDA_OP_LEFT_SHIFT:
         if (!in) break;
-        helper(h, seen, "lshift", T_INT_LSHIFT, t);
+        nda_op_helper(h, seen, "lshift", T_INT_LSHIFT, t);
         nda_strbuf_printf(e, "nda_lshift_%c(%s, %s)", n, a, b);
         return NDA_OK;
     case NDA_OP_RIGHT_SHIFT:
         if (!in) break;
-        helper(h, seen, "rshift", is_signed(t) ? T_INT_RSHIFT_S : T_INT_RSHIFT_U, t);
+        nda_op_helper(h, seen, "rshift", is_signed(t) ? T_INT_RSHIFT_S : T_INT_RSHIFT_U, t);
         nda_strbuf_printf(e, "nda_rshift_%c(%s, %s)", n, a, b);
         return NDA_OK;
     case NDA_OP_NEGATIVE:

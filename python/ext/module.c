@@ -180,7 +180,13 @@ static PyObject *py_view(PyObject *self, PyObject *args)
     (void)self;
     PyObject *arr_obj, *shape_obj, *strides_obj;
     long long offset;
-    if (!PyArg_ParseTuple(args, "OLOO", &arr_obj, &offset, &shape_obj, &strides_obj)) return NULL;
+    int dtype = -1;
+    if (!PyArg_ParseTuple(args, "OLOO|i", &arr_obj, &offset, &shape_obj, &strides_obj, &dtype))
+        return NULL;
+    if (dtype != -1 && !nda_dtype_valid(dtype)) {
+        PyErr_SetString(PyExc_TypeError, "invalid dtype code");
+        return NULL;
+    }
     nda_array *a = ndapy_array_get(arr_obj);
     if (!a) return NULL;
     int mrc = nda_array_materialize(a);
@@ -204,6 +210,18 @@ static PyObject *py_view(PyObject *self, PyObject *args)
         return NULL;
     }
     nda_array probe = *a;
+    if (dtype != -1) {
+        /* A view reinterpreting the elements (complex -> its real parts):
+         * offset and strides must stay aligned to the new item size. */
+        int64_t isz = (int64_t)nda_dtype_itemsize((nda_dtype)dtype);
+        bool aligned = offset % isz == 0;
+        for (int i = 0; i < ndim; i++) aligned = aligned && strides[i] % isz == 0;
+        if (!aligned) {
+            PyErr_SetString(PyExc_ValueError, "view offset and strides must be multiples of the itemsize");
+            return NULL;
+        }
+        probe.dtype = (nda_dtype)dtype;
+    }
     probe.offset = (size_t)offset;
     probe.ndim = ndim;
     memcpy(probe.shape, shape, sizeof(int64_t) * (size_t)ndim);
@@ -217,6 +235,7 @@ static PyObject *py_view(PyObject *self, PyObject *args)
     nda_array *v;
     int rc = nda_array_view(a, (size_t)offset, ndim, shape, strides, &v);
     if (rc != NDA_OK) return ndapy_raise(rc);
+    v->dtype = probe.dtype;
     return ndapy_array_wrap(v);
 }
 

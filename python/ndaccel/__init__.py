@@ -18,8 +18,6 @@ from ._reductions import amax, amin, max, min, prod, sum
 from ._ufunc import UFUNCS as _UFUNCS, ufunc, where
 
 globals().update(_UFUNCS)
-round = None  # replaced below; numpy.round is not a ufunc
-del round
 
 # dtype names and constants, as NumPy's.
 bool_ = _numpy.bool_
@@ -61,3 +59,8 @@ def __getattr__(name):
     if hasattr(_numpy, name):
         raise AttributeError(f"ndaccel does not implement numpy.{name} yet")
     raise AttributeError(f"module 'ndaccel' has no attribute '{name}'")
+
+from ._math import (allclose, angle, around, array_equal, array_equiv, divmod, fix, frexp, imag,  # noqa: E402
+                    iscomplexobj, isclose, isneginf, isposinf, isrealobj, modf, nan_to_num, real,
+                    round, round_)
+abs = _UFUNCS["absolute"]

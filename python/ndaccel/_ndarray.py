@@ -1,4 +1,6 @@
 """ndaccel.ndarray: NumPy's array interface over a device buffer."""
+import operator
+
 import numpy
 
 from . import _core, _dtypes
@@ -40,6 +42,32 @@ def _unary(name):
     def op(self):
         return core_ufunc(cname, (self,), None, -1, "same_kind", None)
     return op
+
+
+def _store_scalar(dtype, value):
+    """NumPy stores a float into an integer array through int(): NaN raises
+    ValueError, inf OverflowError, and the int must then fit the dtype
+    (a[0] = -1.5 on uint8 is an OverflowError, as a[0] = -1)."""
+    if type(value) is float and dtype.kind in "iu":
+        return int(value)
+    if dtype.kind == "b" and type(value) is complex:
+        return bool(value)
+    return value
+
+
+def _numpy_converts_size1_arrays():
+    """Whether this NumPy still turns size-1 n-d arrays into Python scalars."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            float(numpy.ones(1))
+            return True
+        except TypeError:
+            return False
+
+
+_SIZE1_TO_SCALAR = _numpy_converts_size1_arrays()
 
 
 def _is_operand(x):
@@ -112,11 +140,17 @@ class ndarray(_core.ndarray_base):
         return self.get().item(*args)
 
     def _scalar(self, kind):
-        if self.size != 1:
-            raise TypeError(f"only length-1 arrays can be converted to Python scalars")
+        if self.ndim != 0 and (self.size != 1 or not _SIZE1_TO_SCALAR):
+            # NumPy >= 2.? converts only 0-d arrays (size-1 n-d ones were deprecated).
+            raise TypeError("only 0-dimensional arrays can be converted to Python scalars"
+                            if not _SIZE1_TO_SCALAR else
+                            "only length-1 arrays can be converted to Python scalars")
         return kind(self.get().reshape(()))
 
     def __bool__(self):
+        if self.size == 0:
+            raise ValueError("The truth value of an empty array is ambiguous. Use "
+                             "`array.size > 0` to check that an array is not empty.")
         if self.size != 1:
             raise ValueError("The truth value of an array with more than one element is "
                              "ambiguous. Use a.any() or a.all()")
@@ -178,20 +212,39 @@ class ndarray(_core.ndarray_base):
 
     @property
     def real(self):
+        """The real parts: a view for complex arrays, the array itself otherwise."""
         if self.dtype.kind != "c":
             return self
-        dt = numpy.float32 if self.dtype == numpy.complex64 else numpy.float64
-        return self._reinterpret(dt, 0)
+        return self._component(0)
+
+    @real.setter
+    def real(self, value):
+        self.real[...] = value
 
     @property
     def imag(self):
+        """The imaginary parts: a view for complex arrays; zeros otherwise."""
         if self.dtype.kind != "c":
-            raise NotImplementedError("imag of a real array is not implemented yet")
-        dt = numpy.float32 if self.dtype == numpy.complex64 else numpy.float64
-        return self._reinterpret(dt, self.itemsize // 2)
+            from ._creation import zeros
+            return zeros(self.shape, self.dtype, device=self._device_id)
+        return self._component(self.itemsize // 2)
 
-    def _reinterpret(self, dt, byte_off):
-        raise NotImplementedError("real/imag views of complex arrays are not implemented yet")
+    @imag.setter
+    def imag(self, value):
+        if self.dtype.kind != "c":
+            raise TypeError("array does not have imaginary part to set")
+        self.imag[...] = value
+
+    def _component(self, byte_off):
+        dt = numpy.float32 if self.dtype == numpy.complex64 else numpy.float64
+        base = self[...]  # a materialised view (shape, strides, offset)
+        return _core.view(base, base._offset + byte_off, base.shape, base.strides,
+                          _dtypes.code(dt))
+
+    def conj(self):
+        return UFUNCS["conjugate"](self)
+
+    conjugate = conj
 
     # ---- copies and views -------------------------------------------
     def copy(self, order="C"):
@@ -219,13 +272,16 @@ class ndarray(_core.ndarray_base):
                 value = complex(value) if isinstance(value, complex) else float(value)
             except TypeError:
                 raise TypeError(f"cannot fill an array with a '{type(value).__name__}'") from None
-        _core.fill(self, value)
+        _core.fill(self, _store_scalar(self.dtype, value))
 
     def reshape(self, *shape, order="C", copy=None):
         if order not in ("C", "A"):
             raise NotImplementedError(f"reshape(order={order!r}) is not implemented yet")
         if len(shape) == 1 and not isinstance(shape[0], int) and hasattr(shape[0], "__iter__"):
-            shape = tuple(shape[0])
+            try:
+                shape = (operator.index(shape[0]),)  # a 0-d integer array
+            except TypeError:
+                shape = tuple(shape[0])
         shape = tuple(int(s.__index__()) if hasattr(s, "__index__") else s for s in shape)
         for s in shape:
             if not isinstance(s, int):
@@ -303,14 +359,15 @@ class ndarray(_core.ndarray_base):
         if isinstance(value, ndarray):
             _core.assign(target, value)
         elif type(value) in _PY_SCALARS:
-            _core.fill(target, value)
+            _core.fill(target, _store_scalar(self.dtype, value))
         else:
             from ._creation import asarray
             h = numpy.asarray(value)
             if h.dtype.kind in "OUSV":
                 raise TypeError(f"cannot assign a {type(value).__name__} to an ndaccel array")
             if h.ndim == 0 and h.dtype.kind in "biufc":
-                _core.fill(target, h.item()) if h.dtype.kind != "c" or self.dtype.kind == "c" \
+                _core.fill(target, _store_scalar(self.dtype, h.item())) \
+                    if h.dtype.kind != "c" or self.dtype.kind == "c" \
                     else _core.assign(target, asarray(h))
             else:
                 _core.assign(target, asarray(h, device=self._device_id))

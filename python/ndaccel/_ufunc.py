@@ -77,14 +77,50 @@ class ufunc:
         res = _core.ufunc(name, ops, out, code, casting, dev)
         return out if out is not None else res
 
-    def reduce(self, *args, **kwargs):
-        raise NotImplementedError(f"{self.__name__}.reduce is not implemented yet")
+    _REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
+                   "logical_and": "all", "logical_or": "any"}
+
+    def reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None,
+               where=True):
+        """Whole-array reductions (axis=None, or axis 0 of a 1-D array) of
+        add, multiply, maximum, minimum, logical_and, logical_or."""
+        from . import _reductions
+        if self.nin != 2:
+            raise ValueError("reduce only supported for binary functions")
+        kind = self._REDUCTIONS.get(self.__name__)
+        if kind is None:
+            raise NotImplementedError(f"{self.__name__}.reduce is not implemented yet")
+        a = _operand(array)
+        if not isinstance(a, _ndarray):
+            a = _asarray(a)
+        if axis is not None and not (a.ndim == 1 and axis in (0, -1, (0,), (-1,))):
+            raise NotImplementedError(f"{self.__name__}.reduce over an axis is not implemented yet")
+        if kind in ("all", "any"):
+            if dtype is not None or out is not None or initial is not None or where is not True:
+                raise NotImplementedError(f"{self.__name__}.reduce: dtype/out/initial/where")
+            b = UFUNCS["not_equal"](a, 0)
+            if a.size == 0:
+                from ._creation import full
+                r = full((), kind == "all", dtype=bool)
+            else:
+                r = getattr(_reductions, "min" if kind == "all" else "max")(b)
+            return r.reshape((1,) * a.ndim) if keepdims else r
+        fn = getattr(_reductions, kind)
+        if kind in ("sum", "prod"):
+            return fn(a, None, dtype, out, keepdims, initial, where)
+        return fn(a, None, out, keepdims, initial, where)
 
     def accumulate(self, *args, **kwargs):
-        raise NotImplementedError(f"{self.__name__}.accumulate is not implemented yet")
+        raise NotImplementedError(f"{self.__name__}.accumulate (scans) is not implemented yet")
 
-    def outer(self, *args, **kwargs):
-        raise NotImplementedError(f"{self.__name__}.outer is not implemented yet")
+    def outer(self, A, B, **kwargs):
+        """op(a, b) for every pair: result shape A.shape + B.shape."""
+        if self.nin != 2:
+            raise ValueError("outer product only supported for binary functions")
+        a, b = _operand(A), _operand(B)
+        a = a if isinstance(a, _ndarray) else _asarray(a)
+        b = b if isinstance(b, _ndarray) else _asarray(b)
+        return self(a.reshape(a.shape + (1,) * b.ndim), b, **kwargs)
 
 
 def _check_integer_power(ops, code):
@@ -129,8 +165,14 @@ _NAMES = {
         "power", "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater",
         "greater_equal", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
         "right_shift", "logical_and", "logical_or"],
-    1: ["negative", "positive", "invert", "absolute", "sqrt", "exp", "log", "logical_not"],
+    1: ["negative", "positive", "invert", "absolute", "sqrt", "exp", "log", "logical_not",
+        "reciprocal", "exp2", "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin",
+        "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "deg2rad",
+        "rad2deg", "floor", "ceil", "trunc", "rint", "sign", "signbit", "spacing", "cbrt",
+        "square", "fabs", "isnan", "isinf", "isfinite", "conjugate"],
 }
+_NAMES[2] += ["fmod", "float_power", "logaddexp", "logaddexp2", "arctan2", "hypot", "copysign",
+              "nextafter", "ldexp", "heaviside", "gcd", "lcm", "logical_xor", "fmax", "fmin"]
 
 UFUNCS = {name: ufunc(name, nin) for nin, names in _NAMES.items() for name in names}
 UFUNCS["mod"] = UFUNCS["remainder"]
@@ -138,6 +180,13 @@ UFUNCS["bitwise_not"] = UFUNCS["invert"]
 UFUNCS["bitwise_invert"] = UFUNCS["invert"]
 UFUNCS["abs"] = UFUNCS["absolute"]
 UFUNCS["pow"] = UFUNCS["power"]
+UFUNCS["conj"] = UFUNCS["conjugate"]
+UFUNCS["degrees"] = ufunc("rad2deg", 1)
+UFUNCS["radians"] = ufunc("deg2rad", 1)
+for _alias, _name in (("asin", "arcsin"), ("acos", "arccos"), ("atan", "arctan"),
+                      ("asinh", "arcsinh"), ("acosh", "arccosh"), ("atanh", "arctanh"),
+                      ("atan2", "arctan2")):
+    UFUNCS[_alias] = UFUNCS[_name]
 
 
 def where(condition, x=None, y=None):

@@ -1,22 +1,32 @@
 /* Every generated CUDA kernel compiles: no GPU needed, only NVRTC.
  *
- * Generates, with the CUDA dialect, for both generators (gen_elementwise /
- * gen_reduce, and kernels/fused.h which the core launches):
- *   - the kernel of every loop signature of every operation in
- *     kernels/ops.h (rank 1 contiguous with 32-bit indices, and rank 3
- *     strided with 64-bit indices and, for operations with several inputs,
- *     a scalar last operand), plus where(bool, T, T) for every T (fused);
- *   - casts between every pair of dtypes (NDA_OP_COPY; fused also a plain
- *     store of one dtype into another);
- *   - the sum/prod/max/min reductions of every dtype with the accumulator
- *     and result dtypes core/reduce.c uses (both passes);
+ * Generates with kernels/fused.h (the only kernel generator; what
+ * core/fused_exec.c launches), CUDA dialect:
+ *   - one node per loop signature of every operation in kernels/ops.h, store
+ *     sink: rank 1 contiguous with 32-bit indices; rank 3 strided with 64-bit
+ *     indices and, for several inputs, the last operand a scalar; and for a
+ *     subset of loop types a rank-2 row-chunked ('R', chunk 256) variant.
+ *     where(cond, x, y) is typed (bool, T, T) -> T for every T;
+ *   - every dtype into every dtype: a COPY node (loop type = output dtype,
+ *     nda_emit_convert) and a plain store of the leaf (nda_emit_store_value);
+ *   - the sum/prod/max/min reductions of every dtype with core/reduce.c's
+ *     accumulator and result dtypes (both passes), in the GPU (chunk 0) and
+ *     CPU (chunk 4) forms, plus sum(x*y) and max(a - b) over small DAGs;
+ *   - multi-node DAGs: a Laplace-like stencil into 'R', expressions mixing
+ *     dtypes and casts, a scalar fill, shared subexpressions, and a spec at
+ *     the leaf/scalar/node limits;
  * and compiles each with NVRTC for compute_90 (PTX) with the plugin's
- * options. A failure prints the kernel, the NVRTC log and the source (the
- * first MAX_FULL_REPORTS in full, later ones as one line each).
+ * options. Specs with equal keys must give equal sources (nda_fused_key is
+ * the kernel cache key); such duplicates compile once. A failure prints
+ * the kernel (operation and types, then the spec key), the NVRTC log and
+ * the source (the first MAX_FULL_REPORTS in full, later ones as one line).
  *
- * Compiles run on a few threads (NVRTC is thread-safe).
- * Usage: nvrtc_kernels_test [-v] [substring]   (only kernels whose label
- * contains substring; -v lists every kernel). Prints "N passed, M failed". */
+ * Compiles run on a few threads (NVRTC is thread-safe), up to 24 kernels
+ * per NVRTC program (see compile_batch; a failing batch recompiles its
+ * kernels one by one for the report).
+ * Usage: nvrtc_kernels_test [-v] [-1] [substring]   (only kernels whose
+ * label contains substring; -v lists every kernel; -1 compiles each kernel
+ * as its own program). Prints "N passed, M failed". */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdio.h>
@@ -26,17 +36,8 @@
 #include <unistd.h>
 
 #include "backends/cuda/nvrtc_loader.h"
-#include "kernels/gen_elementwise.h"
-#include "kernels/gen_reduce.h"
-/* kernels/fused.h repeats gen_elementwise.h's NDA_LAYOUT_* enumerators
- * (same values): rename its copies so that both headers fit in one file. */
-#define NDA_LAYOUT_CONTIG NDA_FUSED_LAYOUT_CONTIG_
-#define NDA_LAYOUT_STRIDED NDA_FUSED_LAYOUT_STRIDED_
-#define NDA_LAYOUT_ZERO NDA_FUSED_LAYOUT_ZERO_
+#include "kernels/dialect.h"
 #include "kernels/fused.h"
-#undef NDA_LAYOUT_CONTIG
-#undef NDA_LAYOUT_STRIDED
-#undef NDA_LAYOUT_ZERO
 #include "kernels/ops.h"
 #include "kernels/strbuf.h"
 #include "nda/dtype.h"
@@ -45,14 +46,18 @@
 #define ARCH "compute_90"
 #define MAX_THREADS 16
 #define MAX_FULL_REPORTS 10 /* failures printed with their log and source */
+#define ROW_CHUNK 256       /* core/elementwise.c nda_row_chunk */
+#define CPU_RED_CHUNK 4     /* core/fused_exec.c, non-GPU reductions */
+#define LOCAL_SIZE 256      /* core/elementwise.c nda_reduce_local_size */
 
 /* The options the CUDA plugin compiles with (cuda_program.c). */
 static const char *const k_opts[] = {"--fmad=false"};
 
 typedef struct job {
     char label[320];
-    const char *entry; /* kernel name that must appear in the PTX */
+    char *key;    /* nda_fused_key */
     char *source;
+    int dup;      /* same key and source as an earlier job: not compiled */
     int rc;
     char why[4200];
     char *log;
@@ -72,17 +77,106 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Takes ownership of the source in `b` (or reports a generator failure). */
-static void job_add(const char *label, const char *entry, int gen_rc, nda_strbuf *b)
+static const char *dn(nda_dtype t) { return nda_dtype_name(t); }
+
+/* ---- spec building ---- */
+
+static void spec_store(nda_fused_spec *s, int rank, bool idx64, nda_dtype out, char layout,
+                       int chunk)
 {
+    memset(s, 0, sizeof *s);
+    s->rank = rank;
+    s->idx64 = idx64;
+    s->out_dtype = out;
+    s->out_layout = layout;
+    s->chunk = chunk;
+}
+
+static void spec_reduce(nda_fused_spec *s, int rank, bool idx64, nda_op op, nda_dtype acc,
+                        nda_dtype out, int chunk)
+{
+    memset(s, 0, sizeof *s);
+    s->rank = rank;
+    s->idx64 = idx64;
+    s->reduce = true;
+    s->reduce_op = op;
+    s->acc = acc;
+    s->out_dtype = out;
+    s->local_size = LOCAL_SIZE;
+    s->chunk = chunk;
+}
+
+static nda_fused_ref leaf(nda_fused_spec *s, nda_dtype t, char layout)
+{
+    s->leaf_dtype[s->nleaves] = t;
+    s->leaf_layout[s->nleaves] = layout;
+    return (nda_fused_ref){NDA_REF_LEAF, (short)s->nleaves++};
+}
+
+static nda_fused_ref scalar(nda_fused_spec *s, nda_dtype t)
+{
+    s->scalar_dtype[s->nscalars] = t;
+    return (nda_fused_ref){NDA_REF_SCALAR, (short)s->nscalars++};
+}
+
+/* A node in loop types in[0..nin) -> out; also becomes the result. */
+static nda_fused_ref node(nda_fused_spec *s, nda_op op, int nin, const nda_dtype *in,
+                          nda_dtype out, const nda_fused_ref *args)
+{
+    nda_fused_node *n = &s->node[s->nnodes];
+    n->op = op;
+    n->nin = nin;
+    n->loop_out = out;
+    for (int k = 0; k < nin; k++) {
+        n->loop_in[k] = in[k];
+        n->arg[k] = args[k];
+    }
+    s->result = (nda_fused_ref){NDA_REF_NODE, (short)s->nnodes++};
+    return s->result;
+}
+
+static nda_fused_ref n1(nda_fused_spec *s, nda_op op, nda_dtype t, nda_dtype out, nda_fused_ref a)
+{
+    return node(s, op, 1, &t, out, &a);
+}
+
+static nda_fused_ref n2(nda_fused_spec *s, nda_op op, nda_dtype t0, nda_dtype t1, nda_dtype out,
+                        nda_fused_ref a, nda_fused_ref b)
+{
+    nda_dtype in[2] = {t0, t1};
+    nda_fused_ref args[2] = {a, b};
+    return node(s, op, 2, in, out, args);
+}
+
+/* COPY: the loop type is the target dtype (the conversion is on the way in). */
+static nda_fused_ref cast(nda_fused_spec *s, nda_dtype to, nda_fused_ref a)
+{
+    return n1(s, NDA_OP_COPY, to, to, a);
+}
+
+/* ---- jobs ---- */
+
+/* Generates the source of `s`; `what` names the operation and types. */
+static void add(const nda_fused_spec *s, const char *what)
+{
+    nda_strbuf key, b;
+
+    nda_strbuf_init(&key);
+    int rc = nda_fused_key(s, &key);
+    char label[320];
+    snprintf(label, sizeof label, "%s [%s]", what, key.data ? key.data : "");
     if (g_filter != NULL && strstr(label, g_filter) == NULL) {
-        nda_strbuf_free(b);
+        nda_strbuf_free(&key);
         return;
     }
-    if (gen_rc != NDA_OK || b->data == NULL) {
-        fprintf(stderr, "FAIL generate %s: %d %s\n", label, gen_rc, nda_error_message());
+    nda_strbuf_init(&b);
+    if (rc == NDA_OK)
+        rc = nda_fused_source(s, NDA_DIALECT_CUDA, &b);
+    if (rc != NDA_OK || b.data == NULL || key.data == NULL) {
+        fprintf(stderr, "FAIL generate %s: %d %s\n", label, rc, nda_error_message());
         g_gen_failed++;
-        nda_strbuf_free(b);
+        nda_strbuf_free(&key);
+        nda_strbuf_free(&b);
         return;
     }
     if (g_njobs == g_cap) {
@@ -96,69 +190,84 @@ static void job_add(const char *label, const char *entry, int gen_rc, nda_strbuf
     job *j = &g_jobs[g_njobs++];
     memset(j, 0, sizeof *j);
     snprintf(j->label, sizeof j->label, "%s", label);
-    j->entry = entry;
-    j->source = b->data; /* strbuf memory is plain malloc'd */
-    b->data = NULL;
-    nda_strbuf_free(b);
+    j->key = key.data; /* strbuf memory is plain malloc'd */
+    j->source = b.data;
+    j->rc = NDA_ECOMPILE; /* until compiled */
+    snprintf(j->why, sizeof j->why, "not compiled");
 }
 
-/* ---- generation ---- */
+/* ---- one operation per kernel ---- */
 
-static void ew_add(const nda_ew_spec *s, const char *what)
+/* One kernel per layout variant of one loop: rank 1 contiguous (32-bit);
+ * rank 3 strided (64-bit) with, for several inputs, the last one a scalar
+ * (and where's x a broadcast element); and, when `rows`, rank 2 rows
+ * chunked as on CPU devices (leaves rows, strided, broadcast). */
+static void op_loop(nda_op op, int nin, const nda_dtype *in, nda_dtype out, const char *sig,
+                    bool rows_variant)
 {
-    char label[320], key[256];
-    nda_strbuf b;
+    const char *name = nda_op_describe(op)->name;
+    char what[128];
+    nda_fused_spec s;
+    nda_fused_ref a[3] = {{0, 0}, {0, 0}, {0, 0}};
 
-    nda_ew_spec_key(s, key, sizeof key);
-    snprintf(label, sizeof label, "%s [%s]", what, key);
-    nda_strbuf_init(&b);
-    int rc = nda_ew_source(s, NDA_DIALECT_CUDA, &b);
-    job_add(label, NDA_EW_KERNEL_NAME, rc, &b);
+    spec_store(&s, 1, false, out, NDA_LAYOUT_CONTIG, 0);
+    for (int k = 0; k < nin; k++)
+        a[k] = leaf(&s, in[k], NDA_LAYOUT_CONTIG);
+    node(&s, op, nin, in, out, a);
+    snprintf(what, sizeof what, "%s %s rank1", name, sig);
+    add(&s, what);
+
+    static const char rank3[3] = {NDA_LAYOUT_STRIDED, NDA_LAYOUT_ZERO, NDA_LAYOUT_STRIDED};
+    spec_store(&s, 3, true, out, NDA_LAYOUT_STRIDED, 0);
+    for (int k = 0; k < nin; k++)
+        a[k] = nin > 1 && k == nin - 1 ? scalar(&s, in[k]) : leaf(&s, in[k], rank3[k]);
+    node(&s, op, nin, in, out, a);
+    snprintf(what, sizeof what, "%s %s rank3%s", name, sig, nin > 1 ? "+scalar" : "");
+    add(&s, what);
+
+    if (!rows_variant)
+        return;
+    static const char rows[3] = {NDA_LAYOUT_ROWS, NDA_LAYOUT_STRIDED, NDA_LAYOUT_ZERO};
+    spec_store(&s, 2, false, out, NDA_LAYOUT_ROWS, ROW_CHUNK);
+    for (int k = 0; k < nin; k++)
+        a[k] = leaf(&s, in[k], rows[k]);
+    node(&s, op, nin, in, out, a);
+    snprintf(what, sizeof what, "%s %s rank2 rows chunk%d", name, sig, ROW_CHUNK);
+    add(&s, what);
 }
 
-/* Both layouts of one loop: rank 1 contiguous (32-bit), rank 3 strided
- * (64-bit) with the second operand a scalar. */
-static void ew_loop(nda_op op, int nin, const nda_dtype *in, nda_dtype out, const char *sig)
-{
-    const nda_op_desc *desc = nda_op_describe(op);
-    char what[96];
-    nda_ew_spec s;
-
-    memset(&s, 0, sizeof s);
-    s.op = op;
-    s.nin = nin;
-    s.loop_out = out;
-    s.out_dtype = out;
-    for (int k = 0; k < nin; k++) {
-        s.loop_in[k] = in[k];
-        s.in_dtype[k] = in[k];
-    }
-    s.rank = 1;
-    memcpy(s.layout, "CCC", 3);
-    s.idx64 = false;
-    snprintf(what, sizeof what, "%s %s rank1", desc->name, sig);
-    ew_add(&s, what);
-
-    s.rank = 3;
-    memcpy(s.layout, "SSS", 3);
-    s.idx64 = true;
-    if (nin == 2) {
-        s.in_scalar[1] = true;
-        s.layout[2] = NDA_LAYOUT_ZERO;
-    }
-    snprintf(what, sizeof what, "%s %s rank3%s", desc->name, sig, nin == 2 ? "+scalar" : "");
-    ew_add(&s, what);
-}
-
-/* Every "ab->c" signature of every operation. */
+/* Every "ab->c" signature of every operation; where as (bool, T, T) -> T.
+ * The chunked rows variant: an operation's first loop and its float16 and
+ * complex64 loops (chunking changes the indexing, not the operation). */
 static void gen_ops(void)
 {
     for (int op = 0; op < NDA_NOPS; op++) {
         const nda_op_desc *desc = nda_op_describe((nda_op)op);
         if (op == NDA_OP_COPY)
+            continue; /* gen_casts */
+        if (op == NDA_OP_WHERE) {
+            if (desc->nin != 3 || desc->loops[0] != '\0') {
+                fprintf(stderr, "FAIL: where: expected 3 inputs and no loop list\n");
+                g_gen_failed++;
+            }
+            for (int t = 0; t < NDA_NTYPES; t++) {
+                nda_dtype in[3] = {NDA_BOOL, (nda_dtype)t, (nda_dtype)t};
+                char sig[16];
+                char c = nda_dtype_char((nda_dtype)t);
+                snprintf(sig, sizeof sig, "?%c%c->%c", c, c, c);
+                op_loop((nda_op)op, 3, in, (nda_dtype)t, sig,
+                        t == 0 || t == NDA_FLOAT16 || t == NDA_COMPLEX64);
+            }
             continue;
+        }
+        if (desc->loops[0] == '\0') {
+            fprintf(stderr, "FAIL: operation '%s' has no loop signatures and no known typing\n",
+                    desc->name);
+            g_gen_failed++;
+            continue;
+        }
         const char *p = desc->loops;
-        while (*p != '\0') {
+        for (int first = 1; *p != '\0'; first = 0) {
             while (*p == ' ')
                 p++;
             size_t n = strcspn(p, " ");
@@ -181,43 +290,37 @@ static void gen_ops(void)
                 g_gen_failed++;
                 continue;
             }
-            if (nin <= 2) /* gen_elementwise takes at most two inputs */
-                ew_loop((nda_op)op, nin, in, (nda_dtype)out, sig);
+            bool rows = first;
+            for (int k = 0; k < nin; k++)
+                rows = rows || in[k] == NDA_FLOAT16 || in[k] == NDA_COMPLEX64;
+            op_loop((nda_op)op, nin, in, (nda_dtype)out, sig, rows);
         }
     }
 }
 
-/* NDA_OP_COPY from every dtype to every dtype (the loop type is the output
- * dtype, as core/array.c's copy_kernel uses it), plus a strided rank-3
- * same-type copy per dtype. */
+/* Every dtype into every dtype: a COPY node whose loop type is the output
+ * dtype (as core/array.c's copies), rank 1; and the leaf stored as is into
+ * the other dtype, rank 3 strided. */
 static void gen_casts(void)
 {
     for (int from = 0; from < NDA_NTYPES; from++) {
         for (int to = 0; to < NDA_NTYPES; to++) {
-            nda_ew_spec s;
+            nda_fused_spec s;
             char what[96];
-            memset(&s, 0, sizeof s);
-            s.op = NDA_OP_COPY;
-            s.nin = 1;
-            s.loop_in[0] = (nda_dtype)to;
-            s.in_dtype[0] = (nda_dtype)from;
-            s.loop_out = (nda_dtype)to;
-            s.out_dtype = (nda_dtype)to;
-            s.rank = 1;
-            memcpy(s.layout, "CC", 2);
-            snprintf(what, sizeof what, "cast %s->%s", nda_dtype_name((nda_dtype)from),
-                     nda_dtype_name((nda_dtype)to));
-            ew_add(&s, what);
-            if (from == to) {
-                s.rank = 3;
-                memcpy(s.layout, "SS", 2);
-                s.idx64 = true;
-                snprintf(what, sizeof what, "copy %s rank3", nda_dtype_name((nda_dtype)to));
-                ew_add(&s, what);
-            }
+            spec_store(&s, 1, false, (nda_dtype)to, NDA_LAYOUT_CONTIG, 0);
+            cast(&s, (nda_dtype)to, leaf(&s, (nda_dtype)from, NDA_LAYOUT_CONTIG));
+            snprintf(what, sizeof what, "cast %s->%s rank1", dn((nda_dtype)from), dn((nda_dtype)to));
+            add(&s, what);
+
+            spec_store(&s, 3, true, (nda_dtype)to, NDA_LAYOUT_STRIDED, 0);
+            s.result = leaf(&s, (nda_dtype)from, NDA_LAYOUT_STRIDED);
+            snprintf(what, sizeof what, "store %s->%s rank3", dn((nda_dtype)from), dn((nda_dtype)to));
+            add(&s, what);
         }
     }
 }
+
+/* ---- reductions ---- */
 
 /* core/reduce.c's sum_dtype. */
 static nda_dtype sum_dtype(nda_dtype t)
@@ -229,37 +332,38 @@ static nda_dtype sum_dtype(nda_dtype t)
     }
 }
 
-static void red_add(nda_op op, nda_dtype in, nda_dtype acc, nda_dtype out, int rank,
-                    char layout, bool idx64)
+static const char *red_name(nda_op op)
 {
-    nda_reduce_spec s;
-    char label[320], key[256];
-    nda_strbuf b;
-
-    memset(&s, 0, sizeof s);
-    s.op = op;
-    s.in_dtype = in;
-    s.acc = acc;
-    s.out_dtype = out;
-    s.rank = rank;
-    s.layout = layout;
-    s.idx64 = idx64;
-    s.local_size = 256;
-    nda_reduce_spec_key(&s, key, sizeof key);
-    snprintf(label, sizeof label, "reduce %s %s->%s->%s [%s]", nda_op_describe(op)->name,
-             nda_dtype_name(in), nda_dtype_name(acc), nda_dtype_name(out), key);
-    nda_strbuf_init(&b);
-    int rc = nda_reduce_source(&s, NDA_DIALECT_CUDA, &b);
-    job_add(label, NDA_REDUCE_KERNEL_NAME, rc, &b);
+    switch (op) {
+    case NDA_OP_ADD: return "sum";
+    case NDA_OP_MULTIPLY: return "prod";
+    case NDA_OP_MAXIMUM: return "max";
+    default: return "min";
+    }
 }
 
-/* As core/reduce.c: result res = sum_dtype(t) for add/multiply (t for
- * max/min), accumulator float32 for a float16 sum/prod, else res. Pass 1
- * reads t into res (one group) or into acc partials; pass 2 folds acc
- * partials into res. */
+/* Folds one leaf of dtype `in`. */
+static void red_leaf(nda_op op, nda_dtype in, nda_dtype acc, nda_dtype out, int rank,
+                     char layout, bool idx64, int chunk)
+{
+    nda_fused_spec s;
+    char what[160];
+    spec_reduce(&s, rank, idx64, op, acc, out, chunk);
+    s.result = leaf(&s, in, layout);
+    snprintf(what, sizeof what, "%s %s->%s->%s rank%d %c chunk%d", red_name(op), dn(in), dn(acc),
+             dn(out), rank, layout, chunk);
+    add(&s, what);
+}
+
+/* As core/reduce.c: result res = sum_dtype(t) for sum/prod (t for max/min),
+ * accumulator float32 for a float16 sum/prod, else res. Pass 1 folds t into
+ * res (one group) or into acc partials; pass 2 folds acc partials into res.
+ * GPU form (chunk 0) and CPU form (chunk 4), each at rank 1 contiguous
+ * (32-bit) and at rank 3 strided or rank 2 rows (64-bit). */
 static void gen_reductions(void)
 {
     static const nda_op ops[] = {NDA_OP_ADD, NDA_OP_MULTIPLY, NDA_OP_MAXIMUM, NDA_OP_MINIMUM};
+    static const int chunks[] = {0, CPU_RED_CHUNK};
     for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
         nda_op op = ops[o];
         bool arith = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
@@ -267,259 +371,474 @@ static void gen_reductions(void)
             nda_dtype t = (nda_dtype)ti;
             nda_dtype res = arith ? sum_dtype(t) : t;
             nda_dtype acc = res == NDA_FLOAT16 && arith ? NDA_FLOAT32 : res;
-            red_add(op, t, acc, res, 1, NDA_LAYOUT_CONTIG, false);
-            red_add(op, t, acc, res, 3, NDA_LAYOUT_STRIDED, true);
-            if (acc != res) {
-                red_add(op, t, acc, acc, 1, NDA_LAYOUT_CONTIG, false);
-                red_add(op, acc, acc, res, 1, NDA_LAYOUT_CONTIG, false);
-            } else if (t != acc) {
-                red_add(op, acc, acc, res, 1, NDA_LAYOUT_CONTIG, false);
+            for (int c = 0; c < 2; c++) {
+                int chunk = chunks[c];
+                red_leaf(op, t, acc, res, 1, NDA_LAYOUT_CONTIG, false, chunk);
+                if (chunk == 0)
+                    red_leaf(op, t, acc, res, 3, NDA_LAYOUT_STRIDED, true, chunk);
+                else
+                    red_leaf(op, t, acc, res, 2, NDA_LAYOUT_ROWS, true, chunk);
+                if (acc != res) /* pass 1 into partials */
+                    red_leaf(op, t, acc, acc, 1, NDA_LAYOUT_CONTIG, false, chunk);
+                if (t != acc) /* pass 2 */
+                    red_leaf(op, acc, acc, res, 1, NDA_LAYOUT_CONTIG, false, chunk);
             }
         }
     }
 }
 
-/* ---- fused kernels (what the core launches) ---- */
-
-static void fused_add(const nda_fused_spec *s, const char *what)
+/* sum(x * y) for every dtype (a node feeding the fold), rank 2 rows. */
+static void gen_sum_of_products(void)
 {
-    char label[320];
-    nda_strbuf key, b;
-
-    nda_strbuf_init(&key);
-    nda_fused_key(s, &key);
-    snprintf(label, sizeof label, "fused %s [%s]", what, key.data ? key.data : "");
-    nda_strbuf_free(&key);
-    nda_strbuf_init(&b);
-    int rc = nda_fused_source(s, NDA_DIALECT_CUDA, &b);
-    job_add(label, NDA_FUSED_KERNEL_NAME, rc, &b);
-}
-
-/* One operation over its leaves, stored: rank 1 contiguous (32-bit), and
- * rank 3 (64-bit) with strided/row leaves, row output and, for several
- * inputs, the last operand a scalar. */
-static void fused_loop(nda_op op, int nin, const nda_dtype *in, nda_dtype out, const char *sig)
-{
-    const char *name = nda_op_describe(op)->name;
-    char what[96];
-    nda_fused_spec s;
-
-    memset(&s, 0, sizeof s);
-    s.nnodes = 1;
-    s.node[0].op = op;
-    s.node[0].nin = nin;
-    s.node[0].loop_out = out;
-    s.nleaves = nin;
-    for (int k = 0; k < nin; k++) {
-        s.node[0].loop_in[k] = in[k];
-        s.node[0].arg[k] = (nda_fused_ref){NDA_REF_LEAF, (short)k};
-        s.leaf_dtype[k] = in[k];
-        s.leaf_layout[k] = 'C';
-    }
-    s.result = (nda_fused_ref){NDA_REF_NODE, 0};
-    s.out_dtype = out;
-    s.out_layout = 'C';
-    s.rank = 1;
-    snprintf(what, sizeof what, "%s %s rank1", name, sig);
-    fused_add(&s, what);
-
-    s.rank = 3;
-    s.idx64 = true;
-    s.out_layout = NDA_LAYOUT_ROWS;
-    for (int k = 0; k < nin; k++)
-        s.leaf_layout[k] = k == 0 ? 'S' : NDA_LAYOUT_ROWS;
-    if (nin > 1) {
-        s.nleaves = nin - 1;
-        s.nscalars = 1;
-        s.scalar_dtype[0] = in[nin - 1];
-        s.node[0].arg[nin - 1] = (nda_fused_ref){NDA_REF_SCALAR, 0};
-    }
-    snprintf(what, sizeof what, "%s %s rank3%s", name, sig, nin > 1 ? "+scalar" : "");
-    fused_add(&s, what);
-}
-
-static void gen_fused_ops(void)
-{
-    for (int op = 0; op < NDA_NOPS; op++) {
-        const nda_op_desc *desc = nda_op_describe((nda_op)op);
-        if (op == NDA_OP_COPY || desc->loops[0] == '\0')
-            continue;
-        const char *p = desc->loops;
-        while (*p != '\0') {
-            while (*p == ' ')
-                p++;
-            size_t n = strcspn(p, " ");
-            char sig[16];
-            if (n == 0)
-                break;
-            snprintf(sig, sizeof sig, "%.*s", (int)n, p);
-            p += n;
-            const char *arrow = strstr(sig, "->");
-            nda_dtype in[3];
-            int nin = arrow ? (int)(arrow - sig) : -1, bad = nin != desc->nin || nin > 3;
-            for (int k = 0; !bad && k < nin; k++) {
-                int t = nda_dtype_from_char(sig[k]);
-                bad = t < 0;
-                in[k] = (nda_dtype)t;
-            }
-            int out = bad ? -1 : nda_dtype_from_char(arrow[2]);
-            if (bad || out < 0 || arrow[3] != '\0')
-                continue; /* reported by gen_ops */
-            fused_loop((nda_op)op, nin, in, (nda_dtype)out, sig);
-        }
-    }
-    /* Operations without a loop list, typed as the core resolves them. */
-    for (int op = 0; op < NDA_NOPS; op++) {
-        const nda_op_desc *desc = nda_op_describe((nda_op)op);
-        if (op == NDA_OP_COPY || desc->loops[0] != '\0')
-            continue;
-        if (strcmp(desc->name, "where") != 0 || desc->nin != 3) {
-            fprintf(stderr, "FAIL: operation '%s' has no loop signatures and no known typing\n",
-                    desc->name);
-            g_gen_failed++;
-            continue;
-        }
-        for (int t = 0; t < NDA_NTYPES; t++) { /* where(cond, x, y): (bool, T, T) -> T */
-            nda_dtype in[3] = {NDA_BOOL, (nda_dtype)t, (nda_dtype)t};
-            char sig[16];
-            snprintf(sig, sizeof sig, "?%c%c->%c", nda_dtype_char(in[1]), nda_dtype_char(in[1]),
-                     nda_dtype_char(in[1]));
-            fused_loop((nda_op)op, 3, in, (nda_dtype)t, sig);
-        }
-    }
-}
-
-/* Every dtype into every other: a plain store (nda_emit_store_value) and a
- * COPY node (nda_emit_convert), rank 1 contiguous. */
-static void gen_fused_casts(void)
-{
-    for (int from = 0; from < NDA_NTYPES; from++) {
-        for (int to = 0; to < NDA_NTYPES; to++) {
+    for (int ti = 0; ti < NDA_NTYPES; ti++) {
+        nda_dtype t = (nda_dtype)ti;
+        nda_dtype res = sum_dtype(t);
+        nda_dtype acc = res == NDA_FLOAT16 ? NDA_FLOAT32 : res;
+        for (int chunk = 0; chunk <= CPU_RED_CHUNK; chunk += CPU_RED_CHUNK) {
             nda_fused_spec s;
-            char what[96];
-            memset(&s, 0, sizeof s);
-            s.nleaves = 1;
-            s.leaf_dtype[0] = (nda_dtype)from;
-            s.leaf_layout[0] = 'C';
-            s.result = (nda_fused_ref){NDA_REF_LEAF, 0};
-            s.out_dtype = (nda_dtype)to;
-            s.out_layout = 'C';
-            s.rank = 1;
-            snprintf(what, sizeof what, "store %s->%s", nda_dtype_name((nda_dtype)from),
-                     nda_dtype_name((nda_dtype)to));
-            fused_add(&s, what);
-            s.nnodes = 1;
-            s.node[0].op = NDA_OP_COPY;
-            s.node[0].nin = 1;
-            s.node[0].loop_in[0] = (nda_dtype)to;
-            s.node[0].loop_out = (nda_dtype)to;
-            s.node[0].arg[0] = (nda_fused_ref){NDA_REF_LEAF, 0};
-            s.result = (nda_fused_ref){NDA_REF_NODE, 0};
-            snprintf(what, sizeof what, "cast %s->%s", nda_dtype_name((nda_dtype)from),
-                     nda_dtype_name((nda_dtype)to));
-            fused_add(&s, what);
+            char what[128];
+            spec_reduce(&s, 2, false, NDA_OP_ADD, acc, res, chunk);
+            nda_fused_ref x = leaf(&s, t, NDA_LAYOUT_ROWS), y = leaf(&s, t, NDA_LAYOUT_ROWS);
+            n2(&s, NDA_OP_MULTIPLY, t, t, t, x, y);
+            snprintf(what, sizeof what, "sum(x*y) %s->%s->%s rank2 chunk%d", dn(t), dn(acc),
+                     dn(res), chunk);
+            add(&s, what);
         }
     }
 }
 
-static void fused_red(nda_op op, nda_dtype in, nda_dtype acc, nda_dtype out, int rank,
-                      char layout, bool idx64, bool product)
+/* max(a - b), b cast to a's dtype first: a 2-node DAG feeding the fold. */
+static void gen_max_of_differences(void)
+{
+    static const nda_dtype pairs[][2] = {
+        {NDA_FLOAT32, NDA_INT32},   {NDA_FLOAT64, NDA_FLOAT32}, {NDA_FLOAT16, NDA_UINT8},
+        {NDA_INT64, NDA_UINT8},     {NDA_INT16, NDA_INT8},      {NDA_UINT32, NDA_UINT16},
+        {NDA_UINT64, NDA_BOOL},     {NDA_INT8, NDA_BOOL},       {NDA_COMPLEX64, NDA_FLOAT32},
+        {NDA_COMPLEX128, NDA_INT64},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        nda_dtype a = pairs[i][0], b = pairs[i][1];
+        for (int chunk = 0; chunk <= CPU_RED_CHUNK; chunk += CPU_RED_CHUNK) {
+            nda_fused_spec s;
+            char what[128];
+            /* GPU: rank 1 contiguous; CPU: rank 3 strided minus a broadcast. */
+            spec_reduce(&s, chunk ? 3 : 1, chunk != 0, NDA_OP_MAXIMUM, a, a, chunk);
+            nda_fused_ref la = leaf(&s, a, chunk ? NDA_LAYOUT_STRIDED : NDA_LAYOUT_CONTIG);
+            nda_fused_ref lb = leaf(&s, b, chunk ? NDA_LAYOUT_ZERO : NDA_LAYOUT_CONTIG);
+            n2(&s, NDA_OP_SUBTRACT, a, a, a, la, cast(&s, a, lb));
+            snprintf(what, sizeof what, "max(a-b) a %s b %s chunk%d", dn(a), dn(b), chunk);
+            add(&s, what);
+        }
+    }
+}
+
+/* ---- multi-node expressions (store sink) ---- */
+
+/* (n + s + w + e) * c stored into rows: the bench's Laplace step. */
+static void laplace(nda_dtype t, bool idx64, int chunk, char out_layout)
 {
     nda_fused_spec s;
     char what[128];
-
-    memset(&s, 0, sizeof s);
-    s.nleaves = product ? 2 : 1;
-    for (int k = 0; k < s.nleaves; k++) {
-        s.leaf_dtype[k] = in;
-        s.leaf_layout[k] = layout;
-    }
-    s.result = (nda_fused_ref){NDA_REF_LEAF, 0};
-    if (product) { /* e.g. sum(x * y): a node feeding the fold */
-        s.nnodes = 1;
-        s.node[0].op = NDA_OP_MULTIPLY;
-        s.node[0].nin = 2;
-        s.node[0].loop_in[0] = s.node[0].loop_in[1] = s.node[0].loop_out = in;
-        s.node[0].arg[0] = (nda_fused_ref){NDA_REF_LEAF, 0};
-        s.node[0].arg[1] = (nda_fused_ref){NDA_REF_LEAF, 1};
-        s.result = (nda_fused_ref){NDA_REF_NODE, 0};
-    }
-    s.reduce = true;
-    s.reduce_op = op;
-    s.acc = acc;
-    s.out_dtype = out;
-    s.local_size = 256;
-    s.rank = rank;
-    s.idx64 = idx64;
-    snprintf(what, sizeof what, "reduce %s%s %s->%s->%s rank%d", nda_op_describe(op)->name,
-             product ? "(x*y)" : "", nda_dtype_name(in), nda_dtype_name(acc),
-             nda_dtype_name(out), rank);
-    fused_add(&s, what);
+    spec_store(&s, 2, idx64, t, out_layout, chunk);
+    nda_fused_ref v[4];
+    for (int k = 0; k < 4; k++)
+        v[k] = leaf(&s, t, NDA_LAYOUT_ROWS);
+    nda_fused_ref sum = n2(&s, NDA_OP_ADD, t, t, t, v[0], v[1]);
+    sum = n2(&s, NDA_OP_ADD, t, t, t, sum, v[2]);
+    sum = n2(&s, NDA_OP_ADD, t, t, t, sum, v[3]);
+    n2(&s, NDA_OP_MULTIPLY, t, t, t, sum, scalar(&s, t));
+    snprintf(what, sizeof what, "laplace %s out %c chunk%d%s", dn(t), out_layout, chunk,
+             idx64 ? " idx64" : "");
+    add(&s, what);
 }
 
-/* As gen_reductions, through the fused reduce sink (core/reduce.c ->
- * nda_expr_reduce). */
-static void gen_fused_reductions(void)
+/* float16 * int32 + uint8 (as float32) in float64, compared with a scalar,
+ * masked by a bool, selected, through complex64 and back to a magnitude,
+ * divided by int32 // int64, stored into float16. */
+static void mixed(int rank, bool idx64, int chunk, const char *layouts, char out_layout)
 {
-    static const nda_op ops[] = {NDA_OP_ADD, NDA_OP_MULTIPLY, NDA_OP_MAXIMUM, NDA_OP_MINIMUM};
-    for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
-        nda_op op = ops[o];
-        bool arith = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
-        for (int ti = 0; ti < NDA_NTYPES; ti++) {
-            nda_dtype t = (nda_dtype)ti;
-            nda_dtype res = arith ? sum_dtype(t) : t;
-            nda_dtype acc = res == NDA_FLOAT16 && arith ? NDA_FLOAT32 : res;
-            fused_red(op, t, acc, res, 1, 'C', false, false);
-            fused_red(op, t, acc, res, 3, 'S', true, false);
-            if (acc != res)
-                fused_red(op, t, acc, acc, 1, 'C', false, false);
-            if (t != acc)
-                fused_red(op, acc, acc, res, 1, 'C', false, false);
-            if (op == NDA_OP_ADD)
-                fused_red(op, t, acc, res, 2, NDA_LAYOUT_ROWS, false, true);
+    const nda_dtype d = NDA_FLOAT64, q = NDA_INT64, B = NDA_BOOL;
+    nda_fused_spec s;
+    char what[128];
+    spec_store(&s, rank, idx64, NDA_FLOAT16, out_layout, chunk);
+    nda_fused_ref x = leaf(&s, NDA_FLOAT16, layouts[0]), y = leaf(&s, NDA_INT32, layouts[1]);
+    nda_fused_ref z = leaf(&s, NDA_UINT8, layouts[2]), w = leaf(&s, NDA_BOOL, layouts[3]);
+    nda_fused_ref s0 = scalar(&s, NDA_FLOAT64), s1 = scalar(&s, NDA_INT64);
+    nda_fused_ref xy = n2(&s, NDA_OP_MULTIPLY, d, d, d, x, y);
+    nda_fused_ref sum = n2(&s, NDA_OP_ADD, d, d, d, xy, cast(&s, NDA_FLOAT32, z));
+    nda_fused_ref gt = n2(&s, NDA_OP_GREATER, d, d, B, sum, s0);
+    nda_fused_ref mask = n2(&s, NDA_OP_LOGICAL_AND, B, B, B, gt, w);
+    nda_dtype win[3] = {B, d, d};
+    nda_fused_ref wargs[3] = {mask, sum, s0};
+    nda_fused_ref sel = node(&s, NDA_OP_WHERE, 3, win, d, wargs);
+    nda_fused_ref mag = n1(&s, NDA_OP_ABSOLUTE, NDA_COMPLEX64, NDA_FLOAT32,
+                           cast(&s, NDA_COMPLEX64, sel));
+    nda_fused_ref fd = n2(&s, NDA_OP_FLOOR_DIVIDE, q, q, q, y, s1);
+    n2(&s, NDA_OP_TRUE_DIVIDE, d, d, d, mag, fd);
+    snprintf(what, sizeof what, "mixed f16*i32+u8 rank%d %.4s->%c chunk%d", rank, layouts,
+             out_layout, chunk);
+    add(&s, what);
+}
+
+/* Integer and bit operations across signedness, stored into int32. */
+static void intbits(int rank, bool idx64, const char *layouts, char out_layout)
+{
+    const nda_dtype q = NDA_INT64, Q = NDA_UINT64, B = NDA_BOOL;
+    nda_fused_spec s;
+    char what[128];
+    spec_store(&s, rank, idx64, NDA_INT32, out_layout, 0);
+    nda_fused_ref a = leaf(&s, NDA_INT8, layouts[0]), b = leaf(&s, NDA_UINT64, layouts[1]);
+    nda_fused_ref c = leaf(&s, NDA_UINT16, layouts[2]), s0 = scalar(&s, NDA_INT32);
+    nda_fused_ref sh = n2(&s, NDA_OP_LEFT_SHIFT, q, q, q, a, s0);
+    nda_fused_ref lt = n2(&s, NDA_OP_LESS, q, Q, B, sh, b); /* qQ->? */
+    nda_fused_ref inv = n1(&s, NDA_OP_INVERT, Q, Q, n2(&s, NDA_OP_RIGHT_SHIFT, Q, Q, Q, b, c));
+    nda_dtype win[3] = {B, Q, Q};
+    nda_fused_ref wargs[3] = {lt, sh, inv};
+    nda_fused_ref sel = node(&s, NDA_OP_WHERE, 3, win, Q, wargs);
+    nda_fused_ref rem = n2(&s, NDA_OP_REMAINDER, Q, Q, Q, sel, c);
+    nda_fused_ref x = n2(&s, NDA_OP_BITWISE_XOR, NDA_UINT16, NDA_UINT16, NDA_UINT16, c, a);
+    nda_fused_ref ne = n2(&s, NDA_OP_NOT_EQUAL, B, B, B, n1(&s, NDA_OP_LOGICAL_NOT, Q, B, rem), lt);
+    nda_fused_ref p = n2(&s, NDA_OP_POWER, NDA_INT16, NDA_INT16, NDA_INT16, x, ne);
+    n2(&s, NDA_OP_MAXIMUM, q, q, q, p, n1(&s, NDA_OP_NEGATIVE, q, q, rem));
+    snprintf(what, sizeof what, "intbits i8/u64/u16 rank%d %.3s->%c", rank, layouts, out_layout);
+    add(&s, what);
+}
+
+/* complex128 * float32 (cast) ** complex64 scalar, sqrt/exp/log/negative,
+ * stored into `out` (complex64, float32 or int16: complex narrowing). */
+static void complex_chain(nda_dtype out, int rank, bool idx64, int chunk, const char *layouts,
+                          char out_layout)
+{
+    const nda_dtype D = NDA_COMPLEX128;
+    nda_fused_spec s;
+    char what[128];
+    spec_store(&s, rank, idx64, out, out_layout, chunk);
+    nda_fused_ref z = leaf(&s, D, layouts[0]), f = leaf(&s, NDA_FLOAT32, layouts[1]);
+    nda_fused_ref p = n2(&s, NDA_OP_POWER, D, D, D, n2(&s, NDA_OP_MULTIPLY, D, D, D, z, cast(&s, D, f)),
+                         scalar(&s, NDA_COMPLEX64));
+    nda_fused_ref e = n1(&s, NDA_OP_LOG, D, D, n1(&s, NDA_OP_EXP, D, D, n1(&s, NDA_OP_SQRT, D, D, p)));
+    nda_fused_ref eq = n2(&s, NDA_OP_EQUAL, D, D, NDA_BOOL, e, z);
+    nda_fused_ref m = n2(&s, NDA_OP_MAXIMUM, D, D, D, n1(&s, NDA_OP_NEGATIVE, D, D, e), eq);
+    n2(&s, NDA_OP_TRUE_DIVIDE, D, D, D, m, n1(&s, NDA_OP_ABSOLUTE, D, NDA_FLOAT64, z));
+    snprintf(what, sizeof what, "complex c128*f32 -> %s rank%d %.2s->%c chunk%d", dn(out), rank,
+             layouts, out_layout, chunk);
+    add(&s, what);
+}
+
+/* float16 math chain in its loop type 'e' (computes in float). */
+static void half_chain(int rank, int chunk, char layout)
+{
+    const nda_dtype e = NDA_FLOAT16;
+    nda_fused_spec s;
+    char what[96];
+    spec_store(&s, rank, false, e, layout, chunk);
+    nda_fused_ref h = leaf(&s, e, layout), s0 = scalar(&s, e);
+    nda_fused_ref l = n1(&s, NDA_OP_LOG, e, e, n1(&s, NDA_OP_EXP, e, e, n1(&s, NDA_OP_SQRT, e, e, h)));
+    nda_fused_ref p = n2(&s, NDA_OP_POWER, e, e, e, l, h);
+    nda_fused_ref r = n2(&s, NDA_OP_REMAINDER, e, e, e, p, s0);
+    nda_fused_ref fd = n2(&s, NDA_OP_FLOOR_DIVIDE, e, e, e, r, h);
+    n2(&s, NDA_OP_TRUE_DIVIDE, e, e, e, n2(&s, NDA_OP_MINIMUM, e, e, e, fd, p), s0);
+    snprintf(what, sizeof what, "half chain rank%d %c chunk%d", rank, layout, chunk);
+    add(&s, what);
+}
+
+/* The limits: NDA_FUSED_MAX_LEAVES leaves of every dtype, MAX_SCALARS
+ * scalars, MAX_NODES nodes, rank MAXRANK, in float64; store or reduce. */
+static void at_limits(bool reduce)
+{
+    const nda_dtype d = NDA_FLOAT64;
+    static const char lays[3] = {NDA_LAYOUT_STRIDED, NDA_LAYOUT_ROWS, NDA_LAYOUT_ZERO};
+    nda_fused_spec s;
+    if (reduce)
+        spec_reduce(&s, NDA_FUSED_MAXRANK, true, NDA_OP_ADD, d, d, CPU_RED_CHUNK);
+    else
+        spec_store(&s, NDA_FUSED_MAXRANK, true, NDA_FLOAT32, NDA_LAYOUT_ROWS, ROW_CHUNK);
+    nda_fused_ref v = cast(&s, d, leaf(&s, NDA_BOOL, lays[0]));
+    for (int k = 1; k < NDA_FUSED_MAX_LEAVES; k++)
+        v = n2(&s, NDA_OP_ADD, d, d, d, v, leaf(&s, (nda_dtype)(k % NDA_NTYPES), lays[k % 3]));
+    for (int k = 0; k < NDA_FUSED_MAX_SCALARS; k++)
+        v = n2(&s, k % 2 ? NDA_OP_MULTIPLY : NDA_OP_SUBTRACT, d, d, d, v,
+               scalar(&s, (nda_dtype)(k % NDA_NTYPES)));
+    nda_fused_ref prev = (nda_fused_ref){NDA_REF_NODE, (short)(s.nnodes - 2)};
+    while (s.nnodes < NDA_FUSED_MAX_NODES) {
+        nda_fused_ref cur = v;
+        v = n2(&s, s.nnodes % 2 ? NDA_OP_MAXIMUM : NDA_OP_ADD, d, d, d, v, prev);
+        prev = cur;
+    }
+    add(&s, reduce ? "limits: 16 leaves, 32 scalars, 96 nodes, rank 8, sum"
+                   : "limits: 16 leaves, 32 scalars, 96 nodes, rank 8, store chunk256");
+}
+
+static void gen_dags(void)
+{
+    laplace(NDA_FLOAT32, false, 0, NDA_LAYOUT_ROWS);
+    laplace(NDA_FLOAT32, false, ROW_CHUNK, NDA_LAYOUT_ROWS);
+    laplace(NDA_FLOAT32, true, ROW_CHUNK, NDA_LAYOUT_STRIDED);
+    laplace(NDA_FLOAT64, true, 0, NDA_LAYOUT_ROWS);
+    laplace(NDA_FLOAT64, false, ROW_CHUNK, NDA_LAYOUT_ROWS);
+    laplace(NDA_FLOAT16, false, ROW_CHUNK, NDA_LAYOUT_ROWS);
+
+    mixed(1, false, 0, "CCCC", NDA_LAYOUT_CONTIG);
+    mixed(1, true, 0, "SZCS", NDA_LAYOUT_STRIDED);
+    mixed(3, true, 0, "SZRS", NDA_LAYOUT_ROWS);
+    mixed(2, false, ROW_CHUNK, "RSZR", NDA_LAYOUT_STRIDED);
+
+    intbits(1, false, "CCZ", NDA_LAYOUT_CONTIG);
+    intbits(3, true, "RSZ", NDA_LAYOUT_STRIDED);
+
+    complex_chain(NDA_COMPLEX64, 1, false, 0, "CC", NDA_LAYOUT_CONTIG);
+    complex_chain(NDA_FLOAT32, 2, true, 0, "RZ", NDA_LAYOUT_ROWS);
+    complex_chain(NDA_INT16, 2, false, ROW_CHUNK, "SR", NDA_LAYOUT_ROWS);
+
+    half_chain(1, 0, NDA_LAYOUT_CONTIG);
+    half_chain(2, ROW_CHUNK, NDA_LAYOUT_ROWS);
+
+    /* Shared subexpressions: d = x - y; d*d + d (x strided, y broadcast). */
+    for (int rank = 1; rank <= 2; rank++) {
+        nda_fused_spec s;
+        const nda_dtype d = NDA_FLOAT64;
+        spec_store(&s, rank, rank == 2, d, NDA_LAYOUT_STRIDED, rank == 2 ? ROW_CHUNK : 0);
+        nda_fused_ref x = leaf(&s, d, NDA_LAYOUT_STRIDED), y = leaf(&s, d, NDA_LAYOUT_ZERO);
+        nda_fused_ref df = n2(&s, NDA_OP_SUBTRACT, d, d, d, x, y);
+        n2(&s, NDA_OP_ADD, d, d, d, n2(&s, NDA_OP_MULTIPLY, d, d, d, df, df), df);
+        add(&s, rank == 1 ? "shared (x-y)^2+(x-y) rank1" : "shared (x-y)^2+(x-y) rank2 chunk256");
+    }
+
+    /* Fill: a scalar stored (and converted) with no leaf. */
+    {
+        nda_fused_spec s;
+        spec_store(&s, 3, true, NDA_BOOL, NDA_LAYOUT_STRIDED, 0);
+        s.result = scalar(&s, NDA_COMPLEX128);
+        add(&s, "fill complex128 scalar -> bool rank3");
+        spec_store(&s, 2, false, NDA_FLOAT16, NDA_LAYOUT_ROWS, ROW_CHUNK);
+        s.result = scalar(&s, NDA_UINT64);
+        add(&s, "fill uint64 scalar -> float16 rank2 chunk256");
+        spec_store(&s, 1, false, NDA_INT8, NDA_LAYOUT_CONTIG, 0);
+        s.result = scalar(&s, NDA_FLOAT16);
+        add(&s, "fill float16 scalar -> int8 rank1");
+    }
+
+    /* Chunked copy between dtypes (no node): float16 rows -> float64 strided. */
+    {
+        nda_fused_spec s;
+        spec_store(&s, 2, false, NDA_FLOAT64, NDA_LAYOUT_STRIDED, ROW_CHUNK);
+        s.result = leaf(&s, NDA_FLOAT16, NDA_LAYOUT_ROWS);
+        add(&s, "store float16 rows -> float64 strided chunk256");
+    }
+
+    at_limits(false);
+    at_limits(true);
+}
+
+/* ---- compilation ---- */
+
+static int cmp_key(const void *a, const void *b)
+{
+    const job *x = &g_jobs[*(const int *)a], *y = &g_jobs[*(const int *)b];
+    int c = strcmp(x->key, y->key);
+    return c ? c : (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Equal keys must mean equal sources (the key is the kernel cache key);
+ * a repeated spec compiles once. Returns the number of collisions. */
+static int check_keys(int *ndup)
+{
+    int *ix = malloc((size_t)(g_njobs ? g_njobs : 1) * sizeof *ix), bad = 0;
+    if (ix == NULL) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    for (int i = 0; i < g_njobs; i++)
+        ix[i] = i;
+    qsort(ix, (size_t)g_njobs, sizeof *ix, cmp_key);
+    *ndup = 0;
+    for (int i = 1; i < g_njobs; i++) {
+        job *p = &g_jobs[ix[i - 1]], *j = &g_jobs[ix[i]];
+        if (strcmp(p->key, j->key) != 0)
+            continue;
+        if (strcmp(p->source, j->source) != 0) {
+            fprintf(stderr, "FAIL key collision: '%s' and '%s' share key %s with different "
+                            "sources\n", p->label, j->label, j->key);
+            bad++;
+        }
+        j->dup = 1;
+        ++*ndup;
+    }
+    free(ix);
+    return bad;
+}
+
+/* Batches: kernels with the same prelude compile as one NVRTC program,
+ * each kernel's helpers and entry point inside its own namespace with the
+ * entry renamed nda_fused_<k> (NVRTC's fixed cost per program is most of a
+ * small kernel's compile time). A batch that fails compiles each of its
+ * kernels alone, so failures report the exact standalone source and log.
+ * Kernels whose source does not start with a known prelude or that contain
+ * preprocessor lines after it always compile alone. */
+typedef struct batch {
+    int first, n; /* into g_order */
+    int prelude;  /* index into g_prelude; -1: compile alone */
+} batch;
+
+static int *g_order;
+static batch *g_batches;
+static int g_nbatches, g_single, g_batch_max = 24;
+static nda_strbuf g_prelude[2]; /* fp64 false, true */
+
+/* Which prelude `src` starts with (the fp64 one extends the other). */
+static int prelude_of(const char *src)
+{
+    for (int p = 1; p >= 0; p--) {
+        size_t len = g_prelude[p].len;
+        if (g_prelude[p].data && strncmp(src, g_prelude[p].data, len) == 0 &&
+            strchr(src + len, '#') == NULL)
+            return p;
+    }
+    return -1;
+}
+
+static void make_batches(int nthreads)
+{
+    g_order = malloc((size_t)(g_njobs ? g_njobs : 1) * sizeof *g_order);
+    g_batches = malloc((size_t)(g_njobs ? g_njobs : 1) * sizeof *g_batches);
+    if (g_order == NULL || g_batches == NULL) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    /* Small runs: keep every thread busy. */
+    int per = g_njobs / (4 * nthreads);
+    int bmax = g_single ? 1 : per < 1 ? 1 : per < g_batch_max ? per : g_batch_max;
+    int no = 0;
+    for (int p = -1; p <= 1; p++) {
+        for (int i = 0; i < g_njobs; i++) {
+            if (g_jobs[i].dup || prelude_of(g_jobs[i].source) != p)
+                continue;
+            batch *b = g_nbatches ? &g_batches[g_nbatches - 1] : NULL;
+            if (b == NULL || p < 0 || b->prelude != p || b->n == bmax) {
+                b = &g_batches[g_nbatches++];
+                b->first = no;
+                b->n = 0;
+                b->prelude = p;
+            }
+            g_order[no++] = i;
+            b->n++;
         }
     }
 }
 
-/* ---- compilation ---- */
+/* Compiles src; on success *ptx is the PTX (malloc'd), else NULL. */
+static int nv_compile(const char *src, char **ptx, char *why, size_t len, char **log)
+{
+    nda_nvrtc_output out;
+    int rc = nda_nvrtc_compile(g_nv, src, "nda_kernel.cu", ARCH, 0, k_opts,
+                               (int)(sizeof k_opts / sizeof k_opts[0]), NULL, &out, why, len);
+    *ptx = NULL;
+    if (rc == NDA_OK && out.is_cubin) {
+        rc = NDA_ECOMPILE;
+        snprintf(why, len, "CUBIN where PTX was asked for");
+    } else if (rc == NDA_OK) {
+        *ptx = out.code;
+        out.code = NULL;
+    }
+    if (log != NULL) {
+        *log = out.log;
+        out.log = NULL;
+    }
+    nda_nvrtc_output_free(&out);
+    return rc;
+}
+
+/* Whether the PTX defines entry point `name` (extern "C": names are kept). */
+static bool has_entry(const char *ptx, const char *name)
+{
+    char entry[96];
+    snprintf(entry, sizeof entry, ".entry %.80s(", name);
+    return ptx != NULL && strstr(ptx, entry) != NULL;
+}
+
+static void compile_alone(job *j)
+{
+    char *ptx = NULL;
+    j->rc = nv_compile(j->source, &ptx, j->why, sizeof j->why, &j->log);
+    if (j->rc == NDA_OK && !has_entry(ptx, NDA_FUSED_KERNEL_NAME)) {
+        j->rc = NDA_ECOMPILE;
+        snprintf(j->why, sizeof j->why, "no '.entry %s(' in the PTX", NDA_FUSED_KERNEL_NAME);
+    }
+    free(ptx);
+}
+
+static void compile_batch(const batch *b)
+{
+    if (b->n == 1 || b->prelude < 0) {
+        for (int k = 0; k < b->n; k++)
+            compile_alone(&g_jobs[g_order[b->first + k]]);
+        return;
+    }
+    const nda_strbuf *pre = &g_prelude[b->prelude];
+    nda_strbuf src;
+    nda_strbuf_init(&src);
+    nda_strbuf_puts(&src, pre->data);
+    for (int k = 0; k < b->n; k++)
+        nda_strbuf_printf(&src, "namespace nda_batch_%d {\n#define %s %s_%d\n%s#undef %s\n}\n", k,
+                          NDA_FUSED_KERNEL_NAME, NDA_FUSED_KERNEL_NAME, k,
+                          g_jobs[g_order[b->first + k]].source + pre->len, NDA_FUSED_KERNEL_NAME);
+    char why[4200], *ptx = NULL, *log = NULL;
+    int rc = nda_strbuf_status(&src);
+    if (rc == NDA_OK)
+        rc = nv_compile(src.data, &ptx, why, sizeof why, &log);
+    for (int k = 0; rc == NDA_OK && k < b->n; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s_%d", NDA_FUSED_KERNEL_NAME, k);
+        if (!has_entry(ptx, name)) {
+            rc = NDA_ECOMPILE;
+            snprintf(why, sizeof why, "no '.entry %s(' in the PTX", name);
+        }
+    }
+    if (rc == NDA_OK) {
+        for (int k = 0; k < b->n; k++)
+            g_jobs[g_order[b->first + k]].rc = NDA_OK;
+    } else {
+        int bad = 0;
+        for (int k = 0; k < b->n; k++) {
+            job *j = &g_jobs[g_order[b->first + k]];
+            compile_alone(j);
+            bad += j->rc != NDA_OK;
+        }
+        if (bad == 0) { /* the batching, not a kernel: say so, fail nothing */
+            const char *nl = strchr(why, '\n');
+            fprintf(stderr, "warning: a batch of %d kernels failed (%.*s) but each compiled "
+                            "alone (first: %s)\n", b->n, nl ? (int)(nl - why) : (int)strlen(why),
+                    why, g_jobs[g_order[b->first]].label);
+        }
+    }
+    free(ptx);
+    free(log);
+    nda_strbuf_free(&src);
+}
 
 static void *worker(void *arg)
 {
     (void)arg;
     for (;;) {
         pthread_mutex_lock(&g_lock);
-        int i = g_next < g_njobs ? g_next++ : -1;
+        int i = g_next < g_nbatches ? g_next++ : -1;
         pthread_mutex_unlock(&g_lock);
         if (i < 0)
             return NULL;
-        job *j = &g_jobs[i];
-        nda_nvrtc_output out;
-        j->rc = nda_nvrtc_compile(g_nv, j->source, "nda_kernel.cu", ARCH, 0, k_opts,
-                                  (int)(sizeof k_opts / sizeof k_opts[0]), NULL, &out, j->why,
-                                  sizeof j->why);
-        if (j->rc == NDA_OK) {
-            /* extern "C": the entry point keeps its name. */
-            char entry[64];
-            snprintf(entry, sizeof entry, ".entry %s(", j->entry);
-            if (out.is_cubin || strstr((const char *)out.code, entry) == NULL) {
-                j->rc = NDA_ECOMPILE;
-                snprintf(j->why, sizeof j->why, "no '%s' in the PTX", entry);
-            }
-        }
-        j->log = out.log;
-        out.log = NULL;
-        nda_nvrtc_output_free(&out);
+        compile_batch(&g_batches[i]);
     }
 }
 
 int main(int argc, char **argv)
 {
     char why[2048];
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, ndup = 0;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-v") == 0)
             g_verbose = 1;
+        else if (strcmp(argv[i], "-1") == 0)
+            g_single = 1;
         else
             g_filter = argv[i];
     }
@@ -535,13 +854,19 @@ int main(int argc, char **argv)
     gen_ops();
     gen_casts();
     gen_reductions();
-    gen_fused_ops();
-    gen_fused_casts();
-    gen_fused_reductions();
+    gen_sum_of_products();
+    gen_max_of_differences();
+    gen_dags();
+    g_gen_failed += check_keys(&ndup);
     double t1 = now_s();
 
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int nthreads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (int)ncpu;
+    for (int p = 0; p < 2; p++) {
+        nda_strbuf_init(&g_prelude[p]);
+        nda_dialect_prelude(&g_prelude[p], NDA_DIALECT_CUDA, p == 1);
+    }
+    make_batches(nthreads);
     pthread_t th[MAX_THREADS];
     int started = 0;
     for (int i = 0; i < nthreads; i++)
@@ -555,28 +880,38 @@ int main(int argc, char **argv)
 
     for (int i = 0; i < g_njobs; i++) {
         job *j = &g_jobs[i];
-        if (g_verbose)
-            printf("%s %s\n", j->rc == NDA_OK ? "ok  " : "FAIL", j->label);
-        if (j->rc == NDA_OK) {
-            passed++;
-        } else if (++failed <= MAX_FULL_REPORTS) {
-            fprintf(stderr,
-                    "FAIL compile %s: %s\n---- NVRTC log ----\n%s\n---- source ----\n%s"
-                    "---- end ----\n",
-                    j->label, j->why, j->log ? j->log : "(none)", j->source);
+        if (j->dup) {
+            if (g_verbose)
+                printf("dup  %s\n", j->label);
         } else {
-            /* Later failures: one line each (the first ones show the source). */
-            const char *nl = strchr(j->why, '\n');
-            fprintf(stderr, "FAIL compile %s: %.*s\n", j->label,
-                    nl ? (int)(nl - j->why) : (int)strlen(j->why), j->why);
+            if (g_verbose)
+                printf("%s %s\n", j->rc == NDA_OK ? "ok  " : "FAIL", j->label);
+            if (j->rc == NDA_OK) {
+                passed++;
+            } else if (++failed <= MAX_FULL_REPORTS) {
+                fprintf(stderr,
+                        "FAIL compile %s: %s\n---- NVRTC log ----\n%s\n---- source ----\n%s"
+                        "---- end ----\n",
+                        j->label, j->why, j->log ? j->log : "(none)", j->source);
+            } else {
+                /* Later failures: one line each (the first ones show the source). */
+                const char *nl = strchr(j->why, '\n');
+                fprintf(stderr, "FAIL compile %s: %.*s\n", j->label,
+                        nl ? (int)(nl - j->why) : (int)strlen(j->why), j->why);
+            }
         }
+        free(j->key);
         free(j->source);
         free(j->log);
     }
     free(g_jobs);
-    printf("info: %d kernels generated in %.2f s, compiled with NVRTC in %.2f s on %d "
-           "thread(s)\n",
-           passed + failed, t1 - t0, t2 - t1, started ? started : 1);
+    free(g_order);
+    free(g_batches);
+    for (int p = 0; p < 2; p++)
+        nda_strbuf_free(&g_prelude[p]);
+    printf("info: %d kernels generated (%d repeated specs compiled once) in %.2f s, compiled "
+           "with NVRTC in %.2f s as %d programs on %d thread(s)\n",
+           passed + failed, ndup, t1 - t0, t2 - t1, g_nbatches, started ? started : 1);
     failed += g_gen_failed;
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
