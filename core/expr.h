@@ -66,6 +66,14 @@ int nda_expr_store(nda_expr *e, nda_array *dst);
  * accumulator type acc into `groups` partial values written to out[0..). */
 int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups);
 
+/* Folds e's values along the axes where reduced[axis] is true into out,
+ * whose shape is e's shape without those axes (at least one axis is
+ * reduced, at least one element is reduced per output). `splits` > 1
+ * folds each output's reduced elements in that many contiguous parts; out
+ * is then the contiguous partials array [outputs][splits]. */
+int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduced, nda_array *out,
+                         int64_t splits);
+
 /* Whether any leaf of e may overlap dst without being the identical view. */
 bool nda_expr_conflicts(const nda_expr *e, const nda_array *dst);
 /* Whether any leaf of e lives in buffer b. */

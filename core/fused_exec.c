@@ -363,3 +363,178 @@ out:
     free(sp);
     return rc;
 }
+
+/* Coalesces axes [lo, hi) of the space among themselves only. */
+static void coalesce_range(space *s, int nops, int lo, int hi, int *new_hi)
+{
+    int w = lo;
+    for (int d = lo; d < hi; d++) {
+        if (s->shape[d] == 1 && hi - lo > 1) continue;
+        if (w > lo) {
+            bool merge = true;
+            for (int k = 0; k < nops && merge; k++) merge = s->st[k][w - 1] == s->st[k][d] * s->shape[d];
+            if (merge) {
+                s->shape[w - 1] *= s->shape[d];
+                for (int k = 0; k < nops; k++) s->st[k][w - 1] = s->st[k][d];
+                continue;
+            }
+        }
+        s->shape[w] = s->shape[d];
+        for (int k = 0; k < nops; k++) s->st[k][w] = s->st[k][d];
+        w++;
+    }
+    if (w == lo) { /* every axis was 1: keep one */
+        s->shape[w] = 1;
+        for (int k = 0; k < nops; k++) s->st[k][w] = 0;
+        w++;
+    }
+    /* close the gap after the group */
+    int gap = hi - w;
+    if (gap > 0) {
+        for (int d = hi; d < s->rank; d++) {
+            s->shape[d - gap] = s->shape[d];
+            for (int k = 0; k < nops; k++) s->st[k][d - gap] = s->st[k][d];
+        }
+        s->rank -= gap;
+    }
+    *new_hi = w;
+}
+
+int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduced, nda_array *out,
+                         int64_t splits)
+{
+    nda_device *d = out->device;
+    int nd = e->ndim;
+    lin *L = calloc(1, sizeof *L);
+    space *sp = malloc(sizeof *sp);
+    int rc = (L && sp) ? NDA_OK : nda_error_set(NDA_ENOMEM, "out of host memory");
+    if (rc == NDA_OK) rc = linearise(e, L);
+    if (rc != NDA_OK) goto out;
+    nda_fused_spec *s = &L->spec;
+    /* Permute: kept axes first, then reduced axes. */
+    int perm[NDA_MAXDIMS], nkeep = 0, n = 0;
+    for (int i = 0; i < nd; i++) if (!reduced[i]) perm[n++] = i;
+    nkeep = n;
+    for (int i = 0; i < nd; i++) if (reduced[i]) perm[n++] = i;
+    sp->rank = nd;
+    for (int i = 0; i < nd; i++) sp->shape[i] = e->shape[perm[i]];
+    int64_t tmp[NDA_MAXDIMS];
+    /* out: strides over kept axes, 0 over reduced ones. */
+    if (splits > 1) {
+        for (int i = 0; i < nd; i++) sp->st[0][i] = 0;
+        sp->base[0] = 0;
+    } else {
+        int64_t isz = (int64_t)nda_dtype_itemsize(out->dtype);
+        for (int i = 0; i < nkeep; i++) sp->st[0][i] = out->strides[i] / isz;
+        for (int i = nkeep; i < nd; i++) sp->st[0][i] = 0;
+        sp->base[0] = (int64_t)out->offset / isz;
+    }
+    for (int k = 0; k < s->nleaves && rc == NDA_OK; k++) {
+        rc = operand_strides(L->leaves[k], nd, e->shape, tmp, &sp->base[k + 1]);
+        for (int i = 0; i < nd; i++) sp->st[k + 1][i] = tmp[perm[i]];
+    }
+    if (rc != NDA_OK) goto out;
+    int keep_hi = nkeep;
+    if (nkeep > 0) coalesce_range(sp, s->nleaves + 1, 0, nkeep, &keep_hi);
+    int red_hi;
+    coalesce_range(sp, s->nleaves + 1, keep_hi, sp->rank, &red_hi);
+    if (sp->rank > NDA_FUSED_MAXRANK) {
+        /* Too many axes: reduce a contiguous copy ordered kept-then-reduced
+         * (two axes after coalescing). */
+        int64_t pshape[NDA_MAXDIMS];
+        nda_array *src = NULL, *view = NULL, *copy = NULL;
+        nda_expr *leaf = NULL;
+        for (int i = 0; i < nd; i++) pshape[i] = e->shape[perm[i]];
+        rc = nda_array_empty(d, e->dtype, nd, e->shape, &src);
+        if (rc == NDA_OK) rc = nda_expr_store(e, src);
+        int64_t pst[NDA_MAXDIMS];
+        for (int i = 0; i < nd && rc == NDA_OK; i++) pst[i] = src->strides[perm[i]];
+        if (rc == NDA_OK) rc = nda_array_view(src, src->offset, nd, pshape, pst, &view);
+        if (rc == NDA_OK) rc = nda_array_astype(view, e->dtype, &copy);
+        if (rc == NDA_OK) rc = nda_lazy_materialize(copy);
+        if (rc == NDA_OK) rc = nda_expr_leaf(copy, &leaf);
+        bool red2[NDA_MAXDIMS];
+        for (int i = 0; i < nd; i++) red2[i] = i >= nkeep;
+        if (rc == NDA_OK) rc = nda_expr_reduce_axes(leaf, op, acc, red2, out, splits);
+        nda_expr_decref(leaf);
+        nda_array_free(copy);
+        nda_array_free(view);
+        nda_array_free(src);
+        goto out;
+    }
+    int64_t M = 1, K = 1;
+    for (int i = 0; i < keep_hi; i++) M *= sp->shape[i];
+    for (int i = keep_hi; i < sp->rank; i++) K *= sp->shape[i];
+    int64_t Kc = (K + splits - 1) / splits;
+    s->axes = true;
+    s->reduce = false;
+    s->rank = sp->rank;
+    s->rank_keep = nkeep > 0 ? keep_hi : 0;
+    if (nkeep == 0) {
+        /* no kept axis: drop the placeholder group coalesce_range kept */
+        s->rank_keep = 0;
+    }
+    s->reduce_op = op;
+    s->acc = acc;
+    s->out_dtype = out->dtype;
+    bool out_contig = splits > 1;
+    if (!out_contig && nkeep > 0) {
+        int64_t expect = 1;
+        out_contig = true;
+        for (int i = keep_hi - 1; i >= 0; i--) {
+            if (sp->shape[i] != 1 && sp->st[0][i] != expect) out_contig = false;
+            expect *= sp->shape[i];
+        }
+    }
+    if (nkeep == 0) out_contig = true;
+    s->out_layout = out_contig ? NDA_LAYOUT_CONTIG : NDA_LAYOUT_STRIDED;
+    s->idx64 = M * splits >= INT32_MAX / 2 || needs_idx64(sp, 0, M);
+    for (int k = 0; k < s->nleaves; k++) {
+        bool zero = true;
+        for (int i = 0; i < sp->rank; i++) zero = zero && sp->st[k + 1][i] == 0;
+        s->leaf_layout[k] = zero ? NDA_LAYOUT_ZERO : NDA_LAYOUT_STRIDED;
+        s->idx64 = s->idx64 || needs_idx64(sp, k + 1, M * K);
+    }
+    rc = check_fp64(d, s);
+    if (rc != NDA_OK) goto out;
+    nda_strbuf key;
+    nda_strbuf_init(&key);
+    rc = nda_fused_key(s, &key);
+    void *kernel = NULL;
+    if (rc == NDA_OK) rc = nda_kernel_get(d, key.data, fused_source, s, NDA_FUSED_KERNEL_NAME, &kernel);
+    nda_strbuf_free(&key);
+    if (rc != NDA_OK) goto out;
+    argpack *p = malloc(sizeof *p);
+    if (!p) {
+        rc = nda_error_set(NDA_ENOMEM, "out of host memory");
+        goto out;
+    }
+    p->n = 0;
+    p->idx64 = s->idx64;
+    arg_buffer(p, out->buffer->handle);
+    arg_index(p, sp->base[0]);
+    for (int k = 0; k < s->nleaves; k++) {
+        arg_buffer(p, L->leaves[k]->buffer->handle);
+        arg_index(p, sp->base[k + 1]);
+    }
+    for (int k = 0; k < s->nscalars; k++) arg_bytes(p, L->scalars[k]->value, L->scalars[k]->value_size);
+    arg_index(p, M);
+    arg_index(p, K);
+    arg_index(p, splits);
+    arg_index(p, Kc);
+    for (int i = 0; i < sp->rank; i++) arg_index(p, sp->shape[i]);
+    if (s->out_layout == NDA_LAYOUT_STRIDED)
+        for (int i = 0; i < s->rank_keep; i++) arg_index(p, sp->st[0][i]);
+    for (int k = 0; k < s->nleaves; k++)
+        if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED)
+            for (int i = 0; i < sp->rank; i++) arg_index(p, sp->st[k + 1][i]);
+    size_t ls = nda_launch_local_size(d);
+    size_t items = (size_t)(M * splits);
+    size_t global = (items + ls - 1) / ls * ls;
+    rc = d->ops->launch(d->local_index, kernel, global, ls, p->n, p->a);
+    free(p);
+out:
+    free(L);
+    free(sp);
+    return rc;
+}

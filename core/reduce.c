@@ -75,3 +75,81 @@ out_done:
     *result = out;
     return NDA_OK;
 }
+
+/* Outputs below which the reduced space is split into parts (per device
+ * class: a GPU wants many threads, PoCL a few per core). */
+static int64_t split_target(nda_device *d) { return d->info.is_gpu ? 65536 : 1024; }
+
+int nda_reduce_axes(const char *name, const nda_array *a, const bool *reduced, int dtype,
+                    nda_array **result)
+{
+    nda_op op;
+    const char *npname;
+    if (strcmp(name, "sum") == 0) { op = NDA_OP_ADD; npname = "add"; }
+    else if (strcmp(name, "prod") == 0) { op = NDA_OP_MULTIPLY; npname = "multiply"; }
+    else if (strcmp(name, "max") == 0) { op = NDA_OP_MAXIMUM; npname = "maximum"; }
+    else if (strcmp(name, "min") == 0) { op = NDA_OP_MINIMUM; npname = "minimum"; }
+    else return nda_error_set(NDA_ENOTIMPL, "reduction '%s' is not implemented", name);
+    nda_device *d = a->device;
+    bool arith = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
+    nda_dtype res = arith ? (dtype >= 0 ? (nda_dtype)dtype : sum_dtype(a->dtype)) : a->dtype;
+    nda_dtype acc = res == NDA_FLOAT16 && arith ? NDA_FLOAT32 : res;
+    int nkeep = 0, nred = 0;
+    int64_t kshape[NDA_MAXDIMS], M = 1, K = 1;
+    for (int i = 0; i < a->ndim; i++) {
+        if (reduced[i]) {
+            K *= a->shape[i];
+            nred++;
+        } else {
+            kshape[nkeep++] = a->shape[i];
+            M *= a->shape[i];
+        }
+    }
+    nda_array *out = NULL, *part = NULL, *flat = NULL;
+    nda_expr *e = NULL, *pe = NULL;
+    int rc = NDA_OK;
+    if (nred == 0) return nda_array_astype(a, res, result);
+    if (K == 0 && !arith && M > 0)
+        return nda_error_set(NDA_EVALUE, "zero-size array to reduction operation %s which has no identity",
+                             npname);
+    rc = nda_array_empty(d, res, nkeep, kshape, &out);
+    if (rc != NDA_OK) return rc;
+    if (M == 0) goto done;
+    if (K == 0) {
+        nda_scalar s = {.kind = NDA_SCALAR_INT, .i = op == NDA_OP_MULTIPLY};
+        rc = nda_array_fill(out, &s);
+        goto done;
+    }
+    rc = nda_expr_operand(a, &e);
+    if (rc != NDA_OK) goto done;
+    int64_t splits = 1;
+    if (M < split_target(d)) {
+        splits = (split_target(d) + M - 1) / M;
+        int64_t max_splits = (K + 255) / 256;
+        if (splits > max_splits) splits = max_splits;
+        if (splits < 1) splits = 1;
+    }
+    if (splits == 1) {
+        rc = nda_expr_reduce_axes(e, op, acc, reduced, out, 1);
+        goto done;
+    }
+    int64_t pshape[2] = {M, splits};
+    rc = nda_array_empty(d, acc, 2, pshape, &part);
+    if (rc == NDA_OK) rc = nda_expr_reduce_axes(e, op, acc, reduced, part, splits);
+    if (rc == NDA_OK) rc = nda_expr_leaf(part, &pe);
+    int64_t fshape[1] = {M}, fstride[1] = {(int64_t)nda_dtype_itemsize(res)};
+    if (rc == NDA_OK) rc = nda_array_view(out, out->offset, 1, fshape, fstride, &flat);
+    bool red2[2] = {false, true};
+    if (rc == NDA_OK) rc = nda_expr_reduce_axes(pe, op, acc, red2, flat, 1);
+done:
+    nda_expr_decref(e);
+    nda_expr_decref(pe);
+    nda_array_free(part);
+    nda_array_free(flat);
+    if (rc != NDA_OK) {
+        nda_array_free(out);
+        return rc;
+    }
+    *result = out;
+    return NDA_OK;
+}

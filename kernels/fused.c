@@ -40,7 +40,11 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
         nda_strbuf_printf(b, ")%c", nda_dtype_char(n->loop_out));
     }
     nda_strbuf_printf(b, "|%c%d>", s->result.kind, s->result.index);
-    if (s->reduce)
+    if (s->axes)
+        nda_strbuf_printf(b, "axes:%s:%c%c:%c:keep%d", nda_op_describe(s->reduce_op)->name,
+                          nda_dtype_char(s->acc), nda_dtype_char(s->out_dtype), s->out_layout,
+                          s->rank_keep);
+    else if (s->reduce)
         nda_strbuf_printf(b, "reduce:%s:%c%c:l%d:k%d", nda_op_describe(s->reduce_op)->name,
                           nda_dtype_char(s->acc), nda_dtype_char(s->out_dtype), s->local_size,
                           s->chunk);
@@ -211,6 +215,103 @@ static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char
     return NDA_OK;
 }
 
+/* The axes sink: one output (part) per work-item. */
+static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nda_strbuf *helpers,
+                     nda_strbuf *seen)
+{
+    int keep = s->rank_keep, rank = s->rank;
+    const char *A = nda_type_compute(s->acc);
+    char res[24];
+    ref_name(s->result, res, sizeof res);
+    nda_dtype res_t = nda_fused_ref_dtype(s, s->result);
+    nda_dtype lt[2] = {s->acc, s->acc};
+    nda_strbuf conv, fold[4], body;
+    nda_strbuf_init(&conv);
+    nda_strbuf_init(&body);
+    for (int u = 0; u < 4; u++) nda_strbuf_init(&fold[u]);
+    nda_emit_convert(&conv, res_t, s->acc, res);
+    int rc = NDA_OK;
+    for (int u = 0; u < 4 && rc == NDA_OK; u++) {
+        char an[8];
+        snprintf(an, sizeof an, "acc%d", u);
+        const char *args[2] = {an, conv.data ? conv.data : ""};
+        rc = nda_op_emit(s->reduce_op, lt, s->acc, args, &fold[u], helpers, seen);
+    }
+    nda_strbuf c01, c23, call;
+    nda_strbuf_init(&c01);
+    nda_strbuf_init(&c23);
+    nda_strbuf_init(&call);
+    const char *x01[2] = {"acc0", "acc1"}, *x23[2] = {"acc2", "acc3"};
+    if (rc == NDA_OK) rc = nda_op_emit(s->reduce_op, lt, s->acc, x01, &c01, helpers, seen);
+    if (rc == NDA_OK) rc = nda_op_emit(s->reduce_op, lt, s->acc, x23, &c23, helpers, seen);
+    const char *xall[2] = {c01.data ? c01.data : "", c23.data ? c23.data : ""};
+    if (rc == NDA_OK) rc = nda_op_emit(s->reduce_op, lt, s->acc, xall, &call, helpers, seen);
+    /* Per element: leaf offsets from the kept base plus the reduced coords
+     * of r, loads, nodes. */
+    if (rc == NDA_OK) {
+        nda_strbuf_printf(&body, "      %s q = r;\n", I);
+        for (int d = rank - 1; d > keep; d--)
+            nda_strbuf_printf(&body, "      %s c%d = q %% sh%d; q /= sh%d;\n", I, d, d, d);
+        nda_strbuf_printf(&body, "      %s c%d = q;\n", I, keep);
+        for (int k = 0; k < s->nleaves; k++) {
+            char lv[32];
+            nda_strbuf_printf(&body, "      %s p%d = b%d", I, k, k);
+            if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED || s->leaf_layout[k] == NDA_LAYOUT_ROWS)
+                for (int d = keep; d < rank; d++) nda_strbuf_printf(&body, " + c%d * st%d_%d", d, k, d);
+            nda_strbuf_puts(&body, ";\n");
+            snprintf(lv, sizeof lv, "in%d[p%d]", k, k);
+            nda_strbuf_printf(&body, "      %s v%d = ", nda_type_compute(s->leaf_dtype[k]), k);
+            nda_emit_load_value(&body, s->leaf_dtype[k], lv);
+            nda_strbuf_puts(&body, ";\n");
+        }
+        rc = emit_nodes(&body, s, "      ", helpers, seen);
+    }
+    if (rc == NDA_OK) {
+        nda_strbuf_printf(src, "  %s g = (%s)NDA_GLOBAL_ID;\n  if (g >= M * S) return;\n", I, I);
+        nda_strbuf_printf(src, "  %s o = g / S, part = g - o * S;\n", I);
+        nda_strbuf_printf(src, "  %s q = o;\n", I);
+        for (int d = keep - 1; d >= 1; d--)
+            nda_strbuf_printf(src, "  %s c%d = q %% sh%d; q /= sh%d;\n", I, d, d, d);
+        if (keep > 0) nda_strbuf_printf(src, "  %s c0 = q;\n", I);
+        for (int k = 0; k < s->nleaves; k++) {
+            nda_strbuf_printf(src, "  %s b%d = off%d", I, k, k);
+            if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED || s->leaf_layout[k] == NDA_LAYOUT_ROWS)
+                for (int d = 0; d < keep; d++) nda_strbuf_printf(src, " + c%d * st%d_%d", d, k, d);
+            nda_strbuf_puts(src, ";\n");
+        }
+        nda_strbuf_printf(src, "  %s acc0 = ", A);
+        emit_identity(src, s->reduce_op, s->acc);
+        nda_strbuf_printf(src, ";\n  %s acc1 = acc0, acc2 = acc0, acc3 = acc0;\n", A);
+        nda_strbuf_printf(src, "  %s j = part * Kc, e = j + Kc;\n  if (e > K) e = K;\n", I);
+        nda_strbuf_puts(src, "  for (; j + 3 < e; j += 4) {\n");
+        for (int u = 0; u < 4; u++) {
+            nda_strbuf_printf(src, "    {\n      %s r = j + %d;\n", I, u);
+            nda_strbuf_puts(src, body.data ? body.data : "");
+            nda_strbuf_printf(src, "      acc%d = %s;\n    }\n", u, fold[u].data ? fold[u].data : "");
+        }
+        nda_strbuf_puts(src, "  }\n  for (; j < e; j++) {\n    {\n");
+        nda_strbuf_printf(src, "      %s r = j;\n", I);
+        nda_strbuf_puts(src, body.data ? body.data : "");
+        nda_strbuf_printf(src, "      acc0 = %s;\n    }\n  }\n", fold[0].data ? fold[0].data : "");
+        nda_strbuf_printf(src, "  %s acc = %s;\n", A, call.data ? call.data : "");
+        /* Output: partials are contiguous [o][part]; else out over kept axes. */
+        nda_strbuf_printf(src, "  %s po = off_o", I);
+        if (s->out_layout == NDA_LAYOUT_CONTIG) nda_strbuf_puts(src, " + g");
+        else if (s->out_layout == NDA_LAYOUT_STRIDED || s->out_layout == NDA_LAYOUT_ROWS)
+            for (int d = 0; d < keep; d++) nda_strbuf_printf(src, " + c%d * st_o_%d", d, d);
+        nda_strbuf_puts(src, ";\n  out[po] = ");
+        nda_emit_store_value(src, s->acc, s->out_dtype, "acc");
+        nda_strbuf_puts(src, ";\n}\n");
+    }
+    nda_strbuf_free(&conv);
+    nda_strbuf_free(&body);
+    nda_strbuf_free(&c01);
+    nda_strbuf_free(&c23);
+    nda_strbuf_free(&call);
+    for (int u = 0; u < 4; u++) nda_strbuf_free(&fold[u]);
+    return rc;
+}
+
 int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *src)
 {
     if (s->rank < 1 || s->rank > NDA_FUSED_MAXRANK || s->nleaves > NDA_FUSED_MAX_LEAVES ||
@@ -225,6 +326,41 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     nda_strbuf_init(&body);
     nda_strbuf_init(&fold);
     nda_strbuf_init(&fold2);
+    if (s->axes) {
+        if (s->reduce || s->rank_keep < 0 || s->rank_keep >= s->rank)
+            return nda_error_set(NDA_EVALUE, "invalid axes reduction spec");
+        const char *I = s->idx64 ? "nda_i64" : "nda_i32";
+        nda_strbuf helpers, seen, body;
+        nda_strbuf_init(&helpers);
+        nda_strbuf_init(&seen);
+        nda_strbuf_init(&body);
+        int rc = emit_axes(&body, s, I, &helpers, &seen);
+        if (rc == NDA_OK) {
+            nda_dialect_prelude(src, dialect, needs_fp64(s));
+            if (helpers.data) nda_strbuf_puts(src, helpers.data);
+            nda_strbuf_printf(src, "NDA_KERNEL void " NDA_FUSED_KERNEL_NAME "(NDA_GLOBAL %s *out, %s off_o",
+                              nda_type_storage(s->out_dtype), I);
+            for (int k = 0; k < s->nleaves; k++)
+                nda_strbuf_printf(src, ", NDA_GLOBAL const %s *in%d, %s off%d",
+                                  nda_type_storage(s->leaf_dtype[k]), k, I, k);
+            for (int k = 0; k < s->nscalars; k++)
+                nda_strbuf_printf(src, ", %s s%d", nda_type_compute(s->scalar_dtype[k]), k);
+            nda_strbuf_printf(src, ", %s M, %s K, %s S, %s Kc", I, I, I, I);
+            for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s sh%d", I, d);
+            if (has_strides(s->out_layout))
+                for (int d = 0; d < s->rank_keep; d++) nda_strbuf_printf(src, ", %s st_o_%d", I, d);
+            for (int k = 0; k < s->nleaves; k++)
+                if (has_strides(s->leaf_layout[k]))
+                    for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s st%d_%d", I, k, d);
+            nda_strbuf_puts(src, ")\n{\n");
+            nda_strbuf_puts(src, body.data ? body.data : "");
+            rc = nda_strbuf_status(src);
+        }
+        nda_strbuf_free(&helpers);
+        nda_strbuf_free(&seen);
+        nda_strbuf_free(&body);
+        return rc;
+    }
     const char *ind = s->reduce ? "    " : "  ";
     char res[24];
     ref_name(s->result, res, sizeof res);

@@ -17,6 +17,10 @@
  *   rows * ceil(shape[rank-1] / chunk) work-items)
  *   strides[0..rank) of each operand with layout 'S' or 'R' (store out
  *   first, then leaves in order).
+ * axes sink: out, off_o, leaves, scalars, M (outputs), K (reduced size),
+ *   S (splits), Kc (reduced elements per split), shape[0..rank) (all),
+ *   then strides: out over the kept axes (when 'S'/'R'), each leaf's over
+ *   all axes (when 'S'/'R').
  * Index arguments are int (idx64: long). */
 #ifndef NDA_FUSED_H
 #define NDA_FUSED_H
@@ -67,6 +71,14 @@ typedef struct nda_fused_spec {
     nda_fused_node node[NDA_FUSED_MAX_NODES];
     nda_fused_ref result;
     bool reduce;
+    /* reduce along axes: the space is rank_keep kept axes (outermost)
+     * followed by rank - rank_keep reduced axes; each work-item folds the
+     * reduced sub-space of one output (or one of `splits` contiguous parts
+     * of it) and stores into out (layout out_layout over the kept axes, or
+     * contiguous partials [output][split] when splitting). reduce must be
+     * false; reduce_op/acc/out_dtype as for reduce. */
+    bool axes;
+    int rank_keep;
     nda_dtype out_dtype;   /* store: out array dtype; reduce: partial dtype */
     char out_layout;       /* store only */
     nda_op reduce_op;      /* ADD, MULTIPLY, MAXIMUM, MINIMUM */

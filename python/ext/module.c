@@ -311,6 +311,39 @@ static PyObject *py_reduce_all(PyObject *self, PyObject *args)
     return ndapy_array_wrap(res);
 }
 
+/* reduce_axes(name, arr, axes (normalised ints), dtype_code or -1) */
+static PyObject *py_reduce_axes(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *name;
+    PyObject *arr_obj, *axes_obj;
+    int dtype;
+    if (!PyArg_ParseTuple(args, "sOOi", &name, &arr_obj, &axes_obj, &dtype)) return NULL;
+    nda_array *a = ndapy_array_get(arr_obj);
+    if (!a) return NULL;
+    if (dtype != -1 && !nda_dtype_valid(dtype)) {
+        PyErr_SetString(PyExc_TypeError, "invalid dtype code");
+        return NULL;
+    }
+    bool reduced[NDA_MAXDIMS] = {false};
+    PyObject *seq = PySequence_Fast(axes_obj, "axes must be a sequence");
+    if (!seq) return NULL;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+        long ax = PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (ax < 0 || ax >= a->ndim) {
+            Py_DECREF(seq);
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "axis out of range");
+            return NULL;
+        }
+        reduced[ax] = true;
+    }
+    Py_DECREF(seq);
+    nda_array *res;
+    int rc = nda_reduce_axes(name, a, reduced, dtype, &res);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(res);
+}
+
 static PyObject *py_assign(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -476,6 +509,7 @@ static PyMethodDef methods[] = {
     {"view", py_view, METH_VARARGS, NULL},
     {"ufunc", py_ufunc, METH_VARARGS, NULL},
     {"reduce_all", py_reduce_all, METH_VARARGS, NULL},
+    {"reduce_axes", py_reduce_axes, METH_VARARGS, NULL},
     {"assign", py_assign, METH_VARARGS, NULL},
     {"fill", py_fill, METH_VARARGS, NULL},
     {"astype", py_astype, METH_VARARGS, NULL},

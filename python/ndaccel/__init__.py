@@ -14,7 +14,9 @@ from ._creation import (arange, array, asarray, asnumpy, empty, empty_like, full
                         ones, ones_like, zeros, zeros_like)
 from ._device import Device, devices, get_device, set_device, synchronize
 from ._ndarray import ndarray
-from ._reductions import amax, amin, max, min, prod, sum
+from ._reductions import (all, amax, amin, any, average, count_nonzero, max, mean, min,  # noqa: F401
+                          nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar, prod, ptp, std,
+                          sum, var)
 from ._ufunc import UFUNCS as _UFUNCS, ufunc, where
 
 globals().update(_UFUNCS)

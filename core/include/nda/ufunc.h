@@ -37,4 +37,10 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
  * Result dtypes as NumPy (sum of small ints -> int64/uint64). */
 int nda_reduce_all(const char *name, const nda_array *a, nda_array **result);
 
+/* Reduction along the axes where reduced[i] is true (sum, prod, max, min);
+ * dtype: the requested result/accumulator dtype for sum/prod, or -1. The
+ * result has a's shape without the reduced axes. */
+int nda_reduce_axes(const char *name, const nda_array *a, const bool *reduced, int dtype,
+                    nda_array **result);
+
 #endif
