@@ -66,3 +66,11 @@ from ._math import (allclose, angle, around, array_equal, array_equiv, divmod, f
                     iscomplexobj, isclose, isneginf, isposinf, isrealobj, modf, nan_to_num, real,
                     round, round_)
 abs = _UFUNCS["absolute"]
+from ._manipulation import (append, array_split, ascontiguousarray, atleast_1d, atleast_2d,  # noqa: E402
+                            atleast_3d, broadcast_arrays, broadcast_shapes, broadcast_to, clip,
+                            column_stack, concatenate, delete, diagonal, dsplit, dstack,
+                            expand_dims, flip, fliplr, flipud, hsplit, hstack, insert, moveaxis,
+                            pad, ravel, repeat, reshape, resize, roll, rot90, split, squeeze,
+                            stack, swapaxes, tile, transpose, vsplit, vstack)
+from ._creation2 import (copy, diag, diagflat, eye, fromfunction, geomspace, identity, indices,  # noqa: E402
+                         linspace, logspace, meshgrid, tri, tril, triu)

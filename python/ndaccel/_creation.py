@@ -10,7 +10,8 @@ from . import _core, _device, _dtypes
 def _wrap_host(h, device):
     """Uploads a numpy array (any layout, byte order, read-only or not)."""
     dt = _dtypes.normalize(h.dtype)
-    h = numpy.ascontiguousarray(h, dtype=dt)
+    # Not numpy.ascontiguousarray: it turns 0-d arrays into shape (1,).
+    h = numpy.require(h, dtype=dt, requirements=["C", "A"])
     return _core.from_numpy(h, _device.resolve(device))
 
 
@@ -91,7 +92,8 @@ def _check_order(order):
 
 def empty(shape, dtype=float, order="C", *, device=None, like=None):
     _check_order(order)
-    return _core.empty(_shape_arg(shape), _dtypes.code(dtype), _device.resolve(device))
+    return _core.empty(_shape_arg(shape), _dtypes.code(float if dtype is None else dtype),
+                       _device.resolve(device))
 
 
 def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
@@ -102,16 +104,24 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
         else:
             dtype = numpy.asarray(fill_value).dtype
     a = empty(shape, dtype, order, device=device)
-    a.fill(fill_value) if not isinstance(fill_value, ndarray) else a.__setitem__(Ellipsis, fill_value)
+    if isinstance(fill_value, ndarray):
+        a[...] = fill_value
+    elif numpy.ndim(fill_value) == 0:
+        # NumPy's full casts like copyto(casting="unsafe") (full(3, -2.5, uint8)
+        # is 254, full(3, 1+2j, float) is 1.0), unlike fill/setitem; out of
+        # range Python ints still raise OverflowError.
+        _core.fill(a, numpy.full((), fill_value, dtype=a.dtype).item())
+    else:
+        a[...] = asarray(numpy.asarray(fill_value).astype(a.dtype), device=device)
     return a
 
 
 def zeros(shape, dtype=float, order="C", *, device=None, like=None):
-    return full(shape, 0, dtype, order, device=device)
+    return full(shape, 0, float if dtype is None else dtype, order, device=device)
 
 
 def ones(shape, dtype=float, order="C", *, device=None, like=None):
-    return full(shape, 1, dtype, order, device=device)
+    return full(shape, 1, float if dtype is None else dtype, order, device=device)
 
 
 def _like(a, dtype, shape, device):

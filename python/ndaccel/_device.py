@@ -74,8 +74,22 @@ def resolve(device):
     if isinstance(device, Device):
         return device.id
     if isinstance(device, str):
+        if device not in _known_ids():
+            raise ValueError(f"unknown device {device!r} (available: "
+                             f"{', '.join(_known_ids()) or 'none'})")
         return device
     raise TypeError(f"device must be a device id string or ndaccel.Device, not {type(device).__name__}")
+
+
+_KNOWN_IDS = None
+
+
+def _known_ids():
+    """Ids of the devices (fixed for the life of the process)."""
+    global _KNOWN_IDS
+    if _KNOWN_IDS is None:
+        _KNOWN_IDS = tuple(d["id"] for d in _core.devices())
+    return _KNOWN_IDS
 
 
 def synchronize(device=None):
