@@ -62,6 +62,15 @@ int nda_expr_operand(const nda_array *a, nda_expr **out);
  * e's value broadcasts to dst's shape. The caller has ensured that no leaf
  * overlaps dst except as the identical view. */
 int nda_expr_store(nda_expr *e, nda_array *dst);
+/* Writes values (broadcast to offsets' shape) into dst's buffer at
+ * element dst->offset/itemsize + offsets (int64, element units). Offsets
+ * must be in range (checked by the caller); with duplicate offsets one of
+ * the values is kept. */
+int nda_expr_scatter(nda_expr *values, nda_expr *offsets, nda_array *dst);
+/* A gather node: the element of src at src->offset/itemsize + offsets
+ * (int64, element units), shaped like offsets. */
+int nda_expr_gather(const nda_array *src, nda_expr *offsets, nda_expr **out);
+
 /* Folds e's values with op (ADD, MULTIPLY, MAXIMUM, MINIMUM) in
  * accumulator type acc into `groups` partial values written to out[0..). */
 int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups);

@@ -25,7 +25,7 @@ static int visit(lin *L, const nda_expr *e, nda_fused_ref *ref)
     nda_fused_spec *s = &L->spec;
     if (e->kind == NDA_EX_LEAF) {
         for (int i = 0; i < s->nleaves; i++)
-            if (nda_array_same_view(L->leaves[i], e->leaf)) {
+            if (s->leaf_layout[i] != NDA_LAYOUT_GATHER && nda_array_same_view(L->leaves[i], e->leaf)) {
                 *ref = (nda_fused_ref){NDA_REF_LEAF, (short)i};
                 return NDA_OK;
             }
@@ -59,6 +59,16 @@ static int visit(lin *L, const nda_expr *e, nda_fused_ref *ref)
     n.op = e->op;
     n.nin = e->nin;
     n.loop_out = e->dtype;
+    if (e->op == NDA_OP_GATHER) {
+        /* The source gets its own leaf slot, read only at computed offsets. */
+        if (s->nleaves == NDA_FUSED_MAX_LEAVES)
+            return nda_error_set(NDA_ENOTIMPL, "fused expression has too many inputs");
+        n.gather_leaf = s->nleaves;
+        L->leaves[s->nleaves] = e->leaf;
+        s->leaf_dtype[s->nleaves] = e->leaf->dtype;
+        s->leaf_layout[s->nleaves] = NDA_LAYOUT_GATHER;
+        s->nleaves++;
+    }
     for (int k = 0; k < e->nin; k++) {
         n.loop_in[k] = e->loop_in[k];
         int rc = visit(L, e->arg[k], &n.arg[k]);
@@ -184,6 +194,12 @@ static bool needs_idx64(const space *s, int k, int64_t n)
     return n >= INT32_MAX / 2 || lo < INT32_MIN / 2 || hi >= INT32_MAX / 2;
 }
 
+/* A gathered leaf may be read anywhere in its buffer. */
+static bool gather_needs_idx64(const nda_array *g)
+{
+    return g->buffer->capacity / nda_dtype_itemsize(g->dtype) >= (size_t)INT32_MAX / 2;
+}
+
 /* Builds the space over (ndim, shape) for the leaves (+ dst when given). */
 static int build_space(lin *L, const nda_array *dst, int ndim, const int64_t *shape, space *sp)
 {
@@ -195,8 +211,15 @@ static int build_space(lin *L, const nda_array *dst, int ndim, const int64_t *sh
         for (int d = 0; d < ndim; d++) sp->st[0][d] = 0;
         sp->base[0] = 0;
     }
-    for (int k = 0; k < L->spec.nleaves && rc == NDA_OK; k++)
+    for (int k = 0; k < L->spec.nleaves && rc == NDA_OK; k++) {
+        if (L->spec.leaf_layout[k] == NDA_LAYOUT_GATHER) {
+            const nda_array *g = L->leaves[k];
+            for (int d = 0; d < ndim; d++) sp->st[k + 1][d] = 0;
+            sp->base[k + 1] = (int64_t)(g->offset / nda_dtype_itemsize(g->dtype));
+            continue;
+        }
         rc = operand_strides(L->leaves[k], ndim, shape, sp->st[k + 1], &sp->base[k + 1]);
+    }
     if (rc != NDA_OK) return rc;
     coalesce(sp, L->spec.nleaves + 1);
     if (sp->rank == 0) {
@@ -265,18 +288,23 @@ static int linearise(const nda_expr *e, lin *L)
     return visit(L, e, &L->spec.result);
 }
 
-int nda_expr_store(nda_expr *e, nda_array *dst)
+/* Store of e over (ndim, shape): into dst elementwise, or (offsets given)
+ * scattered into dst's buffer at dst's offset + offsets. */
+static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const int64_t *shape)
 {
     nda_device *d = dst->device;
-    int64_t n = nda_array_size(dst);
+    int64_t n = 1;
+    for (int i = 0; i < ndim; i++) n *= shape[i];
     if (n == 0) return NDA_OK;
     lin *L = calloc(1, sizeof *L);
     space *sp = malloc(sizeof *sp);
     int rc = (L && sp) ? NDA_OK : nda_error_set(NDA_ENOMEM, "out of host memory");
     if (rc == NDA_OK) rc = linearise(e, L);
-    if (rc == NDA_OK) rc = build_space(L, dst, dst->ndim, dst->shape, sp);
+    if (rc == NDA_OK && offsets) rc = visit(L, offsets, &L->spec.out_offset);
+    if (rc == NDA_OK) rc = build_space(L, offsets ? NULL : dst, ndim, shape, sp);
     if (rc != NDA_OK) goto out;
     nda_fused_spec *s = &L->spec;
+    if (offsets) sp->base[0] = (int64_t)(dst->offset / nda_dtype_itemsize(dst->dtype));
     int outer = sp->rank > NDA_FUSED_MAXRANK ? sp->rank - NDA_FUSED_MAXRANK : 0;
     space inner = *sp;
     inner.rank = sp->rank - outer;
@@ -289,9 +317,13 @@ int nda_expr_store(nda_expr *e, nda_array *dst)
     s->rank = inner.rank;
     s->reduce = false;
     s->out_dtype = dst->dtype;
-    s->out_layout = layout_of(&inner, 0);
-    s->idx64 = needs_idx64(sp, 0, inner_n);
+    s->out_layout = offsets ? NDA_LAYOUT_GATHER : layout_of(&inner, 0);
+    s->idx64 = offsets ? gather_needs_idx64(dst) : needs_idx64(sp, 0, inner_n);
     for (int k = 0; k < s->nleaves; k++) {
+        if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) {
+            s->idx64 = s->idx64 || gather_needs_idx64(L->leaves[k]);
+            continue;
+        }
         s->leaf_layout[k] = layout_of(&inner, k + 1);
         s->idx64 = s->idx64 || needs_idx64(sp, k + 1, inner_n);
     }
@@ -300,7 +332,7 @@ int nda_expr_store(nda_expr *e, nda_array *dst)
     size_t ls = nda_launch_local_size(d);
     size_t items = (size_t)inner_n;
     s->chunk = 0;
-    if (!d->info.is_gpu && inner.rank > 1) {
+    if (!d->info.is_gpu && inner.rank > 1 && s->out_layout != NDA_LAYOUT_GATHER) {
         /* CPU: a work-item walks up to `chunk` elements of one row. */
         s->chunk = nda_row_chunk(d);
         int64_t row = inner.shape[inner.rank - 1];
@@ -312,6 +344,16 @@ out:
     free(L);
     free(sp);
     return rc;
+}
+
+int nda_expr_store(nda_expr *e, nda_array *dst)
+{
+    return store(e, dst, NULL, dst->ndim, dst->shape);
+}
+
+int nda_expr_scatter(nda_expr *values, nda_expr *offsets, nda_array *dst)
+{
+    return store(values, dst, offsets, offsets->ndim, offsets->shape);
 }
 
 int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups)
@@ -347,6 +389,10 @@ int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int g
     s->chunk = d->info.is_gpu ? 0 : 4;
     s->idx64 = false;
     for (int k = 0; k < s->nleaves; k++) {
+        if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) {
+            s->idx64 = s->idx64 || gather_needs_idx64(L->leaves[k]);
+            continue;
+        }
         s->leaf_layout[k] = layout_of(sp, k + 1);
         s->idx64 = s->idx64 || needs_idx64(sp, k + 1, n);
     }
@@ -430,6 +476,12 @@ int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *redu
         sp->base[0] = (int64_t)out->offset / isz;
     }
     for (int k = 0; k < s->nleaves && rc == NDA_OK; k++) {
+        if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) {
+            const nda_array *g = L->leaves[k];
+            for (int i = 0; i < nd; i++) sp->st[k + 1][i] = 0;
+            sp->base[k + 1] = (int64_t)(g->offset / nda_dtype_itemsize(g->dtype));
+            continue;
+        }
         rc = operand_strides(L->leaves[k], nd, e->shape, tmp, &sp->base[k + 1]);
         for (int i = 0; i < nd; i++) sp->st[k + 1][i] = tmp[perm[i]];
     }
@@ -490,6 +542,10 @@ int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *redu
     s->out_layout = out_contig ? NDA_LAYOUT_CONTIG : NDA_LAYOUT_STRIDED;
     s->idx64 = M * splits >= INT32_MAX / 2 || needs_idx64(sp, 0, M);
     for (int k = 0; k < s->nleaves; k++) {
+        if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) {
+            s->idx64 = s->idx64 || gather_needs_idx64(L->leaves[k]);
+            continue;
+        }
         bool zero = true;
         for (int i = 0; i < sp->rank; i++) zero = zero && sp->st[k + 1][i] == 0;
         s->leaf_layout[k] = zero ? NDA_LAYOUT_ZERO : NDA_LAYOUT_STRIDED;

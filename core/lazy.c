@@ -27,7 +27,7 @@ void nda_expr_decref(nda_expr *e)
 {
     while (e && atomic_fetch_sub_explicit((_Atomic long *)&e->refcount, 1, memory_order_acq_rel) == 1) {
         nda_expr *next = NULL;
-        if (e->kind == NDA_EX_LEAF) nda_array_free(e->leaf);
+        if (e->kind == NDA_EX_LEAF || (e->kind == NDA_EX_NODE && e->leaf)) nda_array_free(e->leaf);
         if (e->kind == NDA_EX_NODE) {
             for (int k = 1; k < e->nin; k++) nda_expr_decref(e->arg[k]);
             next = e->arg[0]; /* iterate on the first child: long chains don't recurse */
@@ -120,12 +120,38 @@ int nda_expr_operand(const nda_array *a, nda_expr **out)
     return nda_expr_of_array(a, out);
 }
 
+int nda_expr_gather(const nda_array *src, nda_expr *offsets, nda_expr **out)
+{
+    int rc = nda_lazy_materialize(src);
+    if (rc != NDA_OK) return rc;
+    nda_expr *e = expr_new(NDA_EX_NODE, src->dtype);
+    if (!e) return NDA_ENOMEM;
+    rc = nda_array_view(src, src->offset, src->ndim, src->shape, src->strides, &e->leaf);
+    if (rc != NDA_OK) {
+        free(e);
+        return rc;
+    }
+    e->op = NDA_OP_GATHER;
+    e->nin = 1;
+    e->loop_in[0] = NDA_INT64;
+    e->arg[0] = offsets;
+    nda_expr_incref(offsets);
+    e->ndim = offsets->ndim;
+    memcpy(e->shape, offsets->shape, sizeof(int64_t) * (size_t)offsets->ndim);
+    e->nodes = offsets->nodes + 1;
+    e->leaves = offsets->leaves + 1;
+    e->scalars = offsets->scalars;
+    *out = e;
+    return NDA_OK;
+}
+
 /* Visits leaves; stops early when fn returns true. */
 static bool any_leaf(const nda_expr *e, bool (*fn)(const nda_array *, const void *), const void *ctx)
 {
     while (e) {
         if (e->kind == NDA_EX_LEAF) return fn(e->leaf, ctx);
         if (e->kind != NDA_EX_NODE) return false;
+        if (e->leaf && fn(e->leaf, ctx)) return true; /* a gather's source */
         for (int k = 1; k < e->nin; k++)
             if (any_leaf(e->arg[k], fn, ctx)) return true;
         e = e->arg[0];
@@ -262,3 +288,7 @@ static bool pred_device(const nda_array *a, const void *d) { return !d || a->dev
 int nda_lazy_flush_readers(const nda_buffer *b) { return flush_matching(pred_reads, b); }
 int nda_lazy_flush_all(nda_device *d) { return flush_matching(pred_device, d); }
 int nda_array_flush(nda_device *d) { return nda_lazy_flush_all(d); }
+int nda_array_flush_readers(const nda_array *a)
+{
+    return a->buffer ? nda_lazy_flush_readers(a->buffer) : NDA_OK;
+}

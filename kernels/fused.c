@@ -37,6 +37,7 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
         for (int k = 0; k < n->nin; k++)
             nda_strbuf_printf(b, "%s%c%d%c", k ? "," : "", n->arg[k].kind, n->arg[k].index,
                               nda_dtype_char(n->loop_in[k]));
+        if (n->op == NDA_OP_GATHER) nda_strbuf_printf(b, "@L%d", n->gather_leaf);
         nda_strbuf_printf(b, ")%c", nda_dtype_char(n->loop_out));
     }
     nda_strbuf_printf(b, "|%c%d>", s->result.kind, s->result.index);
@@ -49,7 +50,9 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
                           nda_dtype_char(s->acc), nda_dtype_char(s->out_dtype), s->local_size,
                           s->chunk);
     else
-        nda_strbuf_printf(b, "store:%c%c:k%d", nda_dtype_char(s->out_dtype), s->out_layout, s->chunk);
+        nda_strbuf_printf(b, "store:%c%c:k%d@%c%d", nda_dtype_char(s->out_dtype), s->out_layout,
+                          s->chunk, s->out_offset.kind ? s->out_offset.kind : '-',
+                          s->out_offset.index);
     return nda_strbuf_status(b);
 }
 
@@ -100,7 +103,7 @@ static void emit_identity(nda_strbuf *b, nda_op op, nda_dtype t)
 static void emit_offset(nda_strbuf *b, const nda_fused_spec *s, char layout, const char *p,
                         const char *st, const char *ind)
 {
-    if (layout == NDA_LAYOUT_ZERO) return;
+    if (layout == NDA_LAYOUT_ZERO || layout == NDA_LAYOUT_GATHER) return;
     if (s->rank == 1) {
         if (layout == NDA_LAYOUT_CONTIG) nda_strbuf_printf(b, "%s%s += i;\n", ind, p);
         else nda_strbuf_printf(b, "%s%s += i * %s_0;\n", ind, p, st);
@@ -128,6 +131,7 @@ static int emit_eval(nda_strbuf *b, const nda_fused_spec *s, const char *I, cons
         char p[16], st[16], lv[32];
         snprintf(p, sizeof p, "p%d", k);
         snprintf(st, sizeof st, "st%d", k);
+        if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) continue;
         nda_strbuf_printf(b, "%s%s %s = off%d;\n", ind, I, p, k);
         emit_offset(b, s, s->leaf_layout[k], p, st, ind);
         snprintf(lv, sizeof lv, "in%d[p%d]", k, k);
@@ -143,6 +147,16 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
 {
     for (int i = 0; i < s->nnodes; i++) {
         const nda_fused_node *n = &s->node[i];
+        if (n->op == NDA_OP_GATHER) {
+            char off[24], lv[96];
+            ref_name(n->arg[0], off, sizeof off);
+            snprintf(lv, sizeof lv, "in%d[off%d + (%s)(%s)]", n->gather_leaf, n->gather_leaf,
+                     s->idx64 ? "nda_i64" : "nda_i32", off);
+            nda_strbuf_printf(b, "%s%s n%d = ", ind, nda_type_compute(n->loop_out), i);
+            nda_emit_load_value(b, s->leaf_dtype[n->gather_leaf], lv);
+            nda_strbuf_puts(b, ";\n");
+            continue;
+        }
         char names[3][24];
         const char *args[3];
         nda_strbuf convs[3];
@@ -187,6 +201,7 @@ static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char
         for (int d = 0; d < last; d++) nda_strbuf_printf(b, " + c%d * st_o_%d", d, d);
     nda_strbuf_puts(b, ";\n");
     for (int k = 0; k < s->nleaves; k++) {
+        if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) continue;
         nda_strbuf_printf(b, "  %s p%d = off%d", I, k, k);
         if (has_strides(s->leaf_layout[k]))
             for (int d = 0; d < last; d++) nda_strbuf_printf(b, " + c%d * st%d_%d", d, k, d);
@@ -196,6 +211,7 @@ static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char
     for (int k = 0; k < s->nleaves; k++) {
         char lv[64];
         char lay = s->leaf_layout[k];
+        if (lay == NDA_LAYOUT_GATHER) continue;
         if (lay == NDA_LAYOUT_ROWS) snprintf(lv, sizeof lv, "in%d[p%d + j]", k, k);
         else if (lay == NDA_LAYOUT_STRIDED) snprintf(lv, sizeof lv, "in%d[p%d + j * st%d_%d]", k, k, k, last);
         else snprintf(lv, sizeof lv, "in%d[p%d]", k, k);
@@ -255,6 +271,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         nda_strbuf_printf(&body, "      %s c%d = q;\n", I, keep);
         for (int k = 0; k < s->nleaves; k++) {
             char lv[32];
+            if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) continue;
             nda_strbuf_printf(&body, "      %s p%d = b%d", I, k, k);
             if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED || s->leaf_layout[k] == NDA_LAYOUT_ROWS)
                 for (int d = keep; d < rank; d++) nda_strbuf_printf(&body, " + c%d * st%d_%d", d, k, d);
@@ -274,6 +291,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
             nda_strbuf_printf(src, "  %s c%d = q %% sh%d; q /= sh%d;\n", I, d, d, d);
         if (keep > 0) nda_strbuf_printf(src, "  %s c0 = q;\n", I);
         for (int k = 0; k < s->nleaves; k++) {
+            if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) continue;
             nda_strbuf_printf(src, "  %s b%d = off%d", I, k, k);
             if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED || s->leaf_layout[k] == NDA_LAYOUT_ROWS)
                 for (int d = 0; d < keep; d++) nda_strbuf_printf(src, " + c%d * st%d_%d", d, k, d);
@@ -428,6 +446,11 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     } else if (!s->reduce) {
         nda_strbuf_printf(src, "  %s i = (%s)NDA_GLOBAL_ID;\n  if (i >= n) return;\n", I, I);
         nda_strbuf_puts(src, body.data ? body.data : "");
+        if (s->out_layout == NDA_LAYOUT_GATHER) {
+            char off[24];
+            ref_name(s->out_offset, off, sizeof off);
+            nda_strbuf_printf(src, "  po = off_o + (%s)(%s);\n", I, off);
+        }
         nda_strbuf_puts(src, "  out[po] = ");
         nda_emit_store_value(src, res_t, s->out_dtype, res);
         nda_strbuf_puts(src, ";\n}\n");

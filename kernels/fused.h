@@ -46,6 +46,8 @@ enum {
     NDA_LAYOUT_STRIDED = 'S', /* general strides */
     NDA_LAYOUT_ZERO = 'Z',    /* all strides 0 (one element broadcast) */
     NDA_LAYOUT_ROWS = 'R',    /* rank > 1, unit innermost stride */
+    NDA_LAYOUT_GATHER = 'G',  /* read by gather nodes / written at computed
+                                 offsets (store: out_offset) */
 };
 
 typedef struct nda_fused_ref {
@@ -56,6 +58,9 @@ typedef struct nda_fused_ref {
 typedef struct nda_fused_node {
     nda_op op;
     int nin;
+    /* NDA_OP_GATHER: the leaf read at (its offset argument + arg[0]); that
+     * leaf has layout 'G' and is not loaded per element otherwise. */
+    int gather_leaf;
     nda_dtype loop_in[3];
     nda_dtype loop_out;
     nda_fused_ref arg[3];
@@ -70,6 +75,9 @@ typedef struct nda_fused_spec {
     int nnodes;                                    /* topologically ordered */
     nda_fused_node node[NDA_FUSED_MAX_NODES];
     nda_fused_ref result;
+    /* store with out_layout 'G': the element offset (int64, relative to
+     * off_o) each value is written to (scatter). */
+    nda_fused_ref out_offset;
     bool reduce;
     /* reduce along axes: the space is rank_keep kept axes (outermost)
      * followed by rank - rank_keep reduced axes; each work-item folds the

@@ -45,6 +45,7 @@ static const nda_op_desc OPS[NDA_NOPS] = {
     [NDA_OP_LOG] = {"log", 1, "e->e f->f d->d F->F D->D"},
     [NDA_OP_LOGICAL_NOT] = {"logical_not", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
     [NDA_OP_WHERE] = {"where", 3, ""}, /* resolved by nda_ufunc_resolve */
+    [NDA_OP_GATHER] = {"gather", 1, ""}, /* emitted by kernels/fused.c */
     [NDA_OP_FMOD] = {"fmod", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d"},
     [NDA_OP_FLOAT_POWER] = {"float_power", 2, "dd->d DD->D"},
     [NDA_OP_RECIPROCAL] = {"reciprocal", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},

@@ -19,6 +19,7 @@ typedef enum nda_op {
     NDA_OP_NEGATIVE, NDA_OP_POSITIVE, NDA_OP_INVERT, NDA_OP_ABSOLUTE, NDA_OP_SQRT, NDA_OP_EXP,
     NDA_OP_LOG, NDA_OP_LOGICAL_NOT,
     NDA_OP_WHERE, /* where(cond, x, y): loop types (bool, T, T) -> T */
+    NDA_OP_GATHER, /* value = source leaf at (its base + arg0), arg0 an int64 offset */
     /* math ufuncs (kernels/ops_math.c); frexp and modf are two ops each */
     NDA_OP_FMOD, NDA_OP_FLOAT_POWER, NDA_OP_RECIPROCAL, NDA_OP_EXP2,
     NDA_OP_EXPM1, NDA_OP_LOG2, NDA_OP_LOG10, NDA_OP_LOG1P,

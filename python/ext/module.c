@@ -12,6 +12,8 @@
 #include "array_object.h"
 #include "convert.h"
 #include "core/device_internal.h"
+#include "core/elementwise.h"
+#include "core/expr.h"
 #include "kernels/disk_cache.h"
 #include "kernels/kernel_cache.h"
 #include "nda/error.h"
@@ -344,6 +346,85 @@ static PyObject *py_reduce_axes(PyObject *self, PyObject *args)
     return ndapy_array_wrap(res);
 }
 
+/* gather(src, offsets): lazy array shaped like offsets (int64, element
+ * units relative to src's first element) holding src's elements there. */
+static PyObject *py_gather(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *src_obj, *off_obj;
+    if (!PyArg_ParseTuple(args, "OO", &src_obj, &off_obj)) return NULL;
+    nda_array *src = ndapy_array_get(src_obj), *off = src ? ndapy_array_get(off_obj) : NULL;
+    if (!off) return NULL;
+    if (off->dtype != NDA_INT64) {
+        PyErr_SetString(PyExc_TypeError, "gather offsets must be int64");
+        return NULL;
+    }
+    nda_expr *oe = NULL, *node = NULL;
+    nda_array *res = NULL;
+    int rc = nda_expr_operand(off, &oe);
+    if (rc == NDA_OK) rc = nda_expr_gather(src, oe, &node);
+    if (rc == NDA_OK) rc = nda_lazy_array(src->device, node, &res);
+    nda_expr_decref(node);
+    nda_expr_decref(oe);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(res);
+}
+
+/* scatter(dst, offsets, value): dst's elements at offsets (as gather) get
+ * value (an array broadcast to offsets' shape, or a Python scalar), cast
+ * to dst's dtype. */
+static PyObject *py_scatter(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *dst_obj, *off_obj, *val_obj;
+    if (!PyArg_ParseTuple(args, "OOO", &dst_obj, &off_obj, &val_obj)) return NULL;
+    nda_array *dst = ndapy_array_get(dst_obj), *off = dst ? ndapy_array_get(off_obj) : NULL;
+    if (!off) return NULL;
+    if (off->dtype != NDA_INT64) {
+        PyErr_SetString(PyExc_TypeError, "scatter offsets must be int64");
+        return NULL;
+    }
+    nda_expr *ve = NULL, *oe = NULL;
+    int rc = nda_array_materialize(dst);
+    if (rc == NDA_OK) rc = nda_array_flush_readers(dst);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    if (ndapy_array_check(val_obj)) {
+        nda_array *v = ((ndapy_array *)val_obj)->arr;
+        rc = nda_expr_operand(v, &ve);
+    } else {
+        nda_scalar sc;
+        int r = ndapy_scalar_from_object(val_obj, &sc);
+        if (r <= 0) {
+            if (r == 0) PyErr_Format(PyExc_TypeError, "cannot assign a '%s'", Py_TYPE(val_obj)->tp_name);
+            return NULL;
+        }
+        nda_ew_input in;
+        nda_scalar_to_arg(&sc, dst->dtype, dst->dtype, &in);
+        rc = nda_expr_scalar(dst->dtype, in.value, in.value_size, &ve);
+    }
+    if (rc == NDA_OK) rc = nda_expr_operand(off, &oe);
+    /* Scattered writes may land anywhere in dst's buffer: inputs reading it
+     * are computed first. */
+    for (int k = 0; k < 2 && rc == NDA_OK; k++) {
+        nda_expr **x = k ? &oe : &ve;
+        if ((*x)->kind == NDA_EX_SCALAR || !nda_expr_reads(*x, dst->buffer)) continue;
+        nda_array *tmp = NULL;
+        rc = nda_lazy_array(dst->device, *x, &tmp);
+        if (rc == NDA_OK) rc = nda_lazy_materialize(tmp);
+        if (rc == NDA_OK) {
+            nda_expr_decref(*x);
+            *x = NULL;
+            rc = nda_expr_leaf(tmp, x);
+        }
+        nda_array_free(tmp);
+    }
+    if (rc == NDA_OK) rc = nda_expr_scatter(ve, oe, dst);
+    nda_expr_decref(ve);
+    nda_expr_decref(oe);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    Py_RETURN_NONE;
+}
+
 static PyObject *py_assign(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -510,6 +591,8 @@ static PyMethodDef methods[] = {
     {"ufunc", py_ufunc, METH_VARARGS, NULL},
     {"reduce_all", py_reduce_all, METH_VARARGS, NULL},
     {"reduce_axes", py_reduce_axes, METH_VARARGS, NULL},
+    {"gather", py_gather, METH_VARARGS, NULL},
+    {"scatter", py_scatter, METH_VARARGS, NULL},
     {"assign", py_assign, METH_VARARGS, NULL},
     {"fill", py_fill, METH_VARARGS, NULL},
     {"astype", py_astype, METH_VARARGS, NULL},

@@ -20,14 +20,19 @@ def _as_index(k):
                          "(`None`) and integer or boolean arrays are valid indices") from None
 
 
+def is_advanced_key(key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    return any(_is_advanced(k) and not (isinstance(k, (bool, numpy.bool_)))
+               for k in key) or any(isinstance(k, (bool, numpy.bool_)) for k in key)
+
+
 def view_for(a, key):
-    """The view a[key] for a basic index; NotImplementedError for advanced
-    (integer-array or boolean) indices."""
+    """The view a[key] for a basic index (ints, slices, None, Ellipsis)."""
     if not isinstance(key, tuple):
         key = (key,)
     if any(_is_advanced(k) for k in key):
-        raise NotImplementedError("advanced indexing (integer or boolean array indices) is "
-                                  "not implemented in ndaccel yet")
+        raise NotImplementedError("advanced index in a basic-indexing path")
     n_ellipsis = sum(1 for k in key if k is Ellipsis)
     if n_ellipsis > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -68,3 +73,134 @@ def view_for(a, key):
         offset += i * strides[axis]
         axis += 1
     return _core.view(a, offset, tuple(new_shape), tuple(new_strides))
+
+
+# ---- advanced indexing: integer arrays (gather / scatter) -------------------
+
+def _index_array(k):
+    """An int64 device array for an advanced index entry; None for a bool
+    mask (unsupported yet)."""
+    from ._creation import asarray
+    from ._ndarray import ndarray
+    if isinstance(k, ndarray):
+        arr = k
+    else:
+        h = numpy.asarray(k)
+        if h.dtype == object or (h.size == 0 and h.dtype.kind == "f"):
+            h = h.astype(numpy.intp) if h.size == 0 else h
+        arr = h
+        if arr.dtype.kind not in "biu":
+            raise IndexError("arrays used as indices must be of integer (or boolean) type")
+        arr = asarray(arr)
+    if arr.dtype.kind == "b":
+        raise NotImplementedError("boolean mask indexing is not implemented in ndaccel yet "
+                                  "(use ndaccel.where for masked selection)")
+    if arr.dtype.kind not in "iu":
+        raise IndexError("arrays used as indices must be of integer (or boolean) type")
+    return arr
+
+
+def _plan(a, key):
+    """(basic view V, output shape, int64 offsets array relative to V's
+    first element) for a key with integer-array indices."""
+    from ._creation import arange
+    from ._reductions import max as amax, min as amin
+    if not isinstance(key, tuple):
+        key = (key,)
+    if sum(1 for k in key if k is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if consumed > a.ndim:
+        raise IndexError(f"too many indices for array: array is {a.ndim}-dimensional, "
+                         f"but {consumed} were indexed")
+    if any(k is Ellipsis for k in key):
+        i = next(i for i, k in enumerate(key) if k is Ellipsis)
+        key = key[:i] + (slice(None),) * (a.ndim - consumed) + key[i + 1:]
+    else:
+        key = key + (slice(None),) * (a.ndim - consumed)
+    # Integers join the advanced indices (NumPy's rule for mixed keys).
+    entries = []  # (kind, value): "adv" int64 array | "basic" key item
+    for k in key:
+        if k is None or isinstance(k, slice):
+            entries.append(("basic", k))
+        elif _is_advanced(k):
+            entries.append(("adv", _index_array(k)))
+        else:
+            from ._creation import asarray
+            entries.append(("adv", asarray(numpy.int64(_as_index(k)))))
+    basic_key = tuple(slice(None) if kind == "adv" else k for kind, k in entries)
+    V = view_for(a, basic_key)
+    adv_pos = [i for i, (kind, _) in enumerate(entries) if kind == "adv"]
+    adjacent = adv_pos == list(range(adv_pos[0], adv_pos[-1] + 1))
+    try:
+        B = numpy.broadcast_shapes(*(entries[i][1].shape for i in adv_pos))
+    except ValueError:
+        shapes = " ".join(str(entries[i][1].shape) for i in adv_pos)
+        raise IndexError("shape mismatch: indexing arrays could not be broadcast together "
+                         f"with shapes {shapes}") from None
+    # V's axes follow the entries one-to-one (every entry keeps its axis).
+    itemsize = V.itemsize
+    basic_axes = [i for i, (kind, _) in enumerate(entries) if kind == "basic"]
+    if adjacent:
+        first = adv_pos[0]
+        before = [i for i in basic_axes if i < first]
+        after = [i for i in basic_axes if i > first]
+    else:
+        before, after = [], basic_axes
+    out_shape = tuple(V.shape[i] for i in before) + B + tuple(V.shape[i] for i in after)
+    nb, nB = len(before), len(B)
+    offsets = None
+
+    def add(term):
+        nonlocal offsets
+        offsets = term if offsets is None else offsets + term
+
+    for axis in adv_pos:
+        idx = entries[axis][1]
+        n = V.shape[axis]
+        if idx.size:
+            lo, hi = int(amin(idx)), int(amax(idx))
+            if hi >= n or lo < -n:
+                bad = hi if hi >= n else lo
+                raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
+        idx = idx.astype(numpy.int64)
+        if idx.dtype.kind == "i":
+            from ._ufunc import where
+            idx = where(idx < 0, idx + n, idx)
+        idx = idx.reshape((1,) * (nB - idx.ndim) + idx.shape)
+        shape = (1,) * nb + idx.shape + (1,) * len(after)
+        add(idx.reshape(shape) * (V.strides[axis] // itemsize))
+    for pos, axis in enumerate(before + after):
+        n = V.shape[axis]
+        out_axis = pos if pos < nb else pos + nB
+        shape = [1] * len(out_shape)
+        shape[out_axis] = n
+        add(arange(n, dtype=numpy.int64).reshape(tuple(shape)) * (V.strides[axis] // itemsize))
+    from ._creation import zeros
+    offsets = (offsets + zeros(out_shape, dtype=numpy.int64)).astype(numpy.int64)
+    return V, out_shape, offsets
+
+
+def getitem_advanced(a, key):
+    V, shape, offsets = _plan(a, key)
+    return _core.gather(V, offsets)
+
+
+def setitem_advanced(a, key, value):
+    from ._creation import asarray
+    from ._ndarray import ndarray
+    from ._ufunc import _PY_SCALARS
+    V, shape, offsets = _plan(a, key)
+    if not isinstance(value, ndarray) and type(value) not in _PY_SCALARS:
+        h = numpy.asarray(value)
+        value = h.item() if h.ndim == 0 and h.dtype.kind in "biufc" and \
+            (h.dtype.kind != "c" or a.dtype.kind == "c") else asarray(h, device=a._device_id)
+    if isinstance(value, ndarray):
+        try:
+            numpy.broadcast_shapes(value.shape, shape)
+            if len(value.shape) > len(shape):
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"shape mismatch: value array of shape {value.shape} could not be "
+                             f"broadcast to indexing result of shape {shape}") from None
+    _core.scatter(V, offsets, value)

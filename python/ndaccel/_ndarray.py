@@ -4,7 +4,7 @@ import operator
 import numpy
 
 from . import _core, _dtypes
-from ._indexing import view_for
+from ._indexing import getitem_advanced, is_advanced_key as _is_adv, setitem_advanced, view_for
 from . import _ufunc
 from ._ufunc import UFUNCS, _PY_SCALARS
 
@@ -352,9 +352,14 @@ class ndarray(_core.ndarray_base):
 
     # ---- indexing ---------------------------------------------------
     def __getitem__(self, key):
+        if _is_adv(key):
+            return getitem_advanced(self, key)
         return view_for(self, key)
 
     def __setitem__(self, key, value):
+        if _is_adv(key):
+            setitem_advanced(self, key, value)
+            return
         target = view_for(self, key)
         if isinstance(value, ndarray):
             _core.assign(target, value)

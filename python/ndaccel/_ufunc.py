@@ -82,8 +82,8 @@ class ufunc:
 
     def reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None,
                where=True):
-        """Whole-array reductions (axis=None, or axis 0 of a 1-D array) of
-        add, multiply, maximum, minimum, logical_and, logical_or."""
+        """Reductions of add, multiply, maximum, minimum, logical_and,
+        logical_or over any axes (NumPy's reduce signature)."""
         from . import _reductions
         if self.nin != 2:
             raise ValueError("reduce only supported for binary functions")
@@ -93,22 +93,16 @@ class ufunc:
         a = _operand(array)
         if not isinstance(a, _ndarray):
             a = _asarray(a)
-        if axis is not None and not (a.ndim == 1 and axis in (0, -1, (0,), (-1,))):
-            raise NotImplementedError(f"{self.__name__}.reduce over an axis is not implemented yet")
         if kind in ("all", "any"):
-            if dtype is not None or out is not None or initial is not None or where is not True:
-                raise NotImplementedError(f"{self.__name__}.reduce: dtype/out/initial/where")
-            b = UFUNCS["not_equal"](a, 0)
-            if a.size == 0:
-                from ._creation import full
-                r = full((), kind == "all", dtype=bool)
-            else:
-                r = getattr(_reductions, "min" if kind == "all" else "max")(b)
-            return r.reshape((1,) * a.ndim) if keepdims else r
+            if dtype is not None or initial is not None:
+                raise NotImplementedError(f"{self.__name__}.reduce: dtype/initial")
+            return getattr(_reductions, kind)(a, axis, out, keepdims, where=where)
         fn = getattr(_reductions, kind)
         if kind in ("sum", "prod"):
-            return fn(a, None, dtype, out, keepdims, initial, where)
-        return fn(a, None, out, keepdims, initial, where)
+            return fn(a, axis, dtype, out, keepdims, initial, where)
+        if dtype is not None:
+            a = a.astype(dtype)
+        return fn(a, axis, out, keepdims, initial, where)
 
     def accumulate(self, *args, **kwargs):
         raise NotImplementedError(f"{self.__name__}.accumulate (scans) is not implemented yet")

@@ -76,6 +76,8 @@ int nda_broadcast_strides(const nda_array *a, int out_ndim, const int64_t *out_s
 /* Computes a pending (lazy) array; no-op otherwise. Every function that
  * needs an array's buffer calls this first. */
 int nda_array_materialize(const nda_array *a);
+/* Computes every pending array that reads a's buffer (before a write). */
+int nda_array_flush_readers(const nda_array *a);
 /* Computes every pending array on d (every device when d is NULL). */
 int nda_array_flush(nda_device *d);
 
