@@ -260,6 +260,8 @@ static void gen_ops(void)
             }
             continue;
         }
+        if (op == NDA_OP_GATHER)
+            continue; /* gen_gathers */
         if (desc->loops[0] == '\0') {
             fprintf(stderr, "FAIL: operation '%s' has no loop signatures and no known typing\n",
                     desc->name);
@@ -569,6 +571,37 @@ static void at_limits(bool reduce)
                    : "limits: 16 leaves, 32 scalars, 96 nodes, rank 8, store chunk256");
 }
 
+/* Gather nodes (src[off + idx]) for every dtype, fused with arithmetic and
+ * in a reduction, and scatter stores (out[off_o + idx] = value). */
+static void gen_gathers(void)
+{
+    for (int t = 0; t < NDA_NTYPES; t++) {
+        for (int v = 0; v < 3; v++) {
+            nda_fused_spec s;
+            bool idx64 = v == 1;
+            if (v < 2) spec_store(&s, v == 0 ? 1 : 3, idx64, (nda_dtype)t, v == 0 ? NDA_LAYOUT_CONTIG : NDA_LAYOUT_STRIDED, 0);
+            else spec_reduce(&s, 1, false, NDA_OP_MAXIMUM, (nda_dtype)t, (nda_dtype)t, 4);
+            nda_fused_ref idx = leaf(&s, NDA_INT64, v == 0 ? NDA_LAYOUT_CONTIG : NDA_LAYOUT_STRIDED);
+            nda_fused_ref src = leaf(&s, (nda_dtype)t, NDA_LAYOUT_GATHER);
+            nda_fused_ref g = n1(&s, NDA_OP_GATHER, NDA_INT64, (nda_dtype)t, idx);
+            s.node[g.index].gather_leaf = src.index;
+            char what[96];
+            snprintf(what, sizeof what, "gather %s %s", dn((nda_dtype)t), v == 2 ? "max" : "store");
+            add(&s, what);
+        }
+        /* scatter: out[off_o + idx] = value (+ a gathered operand) */
+        nda_fused_spec s;
+        spec_store(&s, 2, t % 2 == 0, (nda_dtype)t, NDA_LAYOUT_GATHER, 0);
+        nda_fused_ref idx = leaf(&s, NDA_INT64, NDA_LAYOUT_STRIDED);
+        nda_fused_ref val = leaf(&s, (nda_dtype)t, NDA_LAYOUT_ZERO);
+        s.out_offset = idx;
+        s.result = val;
+        char what[96];
+        snprintf(what, sizeof what, "scatter %s", dn((nda_dtype)t));
+        add(&s, what);
+    }
+}
+
 static void gen_dags(void)
 {
     laplace(NDA_FLOAT32, false, 0, NDA_LAYOUT_ROWS);
@@ -857,6 +890,7 @@ int main(int argc, char **argv)
     gen_sum_of_products();
     gen_max_of_differences();
     gen_dags();
+    gen_gathers();
     g_gen_failed += check_keys(&ndup);
     double t1 = now_s();
 
