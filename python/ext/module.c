@@ -425,6 +425,26 @@ static PyObject *py_scatter(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* scan(name, arr, axis (-1: flattened), dtype_code or -1) */
+static PyObject *py_scan(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *name;
+    PyObject *arr_obj;
+    int axis, dtype;
+    if (!PyArg_ParseTuple(args, "sOii", &name, &arr_obj, &axis, &dtype)) return NULL;
+    nda_array *a = ndapy_array_get(arr_obj);
+    if (!a) return NULL;
+    if (dtype != -1 && !nda_dtype_valid(dtype)) {
+        PyErr_SetString(PyExc_TypeError, "invalid dtype code");
+        return NULL;
+    }
+    nda_array *res;
+    int rc = nda_scan(name, a, axis, dtype, &res);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(res);
+}
+
 static PyObject *py_assign(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -592,6 +612,7 @@ static PyMethodDef methods[] = {
     {"reduce_all", py_reduce_all, METH_VARARGS, NULL},
     {"reduce_axes", py_reduce_axes, METH_VARARGS, NULL},
     {"gather", py_gather, METH_VARARGS, NULL},
+    {"scan", py_scan, METH_VARARGS, NULL},
     {"scatter", py_scatter, METH_VARARGS, NULL},
     {"assign", py_assign, METH_VARARGS, NULL},
     {"fill", py_fill, METH_VARARGS, NULL},

@@ -92,9 +92,6 @@ def _index_array(k):
         if arr.dtype.kind not in "biu":
             raise IndexError("arrays used as indices must be of integer (or boolean) type")
         arr = asarray(arr)
-    if arr.dtype.kind == "b":
-        raise NotImplementedError("boolean mask indexing is not implemented in ndaccel yet "
-                                  "(use ndaccel.where for masked selection)")
     if arr.dtype.kind not in "iu":
         raise IndexError("arrays used as indices must be of integer (or boolean) type")
     return arr
@@ -109,7 +106,15 @@ def _plan(a, key):
         key = (key,)
     if sum(1 for k in key if k is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if any(isinstance(k, (bool, numpy.bool_)) for k in key):
+        raise NotImplementedError("indexing with a Python bool scalar is not implemented yet")
+    key = tuple(_as_mask(k) for k in key)
+
+    def width(k):  # axes an entry consumes
+        if k is None or k is Ellipsis:
+            return 0
+        return k.ndim if _is_mask(k) else 1
+    consumed = sum(width(k) for k in key)
     if consumed > a.ndim:
         raise IndexError(f"too many indices for array: array is {a.ndim}-dimensional, "
                          f"but {consumed} were indexed")
@@ -118,6 +123,22 @@ def _plan(a, key):
         key = key[:i] + (slice(None),) * (a.ndim - consumed) + key[i + 1:]
     else:
         key = key + (slice(None),) * (a.ndim - consumed)
+    # Boolean masks become their nonzero() integer arrays (NumPy's rule).
+    expanded, axis = [], 0
+    for k in key:
+        if _is_mask(k):
+            for j in range(k.ndim):
+                if k.shape[j] != a.shape[axis + j]:
+                    raise IndexError(f"boolean index did not match indexed array along axis "
+                                     f"{axis + j}; size of axis is {a.shape[axis + j]} but size "
+                                     f"of corresponding boolean axis is {k.shape[j]}")
+            from ._search import nonzero
+            expanded.extend(nonzero(k) if k.ndim else _mask0d(k))
+            axis += k.ndim
+        else:
+            expanded.append(k)
+            axis += 0 if k is None else 1
+    key = tuple(expanded)
     # Integers join the advanced indices (NumPy's rule for mixed keys).
     entries = []  # (kind, value): "adv" int64 array | "basic" key item
     for k in key:
@@ -204,3 +225,22 @@ def setitem_advanced(a, key, value):
             raise ValueError(f"shape mismatch: value array of shape {value.shape} could not be "
                              f"broadcast to indexing result of shape {shape}") from None
     _core.scatter(V, offsets, value)
+
+
+def _is_mask(k):
+    from ._ndarray import ndarray
+    return isinstance(k, ndarray) and k.dtype.kind == "b"
+
+
+def _as_mask(k):
+    """Boolean numpy arrays / lists become device masks; others unchanged."""
+    if isinstance(k, (numpy.ndarray, list)):
+        h = numpy.asarray(k)
+        if h.dtype.kind == "b":
+            from ._creation import asarray
+            return asarray(h)
+    return k
+
+
+def _mask0d(k):
+    raise NotImplementedError("indexing with a 0-d boolean array is not implemented yet")

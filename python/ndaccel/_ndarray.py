@@ -377,6 +377,43 @@ class ndarray(_core.ndarray_base):
             else:
                 _core.assign(target, asarray(h, device=self._device_id))
 
+    # ---- reductions and scans ---------------------------------------
+    def cumsum(self, axis=None, dtype=None, out=None):
+        from ._search import cumsum as f
+        return f(self, axis, dtype, out)
+
+    def cumprod(self, axis=None, dtype=None, out=None):
+        from ._search import cumprod as f
+        return f(self, axis, dtype, out)
+
+    def nonzero(self):
+        from ._search import nonzero as f
+        return f(self)
+
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+        from ._reductions import mean as f
+        return f(self, axis, dtype, out, keepdims, where=where)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+        from ._reductions import var as f
+        return f(self, axis, dtype, out, ddof, keepdims, **kw)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+        from ._reductions import std as f
+        return f(self, axis, dtype, out, ddof, keepdims, **kw)
+
+    def any(self, axis=None, out=None, keepdims=False, *, where=True):
+        from ._reductions import any as f
+        return f(self, axis, out, keepdims, where=where)
+
+    def all(self, axis=None, out=None, keepdims=False, *, where=True):
+        from ._reductions import all as f
+        return f(self, axis, out, keepdims, where=where)
+
+    def ptp(self, axis=None, out=None, keepdims=False):
+        from ._reductions import ptp as f
+        return f(self, axis, out, keepdims)
+
     # ---- reductions -------------------------------------------------
     def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
         from ._reductions import sum as f

@@ -43,4 +43,8 @@ int nda_reduce_all(const char *name, const nda_array *a, nda_array **result);
 int nda_reduce_axes(const char *name, const nda_array *a, const bool *reduced, int dtype,
                     nda_array **result);
 
+/* Cumulative "cumsum" / "cumprod" along axis (-1: the flattened array),
+ * NumPy's result dtypes (small ints accumulate in int64), or dtype. */
+int nda_scan(const char *name, const nda_array *a, int axis, int dtype, nda_array **result);
+
 #endif

@@ -1,0 +1,132 @@
+"""Searching and cumulative functions on the device: cumsum, cumprod (and
+nan versions), nonzero (a scan + a scatter), flatnonzero, argwhere,
+extract, compress."""
+import numpy
+
+from . import _core, _dtypes
+from ._ufunc import UFUNCS, where as _where
+
+
+def _arr(a):
+    from ._creation import asarray
+    from ._ndarray import ndarray
+    return a if isinstance(a, ndarray) else asarray(a)
+
+
+def _scan(name, a, axis, dtype, out):
+    from ._reductions import normalize_axes
+    a = _arr(a)
+    if axis is None:
+        ax = -1
+    else:
+        if isinstance(axis, tuple):
+            raise TypeError("'tuple' object cannot be interpreted as an integer")
+        (ax,) = normalize_axes(axis, max(a.ndim, 1)) if a.ndim else (0,)
+        if a.ndim == 0:
+            a = a.reshape(1)
+    r = _core.scan(name, a, ax, -1 if dtype is None else _dtypes.code(dtype))
+    if out is not None:
+        if out.shape != r.shape:
+            raise ValueError(f"provided out is the wrong size for the accumulation: "
+                             f"{out.shape} vs {r.shape}")
+        out[...] = r
+        return out
+    return r
+
+
+def cumsum(a, axis=None, dtype=None, out=None):
+    return _scan("cumsum", a, axis, dtype, out)
+
+
+def cumprod(a, axis=None, dtype=None, out=None):
+    return _scan("cumprod", a, axis, dtype, out)
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    a = _arr(a)
+    if a.dtype.kind in "fc":
+        a = _where(UFUNCS["isnan"](a), 0, a).astype(a.dtype)
+    return cumsum(a, axis, dtype, out)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    a = _arr(a)
+    if a.dtype.kind in "fc":
+        a = _where(UFUNCS["isnan"](a), 1, a).astype(a.dtype)
+    return cumprod(a, axis, dtype, out)
+
+
+def nonzero(a):
+    """Indices of the non-zero elements, one int64 array per axis (C order):
+    an inclusive scan of the mask gives each element's slot, and a scatter
+    writes the flat indices there (zeros go to a spare slot)."""
+    from ._creation import arange, empty
+    a = _arr(a)
+    if a.ndim == 0:
+        raise ValueError("Calling nonzero on 0d arrays is not allowed. Use "
+                         "np.atleast_1d(scalar).nonzero() instead. If the context of this error "
+                         "is of the form `arr[nonzero(cond)]`, just use `arr[cond]`.")
+    n = a.size
+    m = UFUNCS["not_equal"](a, 0).reshape(-1)
+    if n == 0:
+        flat = empty(0, dtype=numpy.int64)
+    else:
+        pos = _core.scan("cumsum", m, -1, _dtypes.code(numpy.int64))
+        count = int(pos[n - 1])
+        out = empty(count + 1, dtype=numpy.int64)
+        slots = _where(m, pos - 1, count).astype(numpy.int64)
+        _core.scatter(out, slots, arange(n, dtype=numpy.int64))
+        flat = out[:count]
+    if a.ndim == 1:
+        return (flat,)
+    idx, stride = [], 1
+    strides = []
+    for dim in reversed(a.shape):
+        strides.append(stride)
+        stride *= dim
+    strides.reverse()
+    for dim, st in zip(a.shape, strides):
+        idx.append(UFUNCS["remainder"](UFUNCS["floor_divide"](flat, st), dim) if dim else flat)
+    return tuple(idx)
+
+
+def flatnonzero(a):
+    return nonzero(_arr(a).reshape(-1))[0]
+
+
+def argwhere(a):
+    from ._creation import zeros
+    a = _arr(a)
+    if a.ndim == 0:
+        return zeros((int(bool(a)), 0), dtype=numpy.int64)
+    idx = nonzero(a)
+    from ._manipulation import stack
+    return stack(idx, axis=-1)
+
+
+def extract(condition, arr):
+    arr = _arr(arr).reshape(-1)
+    cond = _arr(condition).reshape(-1)
+    return arr[nonzero(cond)]
+
+
+def compress(condition, a, axis=None, out=None):
+    a = _arr(a)
+    cond = _arr(condition)
+    if cond.ndim != 1:
+        raise ValueError("condition must be a 1-d array")
+    if axis is None:
+        a = a.reshape(-1)
+        axis = 0
+    from ._reductions import normalize_axes
+    (axis,) = normalize_axes(axis, a.ndim)
+    n = a.shape[axis]
+    if cond.size > n:
+        raise IndexError(f"index {cond.size - 1} is out of bounds for axis {axis} with size {n}")
+    (idx,) = nonzero(cond)
+    key = (slice(None),) * axis + (idx,)
+    r = a[key]
+    if out is not None:
+        out[...] = r
+        return out
+    return r
