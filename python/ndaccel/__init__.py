@@ -74,5 +74,5 @@ from ._manipulation import (append, array_split, ascontiguousarray, atleast_1d, 
                             stack, swapaxes, tile, transpose, vsplit, vstack)
 from ._creation2 import (copy, diag, diagflat, eye, fromfunction, geomspace, identity, indices,  # noqa: E402
                          linspace, logspace, meshgrid, tri, tril, triu)
-from ._search import (argwhere, compress, cumprod, cumsum, extract, flatnonzero,  # noqa: E402
-                      nancumprod, nancumsum, nonzero)
+from ._search import (argmax, argmin, argwhere, compress, cumprod, cumsum, extract,  # noqa: E402
+                      flatnonzero, nanargmax, nanargmin, nancumprod, nancumsum, nonzero)

@@ -386,6 +386,14 @@ class ndarray(_core.ndarray_base):
         from ._search import cumprod as f
         return f(self, axis, dtype, out)
 
+    def argmax(self, axis=None, out=None, *, keepdims=False):
+        from ._search import argmax as f
+        return f(self, axis, out, keepdims=keepdims)
+
+    def argmin(self, axis=None, out=None, *, keepdims=False):
+        from ._search import argmin as f
+        return f(self, axis, out, keepdims=keepdims)
+
     def nonzero(self):
         from ._search import nonzero as f
         return f(self)

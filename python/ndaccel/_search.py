@@ -130,3 +130,62 @@ def compress(condition, a, axis=None, out=None):
         out[...] = r
         return out
     return r
+
+
+def _arg_extreme(kind, a, axis, out, keepdims, skipnan):
+    """Index of the first maximum/minimum: two fused reductions (the value,
+    then the smallest index holding it). NaN counts as the extreme, as in
+    NumPy (skipnan: NaN is ignored, an all-NaN slice is an error)."""
+    from ._creation import arange
+    from ._reductions import max as amax, min as amin, normalize_axes, all as aall
+    a = _arr(a)
+    name = ("nan" if skipnan else "") + ("argmax" if kind == "max" else "argmin")
+    if axis is None:
+        x = a.reshape(-1)
+        ax = 0
+    else:
+        if isinstance(axis, tuple):
+            raise TypeError("'tuple' object cannot be interpreted as an integer")
+        (ax,) = normalize_axes(axis, a.ndim)
+        x = a
+    n = x.shape[ax] if x.ndim else 1
+    if x.size == 0 or n == 0:
+        raise ValueError(f"attempt to get {name} of an empty sequence")
+    floating = x.dtype.kind in "fc"
+    if skipnan and floating:
+        if bool(aall(UFUNCS["isnan"](x), axis=ax).any()):
+            raise ValueError("All-NaN slice encountered")
+        fill = float("-inf") if kind == "max" else float("inf")
+        x = _where(UFUNCS["isnan"](x), fill, x).astype(x.dtype)
+        floating = False
+    m = (amax if kind == "max" else amin)(x, axis=ax, keepdims=True)
+    if floating:
+        hit = _where(UFUNCS["isnan"](m), UFUNCS["isnan"](x), UFUNCS["equal"](x, m))
+    else:
+        hit = UFUNCS["equal"](x, m)
+    shape = [1] * x.ndim
+    shape[ax] = n
+    idx = arange(n, dtype=numpy.int64).reshape(tuple(shape))
+    r = amin(_where(hit, idx, n), axis=ax, keepdims=keepdims and axis is not None)
+    if keepdims and axis is None:
+        r = r.reshape((1,) * a.ndim)
+    if out is not None:
+        out[...] = r
+        return out
+    return r
+
+
+def argmax(a, axis=None, out=None, *, keepdims=False):
+    return _arg_extreme("max", a, axis, out, keepdims, False)
+
+
+def argmin(a, axis=None, out=None, *, keepdims=False):
+    return _arg_extreme("min", a, axis, out, keepdims, False)
+
+
+def nanargmax(a, axis=None, out=None, *, keepdims=False):
+    return _arg_extreme("max", a, axis, out, keepdims, True)
+
+
+def nanargmin(a, axis=None, out=None, *, keepdims=False):
+    return _arg_extreme("min", a, axis, out, keepdims, True)
