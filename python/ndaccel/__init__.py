@@ -76,3 +76,4 @@ from ._creation2 import (copy, diag, diagflat, eye, fromfunction, geomspace, ide
                          linspace, logspace, meshgrid, tri, tril, triu)
 from ._search import (argmax, argmin, argwhere, compress, cumprod, cumsum, extract,  # noqa: E402
                       flatnonzero, nanargmax, nanargmin, nancumprod, nancumsum, nonzero)
+from ._sort import argsort, searchsorted, sort, unique  # noqa: E402

@@ -394,6 +394,18 @@ class ndarray(_core.ndarray_base):
         from ._search import argmin as f
         return f(self, axis, out, keepdims=keepdims)
 
+    def sort(self, axis=-1, kind=None, order=None):
+        from ._sort import sort as f
+        self[...] = f(self, axis, kind, order)
+
+    def argsort(self, axis=-1, kind=None, order=None):
+        from ._sort import argsort as f
+        return f(self, axis, kind, order)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        from ._sort import searchsorted as f
+        return f(self, v, side, sorter)
+
     def nonzero(self):
         from ._search import nonzero as f
         return f(self)
