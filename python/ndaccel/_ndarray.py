@@ -510,9 +510,29 @@ class ndarray(_core.ndarray_base):
         return UFUNCS["floor_divide"](other, self), UFUNCS["remainder"](other, self)
 
     def __matmul__(self, other):
-        raise NotImplementedError("matmul (@) is not implemented yet")
+        if not _is_operand(other):
+            return NotImplemented
+        from ._linalg_basic import matmul
+        return matmul(self, other)
 
-    __rmatmul__ = __matmul__
+    def __rmatmul__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        from ._linalg_basic import matmul
+        return matmul(other, self)
+
+    def __imatmul__(self, other):
+        from ._linalg_basic import matmul
+        self[...] = matmul(self, other)
+        return self
+
+    def dot(self, b, out=None):
+        from ._linalg_basic import dot
+        return dot(self, b, out)
+
+    def trace(self, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+        from ._linalg_basic import trace
+        return trace(self, offset, axis1, axis2, dtype, out)
 
 
 _core._set_array_type(ndarray)

@@ -1,0 +1,203 @@
+"""matmul and the products built on it, computed on the device as fused
+broadcast products folded by an axes reduction (one kernel per product, no
+materialised intermediate). A generated GEMM without BLAS: correct for
+every dtype; the BLAS-backed path (cuBLAS, CLBlast) is a later step."""
+import numpy
+
+from . import _core, _dtypes
+from ._ufunc import UFUNCS
+
+
+def _arr(a):
+    from ._creation import asarray
+    from ._ndarray import ndarray
+    return a if isinstance(a, ndarray) else asarray(a)
+
+
+def _result_dtype(a, b):
+    # matmul's loops are the same-type loops of multiply/add (bool: and/or).
+    return numpy.result_type(a.dtype, b.dtype)
+
+
+def matmul(x1, x2, out=None, *, dtype=None, casting="same_kind", order="K", axes=None,
+           axis=None):
+    """numpy.matmul: 1-D operands promoted and the added axis removed,
+    batch axes broadcast."""
+    if axes is not None or axis is not None:
+        raise NotImplementedError("matmul: the 'axes'/'axis' arguments are not implemented yet")
+    a, b = _arr(x1), _arr(x2)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError("matmul: Input operand 0 does not have enough dimensions (has 0, gufunc "
+                         "core with signature (n?,k),(k,m?)->(n?,m?) requires 1)"
+                         if a.ndim == 0 else
+                         "matmul: Input operand 1 does not have enough dimensions (has 0, gufunc "
+                         "core with signature (n?,k),(k,m?)->(n?,m?) requires 1)")
+    a1, b1 = a.ndim == 1, b.ndim == 1
+    A = a.reshape(1, a.shape[0]) if a1 else a
+    B = b.reshape(b.shape[0], 1) if b1 else b
+    k1, k2 = A.shape[-1], B.shape[-2]
+    if k1 != k2:
+        raise ValueError(f"matmul: Input operand 1 has a mismatch in its core dimension 0, with "
+                         f"gufunc signature (n?,k),(k,m?)->(n?,m?) (size {k2} is different from {k1})")
+    try:
+        batch = numpy.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    except ValueError:
+        raise ValueError(f"operands could not be broadcast together with remapped shapes "
+                         f"[original->remapped]: {a.shape} {b.shape}") from None
+    rdt = numpy.dtype(dtype) if dtype is not None else _result_dtype(A, B)
+    if rdt.kind not in "biufc":
+        raise TypeError(f"matmul does not support dtype {rdt}")
+    n, m = A.shape[-2], B.shape[-1]
+    if rdt.kind == "b":
+        prod = UFUNCS["logical_and"](A.reshape(A.shape + (1,)), B.reshape(B.shape[:-2] + (1,) + B.shape[-2:]))
+        from ._reductions import any as aany
+        r = aany(prod, axis=-2)
+    else:
+        Ac = A.astype(rdt) if A.dtype != rdt else A
+        Bc = B.astype(rdt) if B.dtype != rdt else B
+        prod = UFUNCS["multiply"](Ac.reshape(Ac.shape + (1,)),
+                                  Bc.reshape(Bc.shape[:-2] + (1,) + Bc.shape[-2:]))
+        if k1 == 0:
+            from ._creation import zeros
+            r = zeros(batch + (n, m), dtype=rdt)
+        else:
+            axis_k = len(batch) + 1
+            prod = prod if prod.shape == batch + (n, k1, m) else \
+                UFUNCS["add"](prod, _zero_view(batch + (n, k1, m), rdt))
+            r = _core.reduce_axes("sum", prod, (axis_k,), _dtypes.code(rdt))
+    if a1 and b1:
+        r = r.reshape(batch)
+    elif a1:
+        r = r.reshape(batch + (m,))
+    elif b1:
+        r = r.reshape(batch + (n,))
+    if out is not None:
+        out[...] = r
+        return out
+    return r
+
+
+def _zero_view(shape, dtype):
+    from ._creation import zeros
+    z = zeros((), dtype=dtype)
+    return _core.view(z, z._offset, tuple(shape), (0,) * len(shape))
+
+
+def dot(a, b, out=None):
+    a, b = _arr(a), _arr(b)
+    if a.ndim == 0 or b.ndim == 0:
+        r = UFUNCS["multiply"](a, b)
+    elif b.ndim == 1 or a.ndim <= 2 and b.ndim <= 2:
+        r = matmul(a, b)
+    else:
+        # dot(a, b)[i..., j...] = sum(a[i..., :] * b[j..., :, k])
+        r = tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 2]))
+    if out is not None:
+        out[...] = r
+        return out
+    return r
+
+
+def vdot(a, b):
+    a, b = _arr(a).reshape(-1), _arr(b).reshape(-1)
+    if a.dtype.kind == "c":
+        a = UFUNCS["conjugate"](a)
+    if a.size != b.size:
+        raise ValueError("cannot reshape array of size %d into shape (%d,)" % (b.size, a.size))
+    return matmul(a, b)
+
+
+def inner(a, b):
+    a, b = _arr(a), _arr(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return UFUNCS["multiply"](a, b)
+    if a.shape[-1] != b.shape[-1]:
+        raise ValueError("shapes %s and %s not aligned: %d (dim %d) != %d (dim %d)"
+                         % (a.shape, b.shape, a.shape[-1], a.ndim - 1, b.shape[-1], b.ndim - 1))
+    return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 1]))
+
+
+def outer(a, b, out=None):
+    a, b = _arr(a).reshape(-1), _arr(b).reshape(-1)
+    r = UFUNCS["multiply"](a.reshape(-1, 1), b.reshape(1, -1))
+    if out is not None:
+        out[...] = r
+        return out
+    return r
+
+
+def tensordot(a, b, axes=2):
+    a, b = _arr(a), _arr(b)
+    if isinstance(axes, int):
+        if axes < 0:
+            raise ValueError("negative axes are not supported")
+        axa, axb = list(range(a.ndim - axes, a.ndim)), list(range(axes))
+    else:
+        axa, axb = axes
+        axa = [axa] if isinstance(axa, int) else list(axa)
+        axb = [axb] if isinstance(axb, int) else list(axb)
+    if len(axa) != len(axb):
+        raise ValueError("shape-mismatch for sum")
+    axa = [x % a.ndim for x in axa]
+    axb = [x % b.ndim for x in axb]
+    for x, y in zip(axa, axb):
+        if a.shape[x] != b.shape[y]:
+            raise ValueError("shape-mismatch for sum")
+    keep_a = [i for i in range(a.ndim) if i not in axa]
+    keep_b = [i for i in range(b.ndim) if i not in axb]
+    ka = 1
+    for x in axa:
+        ka *= a.shape[x]
+    A = a.transpose(keep_a + axa).reshape(-1, ka) if a.ndim else a.reshape(1, 1)
+    B = b.transpose(axb + keep_b).reshape(ka, -1) if b.ndim else b.reshape(1, 1)
+    r = matmul(A, B)
+    return r.reshape(tuple(a.shape[i] for i in keep_a) + tuple(b.shape[i] for i in keep_b))
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    from ._creation2 import diagonal
+    from ._reductions import sum as asum
+    d = diagonal(_arr(a), offset=offset, axis1=axis1, axis2=axis2)
+    return asum(d, axis=-1, dtype=dtype, out=out)
+
+
+def kron(a, b):
+    a, b = _arr(a), _arr(b)
+    nd = max(a.ndim, b.ndim)
+    A = a.reshape((1,) * (nd - a.ndim) + a.shape)
+    B = b.reshape((1,) * (nd - b.ndim) + b.shape)
+    ia = []
+    for s in A.shape:
+        ia += [s, 1]
+    ib = []
+    for s in B.shape:
+        ib += [1, s]
+    r = UFUNCS["multiply"](A.reshape(tuple(ia)), B.reshape(tuple(ib)))
+    return r.reshape(tuple(x * y for x, y in zip(A.shape, B.shape)))
+
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    from ._manipulation import moveaxis, stack
+    a, b = _arr(a), _arr(b)
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = moveaxis(a, axisa, -1)
+    b = moveaxis(b, axisb, -1)
+    if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
+        raise ValueError("incompatible dimensions for cross product\n(dimension must be 2 or 3)")
+    mul, sub = UFUNCS["multiply"], UFUNCS["subtract"]
+    a0, a1 = a[..., 0], a[..., 1]
+    b0, b1 = b[..., 0], b[..., 1]
+    if a.shape[-1] == 2 and b.shape[-1] == 2:
+        return sub(mul(a0, b1), mul(a1, b0))
+    a2 = a[..., 2] if a.shape[-1] == 3 else None
+    b2 = b[..., 2] if b.shape[-1] == 3 else None
+    zero = 0
+    c0 = sub(mul(a1, b2 if b2 is not None else zero), mul(a2 if a2 is not None else zero, b1))
+    c1 = sub(mul(a2 if a2 is not None else zero, b0), mul(a0, b2 if b2 is not None else zero))
+    c2 = sub(mul(a0, b1), mul(a1, b0))
+    from ._creation import asarray
+    c0, c1, c2 = (x if hasattr(x, "shape") else asarray(x) for x in (c0, c1, c2))
+    shape = numpy.broadcast_shapes(c0.shape, c1.shape, c2.shape)
+    r = stack([UFUNCS["add"](c, _zero_view(shape, c.dtype)) for c in (c0, c1, c2)], axis=-1)
+    return moveaxis(r, -1, axisc)
