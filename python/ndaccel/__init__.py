@@ -77,8 +77,4 @@ from ._creation2 import (copy, diag, diagflat, eye, fromfunction, geomspace, ide
 from ._search import (argmax, argmin, argwhere, compress, cumprod, cumsum, extract,  # noqa: E402
                       flatnonzero, nanargmax, nanargmin, nancumprod, nancumsum, nonzero)
 from ._sort import argsort, searchsorted, sort, unique  # noqa: E402
-from ._sets import (argpartition, bincount, digitize, histogram, histogram_bin_edges,  # noqa: E402
-                    intersect1d, isin, lexsort, partition, setdiff1d, setxor1d, union1d)
-from ._stats import (median, nanmedian, nanpercentile, nanquantile, percentile,  # noqa: E402
-                     quantile)
 from ._linalg_basic import cross, dot, inner, kron, matmul, outer, tensordot, trace, vdot  # noqa: E402
