@@ -169,7 +169,12 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
         nda_strbuf expr;
         nda_strbuf_init(&expr);
         int rc = nda_op_emit(n->op, n->loop_in, n->loop_out, args, &expr, helpers, seen);
-        if (rc == NDA_OK)
+        /* float16 computes in float, but every operation's result is a
+         * float16 (NumPy rounds each one): round before anything uses it. */
+        if (rc == NDA_OK && n->loop_out == NDA_FLOAT16)
+            nda_strbuf_printf(b, "%sfloat n%d = nda_h2f(nda_f2h(%s));\n", ind, i,
+                              expr.data ? expr.data : "");
+        else if (rc == NDA_OK)
             nda_strbuf_printf(b, "%s%s n%d = %s;\n", ind, nda_type_compute(n->loop_out), i,
                               expr.data ? expr.data : "");
         nda_strbuf_free(&expr);

@@ -57,6 +57,23 @@ def free_cached_memory(device=None):
     _core.pool_release(resolve(device))
 
 
+def _finish_queued_work():
+    """At exit, waits for work still queued on the devices: PoCL builds a
+    kernel's work-group function in a worker thread at first launch, and
+    exit() tearing down LLVM under that thread crashes (SIGSEGV in
+    libLLVM, about one exit in four with a cold PoCL cache)."""
+    try:
+        for d in _core.devices():
+            _core.synchronize(d["id"])
+    except Exception:  # noqa: BLE001 - nothing useful to do at exit
+        pass
+
+
+import atexit as _atexit  # noqa: E402
+
+_atexit.register(_finish_queued_work)
+
+
 def __getattr__(name):
     if hasattr(_numpy, name):
         raise AttributeError(f"ndaccel does not implement numpy.{name} yet")
@@ -77,4 +94,8 @@ from ._creation2 import (copy, diag, diagflat, eye, fromfunction, geomspace, ide
 from ._search import (argmax, argmin, argwhere, compress, cumprod, cumsum, extract,  # noqa: E402
                       flatnonzero, nanargmax, nanargmin, nancumprod, nancumsum, nonzero)
 from ._sort import argsort, searchsorted, sort, unique  # noqa: E402
+from ._sets import (argpartition, bincount, digitize, histogram, histogram_bin_edges,  # noqa: E402
+                    intersect1d, isin, lexsort, partition, setdiff1d, setxor1d, union1d)
+from ._stats import (median, nanmedian, nanpercentile, nanquantile, percentile,  # noqa: E402
+                     quantile)
 from ._linalg_basic import cross, dot, inner, kron, matmul, outer, tensordot, trace, vdot  # noqa: E402

@@ -86,11 +86,12 @@ def _rows(a, axis):
     inverse permutation."""
     from ._manipulation import moveaxis
     if axis is None:
-        return a.reshape(-1).copy().reshape(1, -1), None
+        return a.reshape(-1).copy().reshape(1, a.size), None
     from ._reductions import normalize_axes
     (ax,) = normalize_axes(axis, a.ndim)
     m = moveaxis(a, ax, -1).copy()
-    return m.reshape(-1, a.shape[ax] if a.ndim else 1), ax
+    n = a.shape[ax] if a.ndim else 1
+    return m.reshape(a.size // n if n else 0, n), ax
 
 
 def _sort_rows(rows, with_index):
