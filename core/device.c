@@ -51,14 +51,33 @@ static void self_dir(char *buf, size_t len)
     }
 }
 
+#define NDA_MAX_PLUGIN_DIRS 8
+
+/* $NDACCEL_PLUGIN_DIR (a ':'-separated list), then the core's own dir. */
+static int plugin_dirs(char dirs[][PATH_MAX], int max)
+{
+    int n = 0;
+    const char *env = getenv("NDACCEL_PLUGIN_DIR");
+    while (env && *env && n < max - 1) {
+        const char *end = strchr(env, ':');
+        size_t len = end ? (size_t)(end - env) : strlen(env);
+        if (len > 0 && len < PATH_MAX) {
+            memcpy(dirs[n], env, len);
+            dirs[n][len] = '\0';
+            n++;
+        }
+        env = end ? end + 1 : NULL;
+    }
+    self_dir(dirs[n], PATH_MAX);
+    return n + 1;
+}
+
 static void *plugin_open(const char *name, char *why, size_t whylen)
 {
-    char dirs[2][PATH_MAX];
-    const char *env = getenv("NDACCEL_PLUGIN_DIR");
-    snprintf(dirs[0], sizeof dirs[0], "%s", env ? env : "");
-    self_dir(dirs[1], sizeof dirs[1]);
+    char dirs[NDA_MAX_PLUGIN_DIRS][PATH_MAX];
+    int ndirs = plugin_dirs(dirs, NDA_MAX_PLUGIN_DIRS);
     why[0] = '\0';
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < ndirs; i++) {
         if (!dirs[i][0]) continue;
         char path[PATH_MAX + 64];
         if (strlen(dirs[i]) > PATH_MAX) continue;
@@ -129,10 +148,19 @@ static void load_backend(const char *name)
     /* The library handle stays open for the life of the process. */
 }
 
+/* At exit, wait for every device's queue: a driver still compiling or
+ * running queued work while the process tears its libraries down can crash
+ * (seen with PoCL: LLVM destroyed under its worker thread). */
+static void drain_at_exit(void)
+{
+    for (int i = 0; i < g_ndevices; i++) (void)g_devices[i].ops->synchronize(g_devices[i].local_index);
+}
+
 static void init_once(void)
 {
     for (size_t i = 0; i < sizeof PLUGINS / sizeof PLUGINS[0]; i++) load_backend(PLUGINS[i]);
     nda_error_clear();
+    if (g_ndevices > 0) atexit(drain_at_exit);
 }
 
 void nda_devices_init(void) { pthread_once(&g_once, init_once); }

@@ -101,6 +101,20 @@ static int no_loop_error(nda_op op, int nin, const nda_dtype *types)
                          name, nda_dtype_name(types[0]), nda_dtype_name(types[1]));
 }
 
+/* Whether every operand is a bool/int array or a Python bool/int. */
+static bool all_integral(int nin, const nda_operand *ops)
+{
+    for (int i = 0; i < nin; i++) {
+        if (ops[i].array) {
+            nda_kind k = nda_dtype_kind(ops[i].array->dtype);
+            if (k == NDA_KIND_FLOAT || k == NDA_KIND_COMPLEX) return false;
+        } else if (ops[i].scalar.kind != NDA_SCALAR_INT && ops[i].scalar.kind != NDA_SCALAR_BOOL) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* where(cond, x, y): cond becomes bool; the result is the NEP 50 common
  * dtype of x and y (Python scalars weak), as numpy.where. */
 static int resolve_where(const nda_operand *ops, int dtype, nda_loop *loop)
@@ -139,6 +153,16 @@ int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dty
                              name, desc->nin, desc->nin == 1 ? "" : "s", nin);
     nda_dtype types[3];
     if (op == NDA_OP_WHERE) return resolve_where(ops, dtype, loop);
+    if (op == NDA_OP_TRUE_DIVIDE && dtype < 0 && all_integral(nin, ops)) {
+        /* Integer division runs in float64 and NumPy converts a Python int
+         * straight to it (uint8_array / 300 is fine). */
+        for (int i = 0; i < nin; i++) {
+            loop->operand[i] = ops[i].array ? ops[i].array->dtype : NDA_FLOAT64;
+            loop->in[i] = NDA_FLOAT64;
+        }
+        loop->out = NDA_FLOAT64;
+        return NDA_OK;
+    }
     int rc = operand_dtypes(op, nin, ops, types);
     if (rc != NDA_OK) return rc;
     for (int i = 0; i < nin; i++) loop->operand[i] = types[i];

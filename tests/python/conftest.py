@@ -39,17 +39,30 @@ def pytest_report_header(config):
 # ---------------------------------------------------------------- device
 
 def _device_ids():
+    """Every device, plus one "<backend>:unavailable" entry per backend
+    that has no device here (its cases are skipped with the reason)."""
+    from ndaccel import _core
     try:
-        return [d.id for d in ndaccel.devices()]
+        ids = [d.id for d in ndaccel.devices()]
     except Exception:  # no backend at all: the tests say so by failing
-        return []
+        ids = []
+    for name, why in _core.backends():
+        if not any(i.startswith(name + ":") for i in ids):
+            ids.append(f"{name}:unavailable")
+    return ids
 
 
 @pytest.fixture(scope="session", params=_device_ids() or ["<no device>"], autouse=True)
 def device(request):
-    """Runs the whole suite once per device (CUDA ids appear only where CUDA is)."""
+    """Runs the whole suite once per device; a backend without devices here
+    (e.g. CUDA on a machine without a GPU) shows as skipped with the reason."""
     if request.param == "<no device>":
         pytest.fail("ndaccel.devices() is empty: no OpenCL/CUDA device found")
+    if request.param.endswith(":unavailable"):
+        from ndaccel import _core
+        name = request.param.split(":")[0]
+        why = dict(_core.backends()).get(name) or "no devices"
+        pytest.skip(f"{name} backend unavailable: {why}")
     previous = ndaccel.get_device()
     ndaccel.set_device(request.param)
     yield ndaccel.get_device()

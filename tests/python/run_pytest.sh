@@ -30,7 +30,7 @@ done
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 export PYTHONPATH="$root/python"
 export PYTHONDONTWRITEBYTECODE=1
-export NDACCEL_PLUGIN_DIR="$root/backends/opencl"
+export NDACCEL_PLUGIN_DIR="$root/backends/opencl:$root/backends/cuda"
 export NDACCEL_CACHE_DIR="$tmp/ndcache"
 export POCL_CACHE_DIR="${POCL_CACHE_DIR:-$tmp/pocl}"
 export HOME="$tmp"

@@ -11,8 +11,7 @@ contiguous 1-D arrays for every ufunc x every dtype (a subset of nine dtypes
 for the ufuncs whose code does not depend on the integer width), for `add`
 over the mixed pairs whose loop type is neither input type, for signed /
 unsigned comparisons, and for two rotating mixed pairs per other ufunc.
-Complex cases with known bugs are carved out of the sweeps into their own
-xfail(strict) tests."""
+Complex NaN ordering and powers of zero also have their own tests."""
 import itertools
 import operator
 
@@ -130,14 +129,7 @@ def test_python_int_out_of_range(name):
                 continue
             cases.append((f"{a} {s}", lambda xp, a=a, s=s: getattr(xp, name)(xp.empty(0, a), s)))
             cases.append((f"{s} {a}", lambda xp, a=a, s=s: getattr(xp, name)(s, xp.empty(0, a))))
-    bad = _mismatches(cases)
-    known = [b for b in bad if name in ("true_divide", "divide")
-             and b.endswith("numpy ('ok', dtype('float64'), (0,)), ndaccel ('raises', "
-                            "'OverflowError')")]
-    assert [b for b in bad if b not in known] == []
-    if known:
-        pytest.xfail("C bug: int_array / out-of-range Python int raises OverflowError where "
-                     f"NumPy uses the float64 loop ({len(known)} cases, e.g. {known[0]})")
+    assert _mismatches(cases) == []
 
 
 def test_python_int_out_of_range_values():
@@ -166,12 +158,9 @@ def _drop_carved_out_pairs(name, x, y):
     if x.dtype.kind != "c" and y.dtype.kind != "c":
         return x, y
     keep = numpy.ones(len(x), dtype=bool)
-    if name in ORDERING:  # test_complex_ordering_with_nan_imaginary_part
-        keep &= ~numpy.isnan(numpy.imag(x)) & ~numpy.isnan(numpy.imag(y))
     if name == "power":
         # Infinite complex powers follow the C library's cpow (not portable).
         keep &= numpy.isfinite(x) & numpy.isfinite(y)
-        keep &= ~((x == 0) & (numpy.imag(y) != 0))  # test_complex_power_of_zero
     return x[keep], y[keep]
 
 
@@ -290,8 +279,6 @@ def test_binary_values_mixed_pairs(name, a_dt, b_dt):
     xp_compare(_binary_value_case(name, a_dt, b_dt), rtol=_rtol(name, a_dt, b_dt))
 
 
-@pytest.mark.xfail(strict=True, reason="C bug: complex ordering comparisons ignore NaN in "
-                                       "the imaginary part when the real parts differ")
 @pytest.mark.parametrize("dt", COMPLEX)
 def test_complex_ordering_with_nan_imaginary_part(dt):
     """NumPy: a < b is (a.re < b.re and no NaN imag) or (a.re == b.re and
@@ -303,8 +290,6 @@ def test_complex_ordering_with_nan_imaginary_part(dt):
         xp_compare(lambda xp: getattr(xp, name)(xp.asarray(x), xp.asarray(y)))
 
 
-@pytest.mark.xfail(strict=True, reason="C bug: complex 0 ** z with Re(z) > 0 and Im(z) != 0 "
-                                       "gives nan+nanj; NumPy gives 0")
 @pytest.mark.parametrize("dt", COMPLEX)
 def test_complex_power_of_zero(dt):
     x = numpy.zeros(4, dtype=dt)
