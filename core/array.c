@@ -182,6 +182,18 @@ int nda_array_fill(nda_array *dst, const nda_scalar *value)
 {
     int rc = prepare_write(dst);
     if (rc != NDA_OK) return rc;
+    int64_t n = nda_array_size(dst);
+    if (n == 0) return NDA_OK;
+    nda_device *d = dst->device;
+    if (nda_array_is_c_contiguous(dst) && d->ops->fill) {
+        /* Contiguous: the driver's fill with the value's bytes (no kernel
+         * to compile: zeros/ones and row assignments start faster). */
+        unsigned char pattern[16];
+        size_t isz = nda_dtype_itemsize(dst->dtype);
+        nda_scalar_store(value, dst->dtype, pattern);
+        return d->ops->fill(d->local_index, dst->buffer->handle, dst->offset, pattern, isz,
+                            (size_t)n * isz);
+    }
     nda_ew_input in;
     nda_scalar_to_arg(value, dst->dtype, dst->dtype, &in);
     nda_dtype li = dst->dtype;
@@ -190,6 +202,24 @@ int nda_array_fill(nda_array *dst, const nda_scalar *value)
 
 int nda_array_astype(const nda_array *a, nda_dtype t, nda_array **out)
 {
+    nda_device *d = a->device;
+    if (!a->lazy && t == a->dtype && nda_array_is_c_contiguous(a) && d->ops->copy_device) {
+        /* A plain copy of contiguous bytes: the driver's device copy (no
+         * kernel to compile). */
+        nda_array *r = NULL;
+        int rc = nda_array_empty(d, t, a->ndim, a->shape, &r);
+        if (rc != NDA_OK) return rc;
+        size_t bytes = (size_t)nda_array_size(a) * nda_dtype_itemsize(t);
+        if (bytes)
+            rc = d->ops->copy_device(d->local_index, r->buffer->handle, r->offset,
+                                     a->buffer->handle, a->offset, bytes);
+        if (rc != NDA_OK) {
+            nda_array_free(r);
+            return rc;
+        }
+        *out = r;
+        return NDA_OK;
+    }
     nda_expr *leaf = NULL, *node = NULL;
     nda_dtype lt = t;
     int rc = nda_expr_operand(a, &leaf);

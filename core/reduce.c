@@ -51,6 +51,9 @@ int nda_reduce_all(const char *name, const nda_array *a, nda_array **result)
     int ls = (int)nda_reduce_local_size(d);
     int64_t groups = (n + ls - 1) / ls;
     if (groups > REDUCE_MAX_GROUPS) groups = REDUCE_MAX_GROUPS;
+    /* Small inputs: one work-group folds everything (one kernel, no second
+     * pass to compile or launch). */
+    if (n <= 65536) groups = 1;
     /* Pass 1 folds the (possibly lazy, then fused) input into partials;
      * pass 2 folds the partials. */
     rc = nda_expr_of_array(a, &e);
