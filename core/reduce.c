@@ -9,6 +9,25 @@
 
 #define REDUCE_MAX_GROUPS 256
 
+/* The fold of reduction `name` and NumPy's ufunc name for messages. */
+static int reduction_op(const char *name, nda_op *op, const char **npname)
+{
+    static const struct { const char *name, *npname; nda_op op; } TABLE[] = {
+        {"sum", "add", NDA_OP_ADD},
+        {"prod", "multiply", NDA_OP_MULTIPLY},
+        {"max", "maximum", NDA_OP_MAXIMUM},
+        {"min", "minimum", NDA_OP_MINIMUM},
+    };
+    for (size_t i = 0; i < sizeof TABLE / sizeof TABLE[0]; i++) {
+        if (strcmp(name, TABLE[i].name) == 0) {
+            *op = TABLE[i].op;
+            *npname = TABLE[i].npname;
+            return NDA_OK;
+        }
+    }
+    return nda_error_set(NDA_ENOTIMPL, "reduction '%s' is not implemented", name);
+}
+
 /* NumPy's accumulator/result dtype for sum and prod. */
 static nda_dtype sum_dtype(nda_dtype t)
 {
@@ -23,11 +42,8 @@ int nda_reduce_all(const char *name, const nda_array *a, nda_array **result)
 {
     nda_op op;
     const char *npname;
-    if (strcmp(name, "sum") == 0) { op = NDA_OP_ADD; npname = "add"; }
-    else if (strcmp(name, "prod") == 0) { op = NDA_OP_MULTIPLY; npname = "multiply"; }
-    else if (strcmp(name, "max") == 0) { op = NDA_OP_MAXIMUM; npname = "maximum"; }
-    else if (strcmp(name, "min") == 0) { op = NDA_OP_MINIMUM; npname = "minimum"; }
-    else return nda_error_set(NDA_ENOTIMPL, "reduction '%s' is not implemented", name);
+    int rc0 = reduction_op(name, &op, &npname);
+    if (rc0 != NDA_OK) return rc0;
     nda_device *d = a->device;
     bool arith = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
     nda_dtype res = arith ? sum_dtype(a->dtype) : a->dtype;
@@ -88,11 +104,8 @@ int nda_reduce_axes(const char *name, const nda_array *a, const bool *reduced, i
 {
     nda_op op;
     const char *npname;
-    if (strcmp(name, "sum") == 0) { op = NDA_OP_ADD; npname = "add"; }
-    else if (strcmp(name, "prod") == 0) { op = NDA_OP_MULTIPLY; npname = "multiply"; }
-    else if (strcmp(name, "max") == 0) { op = NDA_OP_MAXIMUM; npname = "maximum"; }
-    else if (strcmp(name, "min") == 0) { op = NDA_OP_MINIMUM; npname = "minimum"; }
-    else return nda_error_set(NDA_ENOTIMPL, "reduction '%s' is not implemented", name);
+    int rc0 = reduction_op(name, &op, &npname);
+    if (rc0 != NDA_OK) return rc0;
     nda_device *d = a->device;
     bool arith = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
     nda_dtype res = arith ? (dtype >= 0 ? (nda_dtype)dtype : sum_dtype(a->dtype)) : a->dtype;
