@@ -99,3 +99,4 @@ from ._sets import (argpartition, bincount, digitize, histogram, histogram_bin_e
 from ._stats import (median, nanmedian, nanpercentile, nanquantile, percentile,  # noqa: E402
                      quantile)
 from ._linalg_basic import cross, dot, inner, kron, matmul, outer, tensordot, trace, vdot  # noqa: E402
+from ._take import choose, place, put, put_along_axis, putmask, take, take_along_axis  # noqa: E402

@@ -49,8 +49,9 @@ class ufunc:
             else:
                 raise TypeError(f"{name}() takes from {nin} to {nin + 1} "
                                 f"positional arguments but {len(args)} were given")
+        mask = None
         if where is not True:
-            raise NotImplementedError(f"{name}: the 'where' argument is not implemented yet")
+            mask = where
         if signature is not None:
             raise NotImplementedError(f"{name}: the 'signature' argument is not implemented")
         if order != "K" and order not in ("A", "C", "F", None):
@@ -74,8 +75,25 @@ class ufunc:
             else:
                 from ._device import get_device
                 dev = get_device().id
+        if mask is not None:
+            return self._masked(ops, out, code, casting, dev, mask)
         res = _core.ufunc(name, ops, out, code, casting, dev)
         return out if out is not None else res
+
+    def _masked(self, ops, out, code, casting, dev, mask):
+        """where=: out keeps its values where mask is false (without out, those
+        elements are unspecified in NumPy; here they are the result's dtype
+        zeros)."""
+        res = _core.ufunc(self.__name__, ops, None, code, casting, dev)
+        m = _operand(mask)
+        if out is None:
+            from ._creation import zeros
+            out = zeros(res.shape, dtype=res.dtype, device=res._device_id)
+        elif not _core.can_cast(res._dtype_code, out._dtype_code, casting):
+            raise TypeError(f"Cannot cast ufunc '{self.__name__}' output from dtype('{res.dtype}') "
+                            f"to dtype('{out.dtype}') with casting rule '{casting}'")
+        out[...] = where(m, res, out)
+        return out
 
     _REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
                    "logical_and": "all", "logical_or": "any"}

@@ -569,8 +569,12 @@ def test_ufunc_objects():
         ndaccel.add.accumulate(ndaccel.ones(3))
     xp_compare(lambda xp: xp.multiply.outer(xp.asarray(numpy.arange(3.0)),
                                             xp.asarray(numpy.arange(4.0))))
-    with pytest.raises(NotImplementedError):
-        ndaccel.add(ndaccel.ones(3), 1, where=ndaccel.asarray([True, False, True]))
+    # where=: out keeps its values where the mask is false
+    def masked(xp):
+        out = xp.asarray(numpy.arange(3.0))
+        xp.add(xp.ones(3), 1, out=out, where=xp.asarray([True, False, True]))
+        return out
+    xp_compare(masked)
 
 
 # ---------------------------------------------------------------- operators
