@@ -55,14 +55,13 @@ static nda_dtype scan_dtype(nda_dtype t)
     }
 }
 
-int nda_scan(const char *name, const nda_array *a, int axis, int dtype, nda_array **result)
+/* Scan with fold op, accumulating and storing in res; chunked (parallel)
+ * only when `associative` (else one sequential pass per row, seeded with
+ * the row's first element). */
+static int scan_impl(nda_op op, const nda_array *a, int axis, nda_dtype res, bool associative,
+                     nda_array **result)
 {
-    nda_op op;
-    if (strcmp(name, "cumsum") == 0) op = NDA_OP_ADD;
-    else if (strcmp(name, "cumprod") == 0) op = NDA_OP_MULTIPLY;
-    else return nda_error_set(NDA_ENOTIMPL, "scan '%s' is not implemented", name);
     nda_device *d = a->device;
-    nda_dtype res = dtype >= 0 ? (nda_dtype)dtype : scan_dtype(a->dtype);
     nda_dtype acc = res; /* float16 rounds every step, as NumPy */
     int nd = a->ndim;
     if (axis >= nd || (axis < 0 && axis != -1))
@@ -98,7 +97,7 @@ int nda_scan(const char *name, const nda_array *a, int axis, int dtype, nda_arra
     int64_t target = d->info.is_gpu ? 65536 : 1024;
     int64_t P = (target + M - 1) / M;
     if (P > (K + 63) / 64) P = (K + 63) / 64;
-    if (P < 1 || acc == NDA_FLOAT16) P = 1; /* float16: NumPy's sequential rounding */
+    if (P < 1 || acc == NDA_FLOAT16 || !associative) P = 1; /* NumPy's sequential order */
     int64_t C = (K + P - 1) / P;
     P = (K + C - 1) / C;
     bool idx64 = n >= INT32_MAX / 2 || M * P >= INT32_MAX / 2;
@@ -124,6 +123,7 @@ int nda_scan(const char *name, const nda_array *a, int axis, int dtype, nda_arra
     }
     s.mode = NDA_SCAN_CHUNKS;
     s.has_offsets = P > 1;
+    s.seed_first = !associative;
     void *b3[3] = {out->buffer->handle, in->buffer->handle, part ? part->buffer->handle : in->buffer->handle};
     int64_t i3[4] = {M, K, C, P};
     rc = scan_launch(d, &s, b3, 3, i3, 4, M * P);
@@ -150,4 +150,40 @@ done:
     }
     *result = out;
     return NDA_OK;
+}
+
+int nda_scan(const char *name, const nda_array *a, int axis, int dtype, nda_array **result)
+{
+    nda_op op;
+    if (strcmp(name, "cumsum") == 0) op = NDA_OP_ADD;
+    else if (strcmp(name, "cumprod") == 0) op = NDA_OP_MULTIPLY;
+    else return nda_error_set(NDA_ENOTIMPL, "scan '%s' is not implemented", name);
+    nda_dtype res = dtype >= 0 ? (nda_dtype)dtype : scan_dtype(a->dtype);
+    return scan_impl(op, a, axis, res, true, result);
+}
+
+int nda_accumulate(const char *ufunc, const nda_array *a, int axis, int dtype, nda_array **result)
+{
+    int opi = nda_op_from_name(ufunc);
+    if (opi == NDA_OP_ADD || opi == NDA_OP_MULTIPLY) {
+        /* NumPy 2: small integers and bool accumulate in int64/uint64. */
+        nda_dtype res = dtype >= 0 ? (nda_dtype)dtype : scan_dtype(a->dtype);
+        return scan_impl((nda_op)opi, a, axis, res, true, result);
+    }
+    if (opi == NDA_OP_LOGICAL_AND || opi == NDA_OP_LOGICAL_OR || opi == NDA_OP_LOGICAL_XOR) {
+        /* The bool loop: values become truth values on the way in. */
+        return scan_impl((nda_op)opi, a, axis, NDA_BOOL, false, result);
+    }
+    nda_operand ops[2] = {{.array = a}, {.array = a}};
+    nda_loop loop;
+    int rc = nda_ufunc_resolve(ufunc, 2, ops, dtype, NDA_CAST_SAME_KIND, &loop);
+    if (rc != NDA_OK) return rc;
+    if (loop.in[0] != loop.out || loop.in[1] != loop.out)
+        return nda_error_set(NDA_ETYPE, "accumulate is only supported for ufuncs whose loop has "
+                             "the same input and output types ('%s' uses %s, %s -> %s)", ufunc,
+                             nda_dtype_name(loop.in[0]), nda_dtype_name(loop.in[1]),
+                             nda_dtype_name(loop.out));
+    nda_op op = (nda_op)nda_op_from_name(ufunc);
+    bool assoc = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
+    return scan_impl(op, a, axis, loop.out, assoc, result);
 }

@@ -7,9 +7,9 @@
 
 void nda_scan_key(const nda_scan_spec *s, char *buf, size_t len)
 {
-    snprintf(buf, len, "scan:v1:%c:%s:%c%c%c:%d:%c", s->mode, nda_op_describe(s->op)->name,
+    snprintf(buf, len, "scan:v1:%c:%s:%c%c%c:%d%d:%c", s->mode, nda_op_describe(s->op)->name,
              nda_dtype_char(s->in_dtype), nda_dtype_char(s->acc), nda_dtype_char(s->out_dtype),
-             s->has_offsets, s->idx64 ? 'L' : 'I');
+             s->has_offsets, s->seed_first, s->idx64 ? 'L' : 'I');
 }
 
 static bool dbl(nda_dtype t) { return t == NDA_FLOAT64 || t == NDA_COMPLEX128; }
@@ -82,8 +82,15 @@ int nda_scan_source(const nda_scan_spec *s, nda_dialect dialect, nda_strbuf *src
         nda_strbuf_printf(src, "  %s g = (%s)NDA_GLOBAL_ID;\n  if (g >= M * P) return;\n", I, I);
         nda_strbuf_printf(src, "  %s m = g / P, p = g - m * P;\n", I);
         nda_strbuf_printf(src, "  %s q = m * K + p * C, e = q + C;\n  if (e > m * K + K) e = m * K + K;\n", I);
-        if (s->has_offsets) nda_strbuf_printf(src, "  %s acc = part[g];\n", A);
-        else nda_strbuf_printf(src, "  %s acc = %s;\n", A, ident.data);
+        if (s->has_offsets) {
+            nda_strbuf_printf(src, "  %s acc = part[g];\n", A);
+        } else if (s->seed_first) {
+            nda_strbuf_printf(src, "  if (q >= e) return;\n  %s acc;\n", A);
+            nda_strbuf_printf(src, "  { %s v = %s; acc = v; out[q] = %s; q++; }\n", A,
+                              conv.data ? conv.data : "", st.data ? st.data : "");
+        } else {
+            nda_strbuf_printf(src, "  %s acc = %s;\n", A, ident.data);
+        }
         nda_strbuf_printf(src, "  for (; q < e; q++) { %s v = %s; acc = %s; out[q] = %s; }\n}\n", A,
                           conv.data ? conv.data : "", fold.data ? fold.data : "", st.data ? st.data : "");
         nda_strbuf_free(&st);

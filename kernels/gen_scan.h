@@ -27,6 +27,9 @@ typedef struct nda_scan_spec {
     nda_dtype acc;
     nda_dtype out_dtype; /* SCAN: output elements; FOLD, ROWS: = acc */
     bool has_offsets;    /* SCAN */
+    /* SCAN without offsets, one chunk per row: start from the row's first
+     * element instead of an identity (any binary op, e.g. subtract). */
+    bool seed_first;
     bool idx64;
 } nda_scan_spec;
 

@@ -440,7 +440,8 @@ static PyObject *py_scan(PyObject *self, PyObject *args)
         return NULL;
     }
     nda_array *res;
-    int rc = nda_scan(name, a, axis, dtype, &res);
+    int rc = strncmp(name, "cum", 3) == 0 ? nda_scan(name, a, axis, dtype, &res)
+                                           : nda_accumulate(name, a, axis, dtype, &res);
     if (rc != NDA_OK) return ndapy_raise(rc);
     return ndapy_array_wrap(res);
 }

@@ -122,8 +122,27 @@ class ufunc:
             a = a.astype(dtype)
         return fn(a, axis, out, keepdims, initial, where)
 
-    def accumulate(self, *args, **kwargs):
-        raise NotImplementedError(f"{self.__name__}.accumulate (scans) is not implemented yet")
+    def accumulate(self, array, axis=0, dtype=None, out=None):
+        """Running application along an axis (a left fold), in the loop
+        dtype as NumPy (int8 add.accumulate wraps, unlike cumsum)."""
+        from ._reductions import normalize_axes
+        if self.nin != 2:
+            raise ValueError("accumulate only supported for binary functions")
+        a = _operand(array)
+        if not isinstance(a, _ndarray):
+            a = _asarray(a)
+        if a.ndim == 0:
+            raise TypeError("cannot accumulate on a scalar")
+        if axis is None or isinstance(axis, tuple):
+            raise TypeError("'NoneType' object cannot be interpreted as an integer"
+                            if axis is None else "accumulate does not allow multiple axes")
+        (ax,) = normalize_axes(axis, a.ndim)
+        name = "true_divide" if self.__name__ == "divide" else self.__name__
+        r = _core.scan(name, a, ax, -1 if dtype is None else _dtypes.code(dtype))
+        if out is not None:
+            out[...] = r
+            return out
+        return r
 
     def outer(self, A, B, **kwargs):
         """op(a, b) for every pair: result shape A.shape + B.shape."""

@@ -565,8 +565,10 @@ def test_ufunc_objects():
     assert ndaccel.sqrt.nin == 1
     for name in BINARY + UNARY:
         assert isinstance(getattr(ndaccel, name), ndaccel.ufunc), name
-    with pytest.raises(NotImplementedError):
-        ndaccel.add.accumulate(ndaccel.ones(3))
+    for name in ("add", "multiply", "subtract", "maximum", "logical_or"):
+        for dt in ("int8", "float64", "bool"):
+            xp_compare(lambda xp, name=name, dt=dt: getattr(xp, name).accumulate(
+                xp.asarray((numpy.arange(12) % 5).reshape(3, 4).astype(dt)), axis=1))
     xp_compare(lambda xp: xp.multiply.outer(xp.asarray(numpy.arange(3.0)),
                                             xp.asarray(numpy.arange(4.0))))
     # where=: out keeps its values where the mask is false

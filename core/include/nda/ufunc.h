@@ -47,4 +47,8 @@ int nda_reduce_axes(const char *name, const nda_array *a, const bool *reduced, i
  * NumPy's result dtypes (small ints accumulate in int64), or dtype. */
 int nda_scan(const char *name, const nda_array *a, int axis, int dtype, nda_array **result);
 
+/* ufunc.accumulate for a binary ufunc along axis, in the ufunc's loop
+ * dtype for `a` (dtype: requested, or -1), as NumPy (a left fold). */
+int nda_accumulate(const char *ufunc, const nda_array *a, int axis, int dtype, nda_array **result);
+
 #endif
