@@ -20,17 +20,32 @@ def _as_index(k):
                          "(`None`) and integer or boolean arrays are valid indices") from None
 
 
+def _is_bool_scalar(k):
+    return isinstance(k, (bool, numpy.bool_))
+
+
 def is_advanced_key(key):
+    """Whether key needs advanced indexing (arrays, lists, masks). Bool
+    scalars alone are basic: True adds a length-1 axis, False a length-0 one."""
     if not isinstance(key, tuple):
         key = (key,)
-    return any(_is_advanced(k) and not (isinstance(k, (bool, numpy.bool_)))
-               for k in key) or any(isinstance(k, (bool, numpy.bool_)) for k in key)
+    return any(_is_advanced(k) and not _is_bool_scalar(k) for k in key)
 
 
 def view_for(a, key):
-    """The view a[key] for a basic index (ints, slices, None, Ellipsis)."""
+    """The view a[key] for a basic index (ints, slices, None, Ellipsis, and
+    bool scalars: a new axis of length 1 for True, 0 for False)."""
     if not isinstance(key, tuple):
         key = (key,)
+    if any(_is_bool_scalar(k) for k in key):
+        if all(k for k in key if _is_bool_scalar(k)):
+            return view_for(a, tuple(None if _is_bool_scalar(k) else k for k in key))
+        # A False selects nothing: NumPy's result shape, from a zero-stride
+        # dummy of a's shape (no data), and an empty array of it.
+        from numpy.lib.stride_tricks import as_strided
+        from ._creation import empty
+        dummy = as_strided(numpy.zeros(1, dtype=bool), shape=a.shape, strides=(0,) * a.ndim)
+        return empty(dummy[key].shape, dtype=a.dtype, device=a._device_id)
     if any(_is_advanced(k) for k in key):
         raise NotImplementedError("advanced index in a basic-indexing path")
     n_ellipsis = sum(1 for k in key if k is Ellipsis)
@@ -106,8 +121,9 @@ def _plan(a, key):
         key = (key,)
     if sum(1 for k in key if k is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    if any(isinstance(k, (bool, numpy.bool_)) for k in key):
-        raise NotImplementedError("indexing with a Python bool scalar is not implemented yet")
+    if any(_is_bool_scalar(k) for k in key):
+        raise NotImplementedError("bool scalar indices mixed with array indices are not "
+                                  "implemented yet")
     key = tuple(_as_mask(k) for k in key)
 
     def width(k):  # axes an entry consumes

@@ -287,12 +287,17 @@ def test_advanced_indexing_with_device_arrays():
     body()
 
 
-def test_bool_scalar_index_not_implemented():
-    """Planned: a[True] / a[False] (NumPy adds an axis)."""
-    a = ndaccel.asarray(host((3, 4)))
-    for key in (True, False):
-        with pytest.raises(NotImplementedError):
-            a[key]
+@pytest.mark.parametrize("key", [True, False, (Ellipsis, False), (0, True), (None, False, 0)],
+                         ids=repr)
+def test_bool_scalar_index(key):
+    """a[True] adds a length-1 axis, a[False] a length-0 one (as NumPy)."""
+    xp_compare(lambda xp: xp.asarray(host((3, 4)))[key])
+
+    def setter(xp):
+        a = xp.asarray(host((3, 4)))
+        a[key] = 7
+        return a
+    xp_compare(setter)
 
 
 def test_zero_dim_indexing():
