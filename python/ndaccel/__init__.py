@@ -98,5 +98,9 @@ from ._sets import (argpartition, bincount, digitize, histogram, histogram_bin_e
                     intersect1d, isin, lexsort, partition, setdiff1d, setxor1d, union1d)
 from ._stats import (median, nanmedian, nanpercentile, nanquantile, percentile,  # noqa: E402
                      quantile)
-from ._linalg_basic import cross, dot, inner, kron, matmul, outer, tensordot, trace, vdot  # noqa: E402
+from ._linalg_basic import (cross, dot, inner, kron, matmul, matvec, outer, tensordot,  # noqa: E402
+                            trace, vdot, vecdot, vecmat)
+from ._math import bitwise_count  # noqa: E402
+bitwise_left_shift = _UFUNCS["left_shift"]
+bitwise_right_shift = _UFUNCS["right_shift"]
 from ._take import choose, place, put, put_along_axis, putmask, take, take_along_axis  # noqa: E402

@@ -125,6 +125,8 @@ def _plan(a, key):
         raise NotImplementedError("bool scalar indices mixed with array indices are not "
                                   "implemented yet")
     key = tuple(_as_mask(k) for k in key)
+    # NumPy treats an empty 1-D boolean index like an empty integer index.
+    key = tuple(_empty_int(k) if _is_mask(k) and k.ndim == 1 and k.size == 0 else k for k in key)
 
     def width(k):  # axes an entry consumes
         if k is None or k is Ellipsis:
@@ -136,7 +138,9 @@ def _plan(a, key):
                          f"but {consumed} were indexed")
     if any(k is Ellipsis for k in key):
         i = next(i for i, k in enumerate(key) if k is Ellipsis)
-        key = key[:i] + (slice(None),) * (a.ndim - consumed) + key[i + 1:]
+        # An Ellipsis standing for no axes still separates advanced indices.
+        fill = (slice(None),) * (a.ndim - consumed) or (_SEP,)
+        key = key[:i] + fill + key[i + 1:]
     else:
         key = key + (slice(None),) * (a.ndim - consumed)
     # Boolean masks become their nonzero() integer arrays (NumPy's rule).
@@ -153,22 +157,26 @@ def _plan(a, key):
             axis += k.ndim
         else:
             expanded.append(k)
-            axis += 0 if k is None else 1
+            axis += 0 if (k is None or k is _SEP) else 1
     key = tuple(expanded)
     # Integers join the advanced indices (NumPy's rule for mixed keys).
     entries = []  # (kind, value): "adv" int64 array | "basic" key item
     for k in key:
-        if k is None or isinstance(k, slice):
+        if k is _SEP:
+            entries.append(("sep", k))
+        elif k is None or isinstance(k, slice):
             entries.append(("basic", k))
         elif _is_advanced(k):
             entries.append(("adv", _index_array(k)))
         else:
             from ._creation import asarray
             entries.append(("adv", asarray(numpy.int64(_as_index(k)))))
+    adv_pos = [i for i, (kind, _) in enumerate(entries) if kind == "adv"]
+    adjacent = adv_pos == list(range(adv_pos[0], adv_pos[-1] + 1))
+    entries = [e for e in entries if e[0] != "sep"]  # one entry per axis of V from here
     basic_key = tuple(slice(None) if kind == "adv" else k for kind, k in entries)
     V = view_for(a, basic_key)
     adv_pos = [i for i, (kind, _) in enumerate(entries) if kind == "adv"]
-    adjacent = adv_pos == list(range(adv_pos[0], adv_pos[-1] + 1))
     try:
         B = numpy.broadcast_shapes(*(entries[i][1].shape for i in adv_pos))
     except ValueError:
@@ -260,3 +268,11 @@ def _as_mask(k):
 
 def _mask0d(k):
     raise NotImplementedError("indexing with a 0-d boolean array is not implemented yet")
+
+
+_SEP = object()  # marks an Ellipsis that expanded to no axes
+
+
+def _empty_int(k):
+    from ._creation import empty
+    return empty(0, dtype=numpy.int64, device=k._device_id)

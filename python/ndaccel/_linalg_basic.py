@@ -201,3 +201,44 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     shape = numpy.broadcast_shapes(c0.shape, c1.shape, c2.shape)
     r = stack([UFUNCS["add"](c, _zero_view(shape, c.dtype)) for c in (c0, c1, c2)], axis=-1)
     return moveaxis(r, -1, axisc)
+
+
+def vecdot(x1, x2, /, *, out=None, axis=-1, **kwargs):
+    """sum(conj(x1) * x2) over `axis` (NumPy 2.2's vector dot)."""
+    from ._reductions import sum as asum
+    if kwargs:
+        raise NotImplementedError(f"vecdot: {', '.join(kwargs)} not implemented")
+    a, b = _arr(x1), _arr(x2)
+    if a.shape[axis] != b.shape[axis]:
+        raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
+    if a.dtype.kind == "c":
+        a = UFUNCS["conjugate"](a)
+    return asum(UFUNCS["multiply"](a, b), axis=axis, out=out)
+
+
+def matvec(x1, x2, /, *, out=None, **kwargs):
+    """Matrix-vector products over the last axes, broadcasting the rest."""
+    if kwargs:
+        raise NotImplementedError(f"matvec: {', '.join(kwargs)} not implemented")
+    a, b = _arr(x1), _arr(x2)
+    r = matmul(a, b.reshape(b.shape + (1,)))
+    r = r.reshape(r.shape[:-1])
+    if out is not None:
+        out[...] = r
+        return out
+    return r
+
+
+def vecmat(x1, x2, /, *, out=None, **kwargs):
+    """Vector-matrix products (conjugating the vector) over the last axes."""
+    if kwargs:
+        raise NotImplementedError(f"vecmat: {', '.join(kwargs)} not implemented")
+    a, b = _arr(x1), _arr(x2)
+    if a.dtype.kind == "c":
+        a = UFUNCS["conjugate"](a)
+    r = matmul(a.reshape(a.shape[:-1] + (1,) + a.shape[-1:]), b)
+    r = r.reshape(r.shape[:-2] + r.shape[-1:])
+    if out is not None:
+        out[...] = r
+        return out
+    return r

@@ -191,3 +191,21 @@ def isneginf(x, out=None):
 
 
 _ = _dtypes
+
+
+def bitwise_count(x, out=None):
+    """Set bits of |x| (uint8), as numpy.bitwise_count: a SWAR popcount,
+    fused into one kernel."""
+    x = _arr(x)
+    if x.dtype.kind not in "biu":
+        raise TypeError(f"ufunc 'bitwise_count' not supported for the input types ({x.dtype})")
+    a, s, m, add = UFUNCS["bitwise_and"], UFUNCS["right_shift"], UFUNCS["multiply"], UFUNCS["add"]
+    v = (UFUNCS["absolute"](x) if x.dtype.kind == "i" else x).astype(numpy.uint64)
+    v = UFUNCS["subtract"](v, a(s(v, 1), 0x5555555555555555))
+    v = add(a(v, 0x3333333333333333), a(s(v, 2), 0x3333333333333333))
+    v = a(add(v, s(v, 4)), 0x0F0F0F0F0F0F0F0F)
+    r = s(m(v, 0x0101010101010101), 56).astype(numpy.uint8)
+    if out is not None:
+        out[...] = r
+        return out
+    return r

@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Generates docs/coverage.md: which of NumPy's top-level functions and
+ufuncs, and which ndarray methods/attributes, ndaccel has, and for each
+function present which of NumPy's parameters ndaccel's accepts.
+
+    python3 tools/coverage.py            # writes docs/coverage.md
+    python3 tools/coverage.py --stdout   # prints the page
+
+Everything on the page comes from introspection (standard library + numpy):
+
+* NumPy's functions: public names of `numpy` that are ufuncs or routines
+  (modules, classes, constants and objects such as `numpy.test` are left
+  out), less deprecated aliases (a function whose docstring carries
+  `.. deprecated::` before its Parameters section, or whose body warns
+  DeprecationWarning unconditionally).
+* ndaccel has a name when getattr(ndaccel, name) succeeds (its module
+  __getattr__ raises AttributeError for names it does not implement; a
+  NotImplementedError on access counts as missing too).
+* Parameters: inspect.signature of the NumPy function. A parameter is
+  accepted by ndaccel when its signature has one of the same name (or, for
+  NumPy's positional-only parameters, a positional one at that position or
+  *args; or **kwargs). An accepted parameter is "not implemented" when the
+  ndaccel function's own source raises NotImplementedError with a message
+  that names it in quotes ('signature', 'like', ...). ndaccel's ufuncs are
+  instances of ndaccel.ufunc: their signature is that of ufunc.__call__.
+"""
+import argparse
+import ast
+import inspect
+import os
+import re
+import sys
+import textwrap
+import types
+import warnings
+
+import numpy
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_OUT = os.path.join(ROOT, "docs", "coverage.md")
+
+
+# ---------------------------------------------------------------- numpy side
+
+def _is_function(obj):
+    return (isinstance(obj, numpy.ufunc) or inspect.isroutine(obj)
+            or type(obj).__name__ == "_ArrayFunctionDispatcher")
+
+
+def _source_tree(func):
+    try:
+        src = textwrap.dedent(inspect.getsource(inspect.unwrap(func)))
+        return ast.parse(src)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return None
+
+
+def _is_deprecated(obj):
+    if isinstance(obj, numpy.ufunc):
+        return False
+    doc = obj.__doc__ or ""
+    dep = doc.find(".. deprecated::")
+    params = doc.find("Parameters")
+    if dep >= 0 and (params < 0 or dep < params):
+        return True
+    tree = _source_tree(obj)
+    if tree is None or not tree.body or not isinstance(tree.body[0], ast.FunctionDef):
+        return False
+    for stmt in tree.body[0].body:  # unconditional statements only
+        if (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+                and any(isinstance(n, ast.Name) and n.id == "DeprecationWarning"
+                        for n in ast.walk(stmt.value))):
+            return True
+    return False
+
+
+def numpy_functions():
+    """(name, object) of NumPy's public top-level functions and ufuncs."""
+    out = []
+    for name in sorted(dir(numpy)):
+        if name.startswith("_"):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                obj = getattr(numpy, name)
+            except Exception:  # noqa: BLE001 - a deprecated or lazy name
+                continue
+        if isinstance(obj, types.ModuleType) or not _is_function(obj):
+            continue
+        if _is_deprecated(obj):
+            continue
+        out.append((name, obj))
+    return out
+
+
+def _signature(obj):
+    try:
+        return inspect.signature(obj)
+    except (TypeError, ValueError):
+        return None
+
+
+def _param_label(p):
+    if p.kind is p.VAR_POSITIONAL:
+        return "*" + p.name
+    if p.kind is p.VAR_KEYWORD:
+        return "**" + p.name
+    return p.name
+
+
+# ---------------------------------------------------------------- ndaccel side
+
+def lookup(module, name):
+    """module.name, or None when the module does not provide it."""
+    try:
+        return getattr(module, name)
+    except (AttributeError, NotImplementedError):
+        return None
+
+
+def _callable_for_inspection(obj, ufunc_type):
+    if ufunc_type is not None and isinstance(obj, ufunc_type):
+        return type(obj).__call__
+    return obj
+
+
+def _not_implemented_params(func):
+    """Parameter names quoted in messages of NotImplementedError raised in
+    func's own source."""
+    tree = _source_tree(func)
+    names = set()
+    if tree is None:
+        return names
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Raise) or node.exc is None:
+            continue
+        exc = node.exc
+        target = exc.func if isinstance(exc, ast.Call) else exc
+        if not (isinstance(target, ast.Name) and target.id == "NotImplementedError"):
+            continue
+        for sub in ast.walk(exc):
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                names.update(re.findall(r"'(\w+)'", sub.value))
+    return names
+
+
+def compare_params(np_sig, nd_func):
+    """(supported, not_implemented, missing) lists of NumPy's parameter
+    labels."""
+    nd_sig = _signature(nd_func)
+    if np_sig is None or nd_sig is None:
+        return None
+    nd_params = [p for p in nd_sig.parameters.values() if p.name != "self"]
+    by_name = {p.name: p for p in nd_params}
+    positional = [p for p in nd_params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    var_pos = any(p.kind is p.VAR_POSITIONAL for p in nd_params)
+    var_kw = any(p.kind is p.VAR_KEYWORD for p in nd_params)
+    nyi = _not_implemented_params(nd_func)
+    supported, not_impl, missing = [], [], []
+    for i, p in enumerate(np_sig.parameters.values()):
+        label = _param_label(p)
+        if p.kind is p.VAR_POSITIONAL:
+            ok = var_pos
+        elif p.kind is p.VAR_KEYWORD:
+            ok = var_kw
+        elif p.kind is p.POSITIONAL_ONLY:
+            ok = var_pos or i < len(positional) or p.name in by_name
+        else:
+            ok = p.name in by_name or var_kw
+        if not ok:
+            missing.append(label)
+        elif p.name in nyi:
+            not_impl.append(label)
+        else:
+            supported.append(label)
+    return supported, not_impl, missing
+
+
+# ---------------------------------------------------------------- page
+
+def _cell(items):
+    return ", ".join(f"`{x}`" for x in items) if items else "—"
+
+
+def _function_rows(entries, nd, ufunc_type):
+    rows, have = [], 0
+    for name, obj in entries:
+        nd_obj = lookup(nd, name)
+        np_sig = _signature(obj)
+        if nd_obj is None:
+            all_params = [_param_label(p) for p in np_sig.parameters.values()] if np_sig else []
+            rows.append(f"| `{name}` | no | — | — | {_cell(all_params)} |")
+            continue
+        have += 1
+        cmp = compare_params(np_sig, _callable_for_inspection(nd_obj, ufunc_type))
+        if cmp is None:
+            rows.append(f"| `{name}` | yes | (signature not available) | — | — |")
+            continue
+        supported, not_impl, missing = cmp
+        rows.append(f"| `{name}` | yes | {_cell(supported)} | {_cell(not_impl)} | "
+                    f"{_cell(missing)} |")
+    return rows, have
+
+
+def _ndarray_rows(nd):
+    rows, have, total = [], 0, 0
+    nd_cls = lookup(nd, "ndarray")
+    for name in sorted(dir(numpy.ndarray)):
+        if name.startswith("_"):
+            continue
+        total += 1
+        attr = inspect.getattr_static(numpy.ndarray, name)
+        kind = "method" if callable(attr) and not isinstance(attr, (property, type)) \
+            and not inspect.isdatadescriptor(attr) else "attribute"
+        present = nd_cls is not None and hasattr(nd_cls, name)
+        have += present
+        rows.append(f"| `{name}` | {kind} | {'yes' if present else 'no'} |")
+    return rows, have, total
+
+
+def generate(nd=None):
+    """The page's markdown text."""
+    if nd is None:
+        import ndaccel as nd
+    ufunc_type = lookup(nd, "ufunc")
+    entries = numpy_functions()
+    ufuncs = [(n, o) for n, o in entries if isinstance(o, numpy.ufunc)]
+    funcs = [(n, o) for n, o in entries if not isinstance(o, numpy.ufunc)]
+    u_rows, u_have = _function_rows(ufuncs, nd, ufunc_type)
+    f_rows, f_have = _function_rows(funcs, nd, ufunc_type)
+    a_rows, a_have, a_total = _ndarray_rows(nd)
+    header = "| function | in ndaccel | parameters supported | accepted, NotImplementedError | missing |"
+    rule = "|---|---|---|---|---|"
+    lines = [
+        "# NumPy API coverage of ndaccel",
+        "",
+        "<!-- Generated by tools/coverage.py: do not edit by hand; run "
+        "`python3 tools/coverage.py` to regenerate. -->",
+        "",
+        f"NumPy version: {numpy.__version__}",
+        "",
+        f"**{u_have + f_have} of {len(entries)} functions** of NumPy's top-level namespace "
+        f"({u_have} of {len(ufuncs)} ufuncs, {f_have} of {len(funcs)} other functions); "
+        f"**{a_have} of {a_total}** public `ndarray` methods and attributes.",
+        "",
+        "Functions are NumPy's public top-level ufuncs and routines, less deprecated "
+        "aliases. Parameters are NumPy's (`inspect.signature`); \"accepted, "
+        "NotImplementedError\" are parameters ndaccel's signature takes but its code "
+        "rejects with NotImplementedError (found in the function's own source); "
+        "for functions ndaccel lacks, the missing column lists all of NumPy's parameters.",
+        "",
+        f"## Ufuncs ({u_have} of {len(ufuncs)})",
+        "",
+        header, rule, *u_rows,
+        "",
+        f"## Other functions ({f_have} of {len(funcs)})",
+        "",
+        header, rule, *f_rows,
+        "",
+        f"## ndarray methods and attributes ({a_have} of {a_total})",
+        "",
+        "| name | kind | in ndaccel |", "|---|---|---|", *a_rows,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def recorded_numpy_version(text):
+    m = re.search(r"^NumPy version: (\S+)$", text, re.M)
+    return m.group(1) if m else None
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--stdout", action="store_true", help="print instead of writing")
+    ap.add_argument("-o", "--output", default=DEFAULT_OUT)
+    args = ap.parse_args(argv)
+    text = generate()
+    if args.stdout:
+        sys.stdout.write(text)
+        return 0
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+    with open(args.output, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
