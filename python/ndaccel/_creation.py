@@ -154,14 +154,43 @@ def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, d
 
 
 def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
-    """Like numpy.arange (values computed on the host, then uploaded)."""
+    """numpy.arange computed on the device: start + i * delta (NumPy's rule,
+    delta = (start + step) - start in the result dtype) from an exact int64
+    iota; only the O(1) length and dtype are worked out on the host."""
+    from ._search import cumsum
     for v in (start, stop, step):
         if v is not None and not isinstance(v, (numbers.Number, numpy.generic)):
             raise TypeError(f"unsupported type for arange: {type(v).__name__}")
+    if stop is None:
+        start, stop = 0, start
+    if step is None:
+        step = 1
     if step == 0:
         raise ZeroDivisionError("division by zero")
-    h = numpy.arange(start, stop, step, dtype=None if dtype is None else _dtypes.normalize(dtype))
-    return asarray(h, device=device)
+    # NumPy's own dtype for these scalars, from a two-element range (O(1)).
+    rdt = _dtypes.normalize(dtype) if dtype is not None else numpy.result_type(
+        numpy.arange(start, start + 2 * step, step).dtype,
+        numpy.arange(stop, stop + 2 * step, step).dtype)
+    if rdt.kind == "b":
+        raise TypeError("arange() not supported for inputs with DType <class 'numpy.dtypes.BoolDType'>.")
+    length = math.ceil((stop - start) / step) if not all(
+        isinstance(v, (int, numpy.integer)) for v in (start, stop, step)) else \
+        len(range(int(start), int(stop), int(step)))
+    length = max(int(length), 0)
+    dev = _device.resolve(device)
+    if length == 0:
+        return empty(0, dtype=rdt, device=dev)
+    i = cumsum(full(length, 1, dtype=numpy.int64, device=dev)) - 1
+    if rdt.kind in "iu":
+        return (i * int(step) + int(start)).astype(rdt)
+    work = numpy.dtype(numpy.float64) if rdt.kind == "f" else numpy.dtype(numpy.complex128)
+    s0 = work.type(start)
+    delta = work.type(s0 + work.type(step)) - s0
+    if rdt.itemsize < work.itemsize and rdt.kind == "f":
+        s0 = rdt.type(start)
+        delta = rdt.type(rdt.type(s0 + rdt.type(step)) - s0)
+    r = i.astype(rdt) * delta + s0 if rdt.kind != "c" else i.astype(rdt) * complex(delta) + complex(s0)
+    return r.astype(rdt)
 
 
 _ = math

@@ -107,6 +107,33 @@ def _reshape_nocopy(a, shape):
     return tuple(new_strides)
 
 
+class _FlatIter:
+    """numpy.flatiter over an ndaccel array (C order)."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, base):
+        self.base = base
+
+    def _flat(self, writing):
+        b = self.base
+        if writing and not b._c_contiguous:
+            raise NotImplementedError("assignment through .flat of a non-contiguous array")
+        return b.reshape(-1)
+
+    def __len__(self):
+        return self.base.size
+
+    def __iter__(self):
+        return iter(self._flat(False))
+
+    def __getitem__(self, key):
+        return self._flat(False)[key]
+
+    def __setitem__(self, key, value):
+        self._flat(True)[key] = value
+
+
 class ndarray(_core.ndarray_base):
     """An array on a device (OpenCL or CUDA), with NumPy's semantics."""
 
@@ -240,6 +267,35 @@ class ndarray(_core.ndarray_base):
         base = self[...]  # a materialised view (shape, strides, offset)
         return _core.view(base, base._offset + byte_off, base.shape, base.strides,
                           _dtypes.code(dt))
+
+    def take(self, indices, axis=None, out=None, mode="raise"):
+        from ._take import take
+        return take(self, indices, axis, out, mode)
+
+    def put(self, indices, values, mode="raise"):
+        from ._take import put
+        put(self, indices, values, mode)
+
+    def round(self, decimals=0, out=None):
+        from ._math import around
+        return around(self, decimals, out)
+
+    def view(self, dtype=None, type=None):
+        """A view of the same bytes; a new dtype must have the same itemsize."""
+        if type is not None:
+            raise NotImplementedError("view(type=...) is not supported")
+        if dtype is None:
+            return self[...]
+        dt = _dtypes.normalize(dtype)
+        if dt.itemsize != self.itemsize:
+            raise NotImplementedError("view() with a different itemsize is not implemented yet")
+        base = self[...]
+        return _core.view(base, base._offset, base.shape, base.strides, _dtypes.code(dt))
+
+    @property
+    def flat(self):
+        """A flat iterator: indexing, assignment and iteration in C order."""
+        return _FlatIter(self)
 
     def conj(self):
         return UFUNCS["conjugate"](self)
