@@ -45,6 +45,16 @@ static const char T_C_MORE[] =
     "  if (nda_cisnan_$N(b) || nda_cle_$N(a, b)) return a;\n"
     "  return b;\n}\n";
 
+/* NumPy's complex reciprocal (its own loop, not 1 / z: 1 / 0j is nan+nanj). */
+static const char T_C_RECIPROCAL[] =
+    "NDA_FUNC $T nda_crecip_$N($T a) {\n"
+    "  if (fabs(a.y) <= fabs(a.x)) {\n"
+    "    $R r = a.y / a.x, d = a.x + a.y * r;\n"
+    "    return $M(1 / d, -r / d);\n"
+    "  }\n"
+    "  $R r = a.x / a.y, d = a.y + a.x * r;\n"
+    "  return $M(r / d, -1 / d);\n}\n";
+
 /* asinh for Re(a) >= 0 (no cancellation in a + sqrt(a*a + 1)). */
 static const char T_C_ASINH_POS[] =
     "NDA_FUNC $T nda_casinh_pos_$N($T a) {\n"
@@ -209,7 +219,8 @@ static int emit_complex(nda_op op, nda_dtype t, const char *a, const char *b, nd
         nda_strbuf_printf(e, "nda_cpow_%c(%s, %s)", n, a, b);
         return NDA_OK;
     case NDA_OP_RECIPROCAL:
-        nda_strbuf_printf(e, "nda_cdiv_%c(%s((%s)1, (%s)0), %s)", n, mk, R, R, a);
+        nda_op_helper(h, seen, "crecip", T_C_RECIPROCAL, t);
+        nda_strbuf_printf(e, "nda_crecip_%c(%s)", n, a);
         return NDA_OK;
     case NDA_OP_SQUARE:
         nda_strbuf_printf(e, "nda_cmul_%c(%s, %s)", n, a, a);

@@ -8,14 +8,11 @@ from numpy.exceptions import AxisError
 
 from . import _core, _dtypes
 from ._ufunc import UFUNCS, where as _where
+from ._creation import asarray as _arr  # ndarrays pass through unchanged
 
 _ACC = {"sum": "add", "prod": "multiply", "max": "maximum", "min": "minimum"}
 
 
-def _arr(a):
-    from ._creation import asarray
-    from ._ndarray import ndarray
-    return a if isinstance(a, ndarray) else asarray(a)
 
 
 def normalize_axes(axis, ndim):
@@ -57,9 +54,7 @@ def _reduce(kind, a, axis, dtype, out, keepdims, initial, where):
         if ident is None:
             raise ValueError(f"reduction operation '{_ACC[kind]}' does not have an identity, "
                              "so to use a where mask one has to specify 'initial'")
-        mask = _arr(where)
-        a = _where(mask, a, ident).astype(a.dtype) if a.dtype.kind != "b" or kind in ("max", "min") \
-            else _where(mask, a, bool(ident))
+        a = _where(_arr(where), a, ident).astype(a.dtype)
     empty_reduced = builtins.any(a.shape[i] == 0 for i in axes)
     if initial is not None and empty_reduced and kind in ("max", "min"):
         from ._creation import full
@@ -225,8 +220,7 @@ def _kept_shape(a, axis, keepdims):
 
 def count_nonzero(a, axis=None, *, keepdims=False):
     a = _arr(a)
-    r = sum(UFUNCS["not_equal"](a, 0), axis=axis, keepdims=keepdims, dtype=numpy.int64)
-    return int(r) if axis is None and not keepdims else r
+    return sum(UFUNCS["not_equal"](a, 0), axis=axis, keepdims=keepdims, dtype=numpy.int64)
 
 
 def ptp(a, axis=None, out=None, keepdims=False):
