@@ -1,6 +1,4 @@
 """Devices: ids like "opencl:0" or "cuda:0"; one current device per process."""
-import os
-
 from . import _core
 
 
@@ -96,5 +94,3 @@ def synchronize(device=None):
     """Waits for all queued work on the device."""
     _core.synchronize(resolve(device))
 
-
-_ = os  # environment is read by the C core (NDACCEL_DEVICE)

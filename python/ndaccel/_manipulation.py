@@ -22,6 +22,7 @@ except ImportError:  # NumPy < 2
 
 from . import _core, _dtypes
 from ._creation import asarray
+from ._creation import asarray as _arr  # ndarrays pass through unchanged
 from ._ndarray import ndarray
 from ._ufunc import UFUNCS
 
@@ -42,8 +43,6 @@ _NoValue = numpy._NoValue
 
 # ---------------------------------------------------------------- helpers
 
-def _arr(a):
-    return a if isinstance(a, ndarray) else asarray(a)
 
 
 def _base(a):

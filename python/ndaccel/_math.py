@@ -3,14 +3,10 @@ with decimals, closeness tests, nan_to_num, complex helpers. Every one
 runs on the device (elementwise parts fuse into one kernel)."""
 import numpy
 
-from . import _dtypes
 from ._ufunc import UFUNCS, _operand, where
+from ._creation import asarray as _arr  # ndarrays pass through unchanged
 
 
-def _arr(x):
-    from ._creation import asarray
-    from ._ndarray import ndarray
-    return x if isinstance(x, ndarray) else asarray(x)
 
 
 def divmod(x1, x2, out=(None, None), **kwargs):
@@ -189,8 +185,6 @@ def isneginf(x, out=None):
     x = _arr(x)
     return UFUNCS["logical_and"](UFUNCS["isinf"](x), UFUNCS["signbit"](x), out=out)
 
-
-_ = _dtypes
 
 
 def bitwise_count(x, out=None):

@@ -5,12 +5,9 @@ import numpy
 
 from . import _core, _dtypes
 from ._ufunc import UFUNCS, where as _where
+from ._creation import asarray as _arr  # ndarrays pass through unchanged
 
 
-def _arr(a):
-    from ._creation import asarray
-    from ._ndarray import ndarray
-    return a if isinstance(a, ndarray) else asarray(a)
 
 
 def _scan(name, a, axis, dtype, out):

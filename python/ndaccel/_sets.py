@@ -8,6 +8,7 @@ import numpy
 
 from . import _core
 from ._ufunc import UFUNCS
+from ._creation import asarray as _arr  # ndarrays pass through unchanged
 
 _lt = UFUNCS["less"]
 _le = UFUNCS["less_equal"]
@@ -22,10 +23,6 @@ _mul = UFUNCS["multiply"]
 _min2 = UFUNCS["minimum"]
 
 
-def _arr(a):
-    from ._creation import asarray
-    from ._ndarray import ndarray
-    return a if isinstance(a, ndarray) else asarray(a)
 
 
 def _host_scalar(x):
@@ -269,7 +266,6 @@ def _group_sums(sorted_keys, sorted_w):
     as differences of a cumulative sum at the ends of the runs."""
     from ._manipulation import concatenate
     from ._search import cumsum, nonzero
-    n = sorted_keys.size
     last = concatenate((_ne(sorted_keys[1:], sorted_keys[:-1]), _arr(numpy.array([True]))))
     (ends,) = nonzero(last)
     cs = cumsum(sorted_w)

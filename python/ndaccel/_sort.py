@@ -9,6 +9,7 @@ import numpy
 
 from . import _core
 from ._ufunc import UFUNCS, where as _where
+from ._creation import asarray as _arr  # ndarrays pass through unchanged
 
 _lt = UFUNCS["less"]
 _eq = UFUNCS["equal"]
@@ -18,10 +19,6 @@ _not = UFUNCS["logical_not"]
 _isnan = UFUNCS["isnan"]
 
 
-def _arr(a):
-    from ._creation import asarray
-    from ._ndarray import ndarray
-    return a if isinstance(a, ndarray) else asarray(a)
 
 
 def _less(b, a):
@@ -189,7 +186,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
            *, equal_nan=True):
     if axis is not None:
         raise NotImplementedError("unique: the 'axis' argument is not implemented yet")
-    from ._creation import arange, empty
+    from ._creation import empty
     from ._search import nonzero
     a = _arr(ar).reshape(-1)
     n = a.size

@@ -8,6 +8,7 @@ import numpy
 
 from . import _core
 from ._ufunc import UFUNCS, where as _where
+from ._creation import asarray as _arr  # ndarrays pass through unchanged
 
 _isnan = UFUNCS["isnan"]
 _add = UFUNCS["add"]
@@ -17,10 +18,6 @@ _mul = UFUNCS["multiply"]
 _METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
 
 
-def _arr(a):
-    from ._creation import asarray
-    from ._ndarray import ndarray
-    return a if isinstance(a, ndarray) else asarray(a)
 
 
 def _rows(a, axis):

@@ -3,15 +3,11 @@ gathers and scatters): take, take_along_axis, put, put_along_axis, place,
 putmask, choose."""
 import numpy
 
-from . import _core
 from ._reductions import normalize_axes
 from ._ufunc import UFUNCS, where as _where
+from ._creation import asarray as _arr  # ndarrays pass through unchanged
 
 
-def _arr(a):
-    from ._creation import asarray
-    from ._ndarray import ndarray
-    return a if isinstance(a, ndarray) else asarray(a)
 
 
 def _int_index(indices, n, mode):
@@ -143,5 +139,3 @@ def choose(a, choices, out=None, mode="raise"):
         return out
     return r
 
-
-_ = _core
