@@ -227,6 +227,22 @@ int nda_device_synchronize(nda_device *d)
     return d->ops->synchronize(d->local_index);
 }
 
+int nda_device_gemm(nda_device *d, const nda_gemm_desc *g)
+{
+    if (d->ops->abi_version < 2 || d->ops->gemm == NULL)
+        return nda_error_set(NDA_ENODEV, "%s: the %s backend has no BLAS library", d->id,
+                             d->ops->name);
+    return d->ops->gemm(d->local_index, g);
+}
+
+int nda_device_fft(nda_device *d, const nda_fft_desc *f)
+{
+    if (d->ops->abi_version < 2 || d->ops->fft == NULL)
+        return nda_error_set(NDA_ENODEV, "%s: the %s backend has no FFT library", d->id,
+                             d->ops->name);
+    return d->ops->fft(d->local_index, f);
+}
+
 int nda_backend_count(void)
 {
     nda_devices_init();

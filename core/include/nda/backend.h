@@ -22,7 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NDA_BACKEND_ABI_VERSION 1
+/* 1: memory, programs, launches. 2: vendor libraries (gemm, fft). */
+#define NDA_BACKEND_ABI_VERSION 2
 
 /* Services the core lends to a plugin (so plugins link nothing of ours). */
 typedef struct nda_host_api {
@@ -53,6 +54,46 @@ typedef struct nda_kernel_arg {
     size_t size;
     const void *value;
 } nda_kernel_arg;
+
+/* Element types of the vendor-library members (abi_version >= 2). */
+typedef enum nda_lib_type {
+    NDA_LIB_F16 = 1,  /* IEEE binary16 */
+    NDA_LIB_F32 = 2,
+    NDA_LIB_F64 = 3,
+    NDA_LIB_C64 = 4,  /* complex64: interleaved float re, im */
+    NDA_LIB_C128 = 5, /* complex128: interleaved double re, im */
+} nda_lib_type;
+
+/* Strided-batched GEMM in BLAS (column-major) layout, for every batch b:
+ *     C_b = alpha * op(A_b) * op(B_b) + beta * C_b
+ * op(A) is m x k, op(B) is k x n, C is m x n; trans_x != 0 means op(X) = X^T
+ * (never conjugated). X_b starts at byte x_off + b * x_stride * itemsize;
+ * ld_x and x_stride count elements. alpha and beta are {re, im} (im unused
+ * for real types). Row-major callers compute C^T = op(B)^T op(A)^T by
+ * swapping the operands. Asynchronous: ordered with launches and copies. */
+typedef struct nda_gemm_desc {
+    nda_lib_type type;
+    int trans_a, trans_b;
+    int64_t m, n, k, batch;
+    double alpha[2], beta[2];
+    const void *a; size_t a_off; int64_t lda, a_stride;
+    const void *b; size_t b_off; int64_t ldb, b_stride;
+    void *c;       size_t c_off; int64_t ldc, c_stride;
+} nda_gemm_desc;
+
+/* `batch` complex-to-complex transforms of n points, transform i reading
+ * n contiguous elements at byte in_off + i * n * itemsize and writing
+ * likewise to out. Forward: exp(-2 pi i jk / n); inverse != 0:
+ * exp(+2 pi i jk / n) WITHOUT the 1/n factor. in == out with equal offsets
+ * is in place; `in` is left unchanged otherwise. Any n >= 1. Asynchronous,
+ * ordered like a launch. Plans are the backend's to cache. */
+typedef struct nda_fft_desc {
+    nda_lib_type type; /* NDA_LIB_C64 or NDA_LIB_C128 */
+    int inverse;
+    int64_t n, batch;
+    const void *in; size_t in_off;
+    void *out;      size_t out_off;
+} nda_fft_desc;
 
 typedef enum nda_dialect { NDA_DIALECT_OPENCL = 1, NDA_DIALECT_CUDA = 2 } nda_dialect;
 
@@ -105,6 +146,14 @@ typedef struct nda_backend_ops {
     /* Everything about the device and toolchain that changes a binary
      * (device name/arch, driver version, compiler version), NUL-terminated. */
     int (*cache_tag)(int dev, char *buf, size_t len);
+
+    /* ---- abi_version >= 2: vendor libraries (cuBLAS/CLBlast, cuFFT/VkFFT).
+     * NULL, or NDA_ENODEV at call time (library not installed), or
+     * NDA_ENOTIMPL (type not supported by the library) make the core use its
+     * own generated kernels instead; any other error is reported. The
+     * library is loaded on first use, never by init. */
+    int (*gemm)(int dev, const nda_gemm_desc *d);
+    int (*fft)(int dev, const nda_fft_desc *d);
 } nda_backend_ops;
 
 typedef const nda_backend_ops *(*nda_backend_entry_fn)(void);

@@ -30,6 +30,11 @@ int nda_device_local_index(const nda_device *d);
 /* Backend cache tag (device, driver, compiler versions). */
 const char *nda_device_cache_tag(const nda_device *d);
 int nda_device_synchronize(nda_device *d);
+/* Vendor libraries (backend ABI >= 2, see backend.h). NDA_ENODEV or
+ * NDA_ENOTIMPL (message set) when the device has no library for the call:
+ * the caller then uses generated kernels. Buffers are pool handles. */
+int nda_device_gemm(nda_device *d, const nda_gemm_desc *g);
+int nda_device_fft(nda_device *d, const nda_fft_desc *f);
 
 /* Backends seen at init, available or not (for `python -m ndaccel`). */
 int nda_backend_count(void);
