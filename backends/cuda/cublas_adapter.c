@@ -30,7 +30,35 @@ typedef struct nda_cublas_lib {
                                const double *alpha, const double *a, int lda, const double *b,
                                int ldb, const double *beta, double *c, int ldc);
     const char *(*GetStatusName)(nda_cublas_status s); /* optional (11.4.2+) */
+    /* Strided-batched GEMM (the backend's gemm member). Strides are
+     * elements (long long); complex scalars are {re, im} pairs. */
+    nda_cublas_status (*SgemmSB)(nda_cublas_handle h, int ta, int tb, int m, int n, int k,
+                                 const void *alpha, const void *a, int lda, long long sa,
+                                 const void *b, int ldb, long long sb, const void *beta, void *c,
+                                 int ldc, long long sc, int batch);
+    nda_cublas_status (*DgemmSB)(nda_cublas_handle h, int ta, int tb, int m, int n, int k,
+                                 const void *alpha, const void *a, int lda, long long sa,
+                                 const void *b, int ldb, long long sb, const void *beta, void *c,
+                                 int ldc, long long sc, int batch);
+    nda_cublas_status (*CgemmSB)(nda_cublas_handle h, int ta, int tb, int m, int n, int k,
+                                 const void *alpha, const void *a, int lda, long long sa,
+                                 const void *b, int ldb, long long sb, const void *beta, void *c,
+                                 int ldc, long long sc, int batch);
+    nda_cublas_status (*ZgemmSB)(nda_cublas_handle h, int ta, int tb, int m, int n, int k,
+                                 const void *alpha, const void *a, int lda, long long sa,
+                                 const void *b, int ldb, long long sb, const void *beta, void *c,
+                                 int ldc, long long sc, int batch);
+    /* float16 goes through the Ex form with float accumulation (as NumPy's
+     * float16 matmul loop accumulates in float). */
+    nda_cublas_status (*GemmSBEx)(nda_cublas_handle h, int ta, int tb, int m, int n, int k,
+                                  const void *alpha, const void *a, int atype, int lda,
+                                  long long sa, const void *b, int btype, int ldb, long long sb,
+                                  const void *beta, void *c, int ctype, int ldc, long long sc,
+                                  int batch, int compute_type, int algo);
 } nda_cublas_lib;
+
+/* cudaDataType, cublasComputeType_t (CUDA 11+), cublasGemmAlgo_t values. */
+enum { NDA_CUDA_R_16F = 2, NDA_CUBLAS_COMPUTE_32F = 68, NDA_CUBLAS_GEMM_DEFAULT = -1 };
 
 static nda_cublas_lib nda_cublas;
 static int nda_cublas_loaded;
@@ -96,6 +124,11 @@ static int nda_cublas_load(void)
         {"cublasSgemm_v2", offsetof(nda_cublas_lib, Sgemm), 1},
         {"cublasDgemm_v2", offsetof(nda_cublas_lib, Dgemm), 1},
         {"cublasGetStatusName", offsetof(nda_cublas_lib, GetStatusName), 0},
+        {"cublasSgemmStridedBatched", offsetof(nda_cublas_lib, SgemmSB), 1},
+        {"cublasDgemmStridedBatched", offsetof(nda_cublas_lib, DgemmSB), 1},
+        {"cublasCgemmStridedBatched", offsetof(nda_cublas_lib, CgemmSB), 1},
+        {"cublasZgemmStridedBatched", offsetof(nda_cublas_lib, ZgemmSB), 1},
+        {"cublasGemmStridedBatchedEx", offsetof(nda_cublas_lib, GemmSBEx), 1},
     };
     char why[900];
     nda_cublas_lib t;
@@ -248,6 +281,143 @@ static int nda_cublas_dgemm(int dev, int transa, int transb, int m, int n, int k
 {
     return nda_cublas_gemm(dev, 1, transa, transb, m, n, k, &alpha, a, a_off, lda, b, b_off, ldb,
                            &beta, c, c_off, ldc);
+}
+
+/* Checks one operand of a strided-batched GEMM: `batch` rows x cols
+ * column-major matrices, ld and stride in elements of es bytes, from byte
+ * off, inside buffer `buf`. rows, cols, batch >= 1. */
+static int nda_cublas_batch_check(const char *what, const void *buf, size_t off, int64_t rows,
+                                  int64_t cols, int64_t ld, int64_t stride, int64_t batch,
+                                  size_t es)
+{
+    const nda_cu_buffer *b = buf;
+    double need;
+
+    if (b == NULL)
+        return nda_cu_error_set(NDA_EVALUE, "gemm: NULL buffer for %s", what);
+    if (ld < rows || stride < 0)
+        return nda_cu_error_set(NDA_EVALUE,
+                                "gemm: %s has leading dimension %lld < %lld rows or a negative "
+                                "batch stride %lld",
+                                what, (long long)ld, (long long)rows, (long long)stride);
+    if (off % es != 0)
+        return nda_cu_error_set(NDA_EVALUE, "gemm: offset %zu of %s is not a multiple of %zu",
+                                off, what, es);
+    need = (double)off + ((double)(batch - 1) * (double)stride + (double)(cols - 1) * (double)ld +
+                          (double)rows) * (double)es;
+    if (need > (double)b->size)
+        return nda_cu_error_set(NDA_EVALUE,
+                                "gemm: %s (%lld x %lld, ld %lld, %lld batches %lld apart) at "
+                                "offset %zu exceeds its %zu-byte buffer",
+                                what, (long long)rows, (long long)cols, (long long)ld,
+                                (long long)batch, (long long)stride, off, b->size);
+    return NDA_OK;
+}
+
+int nda_cu_gemm(int dev, const nda_gemm_desc *g)
+{
+    static const size_t sizes[] = {0, 2, 4, 8, 8, 16};
+    size_t es = (g->type >= NDA_LIB_F16 && g->type <= NDA_LIB_C128) ? sizes[g->type] : 0;
+    int ta = g->trans_a ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N;
+    int tb = g->trans_b ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N;
+    int64_t big = g->m | g->n | g->k | g->batch | g->lda | g->ldb | g->ldc;
+    nda_cu_device *d;
+    nda_cublas_handle h;
+    nda_cublas_status s;
+    const char *call;
+    CUdeviceptr pa, pb, pc;
+    float alpha32[2], beta32[2];
+    const void *alpha = g->alpha, *beta = g->beta;
+    int rc;
+
+    if (es == 0)
+        return nda_cu_error_set(NDA_EVALUE, "gemm: unknown element type %d", (int)g->type);
+    if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
+        return rc;
+    if (g->m < 0 || g->n < 0 || g->k < 0 || g->batch < 0)
+        return nda_cu_error_set(NDA_EVALUE,
+                                "gemm: negative size (m=%lld n=%lld k=%lld batch=%lld)",
+                                (long long)g->m, (long long)g->n, (long long)g->k,
+                                (long long)g->batch);
+    if (dev >= NDA_CUBLAS_MAX_DEVICES)
+        return nda_cu_error_set(NDA_ENODEV, "cuBLAS adapter supports devices 0..%d",
+                                NDA_CUBLAS_MAX_DEVICES - 1);
+    if (g->m == 0 || g->n == 0 || g->batch == 0)
+        return NDA_OK;
+    if (big > INT32_MAX)
+        return nda_cu_error_set(NDA_ENOTIMPL, "gemm: sizes past 2**31 need cuBLAS's _64 API");
+    if ((rc = nda_cublas_batch_check("C", g->c, g->c_off, g->m, g->n, g->ldc, g->c_stride,
+                                     g->batch, es)) != NDA_OK)
+        return rc;
+    if (g->k > 0 &&
+        ((rc = nda_cublas_batch_check("A", g->a, g->a_off, g->trans_a ? g->k : g->m,
+                                      g->trans_a ? g->m : g->k, g->lda, g->a_stride, g->batch,
+                                      es)) != NDA_OK ||
+         (rc = nda_cublas_batch_check("B", g->b, g->b_off, g->trans_b ? g->n : g->k,
+                                      g->trans_b ? g->k : g->n, g->ldb, g->b_stride, g->batch,
+                                      es)) != NDA_OK))
+        return rc;
+    if ((rc = nda_cublas_load()) != NDA_OK)
+        return rc;
+    if ((rc = nda_cu_device_enter(dev, &d)) != NDA_OK)
+        return rc;
+    if ((rc = nda_cublas_handle_get(d, &h)) != NDA_OK)
+        goto out;
+    /* k == 0 reads neither A nor B (cuBLAS scales C by beta): any valid
+     * address will do. */
+    pc = ((const nda_cu_buffer *)g->c)->ptr + g->c_off;
+    pa = g->k > 0 ? ((const nda_cu_buffer *)g->a)->ptr + g->a_off : pc;
+    pb = g->k > 0 ? ((const nda_cu_buffer *)g->b)->ptr + g->b_off : pc;
+    if (g->type == NDA_LIB_F32 || g->type == NDA_LIB_C64 || g->type == NDA_LIB_F16) {
+        alpha32[0] = (float)g->alpha[0];
+        alpha32[1] = (float)g->alpha[1];
+        beta32[0] = (float)g->beta[0];
+        beta32[1] = (float)g->beta[1];
+        alpha = alpha32;
+        beta = beta32;
+    }
+#define NDA_CUBLAS_SB_ARGS                                                                   \
+    h, ta, tb, (int)g->m, (int)g->n, (int)g->k, alpha, (const void *)(uintptr_t)pa,           \
+        (int)g->lda, (long long)g->a_stride, (const void *)(uintptr_t)pb, (int)g->ldb,         \
+        (long long)g->b_stride, beta, (void *)(uintptr_t)pc, (int)g->ldc,                      \
+        (long long)g->c_stride, (int)g->batch
+    switch (g->type) {
+    case NDA_LIB_F32:
+        call = "cublasSgemmStridedBatched";
+        s = nda_cublas.SgemmSB(NDA_CUBLAS_SB_ARGS);
+        break;
+    case NDA_LIB_F64:
+        call = "cublasDgemmStridedBatched";
+        s = nda_cublas.DgemmSB(NDA_CUBLAS_SB_ARGS);
+        break;
+    case NDA_LIB_C64:
+        call = "cublasCgemmStridedBatched";
+        s = nda_cublas.CgemmSB(NDA_CUBLAS_SB_ARGS);
+        break;
+    case NDA_LIB_C128:
+        call = "cublasZgemmStridedBatched";
+        s = nda_cublas.ZgemmSB(NDA_CUBLAS_SB_ARGS);
+        break;
+    default:
+        call = "cublasGemmStridedBatchedEx";
+        s = nda_cublas.GemmSBEx(h, ta, tb, (int)g->m, (int)g->n, (int)g->k, alpha,
+                                (const void *)(uintptr_t)pa, NDA_CUDA_R_16F, (int)g->lda,
+                                (long long)g->a_stride, (const void *)(uintptr_t)pb,
+                                NDA_CUDA_R_16F, (int)g->ldb, (long long)g->b_stride, beta,
+                                (void *)(uintptr_t)pc, NDA_CUDA_R_16F, (int)g->ldc,
+                                (long long)g->c_stride, (int)g->batch, NDA_CUBLAS_COMPUTE_32F,
+                                NDA_CUBLAS_GEMM_DEFAULT);
+        break;
+    }
+#undef NDA_CUBLAS_SB_ARGS
+    if (s == 15 /* CUBLAS_STATUS_NOT_SUPPORTED */ || s == 8 /* ARCH_MISMATCH */)
+        rc = nda_cu_error_set(NDA_ENOTIMPL, "%s failed: %s (%d)", call, nda_cublas_status_name(s),
+                              s);
+    else if (s != NDA_CUBLAS_SUCCESS)
+        rc = nda_cublas_fail(s, call);
+out:
+    nda_cu_device_leave(d);
+    return rc;
 }
 
 static const nda_cuda_blas nda_cublas_table = {

@@ -386,6 +386,7 @@ static const nda_backend_ops nda_cu_ops = {
     .launch = nda_cu_launch,
     .synchronize = nda_cu_synchronize,
     .cache_tag = nda_cu_device_cache_tag,
+    .gemm = nda_cu_gemm,
 };
 
 __attribute__((visibility("default"))) const nda_backend_ops *nda_backend_entry(void)

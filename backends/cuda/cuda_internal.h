@@ -149,6 +149,12 @@ NDA_CU_HIDDEN void nda_cu_device_leave(nda_cu_device *d);
  * cuBLAS/cuFFT adapters destroy their handles there). */
 NDA_CU_HIDDEN void nda_cu_shutdown_hook_set(int slot, void (*fn)(void));
 
+/* ---- cublas_adapter.c ---- */
+
+/* The gemm member (backend.h) through cuBLAS's strided-batched GEMMs on the
+ * device stream; NDA_ENODEV when cuBLAS is missing. */
+NDA_CU_HIDDEN int nda_cu_gemm(int dev, const nda_gemm_desc *g);
+
 /* ---- cuda_program.c ---- */
 
 /* The options every program is compiled with besides the architecture, as

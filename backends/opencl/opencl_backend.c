@@ -261,6 +261,7 @@ static const nda_backend_ops nda_ocl_ops = {
     .launch = nda_ocl_launch,
     .synchronize = nda_ocl_synchronize,
     .cache_tag = nda_ocl_device_cache_tag,
+    .gemm = nda_ocl_gemm,
 };
 
 __attribute__((visibility("default"))) const nda_backend_ops *nda_backend_entry(void)

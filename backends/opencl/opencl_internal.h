@@ -74,4 +74,11 @@ NDA_OCL_HIDDEN void nda_ocl_program_free(int dev, void *program);
 NDA_OCL_HIDDEN int nda_ocl_kernel_get(int dev, void *program, const char *name, void **kernel);
 NDA_OCL_HIDDEN void nda_ocl_kernel_free(int dev, void *kernel);
 
+/* ---- opencl_blas.c ---- */
+
+/* The gemm member (backend.h) through CLBlast, loaded on first use:
+ * NDA_ENODEV when libclblast is missing, NDA_ENOTIMPL for float16/float64
+ * on a device without cl_khr_fp16/cl_khr_fp64. */
+NDA_OCL_HIDDEN int nda_ocl_gemm(int dev, const nda_gemm_desc *g);
+
 #endif
