@@ -601,6 +601,8 @@ static PyObject *py_set_array_type(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+PyObject *ndapy_gemm(PyObject *self, PyObject *args); /* gemm_binding.c */
+
 static PyMethodDef methods[] = {
     {"devices", py_devices, METH_NOARGS, "Devices of every available backend."},
     {"backends", py_backends, METH_NOARGS, "(name, reason unavailable or None) per backend."},
@@ -625,6 +627,7 @@ static PyMethodDef methods[] = {
     {"pool_info", py_pool_info, METH_VARARGS, NULL},
     {"pool_release", py_pool_release, METH_VARARGS, NULL},
     {"_set_array_type", py_set_array_type, METH_O, NULL},
+    {"gemm", ndapy_gemm, METH_VARARGS, "Library GEMM (cuBLAS/CLBlast); see gemm_binding.c."},
     {NULL, NULL, 0, NULL},
 };
 
