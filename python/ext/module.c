@@ -16,6 +16,7 @@
 #include "core/expr.h"
 #include "kernels/disk_cache.h"
 #include "kernels/kernel_cache.h"
+#include "random_binding.h"
 #include "nda/error.h"
 #include "nda/ufunc.h"
 
@@ -620,6 +621,7 @@ static PyMethodDef methods[] = {
     {"assign", py_assign, METH_VARARGS, NULL},
     {"fill", py_fill, METH_VARARGS, NULL},
     {"astype", py_astype, METH_VARARGS, NULL},
+    {"random_fill", ndapy_random_fill, METH_VARARGS, NULL},
     {"can_cast", py_can_cast, METH_VARARGS, NULL},
     {"synchronize", py_synchronize, METH_VARARGS, NULL},
     {"cache_info", py_cache_info, METH_NOARGS, NULL},

@@ -101,6 +101,7 @@ from ._stats import (median, nanmedian, nanpercentile, nanquantile, percentile, 
 from ._linalg_basic import (cross, dot, inner, kron, matmul, matvec, outer, tensordot,  # noqa: E402
                             trace, vdot, vecdot, vecmat)
 from ._math import bitwise_count  # noqa: E402
+from . import random  # noqa: E402
 bitwise_left_shift = _UFUNCS["left_shift"]
 bitwise_right_shift = _UFUNCS["right_shift"]
 from ._take import choose, place, put, put_along_axis, putmask, take, take_along_axis  # noqa: E402

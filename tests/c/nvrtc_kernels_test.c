@@ -1,7 +1,7 @@
 /* Every generated CUDA kernel compiles: no GPU needed, only NVRTC.
  *
- * Generates with kernels/fused.h (the only kernel generator; what
- * core/fused_exec.c launches), CUDA dialect:
+ * Generates, CUDA dialect, with kernels/fused.h (what core/fused_exec.c
+ * launches):
  *   - one node per loop signature of every operation in kernels/ops.h, store
  *     sink: rank 1 contiguous with 32-bit indices; rank 3 strided with 64-bit
  *     indices and, for several inputs, the last operand a scalar; and for a
@@ -15,6 +15,8 @@
  *   - multi-node DAGs: a Laplace-like stencil into 'R', expressions mixing
  *     dtypes and casts, a scalar fill, shared subexpressions, and a spec at
  *     the leaf/scalar/node limits;
+ * with kernels/gen_scan.h: every mode, op and dtype, 32- and 64-bit indices;
+ * with kernels/gen_random.h: every distribution and output dtype;
  * and compiles each with NVRTC for compute_90 (PTX) with the plugin's
  * options. Specs with equal keys must give equal sources (nda_fused_key is
  * the kernel cache key); such duplicates compile once. A failure prints
@@ -38,6 +40,8 @@
 #include "backends/cuda/nvrtc_loader.h"
 #include "kernels/dialect.h"
 #include "kernels/fused.h"
+#include "kernels/gen_random.h"
+#include "kernels/gen_scan.h"
 #include "kernels/ops.h"
 #include "kernels/strbuf.h"
 #include "nda/dtype.h"
@@ -57,6 +61,7 @@ typedef struct job {
     char label[320];
     char *key;    /* nda_fused_key */
     char *source;
+    const char *entry; /* kernel name; batched only when NDA_FUSED_KERNEL_NAME */
     int dup;      /* same key and source as an earlier job: not compiled */
     int rc;
     char why[4200];
@@ -156,6 +161,27 @@ static nda_fused_ref cast(nda_fused_spec *s, nda_dtype to, nda_fused_ref a)
 
 /* ---- jobs ---- */
 
+/* Queues one compile job; takes ownership of the malloc'd key and source. */
+static void add_job(const char *label, const char *entry, char *key, char *source)
+{
+    if (g_njobs == g_cap) {
+        g_cap = g_cap ? 2 * g_cap : 1024;
+        g_jobs = realloc(g_jobs, (size_t)g_cap * sizeof *g_jobs);
+        if (g_jobs == NULL) {
+            fprintf(stderr, "out of memory\n");
+            exit(2);
+        }
+    }
+    job *j = &g_jobs[g_njobs++];
+    memset(j, 0, sizeof *j);
+    snprintf(j->label, sizeof j->label, "%s", label);
+    j->key = key;
+    j->source = source;
+    j->entry = entry;
+    j->rc = NDA_ECOMPILE; /* until compiled */
+    snprintf(j->why, sizeof j->why, "not compiled");
+}
+
 /* Generates the source of `s`; `what` names the operation and types. */
 static void add(const nda_fused_spec *s, const char *what)
 {
@@ -179,21 +205,23 @@ static void add(const nda_fused_spec *s, const char *what)
         nda_strbuf_free(&b);
         return;
     }
-    if (g_njobs == g_cap) {
-        g_cap = g_cap ? 2 * g_cap : 1024;
-        g_jobs = realloc(g_jobs, (size_t)g_cap * sizeof *g_jobs);
-        if (g_jobs == NULL) {
-            fprintf(stderr, "out of memory\n");
-            exit(2);
-        }
+    add_job(label, NDA_FUSED_KERNEL_NAME, key.data, b.data); /* strbuf memory is plain malloc'd */
+}
+
+/* A job from a generator with a fixed-size key (scan, random). */
+static void add_other(const char *key, const char *entry, int rc, nda_strbuf *b)
+{
+    if (g_filter != NULL && strstr(key, g_filter) == NULL) {
+        nda_strbuf_free(b);
+        return;
     }
-    job *j = &g_jobs[g_njobs++];
-    memset(j, 0, sizeof *j);
-    snprintf(j->label, sizeof j->label, "%s", label);
-    j->key = key.data; /* strbuf memory is plain malloc'd */
-    j->source = b.data;
-    j->rc = NDA_ECOMPILE; /* until compiled */
-    snprintf(j->why, sizeof j->why, "not compiled");
+    if (rc != NDA_OK || b->data == NULL) {
+        fprintf(stderr, "FAIL generate %s: %d %s\n", key, rc, nda_error_message());
+        g_gen_failed++;
+        nda_strbuf_free(b);
+        return;
+    }
+    add_job(key, entry, strdup(key), b->data);
 }
 
 /* ---- one operation per kernel ---- */
@@ -362,6 +390,46 @@ static void red_leaf(nda_op op, nda_dtype in, nda_dtype acc, nda_dtype out, int 
  * res (one group) or into acc partials; pass 2 folds acc partials into res.
  * GPU form (chunk 0) and CPU form (chunk 4), each at rank 1 contiguous
  * (32-bit) and at rank 3 strided or rank 2 rows (64-bit). */
+/* Every random distribution and output dtype (kernels/gen_random.h). */
+static void gen_random(void)
+{
+    static const nda_random_dist dists[] = {NDA_RANDOM_UNIFORM, NDA_RANDOM_NORMAL,
+                                            NDA_RANDOM_EXPONENTIAL, NDA_RANDOM_INTEGERS,
+                                            NDA_RANDOM_BITS};
+    for (size_t d = 0; d < sizeof dists / sizeof dists[0]; d++)
+        for (int ti = 0; ti < NDA_NTYPES; ti++) {
+            nda_random_spec s = {dists[d], (nda_dtype)ti};
+            if (nda_random_check(&s) != NDA_OK) continue;
+            char key[96];
+            nda_random_key(&s, key, sizeof key);
+            nda_strbuf b;
+            nda_strbuf_init(&b);
+            add_other(key, NDA_RANDOM_KERNEL_NAME, nda_random_source(&s, NDA_DIALECT_CUDA, &b), &b);
+        }
+}
+
+/* Scan kernels (kernels/gen_scan.h): each mode, both ops, every dtype's
+ * accumulator, 32- and 64-bit indices. */
+static void gen_scans(void)
+{
+    static const nda_scan_mode modes[] = {NDA_SCAN_FOLD, NDA_SCAN_ROWS, NDA_SCAN_CHUNKS};
+    static const nda_op ops[] = {NDA_OP_ADD, NDA_OP_MULTIPLY};
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++)
+        for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
+            for (int ti = 0; ti < NDA_NTYPES; ti++)
+                for (int w = 0; w < 2; w++) {
+                    nda_dtype t = (nda_dtype)ti, acc = sum_dtype(t);
+                    nda_scan_spec s = {modes[m], ops[o], modes[m] == NDA_SCAN_ROWS ? acc : t, acc,
+                                       modes[m] == NDA_SCAN_CHUNKS ? sum_dtype(t) : acc,
+                                       modes[m] == NDA_SCAN_CHUNKS && ti % 2 == 0, false, w == 1};
+                    char key[128];
+                    nda_scan_key(&s, key, sizeof key);
+                    nda_strbuf b;
+                    nda_strbuf_init(&b);
+                    add_other(key, NDA_SCAN_KERNEL_NAME, nda_scan_source(&s, NDA_DIALECT_CUDA, &b), &b);
+                }
+}
+
 static void gen_reductions(void)
 {
     static const nda_op ops[] = {NDA_OP_ADD, NDA_OP_MULTIPLY, NDA_OP_MAXIMUM, NDA_OP_MINIMUM};
@@ -744,7 +812,9 @@ static void make_batches(int nthreads)
     int no = 0;
     for (int p = -1; p <= 1; p++) {
         for (int i = 0; i < g_njobs; i++) {
-            if (g_jobs[i].dup || prelude_of(g_jobs[i].source) != p)
+            int jp = strcmp(g_jobs[i].entry, NDA_FUSED_KERNEL_NAME) == 0
+                         ? prelude_of(g_jobs[i].source) : -1;
+            if (g_jobs[i].dup || jp != p)
                 continue;
             batch *b = g_nbatches ? &g_batches[g_nbatches - 1] : NULL;
             if (b == NULL || p < 0 || b->prelude != p || b->n == bmax) {
@@ -793,9 +863,9 @@ static void compile_alone(job *j)
 {
     char *ptx = NULL;
     j->rc = nv_compile(j->source, &ptx, j->why, sizeof j->why, &j->log);
-    if (j->rc == NDA_OK && !has_entry(ptx, NDA_FUSED_KERNEL_NAME)) {
+    if (j->rc == NDA_OK && !has_entry(ptx, j->entry)) {
         j->rc = NDA_ECOMPILE;
-        snprintf(j->why, sizeof j->why, "no '.entry %s(' in the PTX", NDA_FUSED_KERNEL_NAME);
+        snprintf(j->why, sizeof j->why, "no '.entry %s(' in the PTX", j->entry);
     }
     free(ptx);
 }
@@ -890,6 +960,8 @@ int main(int argc, char **argv)
     gen_sum_of_products();
     gen_max_of_differences();
     gen_dags();
+    gen_random();
+    gen_scans();
     gen_gathers();
     g_gen_failed += check_keys(&ndup);
     double t1 = now_s();

@@ -1,0 +1,180 @@
+#include "kernels/gen_random.h"
+
+#include <stdio.h>
+
+#include "kernels/dialect.h"
+#include "kernels/ops.h"
+#include "nda/error.h"
+
+/* Philox4x32-10, then the double-precision helpers. Only +, -, *, /, sqrt
+ * and integer operations: bit-identical wherever IEEE double is and FMA
+ * contraction is off (OpenCL: the pragma below; CUDA: --fmad=false). */
+static const char RANDOM_FUNCS[] =
+    "NDA_FUNC void nda_philox(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1, uint *o) {\n"
+    "  for (int r = 0; r < 10; r++) {\n"
+    "    nda_u64 p0 = (nda_u64)0xD2511F53u * c0, p1 = (nda_u64)0xCD9E8D57u * c2;\n"
+    "    uint n0 = (uint)(p1 >> 32) ^ c1 ^ k0, n2 = (uint)(p0 >> 32) ^ c3 ^ k1;\n"
+    "    c1 = (uint)p1; c3 = (uint)p0; c0 = n0; c2 = n2;\n"
+    "    k0 += 0x9E3779B9u; k1 += 0xBB67AE85u;\n"
+    "  }\n"
+    "  o[0] = c0; o[1] = c1; o[2] = c2; o[3] = c3;\n"
+    "}\n"
+    /* log(x) for normal x > 0 (fdlibm e_log.c). */
+    "NDA_FUNC double nda_rlog(double x) {\n"
+    "  nda_u64 bits = NDA_AS_U64(x);\n"
+    "  int hx = (int)(uint)(bits >> 32); uint lx = (uint)bits;\n"
+    "  int k = (hx >> 20) - 1023; hx &= 0x000fffff;\n"
+    "  int i = (hx + 0x95f64) & 0x100000;\n"
+    "  x = NDA_R_AS_F64(((nda_u64)(uint)(hx | (i ^ 0x3ff00000)) << 32) | (nda_u64)lx);\n"
+    "  k += i >> 20;\n"
+    "  double f = x - 1.0, dk = (double)k;\n"
+    "  if ((0x000fffff & (2 + hx)) < 3) {\n"
+    "    if (f == 0.0) return dk * 6.93147180369123816490e-01 + dk * 1.90821492927058770002e-10;\n"
+    "    double R = f * f * (0.5 - 0.33333333333333333 * f);\n"
+    "    return dk * 6.93147180369123816490e-01 - ((R - dk * 1.90821492927058770002e-10) - f);\n"
+    "  }\n"
+    "  double s = f / (2.0 + f), z = s * s, w = z * z;\n"
+    "  int i2 = (hx - 0x6147a) | (0x6b851 - hx);\n"
+    "  double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 +\n"
+    "              w * 1.531383769920937332e-01));\n"
+    "  double t2 = z * (6.666666666666735130e-01 + w * (2.857142874366239149e-01 +\n"
+    "              w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));\n"
+    "  double R = t2 + t1;\n"
+    "  if (i2 > 0) {\n"
+    "    double hfsq = 0.5 * f * f;\n"
+    "    return dk * 6.93147180369123816490e-01 -\n"
+    "           ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);\n"
+    "  }\n"
+    "  return dk * 6.93147180369123816490e-01 - ((s * (f - R) - dk * 1.90821492927058770002e-10) - f);\n"
+    "}\n"
+    /* sin and cos of 2 pi t, t = k * 2^-53 for a 53-bit k: exact reduction
+     * to |x| <= pi/4 by quadrant and complement, then fdlibm's kernels. */
+    "NDA_FUNC void nda_rsincos(nda_u64 k, double *sn, double *cs) {\n"
+    "  uint q = (uint)(k >> 51);\n"
+    "  nda_u64 r = k & 0x7FFFFFFFFFFFFUL;\n"
+    "  int swap = r > 0x4000000000000UL;\n"
+    "  if (swap) r = 0x8000000000000UL - r;\n"
+    "  double x = (double)r * 6.975736996017264e-16;\n" /* 2 pi 2^-53 */
+    "  double z = x * x, v = z * x;\n"
+    "  double rs = 8.33333333332248946124e-03 + z * (-1.98412698298579493134e-04 +\n"
+    "              z * (2.75573137070700676789e-06 + z * (-2.50507602534068634195e-08 +\n"
+    "              z * 1.58969099521155010221e-10)));\n"
+    "  double s = x + v * (-1.66666666666666324348e-01 + z * rs);\n"
+    "  double rc = z * (4.16666666666666019037e-02 + z * (-1.38888888888741095749e-03 +\n"
+    "              z * (2.48015872894767294178e-05 + z * (-2.75573143513906633035e-07 +\n"
+    "              z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))));\n"
+    "  double hz = 0.5 * z, w = 1.0 - hz;\n"
+    "  double c = w + (((1.0 - w) - hz) + z * rc);\n"
+    "  if (swap) { double t = s; s = c; c = t; }\n"
+    "  if (q == 0u) { *sn = s; *cs = c; }\n"
+    "  else if (q == 1u) { *sn = c; *cs = -s; }\n"
+    "  else if (q == 2u) { *sn = -s; *cs = -c; }\n"
+    "  else { *sn = -c; *cs = s; }\n"
+    "}\n";
+
+int nda_random_check(const nda_random_spec *s)
+{
+    nda_dtype t = s->out_dtype;
+    switch (s->dist) {
+    case NDA_RANDOM_UNIFORM:
+    case NDA_RANDOM_NORMAL:
+    case NDA_RANDOM_EXPONENTIAL:
+        if (t == NDA_FLOAT32 || t == NDA_FLOAT64) return NDA_OK;
+        return nda_error_set(NDA_ETYPE, "random: unsupported dtype %s for %s (float32 or float64)",
+                             nda_dtype_name(t), s->dist == NDA_RANDOM_UNIFORM ? "uniform"
+                             : s->dist == NDA_RANDOM_NORMAL ? "normal" : "exponential");
+    case NDA_RANDOM_INTEGERS:
+        if (t == NDA_BOOL || nda_dtype_kind(t) == NDA_KIND_INT || nda_dtype_kind(t) == NDA_KIND_UINT)
+            return NDA_OK;
+        return nda_error_set(NDA_ETYPE, "random: unsupported dtype %s for integers",
+                             nda_dtype_name(t));
+    case NDA_RANDOM_BITS:
+        if (t == NDA_UINT64) return NDA_OK;
+        return nda_error_set(NDA_ETYPE, "random: raw bits are uint64, not %s", nda_dtype_name(t));
+    }
+    return nda_error_set(NDA_EVALUE, "random: unknown distribution '%c'", (int)s->dist);
+}
+
+int nda_random_per_item(const nda_random_spec *s)
+{
+    return s->dist == NDA_RANDOM_UNIFORM && s->out_dtype == NDA_FLOAT32 ? 4 : 2;
+}
+
+void nda_random_key(const nda_random_spec *s, char *buf, size_t len)
+{
+    snprintf(buf, len, "random:v1:philox4x32-10:%c:%c", (int)s->dist, nda_dtype_char(s->out_dtype));
+}
+
+/* Body statements writing outputs j = 0..PER-1 as `out[o + j]` guarded by
+ * j < m; x[0..3] are the block's words. */
+static void emit_body(nda_strbuf *b, const nda_random_spec *s, const char *T)
+{
+    nda_strbuf_puts(b, "  nda_u64 w0 = ((nda_u64)x[1] << 32) | x[0], w1 = ((nda_u64)x[3] << 32) | x[2];\n");
+    switch (s->dist) {
+    case NDA_RANDOM_UNIFORM:
+        if (s->out_dtype == NDA_FLOAT32) {
+            nda_strbuf_puts(b, "  for (int j = 0; j < 4; j++)\n"
+                               "    if (j < m) out[o + j] = (float)(x[j] >> 8) * 5.9604644775390625e-08f;\n");
+        } else {
+            nda_strbuf_puts(b, "  out[o] = (double)(w0 >> 11) * 1.1102230246251565e-16;\n"
+                               "  if (m > 1) out[o + 1] = (double)(w1 >> 11) * 1.1102230246251565e-16;\n");
+        }
+        break;
+    case NDA_RANDOM_NORMAL:
+        nda_strbuf_printf(b,
+            "  double u1 = 1.0 - (double)(w0 >> 11) * 1.1102230246251565e-16;\n"
+            "  double r = sqrt(-2.0 * nda_rlog(u1)), sn, cs;\n"
+            "  nda_rsincos(w1 >> 11, &sn, &cs);\n"
+            "  out[o] = (%s)(r * cs);\n"
+            "  if (m > 1) out[o + 1] = (%s)(r * sn);\n", T, T);
+        break;
+    case NDA_RANDOM_EXPONENTIAL:
+        nda_strbuf_printf(b,
+            "  out[o] = (%s)(0.0 - nda_rlog(1.0 - (double)(w0 >> 11) * 1.1102230246251565e-16));\n"
+            "  if (m > 1) out[o + 1] = (%s)(0.0 - nda_rlog(1.0 - (double)(w1 >> 11) * "
+            "1.1102230246251565e-16));\n", T, T);
+        break;
+    case NDA_RANDOM_INTEGERS:
+        nda_strbuf_printf(b,
+            "  nda_u64 r0 = range ? NDA_R_MULHI64(w0, range) : w0;\n"
+            "  nda_u64 r1 = range ? NDA_R_MULHI64(w1, range) : w1;\n"
+            "  out[o] = (%s)((nda_u64)low + r0);\n"
+            "  if (m > 1) out[o + 1] = (%s)((nda_u64)low + r1);\n", T, T);
+        break;
+    case NDA_RANDOM_BITS:
+        nda_strbuf_puts(b, "  out[o] = w0;\n  if (m > 1) out[o + 1] = w1;\n");
+        break;
+    }
+}
+
+int nda_random_source(const nda_random_spec *s, nda_dialect dialect, nda_strbuf *src)
+{
+    int rc = nda_random_check(s);
+    if (rc != NDA_OK) return rc;
+    nda_dialect_prelude(src, dialect, true);
+    if (dialect == NDA_DIALECT_CUDA) {
+        nda_strbuf_puts(src, "#define NDA_R_AS_F64(u) __longlong_as_double((long long)(u))\n"
+                             "#define NDA_R_MULHI64(a, b) __umul64hi((a), (b))\n");
+    } else {
+        nda_strbuf_puts(src, "#pragma OPENCL FP_CONTRACT OFF\n"
+                             "#define NDA_R_AS_F64(u) as_double(u)\n"
+                             "#define NDA_R_MULHI64(a, b) mul_hi((ulong)(a), (ulong)(b))\n");
+    }
+    nda_strbuf_puts(src, RANDOM_FUNCS);
+    const char *T = s->out_dtype == NDA_BOOL ? "nda_bool" : nda_type_storage(s->out_dtype);
+    int per = nda_random_per_item(s);
+    nda_strbuf_printf(src,
+        "NDA_KERNEL void " NDA_RANDOM_KERNEL_NAME "(NDA_GLOBAL %s *out, nda_i64 out_off, nda_i64 n,\n"
+        "    uint k0, uint k1, nda_u64 stream, nda_i64 low, nda_u64 range) {\n"
+        "  nda_u64 b = (nda_u64)NDA_GLOBAL_ID;\n"
+        "  nda_i64 i = (nda_i64)b * %d;\n"
+        "  if (i >= n) return;\n"
+        "  int m = n - i < %d ? (int)(n - i) : %d;\n"
+        "  nda_i64 o = out_off + i;\n"
+        "  uint x[4];\n"
+        "  nda_philox((uint)b, (uint)(b >> 32), (uint)stream, (uint)(stream >> 32), k0, k1, x);\n",
+        T, per, per, per);
+    emit_body(src, s, T);
+    nda_strbuf_puts(src, "}\n");
+    return NDA_OK;
+}
