@@ -261,6 +261,7 @@ static const nda_backend_ops nda_ocl_ops = {
     .launch = nda_ocl_launch,
     .synchronize = nda_ocl_synchronize,
     .cache_tag = nda_ocl_device_cache_tag,
+    .fft = nda_ocl_fft,
     .gemm = nda_ocl_gemm,
 };
 

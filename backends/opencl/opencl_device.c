@@ -187,6 +187,7 @@ out:
 
 void nda_ocl_backend_shutdown(void)
 {
+    nda_ocl_fft_shutdown(); /* plans hold kernels of the contexts */
     for (int i = 0; i < nda_ocl_ndevices; i++) {
         nda_ocl_device *d = &nda_ocl_devices[i];
         if (d->queue != NULL) {

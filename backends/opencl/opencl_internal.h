@@ -81,4 +81,13 @@ NDA_OCL_HIDDEN void nda_ocl_kernel_free(int dev, void *kernel);
  * on a device without cl_khr_fp16/cl_khr_fp64. */
 NDA_OCL_HIDDEN int nda_ocl_gemm(int dev, const nda_gemm_desc *g);
 
+/* ---- opencl_fft.c ---- */
+
+/* The fft member (backend.h) through VkFFT, plans cached per device and
+ * size: NDA_ENODEV when the plugin was built without vkFFT.h, NDA_ENOTIMPL
+ * for complex128 on a device without fp64. */
+NDA_OCL_HIDDEN int nda_ocl_fft(int dev, const nda_fft_desc *f);
+/* Frees every cached plan (called by shutdown before contexts go). */
+NDA_OCL_HIDDEN void nda_ocl_fft_shutdown(void);
+
 #endif
