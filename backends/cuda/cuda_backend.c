@@ -386,6 +386,7 @@ static const nda_backend_ops nda_cu_ops = {
     .launch = nda_cu_launch,
     .synchronize = nda_cu_synchronize,
     .cache_tag = nda_cu_device_cache_tag,
+    .fft = nda_cu_fft,
     .gemm = nda_cu_gemm,
 };
 

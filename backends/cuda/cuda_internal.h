@@ -155,6 +155,13 @@ NDA_CU_HIDDEN void nda_cu_shutdown_hook_set(int slot, void (*fn)(void));
  * device stream; NDA_ENODEV when cuBLAS is missing. */
 NDA_CU_HIDDEN int nda_cu_gemm(int dev, const nda_gemm_desc *g);
 
+/* ---- cufft_adapter.c ---- */
+
+/* The fft member (backend.h) through cuFFT, plans cached per (device, n,
+ * batch, precision) and run on the device stream; NDA_ENODEV when cuFFT is
+ * missing. */
+NDA_CU_HIDDEN int nda_cu_fft(int dev, const nda_fft_desc *f);
+
 /* ---- cuda_program.c ---- */
 
 /* The options every program is compiled with besides the architecture, as

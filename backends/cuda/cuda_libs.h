@@ -55,8 +55,9 @@ typedef struct nda_cuda_fft {
      * offsets are equal (other overlaps are NDA_EVALUE). Forward uses
      * exp(-2 pi i jk/n); inverse != 0 uses exp(+2 pi i jk/n) WITHOUT the
      * 1/n factor (cuFFT's convention; NumPy's ifft scales by 1/n).
-     * Returns once the result is in `out` (the plan is freed). c2c:
-     * complex64, z2z: complex128. */
+     * Asynchronous, ordered on the device's stream like a launch; plans
+     * are cached per (device, n, batch) until shutdown. c2c: complex64,
+     * z2z: complex128. */
     int (*c2c)(int dev, int n, int batch, const void *in, size_t in_off, void *out,
                size_t out_off, int inverse);
     int (*z2z)(int dev, int n, int batch, const void *in, size_t in_off, void *out,

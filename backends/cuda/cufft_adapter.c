@@ -1,8 +1,8 @@
 /* cuFFT adapter: batched 1-D complex transforms on plugin buffers (see
  * cuda_libs.h).
  *
- * libcufft is dlopen()ed on first use. Each call makes a plan, runs it on
- * the device's stream, waits, and destroys the plan (no plan cache yet).
+ * libcufft is dlopen()ed on first use. Plans are cached per (device,
+ * precision, n, batch) and run asynchronously on the device's stream.
  * The few cuFFT types and constants used are declared here (their values
  * are part of cuFFT's stable ABI) so that only the driver header is needed. */
 #include "backends/cuda/cuda_internal.h"
@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef int nda_cufft_handle; /* cufftHandle */
@@ -119,23 +120,137 @@ static int nda_cufft_range(const char *what, const void *buf, size_t off, size_t
     return NDA_OK;
 }
 
-static int nda_cufft_exec(int dev, int dbl, int n, int batch, const void *in, size_t in_off,
-                          void *out, size_t out_off, int inverse)
+/* ---- plan cache ----
+ * One cuFFT plan per (device, precision, n, batch), bound to the device's
+ * stream, kept in a most-recently-used list (at most NDA_CUFFT_MAX_PLANS
+ * per device) under nda_cufft_lock. A plan owns its work area, so it is
+ * only destroyed after the device's stream has drained (eviction) or at
+ * shutdown (the shutdown hook runs while contexts are alive). */
+
+#define NDA_CUFFT_MAX_PLANS 32
+
+typedef struct nda_cufft_plan {
+    struct nda_cufft_plan *next; /* most recently used first */
+    int dev, dbl, n, batch;
+    nda_cufft_handle h;
+} nda_cufft_plan;
+
+static nda_cufft_plan *nda_cufft_plans; /* guarded by nda_cufft_lock */
+
+/* Destroys every plan (shutdown hook). */
+static void nda_cufft_shutdown(void)
+{
+    pthread_mutex_lock(&nda_cufft_lock);
+    while (nda_cufft_plans != NULL) {
+        nda_cufft_plan *p = nda_cufft_plans;
+        nda_cu_device *d;
+        nda_cufft_plans = p->next;
+        if (nda_cu_device_enter(p->dev, &d) == NDA_OK) {
+            nda_cu_drv()->StreamSynchronize(d->stream);
+            nda_cufft.Destroy(p->h);
+            nda_cu_device_leave(d);
+        }
+        free(p);
+    }
+    pthread_mutex_unlock(&nda_cufft_lock);
+}
+
+/* Drops the least recently used plan of d's device when it has more than
+ * NDA_CUFFT_MAX_PLANS. Caller holds nda_cufft_lock with d entered. */
+static void nda_cufft_evict(nda_cu_device *d, int dev)
+{
+    nda_cufft_plan **pp, **victim = NULL;
+    int count = 0;
+
+    for (pp = &nda_cufft_plans; *pp != NULL; pp = &(*pp)->next)
+        if ((*pp)->dev == dev) {
+            count++;
+            victim = pp;
+        }
+    if (count <= NDA_CUFFT_MAX_PLANS || victim == NULL)
+        return;
+    nda_cufft_plan *p = *victim;
+    *victim = p->next;
+    /* Queued transforms may still use its work area. */
+    nda_cu_drv()->StreamSynchronize(d->stream);
+    nda_cufft.Destroy(p->h);
+    free(p);
+}
+
+/* Finds or makes the plan (moved to the head). Caller holds
+ * nda_cufft_lock with d entered. */
+static int nda_cufft_plan_get(nda_cu_device *d, int dev, int dbl, int n, int batch,
+                              nda_cufft_plan **out)
+{
+    static int hook_set;
+    nda_cufft_plan **pp, *p;
+    nda_cufft_result r;
+
+    for (pp = &nda_cufft_plans; *pp != NULL; pp = &(*pp)->next) {
+        p = *pp;
+        if (p->dev == dev && p->dbl == dbl && p->n == n && p->batch == batch) {
+            *pp = p->next;
+            p->next = nda_cufft_plans;
+            nda_cufft_plans = p;
+            *out = p;
+            return NDA_OK;
+        }
+    }
+    if (!hook_set) {
+        nda_cu_shutdown_hook_set(1, nda_cufft_shutdown);
+        hook_set = 1;
+    }
+    p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return nda_cu_error_set(NDA_ENOMEM, "fft: out of host memory for a plan");
+    r = nda_cufft.Plan1d(&p->h, n, dbl ? NDA_CUFFT_Z2Z : NDA_CUFFT_C2C, batch);
+    if (r != NDA_CUFFT_SUCCESS) {
+        free(p);
+        return nda_cufft_fail(r, "cufftPlan1d");
+    }
+    r = nda_cufft.SetStream(p->h, d->stream);
+    if (r != NDA_CUFFT_SUCCESS) {
+        nda_cufft.Destroy(p->h);
+        free(p);
+        return nda_cufft_fail(r, "cufftSetStream");
+    }
+    p->dev = dev;
+    p->dbl = dbl;
+    p->n = n;
+    p->batch = batch;
+    p->next = nda_cufft_plans;
+    nda_cufft_plans = p;
+    nda_cufft_evict(d, dev);
+    *out = p;
+    return NDA_OK;
+}
+
+/* Transforms of at most this many elements per cuFFT call (32-bit plans);
+ * larger batches run as several calls of one plan. */
+#define NDA_CUFFT_MAX_ELEMS (1ll << 27)
+
+static int nda_cufft_exec64(int dev, int dbl, int64_t n, int64_t batch, const void *in,
+                            size_t in_off, void *out, size_t out_off, int inverse)
 {
     size_t es = dbl ? 16 : 8, bytes;
+    int64_t chunk, done;
     nda_cu_device *d;
-    nda_cufft_handle plan = 0;
-    nda_cufft_result r;
-    const char *call;
+    nda_cufft_plan *plan = NULL;
+    nda_cufft_result r = NDA_CUFFT_SUCCESS;
     CUdeviceptr pin, pout;
-    CUresult cr;
     int rc;
 
     if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
         return rc;
     if (n < 1 || batch < 1)
-        return nda_cu_error_set(NDA_EVALUE, "fft: size %d and batch %d must be positive", n,
-                                batch);
+        return nda_cu_error_set(NDA_EVALUE, "fft: size %lld and batch %lld must be positive",
+                                (long long)n, (long long)batch);
+    if (n > INT32_MAX)
+        return nda_cu_error_set(NDA_ENOTIMPL, "fft: %lld points exceed cuFFT's 32-bit plans",
+                                (long long)n);
+    if ((uint64_t)batch > SIZE_MAX / es / (uint64_t)n)
+        return nda_cu_error_set(NDA_EVALUE, "fft: %lld x %lld points is too big",
+                                (long long)batch, (long long)n);
     bytes = (size_t)n * (size_t)batch * es;
     if ((rc = nda_cufft_range("input", in, in_off, bytes, es)) != NDA_OK ||
         (rc = nda_cufft_range("output", out, out_off, bytes, es)) != NDA_OK)
@@ -146,31 +261,48 @@ static int nda_cufft_exec(int dev, int dbl, int n, int batch, const void *in, si
         return nda_cu_error_set(NDA_EVALUE, "fft: input and output overlap without being the same");
     if ((rc = nda_cufft_load()) != NDA_OK)
         return rc;
+    chunk = NDA_CUFFT_MAX_ELEMS / n;
+    if (chunk < 1)
+        chunk = 1;
+    if (chunk > batch)
+        chunk = batch;
     if ((rc = nda_cu_device_enter(dev, &d)) != NDA_OK)
         return rc;
-    call = "cufftPlan1d";
-    r = nda_cufft.Plan1d(&plan, n, dbl ? NDA_CUFFT_Z2Z : NDA_CUFFT_C2C, batch);
-    if (r != NDA_CUFFT_SUCCESS)
-        goto fail_noplan;
-    call = "cufftSetStream";
-    r = nda_cufft.SetStream(plan, d->stream);
-    if (r == NDA_CUFFT_SUCCESS) {
-        int dir = inverse ? NDA_CUFFT_INVERSE : NDA_CUFFT_FORWARD;
-        call = dbl ? "cufftExecZ2Z" : "cufftExecC2C";
-        r = (dbl ? nda_cufft.ExecZ2Z : nda_cufft.ExecC2C)(plan, (void *)(uintptr_t)pin,
-                                                          (void *)(uintptr_t)pout, dir);
+    pthread_mutex_lock(&nda_cufft_lock);
+    for (done = 0; done < batch && rc == NDA_OK; done += chunk) {
+        int64_t b = batch - done < chunk ? batch - done : chunk;
+        size_t at = (size_t)done * (size_t)n * es;
+        if ((rc = nda_cufft_plan_get(d, dev, dbl, (int)n, (int)b, &plan)) != NDA_OK)
+            break;
+        /* Asynchronous on the device's stream; the cached plan keeps its
+         * work area alive until the work is done. */
+        r = (dbl ? nda_cufft.ExecZ2Z : nda_cufft.ExecC2C)(
+            plan->h, (void *)(uintptr_t)(pin + at), (void *)(uintptr_t)(pout + at),
+            inverse ? NDA_CUFFT_INVERSE : NDA_CUFFT_FORWARD);
+        if (r != NDA_CUFFT_SUCCESS)
+            rc = nda_cufft_fail(r, dbl ? "cufftExecZ2Z" : "cufftExecC2C");
     }
-    /* The plan's work area must outlive the transform. */
-    cr = nda_cu_drv()->StreamSynchronize(d->stream);
-    nda_cufft.Destroy(plan);
-    if (r != NDA_CUFFT_SUCCESS)
-        goto fail_noplan;
-    rc = cr == CUDA_SUCCESS ? NDA_OK : nda_cu_error_cu(cr, "cuStreamSynchronize after cuFFT", d);
+    pthread_mutex_unlock(&nda_cufft_lock);
     nda_cu_device_leave(d);
     return rc;
-fail_noplan:
-    nda_cu_device_leave(d);
-    return nda_cufft_fail(r, call);
+}
+
+static int nda_cufft_exec(int dev, int dbl, int n, int batch, const void *in, size_t in_off,
+                          void *out, size_t out_off, int inverse)
+{
+    return nda_cufft_exec64(dev, dbl, n, batch, in, in_off, out, out_off, inverse);
+}
+
+/* The backend's fft member (backend.h). */
+int nda_cu_fft(int dev, const nda_fft_desc *f)
+{
+    if (f->type != NDA_LIB_C64 && f->type != NDA_LIB_C128)
+        return nda_cu_error_set(NDA_EVALUE, "fft: element type %d is not complex64/128",
+                                (int)f->type);
+    if (f->batch == 0 && f->n >= 1)
+        return NDA_OK;
+    return nda_cufft_exec64(dev, f->type == NDA_LIB_C128, f->n, f->batch, f->in, f->in_off,
+                            f->out, f->out_off, f->inverse);
 }
 
 static int nda_cufft_c2c(int dev, int n, int batch, const void *in, size_t in_off, void *out,
