@@ -604,6 +604,8 @@ static PyObject *py_set_array_type(PyObject *self, PyObject *arg)
 
 PyObject *ndapy_gemm(PyObject *self, PyObject *args); /* gemm_binding.c */
 
+PyObject *ndapy_fft_c2c(PyObject *self, PyObject *args); /* fft_binding.c */
+
 static PyMethodDef methods[] = {
     {"devices", py_devices, METH_NOARGS, "Devices of every available backend."},
     {"backends", py_backends, METH_NOARGS, "(name, reason unavailable or None) per backend."},
@@ -629,6 +631,7 @@ static PyMethodDef methods[] = {
     {"pool_info", py_pool_info, METH_VARARGS, NULL},
     {"pool_release", py_pool_release, METH_VARARGS, NULL},
     {"_set_array_type", py_set_array_type, METH_O, NULL},
+    {"fft_c2c", ndapy_fft_c2c, METH_VARARGS, "Library FFT (cuFFT/VkFFT); see fft_binding.c."},
     {"gemm", ndapy_gemm, METH_VARARGS, "Library GEMM (cuBLAS/CLBlast); see gemm_binding.c."},
     {NULL, NULL, 0, NULL},
 };
