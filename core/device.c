@@ -243,6 +243,14 @@ int nda_device_fft(nda_device *d, const nda_fft_desc *f)
     return d->ops->fft(d->local_index, f);
 }
 
+/* The library lock (nda/device.h): an error-checking mutex would cost
+ * more on every call; a plain one is enough for the documented use. */
+static pthread_mutex_t g_library_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void nda_library_lock(void) { pthread_mutex_lock(&g_library_lock); }
+int nda_library_trylock(void) { return pthread_mutex_trylock(&g_library_lock) == 0; }
+void nda_library_unlock(void) { pthread_mutex_unlock(&g_library_lock); }
+
 int nda_backend_count(void)
 {
     nda_devices_init();

@@ -9,6 +9,7 @@
 #include <numpy/arrayobject.h>
 
 #include "convert.h"
+#include "lock.h"
 #include "nda/error.h"
 
 static PyTypeObject *g_array_type = &ndapy_array_base_type;
@@ -48,7 +49,9 @@ nda_array *ndapy_array_get(PyObject *obj)
 
 static void array_dealloc(ndapy_array *self)
 {
+    int held = ndapy_lock_acquire(); /* lock.h */
     nda_array_free(self->arr);
+    if (held) ndapy_lock_release();
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -82,14 +85,18 @@ static PyObject *get_device_id(ndapy_array *s, void *c) { (void)c; return PyUnic
 static PyObject *get_buffer_id(ndapy_array *s, void *c)
 {
     (void)c;
+    if (!ndapy_lock_acquire()) return PyErr_Format(PyExc_RuntimeError, "ndaccel: shutting down");
     int rc = nda_array_materialize(s->arr);
+    ndapy_lock_release();
     if (rc != NDA_OK) return ndapy_raise(rc);
     return PyLong_FromVoidPtr(s->arr->buffer);
 }
 static PyObject *get_buffer_bytes(ndapy_array *s, void *c)
 {
     (void)c;
+    if (!ndapy_lock_acquire()) return PyErr_Format(PyExc_RuntimeError, "ndaccel: shutting down");
     int rc = nda_array_materialize(s->arr);
+    ndapy_lock_release();
     if (rc != NDA_OK) return ndapy_raise(rc);
     return PyLong_FromSize_t(s->arr->buffer->capacity);
 }

@@ -16,6 +16,7 @@
 #include "core/expr.h"
 #include "kernels/disk_cache.h"
 #include "kernels/kernel_cache.h"
+#include "lock.h"
 #include "random_binding.h"
 #include "nda/error.h"
 #include "nda/ufunc.h"
@@ -525,10 +526,11 @@ static PyObject *py_synchronize(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "|O", &dev_obj)) return NULL;
     nda_device *d;
     if (device_from_id(dev_obj, &d) < 0) return NULL;
-    int rc = nda_array_flush(d);
-    if (rc != NDA_OK) return ndapy_raise(rc);
+    int rc;
+    /* The library lock stays held (lock.h); other Python threads run. */
     Py_BEGIN_ALLOW_THREADS
-    rc = nda_device_synchronize(d);
+    rc = nda_array_flush(d);
+    if (rc == NDA_OK) rc = nda_device_synchronize(d);
     Py_END_ALLOW_THREADS
     if (rc != NDA_OK) return ndapy_raise(rc);
     Py_RETURN_NONE;
@@ -637,7 +639,9 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module_def = {
-    PyModuleDef_HEAD_INIT, "ndaccel._core", "ndaccel's C core.", -1, methods,
+    /* The functions are added by PyInit__core, each holding the library
+     * lock (lock.h). */
+    PyModuleDef_HEAD_INIT, "ndaccel._core", "ndaccel's C core.", -1, NULL,
     NULL, NULL, NULL, NULL,
 };
 
@@ -647,6 +651,10 @@ PyMODINIT_FUNC PyInit__core(void)
     if (PyType_Ready(&ndapy_array_base_type) < 0) return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (!m) return NULL;
+    if (ndapy_add_locked_functions(m, methods) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
     Py_INCREF(&ndapy_array_base_type);
     if (PyModule_AddObject(m, "ndarray_base", (PyObject *)&ndapy_array_base_type) < 0 ||
         PyModule_AddStringConstant(m, "__version__", NDA_VERSION) < 0 ||

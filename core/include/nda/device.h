@@ -36,6 +36,18 @@ int nda_device_synchronize(nda_device *d);
 int nda_device_gemm(nda_device *d, const nda_gemm_desc *g);
 int nda_device_fft(nda_device *d, const nda_fft_desc *f);
 
+/* Threads. The library keeps process-wide state (the registry of pending
+ * lazy arrays, kernel caches, device pools) and backends may require their
+ * calls to be serialised (backend.h), so the API is NOT safe to enter from
+ * two threads at once. A multithreaded caller holds this one process-wide
+ * lock around every call, array frees included (the Python extension takes
+ * it in every _core function and array deallocation, and releases the GIL,
+ * not this lock, while it waits on a device). Not recursive: a caller that
+ * may nest keeps its own per-thread depth. trylock returns 1 when taken. */
+void nda_library_lock(void);
+int nda_library_trylock(void);
+void nda_library_unlock(void);
+
 /* Backends seen at init, available or not (for `python -m ndaccel`). */
 int nda_backend_count(void);
 const char *nda_backend_name(int i);
