@@ -346,6 +346,9 @@ int nda_cu_gemm(int dev, const nda_gemm_desc *g)
         return NDA_OK;
     if (big > INT32_MAX)
         return nda_cu_error_set(NDA_ENOTIMPL, "gemm: sizes past 2**31 need cuBLAS's _64 API");
+    if (g->batch > 1 && g->c_stride < (g->n - 1) * g->ldc + g->m)
+        return nda_cu_error_set(NDA_EVALUE, "gemm: batches of C overlap (stride %lld)",
+                                (long long)g->c_stride);
     if ((rc = nda_cublas_batch_check("C", g->c, g->c_off, g->m, g->n, g->ldc, g->c_stride,
                                      g->batch, es)) != NDA_OK)
         return rc;

@@ -333,6 +333,9 @@ int nda_ocl_gemm(int dev, const nda_gemm_desc *g)
         return rc;
     if (g->m == 0 || g->n == 0 || g->batch == 0)
         return NDA_OK;
+    if (g->batch > 1 && g->c_stride < (g->n - 1) * g->ldc + g->m)
+        return nda_ocl_error_set(NDA_EVALUE, "gemm: batches of C overlap (stride %lld)",
+                                 (long long)g->c_stride);
     if ((rc = nda_clb_operand_check("C", g->c, g->c_off, g->m, g->n, g->ldc, g->c_stride,
                                     g->batch, es)) != NDA_OK)
         return rc;

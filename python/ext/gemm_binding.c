@@ -122,6 +122,11 @@ PyObject *ndapy_gemm(PyObject *self, PyObject *args)
     if (gemm_lib_type(c->dtype, &g.type) < 0) return NULL;
     if (gemm_scalar(alpha_o, g.alpha) < 0 || gemm_scalar(beta_o, g.beta) < 0) return NULL;
     if (m == 0 || n == 0 || batch == 0) Py_RETURN_NONE;
+    if (batch > 1 && sc < (n - 1) * ldc + m) {
+        PyErr_Format(PyExc_ValueError, "gemm: batches of C overlap (stride %lld < %lld)", sc,
+                     (n - 1) * ldc + m);
+        return NULL;
+    }
     uint64_t alo = 0, ahi = 0, blo = 0, bhi = 0, clo, chi;
     if (gemm_operand("C", c, m, n, ldc, sc, batch, &clo, &chi) < 0) return NULL;
     if (k > 0 && (gemm_operand("A", a, ta ? k : m, ta ? m : k, lda, sa, batch, &alo, &ahi) < 0 ||

@@ -105,4 +105,6 @@ from . import random  # noqa: E402
 bitwise_left_shift = _UFUNCS["left_shift"]
 bitwise_right_shift = _UFUNCS["right_shift"]
 from ._take import choose, place, put, put_along_axis, putmask, take, take_along_axis  # noqa: E402
+from . import linalg  # noqa: E402
+from ._einsum import einsum  # noqa: E402
 from . import fft  # noqa: E402
