@@ -1,0 +1,112 @@
+"""Host fallbacks for the decompositions ndaccel has no device algorithm
+for yet: qr, svd, eigh, eigvalsh, lstsq, pinv.
+
+Each copies its inputs to the host, calls numpy.linalg (LAPACK), and copies
+the results back to the input's device, so results, dtypes, errors and
+namedtuple types are exactly NumPy's. The first call of each function in a
+process warns with HostFallbackWarning naming the function; the cost is
+two transfers of the data and a host computation (no device speed-up).
+Device versions (Householder QR, Jacobi or two-sided bidiagonalisation SVD,
+tridiagonal eigensolvers; cuSOLVER on CUDA) replace these one by one."""
+import threading
+import warnings
+
+import numpy
+
+from ._creation import asarray as _asarray
+
+# Names of the functions that warned already in this process.
+_warned = set()
+_warned_lock = threading.Lock()
+
+
+class HostFallbackWarning(UserWarning):
+    """A linalg function ran on the host (NumPy/LAPACK) because ndaccel has
+    no device algorithm for it yet. Silence with
+    warnings.simplefilter("ignore", ndaccel.linalg.HostFallbackWarning)."""
+
+
+def _warn_once(name, stacklevel=4):
+    """Warns the first time `name` runs; stacklevel points at the user's
+    call (4: through _run, 3: called from the public function itself)."""
+    with _warned_lock:
+        if name in _warned:
+            return
+        _warned.add(name)
+    warnings.warn(HostFallbackWarning(
+        f"ndaccel.linalg.{name} ran on the host (numpy.linalg.{name}): ndaccel has no device "
+        f"algorithm for it yet, so the data was copied to the host and the result back"),
+        stacklevel=stacklevel)
+
+
+def _device_of(*xs):
+    from ._ndarray import ndarray
+    for x in xs:
+        if isinstance(x, ndarray):
+            return x._device_id
+    return None
+
+
+def _host(x):
+    """numpy.ndarray for an ndaccel array; other inputs pass unchanged (NumPy
+    converts them as it would)."""
+    from ._ndarray import ndarray
+    return x.get() if isinstance(x, ndarray) else x
+
+
+def _back(r, device):
+    """NumPy results to the device: arrays and NumPy scalars become ndaccel
+    arrays; tuples (and namedtuples) keep their type."""
+    if isinstance(r, tuple):
+        vals = [_back(v, device) for v in r]
+        return type(r)(*vals) if hasattr(r, "_fields") else type(r)(vals)
+    if isinstance(r, (numpy.ndarray, numpy.generic)):
+        return _asarray(numpy.asarray(r), device=device)
+    return r
+
+
+def _run(name, fn, *arrays):
+    _warn_once(name)
+    dev = _device_of(*arrays)
+    return _back(fn(*(_host(a) for a in arrays)), dev)
+
+
+def qr(a, mode="reduced"):
+    """numpy.linalg.qr on the host (HostFallbackWarning)."""
+    return _run("qr", lambda h: numpy.linalg.qr(h, mode=mode), a)
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """numpy.linalg.svd on the host (HostFallbackWarning)."""
+    return _run("svd", lambda h: numpy.linalg.svd(h, full_matrices=full_matrices,
+                                                  compute_uv=compute_uv,
+                                                  hermitian=hermitian), a)
+
+
+def eigh(a, UPLO="L"):
+    """numpy.linalg.eigh on the host (HostFallbackWarning)."""
+    return _run("eigh", lambda h: numpy.linalg.eigh(h, UPLO=UPLO), a)
+
+
+def eigvalsh(a, UPLO="L"):
+    """numpy.linalg.eigvalsh on the host (HostFallbackWarning)."""
+    return _run("eigvalsh", lambda h: numpy.linalg.eigvalsh(h, UPLO=UPLO), a)
+
+
+def lstsq(a, b, rcond=None):
+    """numpy.linalg.lstsq on the host (HostFallbackWarning): (x, residuals,
+    rank, s); rank stays NumPy's host integer (a count, like a shape)."""
+    _warn_once("lstsq", 3)
+    x, resids, rank, s = numpy.linalg.lstsq(_host(a), _host(b), rcond=_host(rcond))
+    dev = _device_of(a, b)
+    return _back(x, dev), _back(resids, dev), rank, _back(s, dev)
+
+
+_NOVALUE = object()
+
+
+def pinv(a, rcond=None, hermitian=False, *, rtol=_NOVALUE):
+    """numpy.linalg.pinv on the host (HostFallbackWarning)."""
+    kw = {} if rtol is _NOVALUE else {"rtol": _host(rtol)}
+    return _run("pinv", lambda h: numpy.linalg.pinv(h, rcond=_host(rcond), hermitian=hermitian,
+                                                    **kw), a)
