@@ -11,3 +11,6 @@ from ._linalg_basic import (linalg_cross as cross, linalg_diagonal as diagonal, 
                             linalg_outer as outer, linalg_trace as trace, matmul,
                             matrix_norm, matrix_power, matrix_transpose, multi_dot, norm,
                             tensordot, vecdot, vector_norm)
+from ._linalg_solve import SlogdetResult, cholesky, det, inv, slogdet, solve  # noqa: F401,E402
+from ._linalg_host import (HostFallbackWarning, eigh, eigvalsh, lstsq, pinv, qr,  # noqa: F401,E402
+                           svd)
