@@ -2,7 +2,8 @@
 
 1. Laplace solver (bench/laplace.py; run separately or via ./run bench)
 2. elementwise (a+b, a*b+c, exp(a)) and whole-array sum bandwidth, GB/s,
-   against a measured host copy bandwidth
+   against a measured host copy bandwidth; a reduction over a short last
+   axis (ones((n/2, 2)).sum(-1)) against elementwise passes over the same data
 3. dispatch overhead: us per elementwise op at 1, 1024, 2^20 elements
 4. cold start (empty caches) and warm start (second process) of a Laplace
    run: seconds and kernels compiled
@@ -149,6 +150,27 @@ def ocean(shapes):
     return rows
 
 
+def short_axis(n):
+    """x.sum(-1) for x of shape (n/2, 2), float32, against elementwise passes
+    reading the same data: x[:, 0] + x[:, 1] (same output) and x + 1."""
+    h = numpy.random.default_rng(0).random((n // 2, 2), dtype=numpy.float32)
+    d = ndaccel.asarray(h)
+    o_h, o_d = numpy.empty(n // 2, numpy.float32), ndaccel.empty(n // 2, dtype=numpy.float32)
+    f_h, f_d = numpy.empty_like(h), ndaccel.empty_like(d)
+    cases = [
+        ("x.sum(-1)", lambda np, x, o, f: np.sum(x, axis=-1, out=o)),
+        ("x[:, 0] + x[:, 1]", lambda np, x, o, f: np.add(x[:, 0], x[:, 1], out=o)),
+        ("x + 1", lambda np, x, o, f: np.add(x, 1, out=f)),
+    ]
+    rows, t_sum = [], None
+    for name, fn in cases:
+        t_np = best(lambda: fn(numpy, h, o_h, f_h))
+        t_nd = best(lambda: fn(ndaccel, d, o_d, f_d), sync=sync)
+        t_sum = t_sum or t_nd
+        rows.append((name, t_np * 1e3, t_nd * 1e3, t_sum / t_nd))
+    return rows
+
+
 def table(header, rows, fmt):
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(f.format(v) if v is not None else "n/a" for f, v in zip(fmt, r)) + " |"
@@ -167,6 +189,9 @@ def main(argv=None):
         ("2. Elementwise and reduction bandwidth (float32, %d elements)" % n,
          ("operation", "ndaccel GB/s", "NumPy GB/s", "ndaccel % of host copy"),
          bandwidth(n), ("{}", "{:.1f}", "{:.1f}", "{:.0f}%")),
+        ("2b. Reduction over a short last axis (float32, shape (%d, 2))" % (n // 2),
+         ("operation", "NumPy ms", "ndaccel ms", "ndaccel sum time / this time"),
+         short_axis(n), ("{}", "{:.2f}", "{:.2f}", "{:.2f}")),
         ("3. Dispatch overhead (us per op)",
          ("elements", "NumPy (out=)", "ndaccel eager (out=)", "ndaccel fused chain x = x + 1"),
          dispatch([1, 1024, 2 ** 20]), ("{}", "{:.2f}", "{:.2f}", "{:.2f}")),
@@ -198,7 +223,7 @@ def plot(sections, dev):
     except ImportError:
         return
     bw = sections[0][2][1:]
-    oc = sections[3][2]
+    oc = sections[4][2]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.8))
     x = numpy.arange(len(bw))
     a1.bar(x - 0.2, [r[2] for r in bw], 0.4, label="NumPy")

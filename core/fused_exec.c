@@ -551,6 +551,9 @@ int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *redu
         s->leaf_layout[k] = zero ? NDA_LAYOUT_ZERO : NDA_LAYOUT_STRIDED;
         s->idx64 = s->idx64 || needs_idx64(sp, k + 1, M * K);
     }
+    /* Short reduced axes: K compiled in and unrolled (one kernel per K). */
+    s->unroll_k = splits == 1 && K <= 8 ? (int)K : 0;
+    s->chunk = s->unroll_k > 0 && !d->info.is_gpu ? nda_row_chunk(d) : 0;
     rc = check_fp64(d, s);
     if (rc != NDA_OK) goto out;
     nda_strbuf key;
@@ -586,6 +589,7 @@ int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *redu
             for (int i = 0; i < sp->rank; i++) arg_index(p, sp->st[k + 1][i]);
     size_t ls = nda_launch_local_size(d);
     size_t items = (size_t)(M * splits);
+    if (s->chunk > 0) items = (items + (size_t)s->chunk - 1) / (size_t)s->chunk;
     size_t global = (items + ls - 1) / ls * ls;
     rc = d->ops->launch(d->local_index, kernel, global, ls, p->n, p->a);
     free(p);

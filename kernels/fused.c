@@ -42,9 +42,9 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
     }
     nda_strbuf_printf(b, "|%c%d>", s->result.kind, s->result.index);
     if (s->axes)
-        nda_strbuf_printf(b, "axes:%s:%c%c:%c:keep%d", nda_op_describe(s->reduce_op)->name,
+        nda_strbuf_printf(b, "axes:%s:%c%c:%c:keep%d:u%d:k%d", nda_op_describe(s->reduce_op)->name,
                           nda_dtype_char(s->acc), nda_dtype_char(s->out_dtype), s->out_layout,
-                          s->rank_keep);
+                          s->rank_keep, s->unroll_k, s->chunk);
     else if (s->reduce)
         nda_strbuf_printf(b, "reduce:%s:%c%c:l%d:k%d", nda_op_describe(s->reduce_op)->name,
                           nda_dtype_char(s->acc), nda_dtype_char(s->out_dtype), s->local_size,
@@ -289,8 +289,17 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         rc = emit_nodes(&body, s, "      ", helpers, seen);
     }
     if (rc == NDA_OK) {
-        nda_strbuf_printf(src, "  %s g = (%s)NDA_GLOBAL_ID;\n  if (g >= M * S) return;\n", I, I);
-        nda_strbuf_printf(src, "  %s o = g / S, part = g - o * S;\n", I);
+        if (s->chunk > 0) {
+            /* CPU, with unroll_k (S == 1): `chunk` consecutive outputs per
+             * work-item, a loop without divisions that compilers vectorise. */
+            nda_strbuf_printf(src, "  %s g0 = (%s)NDA_GLOBAL_ID * %d, g1 = g0 + %d;\n", I, I,
+                              s->chunk, s->chunk);
+            nda_strbuf_printf(src, "  if (g1 > M) g1 = M;\n  for (%s g = g0; g < g1; g++) {\n", I);
+            nda_strbuf_printf(src, "  %s o = g;\n", I);
+        } else {
+            nda_strbuf_printf(src, "  %s g = (%s)NDA_GLOBAL_ID;\n  if (g >= M * S) return;\n", I, I);
+            nda_strbuf_printf(src, "  %s o = g / S, part = g - o * S;\n", I);
+        }
         nda_strbuf_printf(src, "  %s q = o;\n", I);
         for (int d = keep - 1; d >= 1; d--)
             nda_strbuf_printf(src, "  %s c%d = q %% sh%d; q /= sh%d;\n", I, d, d, d);
@@ -305,6 +314,14 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         nda_strbuf_printf(src, "  %s acc0 = ", A);
         emit_identity(src, s->reduce_op, s->acc);
         nda_strbuf_printf(src, ";\n  %s acc1 = acc0, acc2 = acc0, acc3 = acc0;\n", A);
+        if (s->unroll_k > 0) {
+            /* K is a constant: straight-line code, folded in order. */
+            for (int j = 0; j < s->unroll_k; j++) {
+                nda_strbuf_printf(src, "  {\n      %s r = %d;\n", I, j);
+                nda_strbuf_puts(src, body.data ? body.data : "");
+                nda_strbuf_printf(src, "      acc0 = %s;\n  }\n", fold[0].data ? fold[0].data : "");
+            }
+        } else {
         nda_strbuf_printf(src, "  %s j = part * Kc, e = j + Kc;\n  if (e > K) e = K;\n", I);
         nda_strbuf_puts(src, "  for (; j + 3 < e; j += 4) {\n");
         for (int u = 0; u < 4; u++) {
@@ -316,7 +333,8 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         nda_strbuf_printf(src, "      %s r = j;\n", I);
         nda_strbuf_puts(src, body.data ? body.data : "");
         nda_strbuf_printf(src, "      acc0 = %s;\n    }\n  }\n", fold[0].data ? fold[0].data : "");
-        nda_strbuf_printf(src, "  %s acc = %s;\n", A, call.data ? call.data : "");
+        }
+        nda_strbuf_printf(src, "  %s acc = %s;\n", A, s->unroll_k > 0 ? "acc0" : call.data ? call.data : "");
         /* Output: partials are contiguous [o][part]; else out over kept axes. */
         nda_strbuf_printf(src, "  %s po = off_o", I);
         if (s->out_layout == NDA_LAYOUT_CONTIG) nda_strbuf_puts(src, " + g");
@@ -324,7 +342,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
             for (int d = 0; d < keep; d++) nda_strbuf_printf(src, " + c%d * st_o_%d", d, d);
         nda_strbuf_puts(src, ";\n  out[po] = ");
         nda_emit_store_value(src, s->acc, s->out_dtype, "acc");
-        nda_strbuf_puts(src, ";\n}\n");
+        nda_strbuf_puts(src, s->chunk > 0 ? ";\n  }\n}\n" : ";\n}\n");
     }
     nda_strbuf_free(&conv);
     nda_strbuf_free(&body);
@@ -350,7 +368,8 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     nda_strbuf_init(&fold);
     nda_strbuf_init(&fold2);
     if (s->axes) {
-        if (s->reduce || s->rank_keep < 0 || s->rank_keep >= s->rank)
+        if (s->reduce || s->rank_keep < 0 || s->rank_keep >= s->rank ||
+            (s->chunk > 0 && s->unroll_k <= 0))
             return nda_error_set(NDA_EVALUE, "invalid axes reduction spec");
         const char *I = s->idx64 ? "nda_i64" : "nda_i32";
         nda_strbuf helpers, seen, body;

@@ -84,9 +84,15 @@ typedef struct nda_fused_spec {
      * reduced sub-space of one output (or one of `splits` contiguous parts
      * of it) and stores into out (layout out_layout over the kept axes, or
      * contiguous partials [output][split] when splitting). reduce must be
-     * false; reduce_op/acc/out_dtype as for reduce. */
+     * false; reduce_op/acc/out_dtype as for reduce; chunk > 0: each
+     * work-item computes `chunk` consecutive outputs (or parts). */
     bool axes;
     int rank_keep;
+    /* axes, 1..8: the reduced size K (with one part per output) is this
+     * constant and the fold is unrolled in element order: straight-line
+     * code that devices vectorise across work-items, for short axes. With
+     * chunk > 0 (CPU devices) a work-item computes `chunk` outputs. */
+    int unroll_k;
     nda_dtype out_dtype;   /* store: out array dtype; reduce: partial dtype */
     char out_layout;       /* store only */
     nda_op reduce_op;      /* ADD, MULTIPLY, MAXIMUM, MINIMUM */

@@ -12,6 +12,8 @@
  *   - the sum/prod/max/min reductions of every dtype with core/reduce.c's
  *     accumulator and result dtypes (both passes), in the GPU (chunk 0) and
  *     CPU (chunk 4) forms, plus sum(x*y) and max(a - b) over small DAGs;
+ *   - sum/max along axes of every dtype: looped and unrolled short-K forms,
+ *     one or ROW_CHUNK outputs per work-item;
  *   - multi-node DAGs: a Laplace-like stencil into 'R', expressions mixing
  *     dtypes and casts, a scalar fill, shared subexpressions, and a spec at
  *     the leaf/scalar/node limits;
@@ -385,11 +387,40 @@ static void red_leaf(nda_op op, nda_dtype in, nda_dtype acc, nda_dtype out, int 
     add(&s, what);
 }
 
-/* As core/reduce.c: result res = sum_dtype(t) for sum/prod (t for max/min),
- * accumulator float32 for a float16 sum/prod, else res. Pass 1 folds t into
- * res (one group) or into acc partials; pass 2 folds acc partials into res.
- * GPU form (chunk 0) and CPU form (chunk 4), each at rank 1 contiguous
- * (32-bit) and at rank 3 strided or rank 2 rows (64-bit). */
+/* Reductions along axes (core/fused_exec.c nda_expr_reduce_axes): sum and
+ * max over every dtype, kept axes then reduced ones, looped (any K) and
+ * unrolled for a short K, one output per work-item (GPU) and, unrolled,
+ * `ROW_CHUNK` outputs per work-item (CPU); contiguous and strided output. */
+static void gen_axes(void)
+{
+    static const nda_op ops[] = {NDA_OP_ADD, NDA_OP_MAXIMUM};
+    for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
+        for (int ti = 0; ti < NDA_NTYPES; ti++)
+            for (int v = 0; v < 3; v++) {
+                nda_dtype t = (nda_dtype)ti;
+                nda_dtype res = ops[o] == NDA_OP_ADD ? sum_dtype(t) : t;
+                nda_dtype acc = res == NDA_FLOAT16 && ops[o] == NDA_OP_ADD ? NDA_FLOAT32 : res;
+                nda_fused_spec s;
+                memset(&s, 0, sizeof s);
+                s.axes = true;
+                s.rank = 3;
+                s.rank_keep = v == 0 ? 2 : 1;
+                s.idx64 = v == 1;
+                s.reduce_op = ops[o];
+                s.acc = acc;
+                s.out_dtype = res;
+                s.out_layout = v == 0 ? NDA_LAYOUT_STRIDED : NDA_LAYOUT_CONTIG;
+                s.unroll_k = v == 0 ? 0 : 3;
+                s.chunk = v == 2 ? ROW_CHUNK : 0;
+                s.result = leaf(&s, t, NDA_LAYOUT_STRIDED);
+                char what[160];
+                snprintf(what, sizeof what, "axes %s %s->%s->%s keep%d unroll%d chunk%d",
+                         red_name(ops[o]), dn(t), dn(acc), dn(res), s.rank_keep, s.unroll_k,
+                         s.chunk);
+                add(&s, what);
+            }
+}
+
 /* Every random distribution and output dtype (kernels/gen_random.h). */
 static void gen_random(void)
 {
@@ -430,6 +461,11 @@ static void gen_scans(void)
                 }
 }
 
+/* As core/reduce.c: result res = sum_dtype(t) for sum/prod (t for max/min),
+ * accumulator float32 for a float16 sum/prod, else res. Pass 1 folds t into
+ * res (one group) or into acc partials; pass 2 folds acc partials into res.
+ * GPU form (chunk 0) and CPU form (chunk 4), each at rank 1 contiguous
+ * (32-bit) and at rank 3 strided or rank 2 rows (64-bit). */
 static void gen_reductions(void)
 {
     static const nda_op ops[] = {NDA_OP_ADD, NDA_OP_MULTIPLY, NDA_OP_MAXIMUM, NDA_OP_MINIMUM};
@@ -960,6 +996,7 @@ int main(int argc, char **argv)
     gen_sum_of_products();
     gen_max_of_differences();
     gen_dags();
+    gen_axes();
     gen_random();
     gen_scans();
     gen_gathers();
