@@ -6,8 +6,9 @@
  * Plans: one VkFFTApplication per (device, n, batch, precision, in place,
  * 64-bit addressing), created on first use (VkFFT generates and builds its
  * kernels then: ~0.1-2 s on PoCL, less once PoCL's own cache has them),
- * kept in a most-recently-used list of at most NDA_OCL_FFT_MAX_PLANS and
- * freed by nda_ocl_fft_shutdown. Buffers and byte offsets are given at each
+ * kept in a most-recently-used list of at most NDA_OCL_FFT_MAX_PLANS plans
+ * holding at most NDA_OCL_FFT_MAX_HELD bytes of device memory, and freed by
+ * nda_ocl_fft_shutdown. Buffers and byte offsets are given at each
  * launch (specifyOffsetsAtLaunch), so a plan serves any buffers.
  *
  * Threading: one mutex guards the list and every use of a plan (a plan's
@@ -31,17 +32,22 @@
 #include <vkFFT.h>
 
 #define NDA_OCL_FFT_MAX_PLANS 32
+/* Device memory VkFFT plans may keep (four-step temporary buffers and
+ * Bluestein chirps, outside the pool) before older plans are dropped. */
+#define NDA_OCL_FFT_MAX_HELD ((uint64_t)256 << 20)
 
 typedef struct nda_ocl_fft_plan {
     struct nda_ocl_fft_plan *next; /* most recently used first */
     int dev, dbl, inplace, wide;   /* wide: 64-bit addressing */
     uint64_t n, batch;
+    uint64_t held; /* bytes of device memory the plan owns (estimate) */
     VkFFTApplication app;
 } nda_ocl_fft_plan;
 
 static pthread_mutex_t nda_ocl_fft_lock = PTHREAD_MUTEX_INITIALIZER;
 static nda_ocl_fft_plan *nda_ocl_fft_plans; /* guarded by nda_ocl_fft_lock */
 static int nda_ocl_fft_nplans;
+static uint64_t nda_ocl_fft_held;
 
 static const char *nda_vkfft_result_name(VkFFTResult r)
 {
@@ -146,17 +152,24 @@ static int nda_ocl_fft_plan_get(nda_ocl_device *d, int dev, int dbl, int inplace
     p->wide = wide;
     p->n = n;
     p->batch = batch;
+    p->held = p->app.configuration.allocateTempBuffer ? bytes : 0;
+    for (int i = 0; i < 3; i++)
+        p->held += 3 * p->app.bufferBluesteinSize[i];
     p->next = nda_ocl_fft_plans;
     nda_ocl_fft_plans = p;
-    if (++nda_ocl_fft_nplans > NDA_OCL_FFT_MAX_PLANS) {
+    nda_ocl_fft_nplans++;
+    nda_ocl_fft_held += p->held;
+    while (nda_ocl_fft_plans->next != NULL && (nda_ocl_fft_nplans > NDA_OCL_FFT_MAX_PLANS ||
+                                               nda_ocl_fft_held > NDA_OCL_FFT_MAX_HELD)) {
         /* Evict the least recently used plan (never p, which is first).
          * Work already enqueued retains its kernels and buffers. */
         nda_ocl_fft_plan **last = &nda_ocl_fft_plans;
         while ((*last)->next != NULL)
             last = &(*last)->next;
+        nda_ocl_fft_nplans--;
+        nda_ocl_fft_held -= (*last)->held;
         nda_ocl_fft_plan_free(*last);
         *last = NULL;
-        nda_ocl_fft_nplans--;
     }
     *out_plan = p;
     return NDA_OK;
@@ -309,6 +322,7 @@ void nda_ocl_fft_shutdown(void)
         nda_ocl_fft_plan_free(p);
     }
     nda_ocl_fft_nplans = 0;
+    nda_ocl_fft_held = 0;
     pthread_mutex_unlock(&nda_ocl_fft_lock);
 }
 

@@ -59,7 +59,7 @@ def _compare(fn, n, c=8.0):
 
 # ---------------------------------------------------------------- lengths
 
-LENGTHS = [1, 2, 7, 8, 17, 30, 97, 1000, 1024]
+LENGTHS = [1, 2, 7, 8, 30, 97, 1000, 1024]  # 97: Bluestein (prime > 13)
 
 
 @pytest.mark.parametrize("dt", ["complex128", "complex64"])
@@ -71,7 +71,7 @@ def test_c2c_lengths(n, dt):
 
 
 @pytest.mark.parametrize("dt", ["float64", "float32"])
-@pytest.mark.parametrize("n", [1, 2, 7, 8, 17, 30, 97, 1000])
+@pytest.mark.parametrize("n", [1, 2, 7, 8, 30, 97, 1000])
 def test_real_lengths(n, dt):
     x = _data((3, n), dt)
     _compare(lambda xp: xp.fft.rfft(xp.asarray(x)), n)
