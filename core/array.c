@@ -22,6 +22,19 @@ static void buffer_incref(nda_buffer *b)
     atomic_fetch_add_explicit((_Atomic long *)&b->refcount, 1, memory_order_relaxed);
 }
 
+int nda_alloc_check(const nda_device *d, size_t bytes)
+{
+    if (d->info.max_alloc_bytes && bytes > d->info.max_alloc_bytes)
+        return nda_error_set(NDA_ENOMEM,
+                             "Unable to allocate %zu bytes on %s: the device's largest allocation is %llu bytes",
+                             bytes, d->id, (unsigned long long)d->info.max_alloc_bytes);
+    if (d->memory_limit && bytes > d->memory_limit)
+        return nda_error_set(NDA_ENOMEM,
+                             "Unable to allocate %zu bytes on %s: more than NDACCEL_MEMORY_LIMIT=%llu bytes",
+                             bytes, d->id, (unsigned long long)d->memory_limit);
+    return NDA_OK;
+}
+
 int nda_array_empty(nda_device *d, nda_dtype t, int ndim, const int64_t *shape, nda_array **out)
 {
     int64_t n;
@@ -30,10 +43,8 @@ int nda_array_empty(nda_device *d, nda_dtype t, int ndim, const int64_t *shape, 
     if (rc != NDA_OK) return rc;
     size_t isz = nda_dtype_itemsize(t);
     size_t bytes = (size_t)n * isz;
-    if (d->info.max_alloc_bytes && bytes > d->info.max_alloc_bytes)
-        return nda_error_set(NDA_ENOMEM,
-                             "Unable to allocate %zu bytes on %s: the device's largest allocation is %llu bytes",
-                             bytes, d->id, (unsigned long long)d->info.max_alloc_bytes);
+    rc = nda_alloc_check(d, bytes);
+    if (rc != NDA_OK) return rc;
     nda_array *a = calloc(1, sizeof *a);
     nda_buffer *b = calloc(1, sizeof *b);
     if (!a || !b) {
@@ -69,7 +80,9 @@ int nda_array_view(const nda_array *src, size_t offset, int ndim, const int64_t 
     if (ndim < 0 || ndim > NDA_MAXDIMS)
         return nda_error_set(NDA_EVALUE, "maximum supported dimension for an ndarray is %d, found %d",
                              NDA_MAXDIMS, ndim);
-    int rc = nda_lazy_materialize(src);
+    int64_t n; /* zero strides make any size possible: the size must not overflow */
+    int rc = nda_shape_size(ndim, shape, nda_dtype_itemsize(src->dtype), &n);
+    if (rc == NDA_OK) rc = nda_lazy_materialize(src);
     if (rc != NDA_OK) return rc;
     nda_array *a = calloc(1, sizeof *a);
     if (!a) return nda_error_set(NDA_ENOMEM, "out of host memory");

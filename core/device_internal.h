@@ -32,4 +32,10 @@ struct nda_device {
     struct nda_kernel_cache *kernels;
 };
 
+/* NDA_ENOMEM (message naming the size and the device) when one buffer of
+ * `bytes` can never be had on d: more than the device's largest allocation
+ * or than NDACCEL_MEMORY_LIMIT. Checked before any allocation attempt, and
+ * when a lazy array is created (core/array.c). */
+int nda_alloc_check(const nda_device *d, size_t bytes);
+
 #endif

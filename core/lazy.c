@@ -181,15 +181,20 @@ bool nda_expr_reads(const nda_expr *e, const nda_buffer *b) { return any_leaf(e,
 
 /* Adds a; returns the oldest pending array when the registry is over its
  * bound (the caller materialises it outside the lock), else NULL. */
-static nda_array *pending_add(nda_array *a)
+static void pending_insert_locked(nda_array *a)
 {
-    pthread_mutex_lock(&g_pending_lock);
     a->pend_prev = NULL;
     a->pend_next = g_pending;
     if (g_pending) g_pending->pend_prev = a;
     else g_pending_tail = a;
     g_pending = a;
     g_npending++;
+}
+
+static nda_array *pending_add(nda_array *a)
+{
+    pthread_mutex_lock(&g_pending_lock);
+    pending_insert_locked(a);
     nda_array *oldest = g_npending > NDA_PENDING_MAX ? g_pending_tail : NULL;
     pthread_mutex_unlock(&g_pending_lock);
     return oldest;
@@ -221,6 +226,8 @@ int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out)
 {
     int64_t n;
     int rc = nda_shape_size(e->ndim, e->shape, nda_dtype_itemsize(e->dtype), &n);
+    /* An array too big to ever exist fails now, not when it is computed. */
+    if (rc == NDA_OK) rc = nda_alloc_check(d, (size_t)n * nda_dtype_itemsize(e->dtype));
     if (rc != NDA_OK) return rc;
     nda_array *a = calloc(1, sizeof *a);
     if (!a) return nda_error_set(NDA_ENOMEM, "out of host memory");
@@ -247,12 +254,22 @@ int nda_lazy_materialize(const nda_array *ca)
 {
     nda_array *a = (nda_array *)ca; /* logically const: the value is unchanged */
     if (!a->lazy) return NDA_OK;
+    /* Off the registry while it is being computed: a flush started by an
+     * allocation below (out-of-memory recovery, pool.c) must not compute a
+     * a second time. Back on it when computing fails. */
+    pthread_mutex_lock(&g_pending_lock);
+    pending_remove_locked(a);
+    pthread_mutex_unlock(&g_pending_lock);
     nda_array *tmp;
     int rc = nda_array_empty(a->device, a->dtype, a->ndim, a->shape, &tmp);
-    if (rc != NDA_OK) return rc;
-    rc = nda_expr_store(a->lazy, tmp);
+    if (rc == NDA_OK) {
+        rc = nda_expr_store(a->lazy, tmp);
+        if (rc != NDA_OK) nda_array_free(tmp);
+    }
     if (rc != NDA_OK) {
-        nda_array_free(tmp);
+        pthread_mutex_lock(&g_pending_lock);
+        pending_insert_locked(a);
+        pthread_mutex_unlock(&g_pending_lock);
         return rc;
     }
     nda_lazy_forget(a);
@@ -280,6 +297,33 @@ static int flush_matching(bool (*pred)(const nda_array *, const void *), const v
         int rc = nda_lazy_materialize(hit);
         if (rc != NDA_OK) return rc;
     }
+}
+
+int nda_lazy_flush_for_memory(nda_device *d)
+{
+    enum { MAX_FAILED = 16 };
+    const nda_array *failed[MAX_FAILED];
+    int nfailed = 0, done = 0;
+    for (;;) {
+        nda_array *hit = NULL;
+        pthread_mutex_lock(&g_pending_lock);
+        for (nda_array *a = g_pending; a && !hit; a = a->pend_next) {
+            if (a->device != d) continue;
+            bool seen = false;
+            for (int i = 0; i < nfailed; i++) seen = seen || failed[i] == a;
+            if (!seen) hit = a;
+        }
+        pthread_mutex_unlock(&g_pending_lock);
+        if (!hit) break;
+        if (nda_lazy_materialize(hit) == NDA_OK) {
+            done++;
+            continue;
+        }
+        nda_error_clear(); /* it stays pending; its error comes when needed */
+        if (nfailed == MAX_FAILED) break;
+        failed[nfailed++] = hit;
+    }
+    return done;
 }
 
 static bool pred_reads(const nda_array *a, const void *b) { return nda_expr_reads(a->lazy, b); }

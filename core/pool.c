@@ -1,8 +1,10 @@
 /* Per-device caching allocator. Size classes: 4 per power of two above
  * 512 bytes (at most 25% slack). Blocks are reused in LIFO order. */
-#include "device_internal.h"
+#include "core/device_internal.h"
+#include "core/expr.h"
 #include "nda/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #define POOL_MIN_SHIFT 9 /* 512 bytes */
@@ -47,6 +49,56 @@ static int device_alloc(nda_device *d, size_t bytes, void **handle)
     return rc;
 }
 
+/* A new device block of class size `bytes` within the memory limit, with
+ * pool_lock held; NDA_ENOMEM (message set) when the limit or the device
+ * refuses. Cached blocks are returned first when the limit needs room. */
+static int fresh_block_locked(nda_device *d, size_t nbytes, size_t bytes, void **handle)
+{
+    if (d->memory_limit &&
+        d->pool_stats.live_bytes + d->pool_stats.cached_bytes + bytes > d->memory_limit)
+        pool_release_locked(d);
+    if (d->memory_limit && d->pool_stats.live_bytes + bytes > d->memory_limit)
+        return nda_error_set(NDA_ENOMEM,
+                             "Out of memory allocating %zu bytes on %s (NDACCEL_MEMORY_LIMIT=%llu, "
+                             "%llu bytes in use)",
+                             nbytes, d->id, (unsigned long long)d->memory_limit,
+                             (unsigned long long)d->pool_stats.live_bytes);
+    int rc = device_alloc(d, bytes, handle);
+    if (rc != NDA_OK) {
+        /* Cached blocks of other sizes may be what the device lacks. */
+        pool_release_locked(d);
+        rc = device_alloc(d, bytes, handle);
+    }
+    if (rc != NDA_OK) {
+        char why[512]; /* the driver's message; the record is rewritten below */
+        snprintf(why, sizeof why, "%s", nda_error_message());
+        return nda_error_set(NDA_ENOMEM, "Out of memory allocating %zu bytes on %s (%s)", nbytes,
+                             d->id, why);
+    }
+    return NDA_OK;
+}
+
+/* Set while this thread recovers from an allocation failure: allocations
+ * made by the recovery itself (computing pending arrays) do not start
+ * another one. */
+static _Thread_local int tl_recovering;
+
+/* Makes room on d after an allocation failed: computes pending lazy arrays
+ * (their expressions may hold the only reference to input buffers), waits
+ * for queued work (a driver may free released memory only once the work
+ * using it is done), then returns every cached block to the device. */
+static void recover_memory(nda_device *d)
+{
+    if (!tl_recovering) {
+        tl_recovering = 1;
+        nda_lazy_flush_for_memory(d);
+        tl_recovering = 0;
+    }
+    (void)nda_device_synchronize(d);
+    nda_error_clear();
+    nda_pool_release(d);
+}
+
 int nda_pool_alloc(nda_device *d, size_t nbytes, void **handle, size_t *capacity)
 {
     size_t bytes;
@@ -63,27 +115,14 @@ int nda_pool_alloc(nda_device *d, size_t nbytes, void **handle, size_t *capacity
         *capacity = bytes;
         goto out_unlock;
     }
-    if (d->memory_limit &&
-        d->pool_stats.live_bytes + d->pool_stats.cached_bytes + bytes > d->memory_limit)
-        pool_release_locked(d);
-    if (d->memory_limit && d->pool_stats.live_bytes + bytes > d->memory_limit) {
-        rc = nda_error_set(NDA_ENOMEM,
-                           "Out of memory allocating %zu bytes on %s (NDACCEL_MEMORY_LIMIT=%llu, "
-                           "%llu bytes in use)",
-                           nbytes, d->id, (unsigned long long)d->memory_limit,
-                           (unsigned long long)d->pool_stats.live_bytes);
-        goto out_unlock;
+    rc = fresh_block_locked(d, nbytes, bytes, handle);
+    if (rc == NDA_ENOMEM) {
+        pthread_mutex_unlock(&d->pool_lock);
+        recover_memory(d);
+        pthread_mutex_lock(&d->pool_lock);
+        rc = fresh_block_locked(d, nbytes, bytes, handle);
     }
-    rc = device_alloc(d, bytes, handle);
-    if (rc != NDA_OK) {
-        pool_release_locked(d);
-        rc = device_alloc(d, bytes, handle);
-    }
-    if (rc != NDA_OK) {
-        rc = nda_error_set(NDA_ENOMEM, "Out of memory allocating %zu bytes on %s (%s)", nbytes,
-                           d->id, nda_error_message());
-        goto out_unlock;
-    }
+    if (rc != NDA_OK) goto out_unlock;
     d->pool_stats.live_bytes += bytes;
     *capacity = bytes;
 out_unlock:
