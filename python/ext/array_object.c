@@ -8,6 +8,8 @@
 #define NO_IMPORT_ARRAY
 #include <numpy/arrayobject.h>
 
+#include <string.h>
+
 #include "convert.h"
 #include "lock.h"
 #include "nda/error.h"
@@ -65,6 +67,31 @@ static PyObject *array_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 }
 
 static PyObject *get_shape(ndapy_array *s, void *c) { (void)c; return ndapy_tuple_from_i64(s->arr->ndim, s->arr->shape); }
+/* a.shape = shape: a no-copy view of the array with the new shape (Python
+ * `_shape_view`: NumPy's errors) whose layout the array then adopts. */
+static int set_shape(ndapy_array *s, PyObject *value, void *c)
+{
+    (void)c;
+    if (!value) {
+        PyErr_SetString(PyExc_AttributeError, "Cannot delete array shape");
+        return -1;
+    }
+    PyObject *v = PyObject_CallMethod((PyObject *)s, "_shape_view", "(O)", value);
+    if (!v) return -1;
+    nda_array *va = ndapy_array_get(v);
+    if (!va || va->buffer != s->arr->buffer) {
+        if (va) PyErr_SetString(PyExc_RuntimeError, "shape: the view has another buffer");
+        Py_DECREF(v);
+        return -1;
+    }
+    s->arr->offset = va->offset;
+    s->arr->ndim = va->ndim;
+    memcpy(s->arr->shape, va->shape, sizeof(int64_t) * (size_t)va->ndim);
+    memcpy(s->arr->strides, va->strides, sizeof(int64_t) * (size_t)va->ndim);
+    Py_DECREF(v);
+    return 0;
+}
+
 static PyObject *get_strides(ndapy_array *s, void *c) { (void)c; return ndapy_tuple_from_i64(s->arr->ndim, s->arr->strides); }
 static PyObject *get_ndim(ndapy_array *s, void *c) { (void)c; return PyLong_FromLong(s->arr->ndim); }
 static PyObject *get_size(ndapy_array *s, void *c) { (void)c; return PyLong_FromLongLong(nda_array_size(s->arr)); }
@@ -105,7 +132,7 @@ static PyObject *get_c_contig(ndapy_array *s, void *c) { (void)c; return PyBool_
 static PyObject *get_f_contig(ndapy_array *s, void *c) { (void)c; return PyBool_FromLong(nda_array_is_f_contiguous(s->arr)); }
 
 static PyGetSetDef array_getset[] = {
-    {"shape", (getter)get_shape, NULL, "Tuple of array dimensions.", NULL},
+    {"shape", (getter)get_shape, (setter)set_shape, "Tuple of array dimensions.", NULL},
     {"strides", (getter)get_strides, NULL, "Tuple of bytes to step in each dimension.", NULL},
     {"ndim", (getter)get_ndim, NULL, "Number of array dimensions.", NULL},
     {"size", (getter)get_size, NULL, "Number of elements.", NULL},

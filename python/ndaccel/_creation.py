@@ -78,9 +78,13 @@ def _shape_arg(shape):
     if isinstance(shape, numbers.Integral) or hasattr(shape, "__index__"):
         return (int(shape.__index__() if hasattr(shape, "__index__") else shape),)
     try:
-        return tuple(int(s.__index__()) for s in shape)
-    except (TypeError, AttributeError):
+        items = tuple(shape)
+    except TypeError:
         raise TypeError(f"'{type(shape).__name__}' object cannot be interpreted as an integer") from None
+    for s in items:
+        if not hasattr(s, "__index__"):
+            raise TypeError(f"'{type(s).__name__}' object cannot be interpreted as an integer")
+    return tuple(int(s.__index__()) for s in items)
 
 
 def _check_order(order):
@@ -153,6 +157,31 @@ def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, d
     return full(shape, fill_value, dtype, device=device)
 
 
+def _arange_length(start, stop, step):
+    """numpy.arange's length: exact for integers; for floats ceil((stop -
+    start) / step), 1 when that underflows to +0 (a step past stop), and
+    ValueError for NaN or infinite lengths; complex: the smaller of the
+    real and imaginary parts' lengths."""
+    if all(isinstance(v, (int, numpy.integer)) for v in (start, stop, step)):
+        return len(range(int(start), int(stop), int(step)))
+    delta = stop - start
+    q = delta / step
+
+    def ceil_len(t, d):
+        t, d = float(t), float(d)
+        if math.isnan(t):
+            raise ValueError("arange: cannot compute length")
+        if math.isinf(t):
+            raise ValueError("Maximum allowed size exceeded")
+        if t == 0.0 and d != 0.0:
+            return 0 if math.copysign(1.0, t) < 0 else 1
+        return max(math.ceil(t), 0)
+
+    if isinstance(q, (complex, numpy.complexfloating)):
+        return min(ceil_len(q.real, complex(delta).real), ceil_len(q.imag, complex(delta).imag))
+    return ceil_len(q, delta)
+
+
 def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
     """numpy.arange computed on the device: start + i * delta (NumPy's rule,
     delta = (start + step) - start in the result dtype) from an exact int64
@@ -167,19 +196,20 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
         step = 1
     if step == 0:
         raise ZeroDivisionError("division by zero")
-    # NumPy's own dtype for these scalars, from a two-element range (O(1)).
+    # NumPy's own dtype for these scalars, from a two-element range (O(1);
+    # an infinite step probes with a finite one of the same type).
+    pstep = step if numpy.isfinite(step) else type(step)(1)
     rdt = _dtypes.normalize(dtype) if dtype is not None else numpy.result_type(
-        numpy.arange(start, start + 2 * step, step).dtype,
-        numpy.arange(stop, stop + 2 * step, step).dtype)
+        numpy.arange(start, start + 2 * pstep, pstep).dtype,
+        numpy.arange(stop, stop + 2 * pstep, pstep).dtype)
     if rdt.kind == "b":
         raise TypeError("arange() not supported for inputs with DType <class 'numpy.dtypes.BoolDType'>.")
-    length = math.ceil((stop - start) / step) if not all(
-        isinstance(v, (int, numpy.integer)) for v in (start, stop, step)) else \
-        len(range(int(start), int(stop), int(step)))
-    length = max(int(length), 0)
+    length = _arange_length(start, stop, step)
     dev = _device.resolve(device)
     if length == 0:
         return empty(0, dtype=rdt, device=dev)
+    if length == 1:  # start alone (an infinite step would make 0 * step NaN)
+        return full(1, start, dtype=rdt, device=dev)
     i = cumsum(full(length, 1, dtype=numpy.int64, device=dev)) - 1
     if rdt.kind in "iu":
         return (i * int(step) + int(start)).astype(rdt)

@@ -26,3 +26,15 @@ def normalize(dtype):
 def code(dtype):
     """C dtype code of a dtype argument."""
     return _CODE[normalize(dtype)]
+
+
+def host_values(value, dtype):
+    """value (anything but an ndaccel array) as a host numpy array to store
+    into an array of `dtype`. Numeric data keeps its own dtype (the store
+    casts it); strings, None and other objects go through NumPy's own
+    conversion to `dtype`, so a[0] = "2.5" works and a[0] = "x" raises
+    NumPy's ValueError, as in NumPy."""
+    h = numpy.asarray(value)
+    if h.dtype.kind in "OUSV":
+        h = numpy.asarray(value, dtype=dtype)
+    return h

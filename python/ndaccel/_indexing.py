@@ -87,6 +87,9 @@ def view_for(a, key):
             i += n
         offset += i * strides[axis]
         axis += 1
+    if len(new_shape) > _core.MAXDIMS:
+        raise IndexError(f"number of dimensions must be within [0, {_core.MAXDIMS}], indexing "
+                         f"result would have {len(new_shape)}")
     return _core.view(a, offset, tuple(new_shape), tuple(new_strides))
 
 
@@ -237,7 +240,8 @@ def setitem_advanced(a, key, value):
     from ._ufunc import _PY_SCALARS
     V, shape, offsets = _plan(a, key)
     if not isinstance(value, ndarray) and type(value) not in _PY_SCALARS:
-        h = numpy.asarray(value)
+        from . import _dtypes
+        h = _dtypes.host_values(value, a.dtype)
         value = h.item() if h.ndim == 0 and h.dtype.kind in "biufc" and \
             (h.dtype.kind != "c" or a.dtype.kind == "c") else asarray(h, device=a._device_id)
     if isinstance(value, ndarray):

@@ -1,6 +1,8 @@
 """NumPy math functions built from ufuncs: multi-output ufuncs, rounding
 with decimals, closeness tests, nan_to_num, complex helpers. Every one
 runs on the device (elementwise parts fuse into one kernel)."""
+import operator as _operator
+
 import numpy
 
 from ._ufunc import UFUNCS, _operand, where
@@ -38,6 +40,7 @@ def modf(x, out=(None, None)):
 def around(a, decimals=0, out=None):
     """Round half to even at `decimals` places, as numpy.around."""
     a = _arr(a)
+    decimals = _operator.index(decimals)  # TypeError for 1.5 or "x", as NumPy
     kind = a.dtype.kind
     if kind in "biu":
         if decimals >= 0:

@@ -70,6 +70,18 @@ def _numpy_converts_size1_arrays():
 _SIZE1_TO_SCALAR = _numpy_converts_size1_arrays()
 
 
+def _order_arg(order, default):
+    """An order argument as "C", "F", "A" or "K" (None: default); ValueError
+    with NumPy's message for anything else."""
+    if order is None:
+        return default
+    if not isinstance(order, str):
+        raise TypeError(f"order must be str, not {type(order).__name__}")
+    if len(order) == 1 and order.upper() in "CFAK":
+        return order.upper()
+    raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+
+
 def _is_operand(x):
     return isinstance(x, (ndarray, numpy.ndarray, numpy.generic, list, tuple)) or \
         type(x) in _PY_SCALARS
@@ -281,16 +293,32 @@ class ndarray(_core.ndarray_base):
         return around(self, decimals, out)
 
     def view(self, dtype=None, type=None):
-        """A view of the same bytes; a new dtype must have the same itemsize."""
+        """A view of the same bytes as another dtype. A different itemsize
+        rescales the last axis, which must be contiguous (NumPy's rules)."""
         if type is not None:
             raise NotImplementedError("view(type=...) is not supported")
         if dtype is None:
             return self[...]
         dt = _dtypes.normalize(dtype)
-        if dt.itemsize != self.itemsize:
-            raise NotImplementedError("view() with a different itemsize is not implemented yet")
         base = self[...]
-        return _core.view(base, base._offset, base.shape, base.strides, _dtypes.code(dt))
+        shape, strides = base.shape, base.strides
+        old, new = self.itemsize, dt.itemsize
+        if new != old:
+            if self.ndim == 0:
+                raise ValueError("Changing the dtype of a 0d array is only supported if the "
+                                 "itemsize is unchanged")
+            if shape[-1] != 1 and self.size != 0 and strides[-1] != old:
+                raise ValueError("To change to a dtype of a different size, the last axis "
+                                 "must be contiguous")
+            if new > old and (shape[-1] * old) % new:
+                raise ValueError("When changing to a larger dtype, its size must be a divisor "
+                                 "of the total size in bytes of the last axis of the array.")
+            shape = shape[:-1] + (shape[-1] * old // new,)
+            strides = strides[:-1] + (new,)
+            if base._offset % new or any(st % new for st in strides):
+                raise NotImplementedError(f"view as {dt} of an array not aligned to {new} "
+                                          "bytes is not implemented yet")
+        return _core.view(base, base._offset, shape, strides, _dtypes.code(dt))
 
     @property
     def flat(self):
@@ -304,6 +332,7 @@ class ndarray(_core.ndarray_base):
 
     # ---- copies and views -------------------------------------------
     def copy(self, order="C"):
+        order = _order_arg(order, "K")
         if order not in ("C", "K", "A"):
             raise NotImplementedError(f"copy(order={order!r}) is not implemented yet")
         return _core.astype(self, self._dtype_code)
@@ -331,6 +360,9 @@ class ndarray(_core.ndarray_base):
         _core.fill(self, _store_scalar(self.dtype, value))
 
     def reshape(self, *shape, order="C", copy=None):
+        order = _order_arg(order, "C")
+        if order == "K":
+            raise ValueError("order 'K' is not permitted for reshaping")
         if order not in ("C", "A"):
             raise NotImplementedError(f"reshape(order={order!r}) is not implemented yet")
         if len(shape) == 1 and not isinstance(shape[0], int) and hasattr(shape[0], "__iter__"):
@@ -343,10 +375,8 @@ class ndarray(_core.ndarray_base):
             if not isinstance(s, int):
                 raise TypeError(f"'{type(s).__name__}' object cannot be interpreted as an integer")
         unknown = [i for i, s in enumerate(shape) if s < 0]
-        if len(unknown) > 1:
+        if len(unknown) > 1:  # NumPy: any negative size is the unknown one
             raise ValueError("can only specify one unknown dimension")
-        if any(s < -1 for s in shape):
-            raise ValueError("negative dimensions not allowed")
         known = 1
         for s in shape:
             if s >= 0:
@@ -371,7 +401,25 @@ class ndarray(_core.ndarray_base):
             raise ValueError("Unable to avoid copy while reshaping.")
         return self.copy().reshape(shape)
 
+    def _shape_view(self, shape):
+        """A view of self with `shape` for `a.shape = shape` (the C setter
+        adopts its layout): ValueError when the sizes differ, AttributeError
+        (NumPy's) when the new shape needs a copy."""
+        try:
+            return self.reshape(shape, copy=False)
+        except ValueError as exc:
+            if "avoid copy" not in str(exc):
+                raise
+        raise AttributeError("Incompatible shape for in-place modification. Use `.reshape()` "
+                             "to make a copy with the desired shape.")
+
     def ravel(self, order="C"):
+        order = _order_arg(order, "C")
+        if order == "K":
+            if not self._c_contiguous:
+                raise NotImplementedError("ravel(order='K') of a non-C-contiguous array is "
+                                          "not implemented yet")
+            order = "C"
         return self.reshape(-1, order=order)
 
     def flatten(self, order="C"):
@@ -423,9 +471,7 @@ class ndarray(_core.ndarray_base):
             _core.fill(target, _store_scalar(self.dtype, value))
         else:
             from ._creation import asarray
-            h = numpy.asarray(value)
-            if h.dtype.kind in "OUSV":
-                raise TypeError(f"cannot assign a {type(value).__name__} to an ndaccel array")
+            h = _dtypes.host_values(value, self.dtype)
             if h.ndim == 0 and h.dtype.kind in "biufc":
                 _core.fill(target, _store_scalar(self.dtype, h.item())) \
                     if h.dtype.kind != "c" or self.dtype.kind == "c" \

@@ -34,6 +34,12 @@ def normalize_axes(axis, ndim):
     return tuple(sorted(out))
 
 
+def _check_out(out):
+    """TypeError (NumPy's message) for an out= that is not an array."""
+    if not isinstance(out, (numpy.ndarray, _core.ndarray_base)):
+        raise TypeError(f"return arrays must be of ArrayType (got {type(out).__name__})")
+
+
 def _identity(kind, dtype):
     if kind == "sum":
         return 0
@@ -69,6 +75,7 @@ def _reduce(kind, a, axis, dtype, out, keepdims, initial, where):
     if keepdims:
         r = r.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
     if out is not None:
+        _check_out(out)
         if out.shape != r.shape:
             raise ValueError(f"output parameter for reduction operation {_ACC[kind]} has the "
                              f"wrong number of dimensions or shape: {out.shape} vs {r.shape}")
@@ -131,6 +138,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
         n = _count(a, axes)
         r = UFUNCS["true_divide"](s, n if n else float("nan")).astype(res)
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r
@@ -164,6 +172,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     rdt = res if res.kind != "c" else numpy.dtype(numpy.float32 if res == numpy.complex64 else numpy.float64)
     r = r.astype(rdt)
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r
@@ -177,6 +186,7 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     r = UFUNCS["sqrt"](var(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
                            correction=correction))
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r
@@ -192,6 +202,7 @@ def any(a, axis=None, out=None, keepdims=False, *, where=True):
     else:
         r = _reduce("max", b, axis, None, None, keepdims, False if where is not True else None, where)
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r
@@ -206,6 +217,7 @@ def all(a, axis=None, out=None, keepdims=False, *, where=True):
     else:
         r = _reduce("min", b, axis, None, None, keepdims, True if where is not True else None, where)
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r
@@ -227,6 +239,7 @@ def ptp(a, axis=None, out=None, keepdims=False):
     a = _arr(a)
     r = UFUNCS["subtract"](max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r
@@ -285,6 +298,7 @@ def _nanextreme(kind, a, axis, out, keepdims):
     allnan = all(UFUNCS["isnan"](a), axis=axis, keepdims=keepdims)
     r = _where(allnan, float("nan"), r).astype(r.dtype)
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r
@@ -314,6 +328,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     s = sum(_nan_fill(a, 0), axis=axis, dtype=acc, keepdims=keepdims)
     r = UFUNCS["true_divide"](s, n).astype(res)
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r
@@ -337,6 +352,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     rdt = res if res.kind != "c" else numpy.dtype(numpy.float32 if res == numpy.complex64 else numpy.float64)
     r = r.astype(rdt)
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r
@@ -345,6 +361,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True):
     r = UFUNCS["sqrt"](nanvar(a, axis, dtype, None, ddof, keepdims, where=where))
     if out is not None:
+        _check_out(out)
         out[...] = r
         return out
     return r

@@ -119,7 +119,19 @@ def _finish(r, a, axis, ax):
     return moveaxis(r.reshape(tuple(moved)), -1, ax).copy()
 
 
+def _check_kind(kind):
+    """NumPy reads a sort kind by its first letter (quick, heap, merge,
+    stable); every kind gives the same (stable) order here."""
+    if kind is None:
+        return
+    if not isinstance(kind, str):
+        raise TypeError(f"sort kind must be str, not {type(kind).__name__}")
+    if kind[:1].lower() not in ("q", "h", "m", "s"):
+        raise ValueError(f"sort kind must be one of 'quick', 'heap', or 'stable' (got {kind!r})")
+
+
 def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    _check_kind(kind)
     if order is not None:
         raise NotImplementedError("sort: 'order' (structured arrays) is not supported")
     a = _arr(a)
@@ -134,6 +146,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
 
 
 def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+    _check_kind(kind)
     if order is not None:
         raise NotImplementedError("argsort: 'order' (structured arrays) is not supported")
     a = _arr(a)
@@ -158,7 +171,14 @@ def searchsorted(a, v, side="left", sorter=None):
     if side not in ("left", "right"):
         raise ValueError(f"side must be 'left' or 'right' (got {side!r})")
     if sorter is not None:
-        a = a[_arr(sorter)]
+        sorter = _arr(sorter)
+        if sorter.ndim != 1:
+            raise TypeError(f"could not parse sorter argument (a {sorter.ndim}-d array)")
+        if sorter.dtype.kind not in "iu":
+            raise TypeError(f"sorter must only contain integers (got dtype {sorter.dtype})")
+        if sorter.size != a.size:
+            raise ValueError(f"sorter.size must equal a.size ({sorter.size} != {a.size})")
+        a = a[sorter]
     from ._ufunc import _operand
     v = _operand(v)
     scalar = not hasattr(v, "shape")
@@ -185,6 +205,8 @@ def searchsorted(a, v, side="left", sorter=None):
 def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
            *, equal_nan=True):
     if axis is not None:
+        from ._reductions import normalize_axes
+        normalize_axes(axis, _arr(ar).ndim)  # AxisError first, as NumPy
         raise NotImplementedError("unique: the 'axis' argument is not implemented yet")
     from ._creation import empty
     from ._search import nonzero

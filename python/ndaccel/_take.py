@@ -111,7 +111,10 @@ def place(arr, mask, vals):
     from ._creation import arange
     from ._search import nonzero
     flat = _flat_target(arr)
-    (pos,) = nonzero(_arr(mask).reshape(-1))
+    mask = _arr(mask)
+    if mask.size != arr.size:
+        raise ValueError(f"place: mask and data must be the same size ({mask.size} != {arr.size})")
+    (pos,) = nonzero(mask.reshape(-1))
     vals = _arr(vals).astype(arr.dtype).reshape(-1)
     if pos.size == 0:
         return
