@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generates docs/coverage.md: which of NumPy's top-level functions and
-ufuncs, and which ndarray methods/attributes, ndaccel has, and for each
-function present which of NumPy's parameters ndaccel's accepts.
+ufuncs, ndarray methods/attributes, functions of numpy.linalg, numpy.fft
+and numpy.random, and numpy.random.Generator methods ndaccel has, and for
+each function present which of NumPy's parameters ndaccel's accepts.
 
     python3 tools/coverage.py            # writes docs/coverage.md
     python3 tools/coverage.py --stdout   # prints the page
@@ -74,16 +75,17 @@ def _is_deprecated(obj):
     return False
 
 
-def numpy_functions():
-    """(name, object) of NumPy's public top-level functions and ufuncs."""
+def numpy_functions(module=numpy):
+    """(name, object) of the module's public functions and ufuncs."""
     out = []
-    for name in sorted(dir(numpy)):
+    names = getattr(module, "__all__", None) if module is not numpy else None
+    for name in sorted(names or dir(module)):
         if name.startswith("_"):
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             try:
-                obj = getattr(numpy, name)
+                obj = getattr(module, name)
             except Exception:  # noqa: BLE001 - a deprecated or lazy name
                 continue
         if isinstance(obj, types.ModuleType) or not _is_function(obj):
@@ -219,6 +221,45 @@ def _ndarray_rows(nd):
     return rows, have, total
 
 
+SUBMODULES = ("linalg", "fft", "random")
+
+
+def _submodule_sections(nd, ufunc_type, header, rule):
+    """Lines for numpy.<sub> functions and numpy.random.Generator methods,
+    and the (have, total) counts for the summary."""
+    lines, counts = [], []
+    for sub in SUBMODULES:
+        np_mod = getattr(numpy, sub)
+        nd_mod = lookup(nd, sub)
+        entries = numpy_functions(np_mod)
+        rows, have = _function_rows(entries, nd_mod, ufunc_type)
+        counts.append((f"numpy.{sub}", have, len(entries)))
+        lines += [f"## numpy.{sub} ({have} of {len(entries)})", "", header, rule, *rows, ""]
+    gen_np = numpy.random.Generator
+    nd_gen = lookup(lookup(nd, "random"), "Generator")
+    methods = [(n, getattr(gen_np, n)) for n in sorted(dir(gen_np))
+               if not n.startswith("_") and callable(getattr(gen_np, n))]
+    rows, have = [], 0
+    for name, obj in methods:
+        nd_obj = lookup(nd_gen, name) if nd_gen is not None else None
+        if nd_obj is None:
+            rows.append(f"| `{name}` | no | — | — | — |")
+            continue
+        have += 1
+        cmp = compare_params(_signature(obj), nd_obj)
+        if cmp is None:
+            rows.append(f"| `{name}` | yes | (signature not available) | — | — |")
+            continue
+        supported, not_impl, missing = cmp
+        supported = [p for p in supported if p != "self"]
+        rows.append(f"| `{name}` | yes | {_cell(supported)} | {_cell(not_impl)} | "
+                    f"{_cell(missing)} |")
+    counts.append(("numpy.random.Generator methods", have, len(methods)))
+    lines += [f"## numpy.random.Generator methods ({have} of {len(methods)})", "",
+              header.replace("| function |", "| method |"), rule, *rows, ""]
+    return lines, counts
+
+
 def generate(nd=None):
     """The page's markdown text."""
     if nd is None:
@@ -232,6 +273,8 @@ def generate(nd=None):
     a_rows, a_have, a_total = _ndarray_rows(nd)
     header = "| function | in ndaccel | parameters supported | accepted, NotImplementedError | missing |"
     rule = "|---|---|---|---|---|"
+    sub_lines, sub_counts = _submodule_sections(nd, ufunc_type, header, rule)
+    sub_summary = "; ".join(f"**{h} of {t}** in `{name}`" for name, h, t in sub_counts)
     lines = [
         "# NumPy API coverage of ndaccel",
         "",
@@ -242,7 +285,7 @@ def generate(nd=None):
         "",
         f"**{u_have + f_have} of {len(entries)} functions** of NumPy's top-level namespace "
         f"({u_have} of {len(ufuncs)} ufuncs, {f_have} of {len(funcs)} other functions); "
-        f"**{a_have} of {a_total}** public `ndarray` methods and attributes.",
+        f"**{a_have} of {a_total}** public `ndarray` methods and attributes; {sub_summary}.",
         "",
         "Functions are NumPy's public top-level ufuncs and routines, less deprecated "
         "aliases. Parameters are NumPy's (`inspect.signature`); \"accepted, "
@@ -262,6 +305,7 @@ def generate(nd=None):
         "",
         "| name | kind | in ndaccel |", "|---|---|---|", *a_rows,
         "",
+        *sub_lines,
     ]
     return "\n".join(lines)
 
