@@ -28,7 +28,8 @@ from ._ufunc import UFUNCS
 
 __all__ = ["Generator", "default_rng", "seed", "rand", "randn", "randint", "random_sample",
            "random", "ranf", "sample", "uniform", "normal", "standard_normal", "exponential",
-           "standard_exponential", "choice", "permutation", "shuffle"]
+           "standard_exponential", "standard_cauchy", "laplace", "rayleigh", "lognormal",
+           "bytes", "choice", "permutation", "shuffle"]
 
 _FLOATS = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))
 _U64 = 1 << 64
@@ -161,6 +162,65 @@ class Generator:
         # The kernel computes (uint64)low + r and wraps to the dtype.
         low64 = lo - _U64 if lo >= 1 << 63 else lo  # the same 64 bits, as int64
         return self._fill(_shape(size), dt, "I", low=low64, span=span % _U64)
+
+    def standard_cauchy(self, size=None):
+        """N1 / N2 of two independent standard normals."""
+        z = self._fill((2,) + _shape(size), numpy.float64, "N")
+        return UFUNCS["true_divide"](z[0], z[1])
+
+    def laplace(self, loc=0.0, scale=1.0, size=None):
+        """loc + scale * (E1 - E2), E1, E2 independent standard exponentials."""
+        lo, sc = _param(loc), _param(scale)
+        _check_nonnegative(sc, "scale")
+        shape = self._param_shape(size, lo, sc)
+        e = self._fill((2,) + shape, numpy.float64, "E")
+        d = UFUNCS["subtract"](e[0], e[1])
+        return _checked_shape(UFUNCS["add"](lo, UFUNCS["multiply"](sc, d)), size)
+
+    def rayleigh(self, scale=1.0, size=None):
+        """scale * sqrt(2 E), E standard exponential."""
+        sc = _param(scale)
+        _check_nonnegative(sc, "scale")
+        e = self._fill(self._param_shape(size, sc), numpy.float64, "E")
+        return _checked_shape(UFUNCS["multiply"](sc, UFUNCS["sqrt"](UFUNCS["add"](e, e))), size)
+
+    def lognormal(self, mean=0.0, sigma=1.0, size=None):
+        """exp(mean + sigma * N). The only distribution here whose last step
+        (the device's exp) may differ in the last bit between backends."""
+        return UFUNCS["exp"](self.normal(mean, sigma, size))
+
+    def bytes(self, length):
+        """`length` random bytes (as NumPy, a Python bytes object)."""
+        n = operator.index(length)
+        if n < 0:
+            raise ValueError("negative dimensions are not allowed")
+        words = self._fill(((n + 7) // 8,), numpy.uint64, "B")
+        return words.get().astype("<u8").tobytes()[:n]
+
+    def permuted(self, x, *, axis=None, out=None):
+        """Each slice along `axis` permuted independently (axis=None:
+        the flattened array), as numpy.random.Generator.permuted."""
+        from ._sort import argsort
+        from ._take import take_along_axis
+        a = _arr(x)
+        if axis is None:
+            flat = a.reshape(-1)
+            r = take_along_axis(flat, self._perm(flat.shape[0]), axis=0).reshape(a.shape)
+        else:
+            ax = _axis(axis, a.ndim)
+            keys = self._fill(a.shape, numpy.uint64, "B")
+            r = take_along_axis(a, argsort(keys, axis=ax, kind="stable"), axis=ax)
+        if out is None:
+            return r
+        if not isinstance(out, _ndarray) or out.shape != a.shape:
+            raise ValueError("out must be an ndaccel.ndarray of the same shape as x")
+        out[...] = r
+        return out
+
+    def __getattr__(self, name):
+        if not name.startswith("_") and hasattr(numpy.random.Generator, name):
+            raise AttributeError(f"ndaccel.random.Generator does not implement {name} yet")
+        raise AttributeError(f"'Generator' object has no attribute '{name}'")
 
     # -- sampling and permutations -----------------------------------------
     def permutation(self, x, axis=0):
@@ -353,6 +413,32 @@ def exponential(scale=1.0, size=None):
 
 def standard_exponential(size=None):
     return _global.standard_exponential(size)
+
+
+def standard_cauchy(size=None):
+    return _global.standard_cauchy(size)
+
+
+def laplace(loc=0.0, scale=1.0, size=None):
+    return _global.laplace(loc, scale, size)
+
+
+def rayleigh(scale=1.0, size=None):
+    return _global.rayleigh(scale, size)
+
+
+def lognormal(mean=0.0, sigma=1.0, size=None):
+    return _global.lognormal(mean, sigma, size)
+
+
+def bytes(length):  # noqa: A001 - numpy.random's name
+    return _global.bytes(length)
+
+
+def __getattr__(name):
+    if not name.startswith("_") and hasattr(numpy.random, name):
+        raise AttributeError(f"ndaccel.random does not implement numpy.random.{name} yet")
+    raise AttributeError(f"module 'ndaccel.random' has no attribute '{name}'")
 
 
 def choice(a, size=None, replace=True, p=None):

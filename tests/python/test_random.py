@@ -254,3 +254,45 @@ def test_errors_match_numpy(call):
     with pytest.raises(want.type):
         call(nd, nd.random.default_rng(0))
     assert nd.random.default_rng(0).random(3).shape == (3,)  # still works
+
+
+def test_derived_distributions():
+    g = nd.random.default_rng(12)
+    n = 200000
+    lap = g.laplace(1.0, 2.0, n).get()
+    assert abs(lap.mean() - 1.0) < 4 * math.sqrt(8 / n) and abs(lap.var() - 8.0) < 0.2
+    ray = g.rayleigh(3.0, n).get()
+    assert ray.min() >= 0 and abs(ray.mean() - 3.0 * math.sqrt(math.pi / 2)) < 0.02
+    cau = g.standard_cauchy(n).get()
+    q1, q2, q3 = numpy.percentile(cau, [25, 50, 75])
+    assert abs(q2) < 0.02 and abs(q1 + 1) < 0.03 and abs(q3 - 1) < 0.03
+    ln = g.lognormal(0.5, 0.25, n).get()
+    assert abs(numpy.log(ln).mean() - 0.5) < 0.01 and abs(numpy.log(ln).std() - 0.25) < 0.01
+    assert g.laplace(size=(2, 3)).shape == (2, 3) and g.standard_cauchy().shape == ()
+
+
+def test_laplace_is_a_difference_of_reference_exponentials():
+    g = nd.random.default_rng(21)
+    got = g.laplace(0.0, 1.0, 101).get()
+    e = generate(_key(21), 0, "E", "float64", 202).reshape(2, 101)
+    assert numpy.array_equal(got, e[0] - e[1])
+
+
+def test_bytes_and_permuted():
+    g = nd.random.default_rng(13)
+    b = g.bytes(13)
+    assert isinstance(b, bytes) and len(b) == 13
+    a = numpy.arange(24).reshape(4, 6)
+    p = g.permuted(nd.asarray(a), axis=1).get()
+    assert numpy.array_equal(numpy.sort(p, axis=1), a)
+    p0 = g.permuted(nd.asarray(a), axis=0).get()
+    assert numpy.array_equal(numpy.sort(p0, axis=0), a)
+    pf = g.permuted(nd.asarray(a)).get()
+    assert sorted(pf.ravel()) == list(range(24))
+
+
+def test_unimplemented_distributions_say_so():
+    with pytest.raises(AttributeError, match="does not implement gamma"):
+        nd.random.default_rng(0).gamma(2.0)
+    with pytest.raises(AttributeError, match="numpy.random.poisson"):
+        nd.random.poisson(3.0)
