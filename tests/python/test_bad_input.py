@@ -58,6 +58,15 @@ def C(xp):
     return xp.asarray(numpy.array([1 + 1j, 2, 3j]))
 
 
+def SQ(xp):
+    """a singular 2 x 2 float64"""
+    return xp.asarray(numpy.array([[1.0, 2.0], [2.0, 4.0]]))
+
+
+def rng(xp):
+    return xp.random.default_rng(0)
+
+
 def setitem(a, key, value):
     a[key] = value
     return a
@@ -305,7 +314,8 @@ ROWS = [
     ("cumsum-axis", lambda xp: xp.cumsum(F(xp), axis=2), AXIS),
     ("cumprod-axis", lambda xp: xp.cumprod(F(xp), axis=-3), AXIS),
     ("nancumsum-axis", lambda xp: xp.nancumsum(F(xp), axis=2), AXIS),
-    ("average-weights-no-axis", lambda xp: xp.average(F(xp), weights=V(xp)), "Axis must be specified"),
+    ("average-weights-no-axis", lambda xp: xp.average(F(xp), weights=V(xp)),
+     "Axis must be specified"),
     ("average-weights-length", lambda xp: xp.average(F(xp), axis=0, weights=V(xp)), "weights"),
     ("average-weights-zero", lambda xp: xp.average(F(xp), weights=xp.zeros((2, 3))), "sum to zero"),
     ("median-axis", lambda xp: xp.median(F(xp), axis=2), AXIS),
@@ -382,10 +392,12 @@ ROWS = [
     ("bincount-2d", lambda xp: xp.bincount(I(xp)), None),
     ("bincount-weights", lambda xp: xp.bincount(xp.asarray([1, 2]), weights=V(xp)), None),
     ("digitize-2d-bins", lambda xp: xp.digitize(V(xp), F(xp)), "too deep"),
-    ("digitize-unsorted-bins", lambda xp: xp.digitize(V(xp), xp.asarray([3.0, 1.0, 2.0])), "monoton"),
+    ("digitize-unsorted-bins", lambda xp: xp.digitize(V(xp), xp.asarray([3.0, 1.0, 2.0])),
+     "monoton"),
     ("histogram-bins", lambda xp: xp.histogram(V(xp), bins=-1), None),
     ("histogram-range", lambda xp: xp.histogram(V(xp), range=(2, 1)), "max must be larger"),
-    ("histogram-unsorted-bins", lambda xp: xp.histogram(V(xp), bins=xp.asarray([3.0, 1.0, 2.0])), "increase"),
+    ("histogram-unsorted-bins",
+     lambda xp: xp.histogram(V(xp), bins=xp.asarray([3.0, 1.0, 2.0])), "increase"),
     ("histogram-weights", lambda xp: xp.histogram(V(xp), weights=V(xp, 2)), None),
     ("nonzero-0d", lambda xp: xp.nonzero(Z(xp)), "0d"),
     ("compress-axis", lambda xp: xp.compress([True], F(xp), axis=2), AXIS),
@@ -403,7 +415,8 @@ ROWS = [
     ("take_along_axis-float", lambda xp: xp.take_along_axis(F(xp), F(xp), axis=0), None),
     ("take_along_axis-ndim", lambda xp: xp.take_along_axis(F(xp), xp.asarray([0]), axis=0), None),
     ("take_along_axis-axis", lambda xp: xp.take_along_axis(F(xp), I(xp), axis=2), AXIS),
-    ("take_along_axis-index", lambda xp: xp.take_along_axis(F(xp), xp.asarray([[5]]), axis=0), None),
+    ("take_along_axis-index",
+     lambda xp: xp.take_along_axis(F(xp), xp.asarray([[5]]), axis=0), None),
     ("put_along_axis-axis", lambda xp: xp.put_along_axis(F(xp), I(xp), 1.0, axis=2), AXIS),
     ("choose-index", lambda xp: xp.choose(xp.asarray([5]), [V(xp, 2), V(xp, 2)]), "invalid entry"),
     ("choose-broadcast", lambda xp: xp.choose(xp.asarray([0]), [V(xp, 2), V(xp)]), BCAST),
@@ -438,6 +451,61 @@ ROWS = [
     ("trace-1d", lambda xp: xp.trace(V(xp)), None),
     ("cross-dims", lambda xp: xp.cross(V(xp, 4), V(xp, 4)), None),
     ("vecdot-shapes", lambda xp: xp.vecdot(V(xp, 2), V(xp)), None),
+
+    # ------------------------------------------------------------ linalg, fft, random, einsum
+    ("linalg-inv-nonsquare", lambda xp: xp.linalg.inv(F(xp)), None),
+    ("linalg-inv-singular", lambda xp: xp.linalg.inv(SQ(xp)), None),
+    ("linalg-inv-1d", lambda xp: xp.linalg.inv(V(xp)), None),
+    ("linalg-det-1d", lambda xp: xp.linalg.det(V(xp)), None),
+    ("linalg-solve-shapes", lambda xp: xp.linalg.solve(xp.eye(2), V(xp)), None),
+    ("linalg-solve-singular", lambda xp: xp.linalg.solve(SQ(xp), V(xp, 2)), None),
+    ("linalg-cholesky-notpd", lambda xp: xp.linalg.cholesky(SQ(xp) - 3 * xp.eye(2)), None),
+    ("linalg-norm-ord", lambda xp: xp.linalg.norm(F(xp), ord="bogus"), None),
+    ("linalg-norm-axis", lambda xp: xp.linalg.norm(F(xp), axis=3), None),
+    ("linalg-matrix_power-float", lambda xp: xp.linalg.matrix_power(xp.eye(2), 1.5), None),
+    ("linalg-matrix_power-nonsquare", lambda xp: xp.linalg.matrix_power(F(xp), 2), None),
+    ("linalg-qr-1d", lambda xp: xp.linalg.qr(V(xp)), None),
+    ("linalg-eigh-nonsquare", lambda xp: xp.linalg.eigh(F(xp)), None),
+    ("linalg-svd-1d", lambda xp: xp.linalg.svd(V(xp)), None),
+    ("linalg-lstsq-shapes", lambda xp: xp.linalg.lstsq(F(xp), V(xp), rcond=None), None),
+    ("linalg-inv-int-singular", lambda xp: xp.linalg.inv(xp.zeros((2, 2))), None),
+    ("linalg-slogdet-nonsquare", lambda xp: xp.linalg.slogdet(F(xp)), None),
+    ("linalg-pinv-1d", lambda xp: xp.linalg.pinv(V(xp)), None),
+    ("fft-n-zero", lambda xp: xp.fft.fft(V(xp), n=0), None),
+    ("fft-n-negative", lambda xp: xp.fft.fft(V(xp), n=-2), None),
+    ("fft-axis", lambda xp: xp.fft.fft(V(xp), axis=1), None),
+    ("fft-norm", lambda xp: xp.fft.fft(V(xp), norm="bogus"), None),
+    ("fft-0d", lambda xp: xp.fft.fft(Z(xp)), None),
+    ("ifft-n-float", lambda xp: xp.fft.ifft(V(xp), n=2.5), None),
+    ("rfft-complex", lambda xp: xp.fft.rfft(C(xp)), None),
+    ("fft2-1d", lambda xp: xp.fft.fft2(V(xp)), None),
+    ("fftn-axes-dup", lambda xp: xp.fft.fftn(F(xp), axes=(0, 0), s=(2,)), None),
+    ("irfft-n-zero", lambda xp: xp.fft.irfft(V(xp), n=0), None),
+    ("fftfreq-float-n", lambda xp: xp.fft.fftfreq(2.5), None),
+    ("fftshift-axis", lambda xp: xp.fft.fftshift(V(xp), axes=3), None),
+    ("random-negative-size", lambda xp: rng(xp).random(-1), None),
+    ("random-bad-dtype", lambda xp: rng(xp).random(3, dtype=numpy.int32), None),
+    ("random-normal-scale", lambda xp: rng(xp).normal(0.0, -1.0, 3), None),
+    ("random-integers-empty", lambda xp: rng(xp).integers(5, 5, 3), None),
+    ("random-integers-bounds", lambda xp: rng(xp).integers(0, 300, 3, dtype=numpy.uint8), None),
+    ("random-uniform-size", lambda xp: rng(xp).uniform(V(xp, 2), 2.0, size=3), None),
+    ("random-choice-empty", lambda xp: rng(xp).choice(E(xp), 2), None),
+    ("random-choice-noreplace", lambda xp: rng(xp).choice(3, 5, replace=False), None),
+    ("random-choice-p", lambda xp: rng(xp).choice(3, 2, p=[0.5, 0.5]), None),
+    ("random-choice-p-neg", lambda xp: rng(xp).choice(2, 2, p=[1.5, -0.5]), None),
+    ("random-permutation-0d", lambda xp: rng(xp).permutation(Z(xp)), None),
+    ("random-shuffle-0d", lambda xp: rng(xp).shuffle(Z(xp)), None),
+    ("random-exponential-neg", lambda xp: rng(xp).exponential(-1.0, 3), None),
+    ("random-bad-seed", lambda xp: xp.random.default_rng(-1), None),
+    ("random-size-float", lambda xp: rng(xp).random(2.5), None),
+    ("random-permuted-axis", lambda xp: rng(xp).permuted(V(xp), axis=2), None),
+    ("random-randint-low-high", lambda xp: xp.random.randint(5, 2, 3), None),
+    ("einsum-bad-subscripts", lambda xp: xp.einsum("ij,jk->ik", F(xp), F(xp)), None),
+    ("einsum-bad-char", lambda xp: xp.einsum("i1", V(xp)), None),
+    ("einsum-too-many-operands", lambda xp: xp.einsum("i", V(xp), V(xp)), None),
+    ("einsum-output-repeated", lambda xp: xp.einsum("i->ii", V(xp)), None),
+    ("einsum-output-unknown", lambda xp: xp.einsum("i->j", V(xp)), None),
+    ("einsum-ndim", lambda xp: xp.einsum("ij", V(xp)), None),
 ]
 
 
@@ -540,8 +608,10 @@ UNSUPPORTED = [
     ("asarray-bigint", lambda: ndaccel.asarray(2**64), "object|int"),
     ("asarray-numpy-str", lambda: ndaccel.asarray(numpy.array(["x"])), "<U1"),
     ("asarray-numpy-object", lambda: ndaccel.asarray(numpy.array([1, None])), "object"),
-    ("asarray-datetime", lambda: ndaccel.asarray(numpy.array(["2020-01-01"], "M8[D]")), "datetime64"),
-    ("asarray-ragged-object", lambda: ndaccel.asarray(numpy.array([[1], [2, 3]], dtype=object)), "object"),
+    ("asarray-datetime", lambda: ndaccel.asarray(numpy.array(["2020-01-01"], "M8[D]")),
+     "datetime64"),
+    ("asarray-ragged-object",
+     lambda: ndaccel.asarray(numpy.array([[1], [2, 3]], dtype=object)), "object"),
     ("zeros-str-dtype", lambda: ndaccel.zeros(3, dtype="U3"), "<U3"),
     ("zeros-object-dtype", lambda: ndaccel.zeros(3, dtype=object), "object"),
     ("astype-str", lambda: ndaccel.ones(2).astype(str), "<U"),
