@@ -125,7 +125,9 @@ int nda_reduce_axes(const char *name, const nda_array *a, const bool *reduced, i
     nda_expr *e = NULL, *pe = NULL;
     int rc = NDA_OK;
     if (nred == 0) return nda_array_astype(a, res, result);
-    if (K == 0 && !arith && M > 0)
+    /* NumPy raises for an empty reduced extent even when the result is
+     * empty too (max over axis 0 of a (0, 0) array). */
+    if (K == 0 && !arith)
         return nda_error_set(NDA_EVALUE, "zero-size array to reduction operation %s which has no identity",
                              npname);
     rc = nda_array_empty(d, res, nkeep, kshape, &out);
