@@ -90,10 +90,13 @@ def lu_factor(W, want_pivots=False):
     for k in range(0, n, NB):
         kend = min(k + NB, n)
         for j in range(k, kend):
-            p = pv.search(j)
-            pv.swap(j, p)
-            if piv is not None:
-                _core.assign(piv[:, j], p)
+            if j + 1 < n:
+                p = pv.search(j)
+                pv.swap(j, p)
+                if piv is not None:
+                    _core.assign(piv[:, j], p)
+            elif piv is not None:  # the last row has nothing to swap with
+                _core.fill(piv[:, j], 0)
             if j + 1 < n:
                 d = w.elem(j, j)
                 safe = _core.ufunc("where", (op("equal", d, 0), 1, d), None, -1, "unsafe", None)
