@@ -84,10 +84,17 @@ static int set_shape(ndapy_array *s, PyObject *value, void *c)
         Py_DECREF(v);
         return -1;
     }
+    /* Another thread may be reading the array in a _core function. */
+    if (!ndapy_lock_acquire()) {
+        Py_DECREF(v);
+        PyErr_SetString(PyExc_RuntimeError, "ndaccel: shutting down");
+        return -1;
+    }
     s->arr->offset = va->offset;
     s->arr->ndim = va->ndim;
     memcpy(s->arr->shape, va->shape, sizeof(int64_t) * (size_t)va->ndim);
     memcpy(s->arr->strides, va->strides, sizeof(int64_t) * (size_t)va->ndim);
+    ndapy_lock_release();
     Py_DECREF(v);
     return 0;
 }

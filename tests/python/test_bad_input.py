@@ -18,6 +18,7 @@ import numpy
 import pytest
 
 import ndaccel
+from xp_util import xp_compare
 
 
 # ---------------------------------------------------------------- operands
@@ -627,6 +628,55 @@ def test_non_numeric_data(name, call, pattern):
     assert msg.strip()
     if pattern is not None:
         assert re.search(pattern, msg), f"message {msg!r} does not name the problem ({pattern!r})"
+    still_works()
+
+
+def _set_shape(a, shape):
+    a.shape = shape
+    return a
+
+
+# Neighbours of the bad calls that NumPy accepts: the fixes that made the
+# classes match must not reject them (values compared with NumPy's).
+ALLOWED = [
+    ("view-larger-itemsize", lambda xp: V(xp, 4, "float32").view(numpy.float64)),
+    ("view-smaller-itemsize", lambda xp: F(xp).view(numpy.uint16)[:, 1::3]),
+    ("view-2d-last-axis", lambda xp: xp.asarray(numpy.arange(8.0, dtype="f4").reshape(2, 4))
+     [:, :2].view(numpy.complex64)),
+    ("reshape-any-negative", lambda xp: F(xp).reshape(-5, 2)),
+    ("reshape-lowercase-order", lambda xp: F(xp).reshape(3, 2, order="c")),
+    ("ravel-order-K", lambda xp: xp.ravel(F(xp), order="K")),
+    ("copy-order-None", lambda xp: F(xp).copy(order=None)),
+    ("arange-infinite-step", lambda xp: xp.arange(0.0, 1.0, numpy.inf)),
+    ("arange-complex", lambda xp: xp.arange(0, 3 + 1j, 1 + 0.5j)),
+    ("arange-complex-empty", lambda xp: xp.arange(1j)),
+    ("set-none-float", lambda xp: setitem(F(xp), 0, None)),
+    ("set-numeric-string", lambda xp: setitem(V(xp), slice(1, None), "2.5")),
+    ("set-fancy-numeric-strings", lambda xp: setitem(I(xp), ([0, 1], [2, 0]), ["7", "8"])),
+    ("sort-kind-first-letter", lambda xp: xp.sort(F(xp)[::-1], kind="mergesort")),
+    ("searchsorted-sorter", lambda xp: xp.searchsorted(xp.asarray([3.0, 1.0, 2.0]), 2.5,
+                                                       sorter=xp.asarray([1, 2, 0]))),
+    ("unique-no-axis", lambda xp: xp.unique(xp.asarray([3, 1, 3]))),
+    ("around-integer-like", lambda xp: xp.around(F(xp) / 7, decimals=numpy.int8(2))),
+    ("shape-assign", lambda xp: _set_shape(F(xp), (3, 2))),
+    ("shape-assign-unknown", lambda xp: _set_shape(F(xp), (-1,))),
+    ("shape-assign-strided", lambda xp: _set_shape(F(xp)[:, ::2], (2, 2, 1))),
+]
+
+
+@pytest.mark.parametrize("name, call", ALLOWED, ids=[r[0] for r in ALLOWED])
+def test_allowed_neighbours(name, call):
+    xp_compare(call)
+
+
+def test_shape_assignment_that_needs_a_copy():
+    """a.shape = ... on a transposed array: NumPy's AttributeError, and the
+    array keeps its shape."""
+    for xp in (numpy, ndaccel):
+        a = F(xp).T
+        with pytest.raises(AttributeError, match="Incompatible shape"):
+            a.shape = (6,)
+        assert a.shape == (3, 2)
     still_works()
 
 
