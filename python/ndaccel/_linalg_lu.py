@@ -57,7 +57,8 @@ class _Pivoter:
         mag = magnitude(col)
         top = _core.reduce_axes("max", mag, (1,), -1).reshape(w.B, 1)
         hit = op("logical_or", op("equal", mag, top), op("not_equal", mag, mag))
-        cand = _core.ufunc("where", (hit, self.iota[:, :m], m), None, -1, "unsafe", None)
+        idx = _core.view(self.iota, self.iota._offset, (1, m), (0, 8))  # iota[:, :m]
+        cand = _core.ufunc("where", (hit, idx, m), None, -1, "unsafe", None)
         return _core.reduce_axes("min", cand, (1,), -1)
 
     def swap(self, j, p):
