@@ -57,9 +57,12 @@ const char *nda_backend_unavailable_reason(int i);
 /* Caching device allocator (core/pool.c). A buffer handle from the pool is
  * at least nbytes long. Freed blocks are kept per size class and reused
  * without a device call; reuse is safe because every backend executes one
- * device's work in order. On allocation failure the pool is released and
- * the allocation retried once before NDA_ENOMEM. NDACCEL_MEMORY_LIMIT
- * (bytes) caps live + cached bytes per device. */
+ * device's work in order. When the device (or NDACCEL_MEMORY_LIMIT, bytes
+ * of live blocks per device) refuses a block: the cached blocks are
+ * returned and the allocation retried; then the device's pending lazy
+ * arrays are computed, the device synchronised, the cache returned again
+ * and the allocation retried once more; then NDA_ENOMEM with a message
+ * naming the bytes asked for and the device id. */
 int nda_pool_alloc(nda_device *d, size_t nbytes, void **handle, size_t *capacity);
 void nda_pool_free(nda_device *d, void *handle, size_t capacity);
 /* Returns every cached block to the backend. */
