@@ -159,7 +159,7 @@ def solve(a, b):
     back_substitute(W)
     if _any_zero(diagonal(W)):
         raise LinAlgError("Singular matrix")
-    x = batched_view(W, batch, n, n + k)
+    x = batched_view(W, batch, n, n + k).copy()  # not a view pinning the whole work array
     return x.reshape(batch + (n,)) if vector else x
 
 
@@ -261,4 +261,4 @@ def cholesky(a, /, *, upper=False):
             L = op("conjugate", L)
     else:
         keep = op("greater_equal", i.reshape(n, 1), i.reshape(1, n))
-    return _core.ufunc("where", (keep, L, 0), None, -1, "unsafe", None).astype(dt)
+    return _core.ufunc("where", (keep, L, 0), None, -1, "unsafe", None)
