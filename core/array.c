@@ -235,7 +235,11 @@ int nda_array_astype(const nda_array *a, nda_dtype t, nda_array **out)
     }
     nda_expr *leaf = NULL, *node = NULL;
     nda_dtype lt = t;
-    int rc = nda_expr_operand(a, &leaf);
+    /* A copy is asked to exist (unlike a pending ufunc result, which a
+     * fused reduction may consume unallocated): one that never can fails
+     * now, as in NumPy (meshgrid, broadcast_to(...).copy()). */
+    int rc = nda_alloc_check(a->device, (size_t)nda_array_size(a) * nda_dtype_itemsize(t));
+    if (rc == NDA_OK) rc = nda_expr_operand(a, &leaf);
     if (rc == NDA_OK) rc = nda_expr_node(NDA_OP_COPY, 1, &lt, t, &leaf, a->ndim, a->shape, &node);
     if (rc == NDA_OK) rc = nda_lazy_array(a->device, node, out);
     nda_expr_decref(node);

@@ -226,8 +226,9 @@ int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out)
 {
     int64_t n;
     int rc = nda_shape_size(e->ndim, e->shape, nda_dtype_itemsize(e->dtype), &n);
-    /* An array too big to ever exist fails now, not when it is computed. */
-    if (rc == NDA_OK) rc = nda_alloc_check(d, (size_t)n * nda_dtype_itemsize(e->dtype));
+    /* No allocation check here: a pending result too big to allocate may
+     * still be consumed without ever existing (a fused reduction, e.g. the
+     * (n, k, m) product of an integer matmul); it fails when it is computed. */
     if (rc != NDA_OK) return rc;
     nda_array *a = calloc(1, sizeof *a);
     if (!a) return nda_error_set(NDA_ENOMEM, "out of host memory");

@@ -67,13 +67,19 @@ def run_capped(body, device):
 
 
 def test_single_allocation_too_large(device):
-    """Bigger than the cap: MemoryError at once (an array that can never
-    exist fails when it is created, lazy or not), and also when a pending
-    result that fits the cap alone cannot be computed beside its inputs."""
+    """Bigger than the cap: MemoryError at once for an array that must exist
+    (creation, copies), when computed for a pending result (a fused
+    reduction may consume it without ever allocating it), and also when a
+    pending result that fits the cap alone cannot be computed beside its
+    inputs."""
     run_capped("""
         oom(lambda: ndaccel.zeros(MiB, dtype=numpy.float64), 8 * MiB)
         col, row = ndaccel.ones((1024, 1)), ndaccel.ones((1, 1024))
-        oom(lambda: col + row, 8 * MiB)              # a pending result: fails when made
+        oom(lambda: (col + row).get(), 8 * MiB)      # a pending result: fails when computed
+        assert float((col + row).sum()) == 1024 * 1024 * 2  # ... but folds unallocated
+        m = ndaccel.ones((128, 128), dtype=numpy.int64)   # int matmul: a 16 MiB
+        assert int((m @ m)[5, 7]) == 128                  # product, never allocated
+        del m
         del col, row
         oom(lambda: ndaccel.asarray(numpy.ones(5 * MiB, dtype=numpy.uint8)), 5 * MiB)
         still_works()
