@@ -56,7 +56,9 @@ def nancumprod(a, axis=None, dtype=None, out=None):
 def nonzero(a):
     """Indices of the non-zero elements, one int64 array per axis (C order):
     an inclusive scan of the mask gives each element's slot, and a scatter
-    writes the flat indices there (zeros go to a spare slot)."""
+    writes the flat indices there. Zeros go after the non-zeros, each to its
+    own slot (count + the number of zeros before it): every slot is written
+    once, so the scatter has no racing writes (oclgrind checks this)."""
     from ._creation import arange, empty
     a = _arr(a)
     if a.ndim == 0:
@@ -70,10 +72,11 @@ def nonzero(a):
     else:
         pos = _core.scan("cumsum", m, -1, _dtypes.code(numpy.int64))
         count = int(pos[n - 1])
-        out = empty(count + 1, dtype=numpy.int64)
-        slots = _where(m, pos - 1, count).astype(numpy.int64)
-        _core.scatter(out, slots, arange(n, dtype=numpy.int64))
-        flat = out[:count]
+        out = empty(n, dtype=numpy.int64)
+        i = arange(n, dtype=numpy.int64)
+        slots = _where(m, pos - 1, i - pos + count).astype(numpy.int64)
+        _core.scatter(out, slots, i)
+        flat = out[:count] if count == n else out[:count].copy()
     if a.ndim == 1:
         return (flat,)
     idx, stride = [], 1

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Runs tests/python with pytest against the Bazel-built ndaccel in the test's
-# runfiles. Usage (from the sh_test): run_pytest.sh PYTHON3
+# runfiles. Usage (from the sh_test): run_pytest.sh PYTHON3 [PYTEST OPTIONS...]
+# Runs every file of tests/python, or only the files named in
+# $NDACCEL_PYTEST_FILES (comma-separated, relative to tests/python: the
+# --config=asan subset, run_oclgrind.sh's). Prints the devices first.
+# When _core.so was built with AddressSanitizer
+# (bazel test --config=asan), the interpreter runs with the matching libasan
+# preloaded and leak checks off (CPython itself never frees some memory).
 # Exit status: pytest's; "no tests collected" (5) counts as a failure.
 set -uo pipefail
 
-py_arg=${1:?usage: run_pytest.sh PYTHON3}
+py_arg=${1:?usage: run_pytest.sh PYTHON3 [PYTEST OPTIONS...]}
+shift
 
 # Runfiles root of this workspace ("ndaccel").
 root=""
@@ -36,8 +43,27 @@ export POCL_CACHE_DIR="${POCL_CACHE_DIR:-$tmp/pocl}"
 export HOME="$tmp"
 mkdir -p "$NDACCEL_CACHE_DIR" "$POCL_CACHE_DIR"
 
+# An ASan build: the sanitizer runtime must be the first library loaded.
+asan_lib=$(ldd "$root/python/ndaccel/_core.so" 2>/dev/null | awk '/libasan\.so/ { print $3; exit }')
+if [ -n "$asan_lib" ]; then
+    export LD_PRELOAD="$asan_lib${LD_PRELOAD:+:$LD_PRELOAD}"
+    # Last wins: .bazelrc asks for leak checks, which CPython cannot pass.
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:abort_on_error=1"
+    export PYTHONMALLOC=malloc # Python objects in ASan's allocator too
+    echo "run_pytest.sh: AddressSanitizer build, preloading $asan_lib"
+fi
+
+if [ -n "${NDACCEL_PYTEST_FILES:-}" ]; then
+    IFS=, read -r -a files <<<"$NDACCEL_PYTEST_FILES"
+    for f in "${files[@]}"; do set -- "$@" "$root/tests/python/$f"; done
+else
+    set -- "$@" "$root/tests/python"
+fi
+
 cd "$tmp" || exit 1
-"$python" -m pytest -p no:cacheprovider -q -rs "$root/tests/python"
+"$python" -c 'from ndaccel import _core
+print("devices:", ", ".join(d["id"] + " (" + d["name"] + ")" for d in _core.devices()) or "none")'
+"$python" -m pytest -p no:cacheprovider -q -rs "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
     echo "run_pytest.sh: pytest collected no tests" >&2
