@@ -3,8 +3,12 @@
 
 #include "nda/device.h"
 
-/* Levels of the lock this thread holds (0: not held). */
-static _Thread_local int t_depth;
+/* The thread holding the library lock and how many levels it holds. Both
+ * are read and written only with the GIL held (every acquire and release
+ * happens with it), so the GIL orders them: no thread-local storage, no
+ * atomics on the fast path. */
+static PyThreadState *g_owner;
+static int g_depth;
 
 static int interpreter_finalizing(void)
 {
@@ -20,8 +24,9 @@ static int interpreter_finalizing(void)
  * hang the exit. */
 static int lock_acquire(void)
 {
-    if (t_depth > 0) {
-        t_depth++;
+    PyThreadState *me = PyThreadState_Get();
+    if (g_owner == me) {
+        g_depth++;
         return 1;
     }
     if (!nda_library_trylock()) {
@@ -31,7 +36,8 @@ static int lock_acquire(void)
         nda_library_lock();
         Py_END_ALLOW_THREADS
     }
-    t_depth = 1;
+    g_owner = me;
+    g_depth = 1;
     return 1;
 }
 
@@ -39,7 +45,10 @@ int ndapy_lock_acquire(void) { return lock_acquire(); }
 
 void ndapy_lock_release(void)
 {
-    if (--t_depth == 0) nda_library_unlock();
+    if (--g_depth == 0) {
+        g_owner = NULL;
+        nda_library_unlock();
+    }
 }
 
 /* ---- locked module functions ---- */
