@@ -250,8 +250,7 @@ def _submodule_sections(nd, ufunc_type, header, rule):
         if cmp is None:
             rows.append(f"| `{name}` | yes | (signature not available) | — | — |")
             continue
-        supported, not_impl, missing = cmp
-        supported = [p for p in supported if p != "self"]
+        supported, not_impl, missing = ([p for p in part if p != "self"] for part in cmp)
         rows.append(f"| `{name}` | yes | {_cell(supported)} | {_cell(not_impl)} | "
                     f"{_cell(missing)} |")
     counts.append(("numpy.random.Generator methods", have, len(methods)))
