@@ -19,9 +19,8 @@ import numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ndaccel  # noqa: E402
+from timing import RESULTS, best_of  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-RESULTS = os.path.join(HERE, "results")
 DEFAULT_CASES = "1024x1024,1048576x1,1000x1000,97x4096,4096x256:rfft"
 
 
@@ -32,15 +31,6 @@ def parse(cases):
         n, _, b = c.partition("x")
         out.append((int(n), int(b or 1), fn or "fft"))
     return out
-
-
-def best_of(fn, reps):
-    best = float("inf")
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best * 1e3
 
 
 def main(argv=None):
@@ -74,8 +64,8 @@ def main(argv=None):
                     f_nd(d)
                 ndaccel.synchronize()
 
-            t_nd = best_of(run_nd, args.reps) / 3
-            t_np = best_of(lambda: f_np(x), args.reps)
+            t_nd = best_of(run_nd, args.reps) * 1e3 / 3
+            t_np = best_of(lambda: f_np(x), args.reps) * 1e3
             dtype = x.dtype.name
             rows.append((fn, n, b, dtype, t_np, t_nd, first, err))
             print(f"{fn:5s} n={n:8d} x {b:5d} {dtype:10s} numpy {t_np:9.3f} ms"
