@@ -3,6 +3,7 @@
 #include "nda/array.h"
 #include "nda/error.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,8 +35,13 @@ int nda_shape_size(int ndim, const int64_t *shape, size_t itemsize, int64_t *siz
 
 int64_t nda_array_size(const nda_array *a)
 {
+    /* Arrays are validated by nda_shape_size; probes built elsewhere (a
+     * view being checked) saturate instead of overflowing. */
+    for (int i = 0; i < a->ndim; i++)
+        if (a->shape[i] == 0) return 0;
     int64_t n = 1;
-    for (int i = 0; i < a->ndim; i++) n *= a->shape[i];
+    for (int i = 0; i < a->ndim; i++)
+        if (__builtin_mul_overflow(n, a->shape[i], &n)) return INT64_MAX;
     return n;
 }
 
@@ -69,11 +75,19 @@ void nda_array_extent(const nda_array *a, int64_t *lo, int64_t *hi)
         return;
     }
     for (int i = 0; i < a->ndim; i++) {
-        int64_t span = (a->shape[i] - 1) * a->strides[i];
-        if (span < 0) l += span; else h += span;
+        /* Saturating: an absurd shape or stride gives an extent no buffer
+         * has, never an overflow. */
+        int64_t span;
+        if (__builtin_mul_overflow(a->shape[i] - 1, a->strides[i], &span))
+            span = a->strides[i] < 0 ? INT64_MIN : INT64_MAX;
+        if (span < 0) {
+            if (__builtin_add_overflow(l, span, &l)) l = INT64_MIN;
+        } else if (__builtin_add_overflow(h, span, &h)) {
+            h = INT64_MAX;
+        }
     }
     *lo = l;
-    *hi = h + (int64_t)nda_dtype_itemsize(a->dtype);
+    if (__builtin_add_overflow(h, (int64_t)nda_dtype_itemsize(a->dtype), hi)) *hi = INT64_MAX;
 }
 
 bool nda_array_may_overlap(const nda_array *a, const nda_array *b)
