@@ -41,6 +41,11 @@ typedef struct nda_ocl_fft_plan {
     int dev, dbl, inplace, wide;   /* wide: 64-bit addressing */
     uint64_t n, batch;
     uint64_t held; /* bytes of device memory the plan owns (estimate) */
+    /* What the configuration's pointers point at: VkFFT keeps the
+     * configuration and reads the buffer sizes again at every append; the
+     * buffer handles are replaced by each append's launch parameters. */
+    uint64_t bytes;
+    cl_mem cfg_in, cfg_out;
     VkFFTApplication app;
 } nda_ocl_fft_plan;
 
@@ -86,15 +91,14 @@ static void nda_ocl_fft_plan_free(nda_ocl_fft_plan *p)
 }
 
 /* Finds or creates the plan for the key and moves it to the list's head.
- * Caller holds nda_ocl_fft_lock. `in`/`out` are only used while VkFFT
- * builds the plan (it keeps no reference to them). */
+ * Caller holds nda_ocl_fft_lock. `in`/`out` are the buffers VkFFT builds
+ * the plan with; every append passes its own. */
 static int nda_ocl_fft_plan_get(nda_ocl_device *d, int dev, int dbl, int inplace, int wide,
                                 uint64_t n, uint64_t batch, cl_mem in, cl_mem out,
                                 nda_ocl_fft_plan **out_plan)
 {
     nda_ocl_fft_plan **pp, *p;
     VkFFTConfiguration c;
-    uint64_t bytes = n * batch * (dbl ? 16u : 8u);
     char *locale;
     VkFFTResult r;
 
@@ -123,19 +127,25 @@ static int nda_ocl_fft_plan_get(nda_ocl_device *d, int dev, int dbl, int inplace
     c.doublePrecision = (uint64_t)dbl;
     c.useUint64 = (uint64_t)wide;
     c.specifyOffsetsAtLaunch = 1;
-    c.bufferSize = &bytes;
-    c.buffer = &out;
+    p->bytes = n * batch * (dbl ? 16u : 8u);
+    p->cfg_in = in;
+    p->cfg_out = out;
+    c.bufferSize = &p->bytes;
+    c.buffer = &p->cfg_out;
     if (!inplace) {
         /* Out of place: reads inputBuffer, leaves it unchanged, writes buffer
          * (both directions, inverseReturnToInputBuffer off). */
         c.isInputFormatted = 1;
-        c.inputBufferSize = &bytes;
-        c.inputBuffer = &in;
+        c.inputBufferSize = &p->bytes;
+        c.inputBuffer = &p->cfg_in;
     }
     /* VkFFT switches the process locale to "C" while it prints kernels and
-     * restores it from a pointer that setlocale may have overwritten: keep a
-     * copy and put it back ourselves. */
+     * then restores it from the pointer setlocale(LC_ALL, NULL) gave, which
+     * that switch has freed (a use-after-free under ASan). Entering VkFFT
+     * already in "C" makes that pointer glibc's static "C" name; the
+     * caller's locale is copied and put back here. */
     locale = strdup(setlocale(LC_ALL, NULL));
+    setlocale(LC_ALL, "C");
     r = initializeVkFFT(&p->app, c);
     if (locale != NULL) {
         setlocale(LC_ALL, locale);
@@ -152,7 +162,7 @@ static int nda_ocl_fft_plan_get(nda_ocl_device *d, int dev, int dbl, int inplace
     p->wide = wide;
     p->n = n;
     p->batch = batch;
-    p->held = p->app.configuration.allocateTempBuffer ? bytes : 0;
+    p->held = p->app.configuration.allocateTempBuffer ? p->bytes : 0;
     for (int i = 0; i < 3; i++)
         p->held += 3 * p->app.bufferBluesteinSize[i];
     p->next = nda_ocl_fft_plans;
