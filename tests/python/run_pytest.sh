@@ -48,7 +48,10 @@ asan_lib=$(ldd "$root/python/ndaccel/_core.so" 2>/dev/null | awk '/libasan\.so/ 
 if [ -n "$asan_lib" ]; then
     export LD_PRELOAD="$asan_lib${LD_PRELOAD:+:$LD_PRELOAD}"
     # Last wins: .bazelrc asks for leak checks, which CPython cannot pass.
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:abort_on_error=1"
+    # allocator_may_return_null: an impossible malloc (NumPy's side of the
+    # absurd-size rows in test_bad_input.py) returns NULL, as without ASan,
+    # and becomes a MemoryError instead of an abort.
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:abort_on_error=1:allocator_may_return_null=1"
     export PYTHONMALLOC=malloc # Python objects in ASan's allocator too
     echo "run_pytest.sh: AddressSanitizer build, preloading $asan_lib"
 fi
