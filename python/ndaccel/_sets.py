@@ -104,12 +104,10 @@ def _check_kth(kth, n):
             raise ValueError(f"kth(={k}) out of bounds ({n})")
 
 
-def partition(a, kth, axis=-1, kind="introselect", order=None):
-    """A sorted result is a valid partition for every kth."""
-    from ._sort import sort
+def _partition_args(a, axis):
+    """(array, normalised axis) for partition/argpartition (axis None:
+    the flattened array), with NumPy's errors."""
     a = _arr(a)
-    if order is not None:
-        raise NotImplementedError("partition: 'order' is not supported")
     if axis is None:
         a = a.reshape(-1)
         axis = -1
@@ -118,6 +116,15 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
         raise AxisError(axis, 0)
     from ._reductions import normalize_axes
     (ax,) = normalize_axes(axis, a.ndim)
+    return a, ax
+
+
+def partition(a, kth, axis=-1, kind="introselect", order=None):
+    """A sorted result is a valid partition for every kth."""
+    from ._sort import sort
+    if order is not None:
+        raise NotImplementedError("partition: 'order' is not supported")
+    a, ax = _partition_args(a, axis)
     if a.size == 0:  # NumPy checks no kth here; sort() of an empty array raises
         return a.copy()
     _check_kth(kth, a.shape[ax])
@@ -126,20 +133,12 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
 
 def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     from ._sort import argsort
-    a = _arr(a)
     if order is not None:
         raise NotImplementedError("argpartition: 'order' is not supported")
-    if axis is None:
-        a = a.reshape(-1)
-        axis = -1
-    if a.ndim == 0:
-        from numpy.exceptions import AxisError
-        raise AxisError(axis, 0)
-    from ._reductions import normalize_axes
-    (ax,) = normalize_axes(axis, a.ndim)
+    a, ax = _partition_args(a, axis)
     if a.size == 0:
         from ._creation import zeros
-        return zeros(a.shape, dtype=numpy.int64)
+        return zeros(a.shape, dtype=numpy.int64, device=a._device_id)
     _check_kth(kth, a.shape[ax])
     return argsort(a, axis=ax)
 

@@ -215,59 +215,52 @@ def _q_host(q):
     return qa, weak
 
 
-def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-             keepdims=False, *, weights=None):
-    if weights is not None:
-        raise NotImplementedError("quantile: 'weights' is not implemented")
+def _checked_quantile(a, q, axis, out, method, keepdims, percent, nan):
+    """The four public entry points after their 'weights' check: NumPy's
+    argument checks in NumPy's order, q in [0, 1] (percent: [0, 100],
+    scaled down first)."""
     method = _check_method(method)
     qa, weak = _q_host(q)
     if _arr(a).dtype.kind == "c":
         raise TypeError("a must be an array of real numbers")
+    if percent:
+        qa = numpy.asanyarray(numpy.true_divide(qa, 100))
     if qa.size and not (qa.min() >= 0 and qa.max() <= 1):
-        raise ValueError("Quantiles must be in the range [0, 1]")
-    return _quantile(a, qa, axis, out, method, keepdims, weak, nan=False)
+        raise ValueError("Percentiles must be in the range [0, 100]" if percent
+                         else "Quantiles must be in the range [0, 1]")
+    return _quantile(a, qa, axis, out, method, keepdims, weak, nan=nan)
+
+
+def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+             keepdims=False, *, weights=None):
+    if weights is not None:
+        raise NotImplementedError("quantile: 'weights' is not implemented")
+    return _checked_quantile(a, q, axis, out, method, keepdims,
+                             percent=False, nan=False)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                keepdims=False, *, weights=None):
     if weights is not None:
         raise NotImplementedError("percentile: 'weights' is not implemented")
-    method = _check_method(method)
-    qa, weak = _q_host(q)
-    if _arr(a).dtype.kind == "c":
-        raise TypeError("a must be an array of real numbers")
-    qa = numpy.true_divide(qa, 100)
-    qa = numpy.asanyarray(qa)
-    if qa.size and not (qa.min() >= 0 and qa.max() <= 1):
-        raise ValueError("Percentiles must be in the range [0, 100]")
-    return _quantile(a, qa, axis, out, method, keepdims, weak, nan=False)
+    return _checked_quantile(a, q, axis, out, method, keepdims,
+                             percent=True, nan=False)
 
 
 def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                 keepdims=False, *, weights=None):
     if weights is not None:
         raise NotImplementedError("nanquantile: 'weights' is not implemented")
-    method = _check_method(method)
-    qa, weak = _q_host(q)
-    if _arr(a).dtype.kind == "c":
-        raise TypeError("a must be an array of real numbers")
-    if qa.size and not (qa.min() >= 0 and qa.max() <= 1):
-        raise ValueError("Quantiles must be in the range [0, 1]")
-    return _quantile(a, qa, axis, out, method, keepdims, weak, nan=True)
+    return _checked_quantile(a, q, axis, out, method, keepdims,
+                             percent=False, nan=True)
 
 
 def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                   keepdims=False, *, weights=None):
     if weights is not None:
         raise NotImplementedError("nanpercentile: 'weights' is not implemented")
-    method = _check_method(method)
-    qa, weak = _q_host(q)
-    if _arr(a).dtype.kind == "c":
-        raise TypeError("a must be an array of real numbers")
-    qa = numpy.asanyarray(numpy.true_divide(qa, 100))
-    if qa.size and not (qa.min() >= 0 and qa.max() <= 1):
-        raise ValueError("Percentiles must be in the range [0, 100]")
-    return _quantile(a, qa, axis, out, method, keepdims, weak, nan=True)
+    return _checked_quantile(a, q, axis, out, method, keepdims,
+                             percent=True, nan=True)
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
