@@ -243,6 +243,15 @@ int nda_device_fft(nda_device *d, const nda_fft_desc *f)
     return d->ops->fft(d->local_index, f);
 }
 
+int nda_device_solver(nda_device *d, const nda_solver_desc *s)
+{
+    /* An ABI 1 or 2 plugin's table ends before `solver`: never read it. */
+    if (d->ops->abi_version < 3 || d->ops->solver == NULL)
+        return nda_error_set(NDA_ENOTIMPL, "%s: the %s backend has no dense solver library",
+                             d->id, d->ops->name);
+    return d->ops->solver(d->local_index, s);
+}
+
 /* The library lock (nda/device.h): an error-checking mutex would cost
  * more on every call; a plain one is enough for the documented use. */
 static pthread_mutex_t g_library_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -22,8 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1: memory, programs, launches. 2: vendor libraries (gemm, fft). */
-#define NDA_BACKEND_ABI_VERSION 2
+/* 1: memory, programs, launches. 2: vendor libraries (gemm, fft).
+ * 3: dense solvers (solver). */
+#define NDA_BACKEND_ABI_VERSION 3
 
 /* Services the core lends to a plugin (so plugins link nothing of ours). */
 typedef struct nda_host_api {
@@ -95,6 +96,61 @@ typedef struct nda_fft_desc {
     void *out;      size_t out_off;
 } nda_fft_desc;
 
+/* Dense factorisations (abi_version >= 3): LAPACK's routines and
+ * semantics on column-major matrices, as cuSOLVER's dense API has them.
+ *
+ *   GETRF  A (m x n) := P L U in place (L unit lower, U upper); ipiv[min(m,n)]
+ *          gets LAPACK's 1-based row interchanges. info > 0: U(info, info)
+ *          is exactly zero (the factorisation is complete all the same).
+ *   GETRS  B (n x k) := op(A)^-1 B, A and ipiv from GETRF of an n x n
+ *          matrix; flag 0: op(A) = A, 1: A^T, 2: A^H.
+ *   POTRF  A (n x n) := L with A = L L^H in its lower triangle (only the
+ *          lower triangle is read; the strict upper one is left as it was).
+ *          info > 0: the leading minor of order info is not positive definite.
+ *   SYEVD  Hermitian A (n x n, lower triangle read): w[n] := eigenvalues in
+ *          ascending order (real type); flag 1: A := orthonormal eigenvectors
+ *          (column j for w[j]); flag 0: A is destroyed. info > 0: no convergence.
+ *   GEQRF  A (m x n) := R on and above the diagonal, Householder vectors
+ *          below it; w[min(m,n)] := their scalar factors tau (A's type).
+ *   ORGQR  A (m x n, m >= n >= k) := the first n columns of Q = H_1 ... H_k,
+ *          from k reflectors as GEQRF left them in A, and tau in w
+ *          (ungqr for complex types).
+ *   GESVD  A (m x n, m >= n) = U diag(s) V^H; A is destroyed; w[n] := s,
+ *          descending (real type). flag 'A': B := U (m x m), C := V^H
+ *          (n x n); flag 'S': B := U's first n columns (m x n), C := V^H;
+ *          flag 'N': neither (B and C unused). info > 0: no convergence.
+ *
+ * For every i in [0, batch) each operand X of matrix i starts at byte
+ * x_off + i * x_stride * (X's element size); strides count elements.
+ * `type` is A's (F32, F64, C64 or C128; B, C and GEQRF/ORGQR's w have it
+ * too, SYEVD/GESVD's w the real type of the same precision); ipiv and info
+ * are int32. info[i] is written for every matrix (0: success) and is never
+ * negative: bad arguments fail with NDA_EVALUE before anything is queued.
+ * Asynchronous like a launch: the caller reads info after later work. */
+typedef enum nda_solver_op {
+    NDA_SOLVER_GETRF = 1,
+    NDA_SOLVER_GETRS = 2,
+    NDA_SOLVER_POTRF = 3,
+    NDA_SOLVER_SYEVD = 4,
+    NDA_SOLVER_GEQRF = 5,
+    NDA_SOLVER_ORGQR = 6,
+    NDA_SOLVER_GESVD = 7,
+} nda_solver_op;
+
+typedef struct nda_solver_desc {
+    nda_solver_op op;
+    nda_lib_type type;
+    int64_t m, n, k;   /* GETRS: k right-hand sides; ORGQR: k reflectors */
+    int64_t batch;
+    int flag;          /* see the op */
+    void *a;    size_t a_off;    int64_t lda, a_stride;
+    void *b;    size_t b_off;    int64_t ldb, b_stride;  /* GETRS: B; GESVD: U */
+    void *c;    size_t c_off;    int64_t ldc, c_stride;  /* GESVD: V^H */
+    void *w;    size_t w_off;    int64_t w_stride;       /* tau, eigen/singular values */
+    void *ipiv; size_t ipiv_off; int64_t ipiv_stride;    /* GETRF, GETRS */
+    void *info; size_t info_off;                         /* batch int32, stride 1 */
+} nda_solver_desc;
+
 typedef enum nda_dialect { NDA_DIALECT_OPENCL = 1, NDA_DIALECT_CUDA = 2 } nda_dialect;
 
 typedef struct nda_backend_ops {
@@ -154,6 +210,11 @@ typedef struct nda_backend_ops {
      * library is loaded on first use, never by init. */
     int (*gemm)(int dev, const nda_gemm_desc *d);
     int (*fft)(int dev, const nda_fft_desc *d);
+
+    /* ---- abi_version >= 3: dense solvers (cuSOLVER). NULL or NDA_ENODEV /
+     * NDA_ENOTIMPL as for gemm: the core uses its own kernels (or says the
+     * operation is not available) instead. */
+    int (*solver)(int dev, const nda_solver_desc *d);
 } nda_backend_ops;
 
 typedef const nda_backend_ops *(*nda_backend_entry_fn)(void);

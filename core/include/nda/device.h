@@ -35,6 +35,12 @@ int nda_device_synchronize(nda_device *d);
  * the caller then uses generated kernels. Buffers are pool handles. */
 int nda_device_gemm(nda_device *d, const nda_gemm_desc *g);
 int nda_device_fft(nda_device *d, const nda_fft_desc *f);
+/* Dense solvers (backend ABI >= 3, nda_solver_desc in backend.h).
+ * NDA_ENOTIMPL "<id>: the <name> backend has no dense solver library" when
+ * the plugin predates ABI 3 or has no solver member; the member's own
+ * NDA_ENODEV / NDA_ENOTIMPL when its library is missing or lacks the type.
+ * The caller then uses its own kernels. Buffers are pool handles. */
+int nda_device_solver(nda_device *d, const nda_solver_desc *s);
 
 /* Threads. The library keeps process-wide state (the registry of pending
  * lazy arrays, kernel caches, device pools) and backends may require their
