@@ -5,15 +5,29 @@ normalisations and errors.
 Every transform is a sequence of batched 1-D complex-to-complex transforms
 (_core.fft_c2c): the axis is moved last and made contiguous, the library
 transforms every row, and the result is scaled (a fused elementwise
-operation) and moved back. Real transforms run on complexified data:
-rfft keeps the first n//2 + 1 outputs; irfft extends its input to the full
-Hermitian spectrum, transforms it and keeps the real part (so, as NumPy,
-the imaginary parts of the DC and Nyquist terms are ignored).
+operation) and moved back.
+
+Real transforms of even length n run through ONE complex transform of
+length h = n/2 (the standard packing): the n contiguous real points are
+reinterpreted, without a copy, as h complex points z[j] = x[2j] + i x[2j+1];
+rfft transforms them and untangles X[k], k = 1..h-1, with one fused
+elementwise expression over Z and its reversed view, and the real X[0],
+X[h] with a second, tiny one (_rfft_untangle); irfft builds Z from the
+Hermitian half the inverse way (_irfft_tangle), inverse-transforms it and
+reads the complex result as the n interleaved real outputs; the norm
+factor rides in those expressions. The twiddles e^{-+2 pi i k/n} are
+computed in float64 on the host, rounded once to the working precision and
+cached on the device per (n, direction, precision, device). Odd n runs on
+complexified data: rfft keeps the first n//2 + 1 outputs of an n-point
+complex transform; irfft extends its input to the full Hermitian spectrum,
+transforms it and keeps the real part. Either way, as NumPy, irfft ignores
+the imaginary parts of the DC and Nyquist terms.
 
 Precision: float16/float32/complex64 are transformed in single precision
 (complex64 results; irfft returns the input's real type), everything else
 in double precision, as NumPy 2. A device without an FFT library raises
 NotImplementedError naming what to install."""
+import collections
 import math
 import operator
 import warnings
@@ -21,7 +35,7 @@ import warnings
 import numpy
 from numpy.lib.array_utils import normalize_axis_index
 
-from . import _core
+from . import _core, _dtypes
 from ._creation import arange, asarray, empty, zeros
 from ._manipulation import concatenate, flip, moveaxis, roll
 from ._ufunc import UFUNCS
@@ -147,6 +161,143 @@ def ifft(a, n=None, axis=-1, norm=None, out=None):
     return _raw_c2c(a, n, axis, False, norm, out)
 
 
+def _real_type(dtype):
+    return numpy.dtype(numpy.float32 if dtype in _SINGLE else numpy.float64)
+
+
+# Read-only device arrays of twiddles, keyed by (n, direction, dtype,
+# device id). Least recently used entries are dropped while the cache holds
+# more than _TWIDDLE_CACHE_BYTES; the entry just added always stays.
+_twiddle_cache = collections.OrderedDict()
+_TWIDDLE_CACHE_BYTES = 64 << 20
+_signs = {}  # (real dtype, device id) -> the device array [1, -1]
+
+
+def _twiddle_values(n, inverse):
+    """Host complex128 w[k - 1] for k = 1 .. n/2 - 1 (n even, >= 4): the
+    twiddles of the (un)tangling expressions below, -i/2 e^{-2 pi i k/n}
+    forward and i e^{2 pi i k/n} inverse. The angle is taken from the exact
+    fraction k/n in float64, so one rounding to the working precision
+    follows."""
+    k = numpy.arange(1, n // 2, dtype=numpy.float64)
+    theta = (2.0 * numpy.pi) * (k / n)
+    if inverse:
+        return 1j * (numpy.cos(theta) + 1j * numpy.sin(theta))
+    return -0.5j * (numpy.cos(theta) - 1j * numpy.sin(theta))
+
+
+def _twiddles(n, inverse, cdt, device):
+    """_twiddle_values(n, inverse) in complex dtype cdt on device, cached.
+    Shared: never write to it."""
+    key = (n, inverse, cdt, device)
+    w = _twiddle_cache.get(key)
+    if w is not None:
+        try:
+            _twiddle_cache.move_to_end(key)
+        except KeyError:  # evicted meanwhile by another thread: w stays valid
+            pass
+        return w
+    w = asarray(_twiddle_values(n, inverse).astype(cdt), device=device)
+    _twiddle_cache[key] = w
+    total = sum(a.nbytes for a in _twiddle_cache.values())
+    while total > _TWIDDLE_CACHE_BYTES and len(_twiddle_cache) > 1:
+        old_key = next(iter(_twiddle_cache))
+        if old_key == key:
+            break
+        total -= _twiddle_cache.pop(old_key).nbytes
+    return w
+
+
+def _sign_pair(rdt, device):
+    """The device array [1, -1] of real dtype rdt, cached. Shared."""
+    key = (rdt, device)
+    s = _signs.get(key)
+    if s is None:
+        s = _signs.setdefault(key, asarray(numpy.array([1.0, -1.0], rdt), device=device))
+    return s
+
+
+# The packed path builds its views with _core.view directly: for small
+# transforms the general indexing path's Python cost is most of the time.
+
+def _last_view(a, start, count, step=1, dtype=None):
+    """a[..., start : start + count*step : step] along the last axis
+    (0 <= start and the last element inside a's last axis), or with dtype:
+    a's last axis reinterpreted as `count` items of dtype (a's rows
+    contiguous, start = 0, step = 1). Shares a's buffer."""
+    st = a.strides
+    if dtype is None:
+        return _core.view(a, a._offset + start * st[-1], a.shape[:-1] + (count,),
+                          st[:-1] + (st[-1] * step,))
+    return _core.view(a, a._offset, a.shape[:-1] + (count,),
+                      st[:-1] + (dtype.itemsize,), _dtypes.code(dtype))
+
+
+def _to_last(x, axis):
+    return x if axis == x.ndim - 1 else moveaxis(x, axis, -1)
+
+
+def _from_last(y, axis):
+    return y if axis == y.ndim - 1 else moveaxis(y, -1, axis)
+
+
+def _as_complex_pairs(x, cdt):
+    """x (real, of cdt's precision, the transformed axis last with an even
+    length) as complex points x[..., 2j] + i x[..., 2j+1]: a view of x when
+    its rows are C-contiguous and suitably aligned, else of a C-contiguous
+    copy."""
+    if not x._c_contiguous or x._offset % cdt.itemsize:
+        x = x.copy()
+    return _last_view(x, 0, x.shape[-1] // 2, dtype=cdt)
+
+
+def _rfft_untangle(Z, n, fct):
+    """rfft's n//2 + 1 outputs (a new C-contiguous array, times fct) from
+    Z = the h-point DFT (h = n/2, along the last axis; C-contiguous) of the
+    packed real signal: with E = DFT(x[0::2]), O = DFT(x[1::2]), Z = E + iO
+    and X[k] = E[k] + e^{-2 pi i k/n} O[k], where
+    E[k] = (Z[k] + conj(Z[h-k]))/2 and O[k] = (Z[k] - conj(Z[h-k]))/(2i),
+    i.e. X[k] = (Z[k] + conj(Z[h-k]))/2 + w[k] (Z[k] - conj(Z[h-k]))
+    (_twiddle_values). The interior k = 1..h-1 is one fused expression over
+    Z and its reversed view; k = 0 and k = h (both real: E[0] +- O[0])
+    another, written through the stride-h view."""
+    h = n // 2
+    cdt, dev = Z.dtype, Z._device_id
+    y = empty(Z.shape[:-1] + (h + 1,), cdt, device=dev)
+    if h > 1:
+        A, B = _last_view(Z, 1, h - 1), _conj(_last_view(Z, h - 1, h - 1, -1))
+        v = (A + B) * 0.5 + (A - B) * _twiddles(n, False, cdt, dev)
+        _core.assign(_last_view(y, 1, h - 1), v * fct if fct != 1.0 else v)
+    rdt = _real_type(cdt)
+    sign = _sign_pair(rdt, dev)
+    zr = _last_view(Z, 0, 2 * h, dtype=rdt)  # (re, im) pairs
+    e = _last_view(zr, 0, 1) + _last_view(zr, 1, 1) * sign
+    _core.assign(_last_view(y, 0, 2, h), e * fct if fct != 1.0 else e)
+    return y
+
+
+def _irfft_tangle(X, n, fct):
+    """The h-point spectrum (h = n/2, a new C-contiguous array) whose
+    unnormalised inverse DFT, read as interleaved real pairs, is fct times
+    the unnormalised n-point inverse of the Hermitian half X (h + 1 points
+    along the last axis): fct * 2 * (E[k] + i O[k]) with
+    2E[k] = X[k] + conj(X[h-k]), 2O[k] = e^{2 pi i k/n} (X[k] - conj(X[h-k])),
+    i.e. fct ((X[k] + conj(X[h-k])) + w[k] (X[k] - conj(X[h-k])))
+    (_twiddle_values). For k = 0 only the real parts of X[0] and X[h] count,
+    as NumPy ignores the imaginary parts of the DC and Nyquist terms."""
+    h = n // 2
+    cdt, dev = X.dtype, X._device_id
+    Z = empty(X.shape[:-1] + (h,), cdt, device=dev)
+    if h > 1:
+        A, B = _last_view(X, 1, h - 1), _conj(_last_view(X, h - 1, h - 1, -1))
+        v = (A + B) + (A - B) * _twiddles(n, True, cdt, dev)
+        _core.assign(_last_view(Z, 1, h - 1), v * fct if fct != 1.0 else v)
+    ends = _last_view(X, 0, 2, h).real  # Re X[0], Re X[h]
+    _core.assign(_last_view(Z, 0, 1), _last_view(ends, 0, 1) * ((1 + 1j) * fct) +
+                 _last_view(ends, 1, 1) * ((1 - 1j) * fct))
+    return Z
+
+
 def _raw_rfft(a, n, axis, norm, out, ufunc_name="rfft"):
     n = _check_n(n)
     fct = _scale(norm, n, True)
@@ -156,8 +307,17 @@ def _raw_rfft(a, n, axis, norm, out, ufunc_name="rfft"):
                         f"not be safely coerced to any supported types according to the casting "
                         f"rule ''safe''")
     axis = normalize_axis_index(axis, a.ndim)
-    x = moveaxis(_fit(a.astype(_complex_type(a.dtype)), n, axis), axis, -1)
+    cdt = _complex_type(a.dtype)
     m = n // 2 + 1
+    if n % 2 == 0:
+        rdt = _real_type(a.dtype)
+        x = _to_last(_fit(a if a.dtype == rdt else a.astype(rdt), n, axis), axis)
+        if x.size == 0:
+            y = empty(x.shape[:-1] + (m,), cdt, device=x._device_id)
+        else:
+            y = _rfft_untangle(_c2c_last(_as_complex_pairs(x, cdt), False), n, fct)
+        return _deliver(_from_last(y, axis), out, axis, m)
+    x = moveaxis(_fit(a.astype(cdt), n, axis), axis, -1)
     y = _c2c_last(x, False)[..., :m]
     y = y * fct if fct != 1.0 else y.copy()
     return _deliver(moveaxis(y, -1, axis), out, axis, m)
@@ -181,7 +341,16 @@ def _raw_irfft(a, n, axis, norm, out):
     cdt = _complex_type(a.dtype)
     m = n // 2 + 1
     x = a if a.dtype == cdt else a.astype(cdt)
-    x = moveaxis(_fit(x, m, axis), axis, -1)
+    x = _to_last(_fit(x, m, axis), axis)
+    if n % 2 == 0:
+        rdt = _real_type(cdt)
+        if x.size == 0:
+            y = empty(x.shape[:-1] + (n,), rdt, device=x._device_id)
+        else:
+            y = _last_view(_c2c_last(_irfft_tangle(x, n, fct), True), 0, n, dtype=rdt)
+        if y.dtype != real_dtype:  # float16 input: computed in float32, as NumPy
+            y = y.astype(real_dtype)
+        return _deliver(_from_last(y, axis), out, axis, n)
     # The full spectrum: X[k] = conj(X[n - k]) for k = m .. n - 1.
     if n - m > 0:
         x = concatenate([x, _conj(flip(x[..., 1:n - m + 1], -1))], axis=-1)

@@ -89,6 +89,109 @@ def test_long(dt):
     _compare(lambda xp: xp.fft.ifft(xp.asarray(x)), 1 << 16)
 
 
+# ---------------------------------------------------------------- real, even n (packed)
+# Even n runs rfft/irfft through one n/2-point complex transform and a
+# fused untangling expression (python/ndaccel/fft.py); odd n the full c2c.
+
+@pytest.mark.parametrize("dt", ["float64", "float32"])
+@pytest.mark.parametrize("n", [2, 4, 6, 1000, 1024, 1 << 15])
+def test_real_packed_lengths(n, dt):
+    x = _data((n,) if n > 1024 else (3, n), dt)
+    _compare(lambda xp: xp.fft.rfft(xp.asarray(x)), n)
+    y = numpy.fft.rfft(x)
+    _compare(lambda xp: xp.fft.irfft(xp.asarray(y), n), n)
+    a = ndaccel.asarray(x)
+    _check(ndaccel.fft.irfft(ndaccel.fft.rfft(a), n), x, n, "irfft(rfft(x))")
+
+
+@pytest.mark.parametrize("norm", ["backward", "ortho", "forward"])
+@pytest.mark.parametrize("dt", ["float64", "float32"])
+def test_real_packed_norm(norm, dt):
+    x = _data((2, 1000), dt)
+    y = numpy.fft.rfft(x)
+    for name, arg in [("rfft", x), ("ihfft", x), ("irfft", y), ("hfft", y)]:
+        _compare(lambda xp: getattr(xp.fft, name)(xp.asarray(arg), norm=norm), 1000)
+    a = ndaccel.asarray(x)
+    _check(ndaccel.fft.irfft(ndaccel.fft.rfft(a, norm=norm), 1000, norm=norm), x, 1000)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+@pytest.mark.parametrize("dt", ["float64", "float32"])
+def test_real_packed_axes_batches(axis, dt):
+    x = _data((6, 4, 10), dt)  # every axis even; the others are the batch
+    _compare(lambda xp: xp.fft.rfft(xp.asarray(x), axis=axis), 10)
+    y = numpy.fft.rfft(x, axis=axis)
+    _compare(lambda xp: xp.fft.irfft(xp.asarray(y), x.shape[axis], axis=axis), 10)
+    _compare(lambda xp: xp.fft.rfft(xp.asarray(x), n=8, axis=axis), 8)     # crop / pad
+    _compare(lambda xp: xp.fft.irfft(xp.asarray(y), n=12, axis=axis), 12)
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_irfft_packed_ignores_dc_nyquist_imag(n):
+    y = _data((2, n // 2 + 1), "complex128")  # nonzero imaginary DC and Nyquist terms
+    _compare(lambda xp: xp.fft.irfft(xp.asarray(y), n), n)
+    _compare(lambda xp: xp.fft.hfft(xp.asarray(y), n), n)
+    _compare(lambda xp: xp.fft.irfft(xp.asarray(y.astype(numpy.complex64)), n), n)
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_real_packed_layouts(dt):
+    """Rows that cannot be reinterpreted as complex pairs in place (strided,
+    reversed, misaligned) are copied; views that can are used as they are,
+    and the input is never written."""
+    base = _data((5, 18), dt)
+    views = [lambda a: a[:, 1:9],        # contiguous rows, offset not a pair boundary
+             lambda a: a[1:, :8],        # row-aligned offset, rows strided by 18
+             lambda a: a[1:3],           # contiguous block at an offset
+             lambda a: a[:, :16:2],      # strided last axis
+             lambda a: a[::-1, ::-1],    # negative strides
+             lambda a: a[:4].T]          # transposed
+    for pick in views:
+        d = ndaccel.asarray(base)
+        _compare(lambda xp: xp.fft.rfft(pick(xp.asarray(base))), 16)
+        _check(ndaccel.fft.rfft(pick(d)), numpy.fft.rfft(pick(base)), 16)
+        assert numpy.array_equal(d.get(), base), "rfft wrote to its input"
+    spec = _data((6, 7), "complex128" if dt == "float64" else "complex64")
+    _compare(lambda xp: xp.fft.irfft(xp.asarray(spec)[::-1, 1:5], axis=0), 10)
+    _compare(lambda xp: xp.fft.irfft(xp.asarray(spec).T[::2]), 12)
+
+
+def test_real_packed_lazy_input_out_and_empty():
+    x = _data((3, 8), "float32")
+    a = ndaccel.asarray(x)
+    _check(ndaccel.fft.rfft(a * 2 + 1), numpy.fft.rfft(x * 2 + 1), 8)
+    _check(ndaccel.fft.irfft(ndaccel.fft.rfft(a) * 2), x * 2, 8)
+    out = ndaccel.empty((5, 3), dtype=numpy.complex64).T  # a non-contiguous out
+    assert ndaccel.fft.rfft(a, out=out) is out
+    _check(out, numpy.fft.rfft(x), 8)
+    out = ndaccel.empty((3, 8), dtype=numpy.float32)      # float64 result cast same_kind
+    y = numpy.fft.rfft(x.astype(numpy.float64))
+    assert ndaccel.fft.irfft(ndaccel.asarray(y), out=out) is out
+    _check(out, numpy.fft.irfft(y).astype(numpy.float32), 8)
+    _compare(lambda xp: xp.fft.rfft(xp.zeros((4, 0), dtype=numpy.float32), axis=0), 4)
+    _compare(lambda xp: xp.fft.irfft(xp.zeros((3, 0), dtype=numpy.complex64), axis=0), 4)
+    _compare(lambda xp: xp.fft.rfft(xp.zeros((0, 2, 6)), n=4), 4)
+
+
+ND_REAL_SINGLE = [
+    ("rfft2", (4, 6), {}),
+    ("rfftn", (3, 4, 6), {"axes": (0, 1)}),   # the real axis is not the last
+    ("rfftn", (3, 4, 6), {"s": (4, 8), "axes": (2, 1)}),
+    ("irfft2", (4, 5), {}),
+    ("irfftn", (3, 4, 4), {"s": (4, 6), "axes": (0, 1)}),
+    ("irfftn", (4, 3, 4), {"axes": (2, 0)}),
+]
+
+
+@pytest.mark.parametrize("name, shape, kw", ND_REAL_SINGLE)
+def test_nd_real_single(name, shape, kw):
+    x = _data(shape, "float32" if name.startswith("rfft") else "complex64")
+    _compare(lambda xp: getattr(xp.fft, name)(xp.asarray(x), **kw), 16)
+    if name == "rfft2":
+        a = ndaccel.asarray(x)
+        _check(ndaccel.fft.irfft2(ndaccel.fft.rfft2(a), shape), x, 16, "irfft2(rfft2(x))")
+
+
 # ---------------------------------------------------------------- dtypes
 
 @pytest.mark.parametrize("dt", ["float16", "float32", "float64", "int32", "uint8", "bool",
