@@ -388,6 +388,7 @@ static const nda_backend_ops nda_cu_ops = {
     .cache_tag = nda_cu_device_cache_tag,
     .fft = nda_cu_fft,
     .gemm = nda_cu_gemm,
+    .solver = nda_cu_solver,
 };
 
 __attribute__((visibility("default"))) const nda_backend_ops *nda_backend_entry(void)

@@ -162,6 +162,14 @@ NDA_CU_HIDDEN int nda_cu_gemm(int dev, const nda_gemm_desc *g);
  * missing. */
 NDA_CU_HIDDEN int nda_cu_fft(int dev, const nda_fft_desc *f);
 
+/* ---- cusolver_adapter.c ---- */
+
+/* The solver member (backend.h) through cuSOLVER's dense API on the device
+ * stream (a loop over the batch, one cached workspace per device);
+ * NDA_ENODEV when cuSOLVER is missing ($NDACCEL_CUSOLVER_LIBRARY names the
+ * library file to use instead of the toolkit's). Shutdown hook slot 2. */
+NDA_CU_HIDDEN int nda_cu_solver(int dev, const nda_solver_desc *s);
+
 /* ---- cuda_program.c ---- */
 
 /* The options every program is compiled with besides the architecture, as
