@@ -12,6 +12,7 @@
  * Usage: cuda_backend_test [path/to/libndaccel_cuda.so]
  * Without an argument the plugin is looked up in the Bazel runfiles. */
 #define _POSIX_C_SOURCE 200809L
+#include <complex.h>
 #include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
@@ -106,6 +107,16 @@ static void test_no_driver(const nda_backend_ops *ops, const nda_cuda_blas *blas
     CHECK(fft->c2c(0, 8, 1, NULL, 0, NULL, 0, 0) == NDA_ENODEV);
     CHECK(fft->z2z(0, 8, 1, NULL, 0, NULL, 0, 1) == NDA_ENODEV);
     CHECK(strstr(g_err_msg, "not initialised") != NULL);
+    {
+        nda_solver_desc s;
+        memset(&s, 0, sizeof s);
+        s.op = NDA_SOLVER_GETRF;
+        s.type = NDA_LIB_F64;
+        s.m = s.n = s.lda = 4;
+        s.batch = 1;
+        err_clear();
+        CHECK(ops->solver != NULL && ops->solver(0, &s) == NDA_ENODEV);
+    }
 
     /* Loading the libraries needs no driver. A missing library is fine on a
      * machine without them; a library without our symbols is not. */
@@ -672,6 +683,972 @@ static char *plugin_path(int argc, char **argv)
 
 typedef void (*fake_state_fn)(long *live_allocs, long *live_modules, int *ctx_depth);
 
+/* ---------------------------------------------------------------------- */
+/* Dense solvers (the solver member) against libcusolver_fake.so: LAPACK  */
+/* on the fake driver's host memory. Every operand has a nonzero offset, */
+/* a leading dimension past its rows and a batch stride past its extent; */
+/* the bytes between matrices must come back untouched.                  */
+
+typedef double complex zc;
+enum { T_INT32 = 99 }; /* ipiv / info operands of the helpers below */
+
+typedef void (*fake_cusolver_attach_fn)(int (*range)(unsigned long long, size_t),
+                                        void (*state)(long *, long *, int *));
+typedef void (*fake_cusolver_state_fn)(long *live_handles, long *calls);
+static fake_cusolver_state_fn g_slv_state;
+
+static size_t t_es(int t)
+{
+    switch (t) {
+    case NDA_LIB_F32: return 4;
+    case NDA_LIB_F64: return 8;
+    case NDA_LIB_C64: return 8;
+    case NDA_LIB_C128: return 16;
+    default: return 4; /* T_INT32 */
+    }
+}
+static int t_cplx(int t) { return t == NDA_LIB_C64 || t == NDA_LIB_C128; }
+static int t_real(int t) { return (t == NDA_LIB_F64 || t == NDA_LIB_C128) ? NDA_LIB_F64 : NDA_LIB_F32; }
+static double t_tol(int t) { return (t == NDA_LIB_F64 || t == NDA_LIB_C128) ? 1e-11 : 3e-5; }
+static const char *t_name(int t)
+{
+    static const char *const n[] = {"?", "f16", "f32", "f64", "c64", "c128"};
+    return t >= 1 && t <= 5 ? n[t] : "i32";
+}
+
+static void el_put(void *base, int t, size_t i, zc v)
+{
+    switch (t) {
+    case NDA_LIB_F32: ((float *)base)[i] = (float)creal(v); break;
+    case NDA_LIB_F64: ((double *)base)[i] = creal(v); break;
+    case NDA_LIB_C64: ((float *)base)[2 * i] = (float)creal(v); ((float *)base)[2 * i + 1] = (float)cimag(v); break;
+    case NDA_LIB_C128: ((double *)base)[2 * i] = creal(v); ((double *)base)[2 * i + 1] = cimag(v); break;
+    default: ((int32_t *)base)[i] = (int32_t)creal(v); break;
+    }
+}
+
+static zc el_get(const void *base, int t, size_t i)
+{
+    switch (t) {
+    case NDA_LIB_F32: return ((const float *)base)[i];
+    case NDA_LIB_F64: return ((const double *)base)[i];
+    case NDA_LIB_C64: return ((const float *)base)[2 * i] + I * ((const float *)base)[2 * i + 1];
+    case NDA_LIB_C128: return ((const double *)base)[2 * i] + I * ((const double *)base)[2 * i + 1];
+    default: return ((const int32_t *)base)[i];
+    }
+}
+
+/* `batch` rows x cols blocks in one device buffer, element 0 of block b at
+ * element off_el + b * stride; `host` mirrors the buffer, `orig` is what
+ * was uploaded (a distinct pattern everywhere). */
+typedef struct smat {
+    int t;
+    int64_t rows, cols, ld, stride, batch;
+    size_t off_el, nel;
+    void *dev;
+    unsigned char *host, *orig;
+} smat;
+
+static int smat_new(const nda_backend_ops *ops, smat *x, int t, int64_t rows, int64_t cols,
+                    int64_t batch)
+{
+    memset(x, 0, sizeof *x);
+    x->t = t;
+    x->rows = rows;
+    x->cols = cols;
+    x->batch = batch;
+    x->ld = rows + 2;
+    x->stride = x->ld * (cols > 0 ? cols : 1) + 3;
+    x->off_el = 2;
+    x->nel = x->off_el + (size_t)(batch > 0 ? batch : 1) * (size_t)x->stride + 4;
+    x->host = malloc(x->nel * t_es(t));
+    x->orig = malloc(x->nel * t_es(t));
+    for (size_t i = 0; i < x->nel; i++)
+        el_put(x->host, t, i, (zc)(7000.0 + (double)i) + (t_cplx(t) ? -I : 0));
+    return ops->buffer_alloc(0, x->nel * t_es(t), &x->dev);
+}
+
+/* A vector of n elements per batch (ipiv, w, tau). */
+static int svec_new(const nda_backend_ops *ops, smat *x, int t, int64_t n, int64_t batch)
+{
+    int rc = smat_new(ops, x, t, n, 1, batch);
+    x->ld = n > 0 ? n : 1;
+    x->stride = x->ld + 3;
+    return rc;
+}
+
+/* info: batch contiguous int32 (stride 1) after 3 leading elements. */
+static int sinfo_new(const nda_backend_ops *ops, smat *x, int64_t batch)
+{
+    int rc = smat_new(ops, x, T_INT32, batch, 1, 1);
+    x->off_el = 3;
+    for (size_t i = 0; i < x->nel; i++)
+        el_put(x->host, T_INT32, i, 77);
+    return rc;
+}
+
+static size_t smat_index(const smat *x, int64_t b, int64_t i, int64_t j)
+{
+    return x->off_el + (size_t)(b * x->stride + j * x->ld + i);
+}
+static void smat_set(smat *x, int64_t b, int64_t i, int64_t j, zc v)
+{
+    el_put(x->host, x->t, smat_index(x, b, i, j), v);
+}
+static zc smat_at(const smat *x, int64_t b, int64_t i, int64_t j)
+{
+    return el_get(x->host, x->t, smat_index(x, b, i, j));
+}
+
+static int smat_up(const nda_backend_ops *ops, smat *x)
+{
+    memcpy(x->orig, x->host, x->nel * t_es(x->t));
+    return ops->copy_to_device(0, x->dev, 0, x->host, x->nel * t_es(x->t));
+}
+static int smat_down(const nda_backend_ops *ops, smat *x)
+{
+    return ops->copy_to_host(0, x->host, x->dev, 0, x->nel * t_es(x->t));
+}
+
+/* Every element outside the batch's rows x cols blocks kept its value. */
+static int smat_untouched(const smat *x)
+{
+    size_t es = t_es(x->t);
+    for (size_t e = 0; e < x->nel; e++) {
+        int inside = 0;
+        if (e >= x->off_el) {
+            int64_t r = (int64_t)(e - x->off_el);
+            int64_t b = r / x->stride, in = r % x->stride;
+            if (b < x->batch && in / x->ld < x->cols && in % x->ld < x->rows)
+                inside = 1;
+        }
+        if (!inside && memcmp(x->host + e * es, x->orig + e * es, es) != 0) {
+            fprintf(stderr, "solver: element %zu outside the %lld x %lld blocks was written\n", e,
+                    (long long)x->rows, (long long)x->cols);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void smat_free(const nda_backend_ops *ops, smat *x)
+{
+    if (x->dev != NULL)
+        ops->buffer_free(0, x->dev);
+    free(x->host);
+    free(x->orig);
+    memset(x, 0, sizeof *x);
+}
+
+static uint64_t g_lcg = 12345;
+static double rnd(void)
+{
+    g_lcg = g_lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(g_lcg >> 11) / (double)(1ULL << 53) * 2.0 - 1.0;
+}
+static zc zrnd(int t) { return t_cplx(t) ? rnd() + I * rnd() : rnd(); }
+
+static void desc_a(nda_solver_desc *s, const smat *x)
+{
+    s->a = x->dev; s->a_off = x->off_el * t_es(x->t); s->lda = x->ld; s->a_stride = x->stride;
+}
+static void desc_b(nda_solver_desc *s, const smat *x)
+{
+    s->b = x->dev; s->b_off = x->off_el * t_es(x->t); s->ldb = x->ld; s->b_stride = x->stride;
+}
+static void desc_c(nda_solver_desc *s, const smat *x)
+{
+    s->c = x->dev; s->c_off = x->off_el * t_es(x->t); s->ldc = x->ld; s->c_stride = x->stride;
+}
+static void desc_w(nda_solver_desc *s, const smat *x)
+{
+    s->w = x->dev; s->w_off = x->off_el * t_es(x->t); s->w_stride = x->stride;
+}
+static void desc_ipiv(nda_solver_desc *s, const smat *x)
+{
+    s->ipiv = x->dev; s->ipiv_off = x->off_el * 4; s->ipiv_stride = x->stride;
+}
+static void desc_info(nda_solver_desc *s, const smat *x)
+{
+    s->info = x->dev; s->info_off = x->off_el * 4;
+}
+
+static int info_all(const smat *info, int want0, int want1)
+{
+    int got0 = (int)creal(smat_at(info, 0, 0, 0));
+    int got1 = info->rows > 1 ? (int)creal(smat_at(info, 0, 1, 0)) : want1;
+    if (got0 != want0 || got1 != want1) {
+        fprintf(stderr, "solver: info = {%d, %d}, want {%d, %d}\n", got0, got1, want0, want1);
+        return 0;
+    }
+    return smat_untouched(info);
+}
+
+/* max |X - Y| / (1 + max |Y|) over n values, reported when above tol. */
+static int close_enough(const char *what, int t, const zc *x, const zc *y, size_t n, double tol)
+{
+    double err = 0, scale = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (cabs(y[i]) > scale)
+            scale = cabs(y[i]);
+        double e = cabs(x[i] - y[i]);
+        if (!(e <= err))
+            err = isnan(e) ? INFINITY : e;
+    }
+    if (err / scale <= tol)
+        return 1;
+    fprintf(stderr, "solver %s %s: relative error %g > %g\n", what, t_name(t), err / scale, tol);
+    return 0;
+}
+
+static zc zconj(int t, zc v) { return t_cplx(t) ? conj(v) : v; }
+
+/* A (m x n) := random, remembered in a0[b][j*m + i]. */
+static void fill_random(smat *x, zc *a0)
+{
+    for (int64_t b = 0; b < x->batch; b++)
+        for (int64_t j = 0; j < x->cols; j++)
+            for (int64_t i = 0; i < x->rows; i++) {
+                zc v = zrnd(x->t);
+                smat_set(x, b, i, j, v);
+                a0[(b * x->cols + j) * x->rows + i] = v;
+            }
+}
+
+/* A Hermitian positive definite matrix M M^H + n I (or just Hermitian,
+ * pd == 0) in h[j*n + i]; x gets its lower triangle and NaN above. */
+static void fill_hermitian(smat *x, int64_t b, zc *h, int pd)
+{
+    int64_t n = x->rows;
+    zc m[64];
+    for (int64_t i = 0; i < n * n; i++)
+        m[i] = zrnd(x->t);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++) {
+            zc s = 0;
+            if (pd) {
+                for (int64_t l = 0; l < n; l++)
+                    s += m[l * n + i] * zconj(x->t, m[l * n + j]);
+                if (i == j)
+                    s += (double)n;
+            } else {
+                s = i == j ? creal(m[i * n + i]) * 2 : (i > j ? m[j * n + i] : zconj(x->t, m[i * n + j]));
+            }
+            h[j * n + i] = s;
+        }
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++)
+            smat_set(x, b, i, j, i >= j ? h[j * n + i] : (zc)NAN);
+}
+
+static int run_solver(const nda_backend_ops *ops, const nda_solver_desc *s)
+{
+    err_clear();
+    int rc = ops->solver(0, s);
+    if (rc != NDA_OK)
+        fprintf(stderr, "solver op %d %s: %d %s\n", (int)s->op, t_name(s->type), rc, g_err_msg);
+    return rc;
+}
+
+static nda_solver_desc desc_new(nda_solver_op op, int t, int64_t m, int64_t n, int64_t k,
+                                int64_t batch, int flag)
+{
+    nda_solver_desc s;
+    memset(&s, 0, sizeof s);
+    s.op = op;
+    s.type = (nda_lib_type)t;
+    s.m = m;
+    s.n = n;
+    s.k = k;
+    s.batch = batch;
+    s.flag = flag;
+    return s;
+}
+
+/* GETRF (m x n, batch 2): P L U reconstructs A. */
+static void test_solver_getrf(const nda_backend_ops *ops, int t, int m, int n)
+{
+    enum { B = 2 };
+    int mn = m < n ? m : n;
+    smat a, ipiv, info;
+    zc a0[B * 64], lu[64], want[64];
+    nda_solver_desc s = desc_new(NDA_SOLVER_GETRF, t, m, n, 0, B, 0);
+
+    CHECK(smat_new(ops, &a, t, m, n, B) == NDA_OK);
+    CHECK(svec_new(ops, &ipiv, T_INT32, mn, B) == NDA_OK);
+    CHECK(sinfo_new(ops, &info, B) == NDA_OK);
+    fill_random(&a, a0);
+    smat_up(ops, &a);
+    smat_up(ops, &ipiv);
+    smat_up(ops, &info);
+    desc_a(&s, &a);
+    desc_ipiv(&s, &ipiv);
+    desc_info(&s, &info);
+    CHECK(run_solver(ops, &s) == NDA_OK);
+    smat_down(ops, &a);
+    smat_down(ops, &ipiv);
+    smat_down(ops, &info);
+    CHECK(info_all(&info, 0, 0));
+    CHECK(smat_untouched(&a) && smat_untouched(&ipiv));
+    for (int b = 0; b < B; b++) {
+        /* L (m x mn, unit lower) times U (mn x n, upper), then the
+         * interchanges undone from the last one back. */
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                zc sum = 0;
+                for (int l = 0; l < mn; l++) {
+                    zc lv = i == l ? 1 : (i > l ? smat_at(&a, b, i, l) : 0);
+                    zc uv = l <= j ? smat_at(&a, b, l, j) : 0;
+                    sum += lv * uv;
+                }
+                lu[j * m + i] = sum;
+            }
+        for (int l = mn - 1; l >= 0; l--) {
+            int p = (int)creal(smat_at(&ipiv, b, l, 0)) - 1;
+            CHECK(p >= l && p < m);
+            if (p < l || p >= m)
+                break;
+            for (int j = 0; j < n; j++) {
+                zc tmp = lu[j * m + l];
+                lu[j * m + l] = lu[j * m + p];
+                lu[j * m + p] = tmp;
+            }
+        }
+        memcpy(want, a0 + b * m * n, sizeof(zc) * (size_t)(m * n));
+        CHECK(close_enough("getrf: P L U = A", t, lu, want, (size_t)(m * n), 10 * t_tol(t)));
+    }
+    smat_free(ops, &a);
+    smat_free(ops, &ipiv);
+    smat_free(ops, &info);
+}
+
+/* GETRF then GETRS (n x n, k right-hand sides) for op(A) = A, A^T, A^H. */
+static void test_solver_getrs(const nda_backend_ops *ops, int t)
+{
+    enum { B = 2, N = 4, K = 3 };
+    for (int flag = 0; flag <= 2; flag++) {
+        smat a, ipiv, info, rhs;
+        zc a0[B * N * N], b0[B * N * K], got[N * K], want[N * K];
+        nda_solver_desc f = desc_new(NDA_SOLVER_GETRF, t, N, N, 0, B, 0);
+        nda_solver_desc s = desc_new(NDA_SOLVER_GETRS, t, N, N, K, B, flag);
+
+        CHECK(smat_new(ops, &a, t, N, N, B) == NDA_OK);
+        CHECK(smat_new(ops, &rhs, t, N, K, B) == NDA_OK);
+        CHECK(svec_new(ops, &ipiv, T_INT32, N, B) == NDA_OK);
+        CHECK(sinfo_new(ops, &info, B) == NDA_OK);
+        fill_random(&a, a0);
+        fill_random(&rhs, b0);
+        smat_up(ops, &a);
+        smat_up(ops, &rhs);
+        smat_up(ops, &ipiv);
+        smat_up(ops, &info);
+        desc_a(&f, &a);
+        desc_ipiv(&f, &ipiv);
+        desc_info(&f, &info);
+        desc_a(&s, &a);
+        desc_ipiv(&s, &ipiv);
+        desc_b(&s, &rhs);
+        desc_info(&s, &info);
+        CHECK(run_solver(ops, &f) == NDA_OK);
+        CHECK(run_solver(ops, &s) == NDA_OK);
+        smat_down(ops, &rhs);
+        smat_down(ops, &info);
+        CHECK(info_all(&info, 0, 0) && smat_untouched(&rhs));
+        for (int b = 0; b < B; b++) {
+            /* op(A0) X = B0 */
+            for (int i = 0; i < N; i++)
+                for (int j = 0; j < K; j++) {
+                    zc sum = 0;
+                    for (int l = 0; l < N; l++) {
+                        zc av = flag == 0 ? a0[b * N * N + l * N + i] : a0[b * N * N + i * N + l];
+                        if (flag == 2)
+                            av = zconj(t, av);
+                        sum += av * smat_at(&rhs, b, l, j);
+                    }
+                    got[j * N + i] = sum;
+                    want[j * N + i] = b0[b * N * K + j * N + i];
+                }
+            CHECK(close_enough(flag == 0 ? "getrs N" : flag == 1 ? "getrs T" : "getrs H", t, got,
+                               want, N * K, 100 * t_tol(t)));
+        }
+        smat_free(ops, &a);
+        smat_free(ops, &rhs);
+        smat_free(ops, &ipiv);
+        smat_free(ops, &info);
+    }
+}
+
+/* POTRF: L L^H = A from the lower triangle (NaN above, left as it was);
+ * then a batch whose second matrix is not positive definite. */
+static void test_solver_potrf(const nda_backend_ops *ops, int t)
+{
+    enum { B = 2, N = 4 };
+    smat a, info;
+    zc h[B][N * N], got[N * N];
+    nda_solver_desc s = desc_new(NDA_SOLVER_POTRF, t, N, N, 0, B, 0);
+
+    CHECK(smat_new(ops, &a, t, N, N, B) == NDA_OK);
+    CHECK(sinfo_new(ops, &info, B) == NDA_OK);
+    for (int b = 0; b < B; b++)
+        fill_hermitian(&a, b, h[b], 1);
+    smat_up(ops, &a);
+    smat_up(ops, &info);
+    desc_a(&s, &a);
+    desc_info(&s, &info);
+    CHECK(run_solver(ops, &s) == NDA_OK);
+    smat_down(ops, &a);
+    smat_down(ops, &info);
+    CHECK(info_all(&info, 0, 0) && smat_untouched(&a));
+    for (int b = 0; b < B; b++) {
+        int upper_kept = 1;
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < N; j++) {
+                zc sum = 0;
+                for (int l = 0; l <= (i < j ? i : j); l++)
+                    sum += smat_at(&a, b, i, l) * zconj(t, smat_at(&a, b, j, l));
+                got[j * N + i] = sum;
+                if (i < j && !isnan(creal(smat_at(&a, b, i, j))))
+                    upper_kept = 0;
+            }
+        CHECK(upper_kept);
+        CHECK(close_enough("potrf: L L^H = A", t, got, h[b], N * N, 10 * t_tol(t)));
+    }
+    /* matrix 1: diag(1, -1, 1, 1) fails at order 2 */
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j <= i; j++)
+            smat_set(&a, 1, i, j, i == j ? (i == 1 ? -1.0 : 1.0) : 0.0);
+    fill_hermitian(&a, 0, h[0], 1);
+    smat_up(ops, &a);
+    CHECK(run_solver(ops, &s) == NDA_OK);
+    smat_down(ops, &info);
+    CHECK(info_all(&info, 0, 2));
+    smat_free(ops, &a);
+    smat_free(ops, &info);
+}
+
+/* SYEVD: w ascending; with vectors A V = V diag(w), V^H V = I; without,
+ * the same w. */
+static void test_solver_syevd(const nda_backend_ops *ops, int t)
+{
+    enum { B = 2, N = 4 };
+    smat a, w, info;
+    zc h[B][N * N], av[N * N], vw[N * N], vhv[N * N], eye[N * N];
+    double wv[B][N];
+
+    for (int i = 0; i < N * N; i++)
+        eye[i] = (i % (N + 1)) == 0;
+    CHECK(smat_new(ops, &a, t, N, N, B) == NDA_OK);
+    CHECK(svec_new(ops, &w, t_real(t), N, B) == NDA_OK);
+    CHECK(sinfo_new(ops, &info, B) == NDA_OK);
+    for (int flag = 1; flag >= 0; flag--) {
+        nda_solver_desc s = desc_new(NDA_SOLVER_SYEVD, t, N, N, 0, B, flag);
+        if (flag == 1)
+            for (int b = 0; b < B; b++)
+                fill_hermitian(&a, b, h[b], 0);
+        else /* the same matrices as with vectors */
+            for (int b = 0; b < B; b++)
+                for (int i = 0; i < N; i++)
+                    for (int j = 0; j < N; j++)
+                        smat_set(&a, b, i, j, i >= j ? h[b][j * N + i] : (zc)NAN);
+        smat_up(ops, &a);
+        smat_up(ops, &w);
+        smat_up(ops, &info);
+        desc_a(&s, &a);
+        desc_w(&s, &w);
+        desc_info(&s, &info);
+        CHECK(run_solver(ops, &s) == NDA_OK);
+        smat_down(ops, &a);
+        smat_down(ops, &w);
+        smat_down(ops, &info);
+        CHECK(info_all(&info, 0, 0) && smat_untouched(&a) && smat_untouched(&w));
+        for (int b = 0; b < B; b++) {
+            int ascending = 1;
+            for (int j = 0; j < N; j++) {
+                double x = creal(smat_at(&w, b, j, 0));
+                if (j > 0 && !(x >= creal(smat_at(&w, b, j - 1, 0))))
+                    ascending = 0;
+                if (flag == 1)
+                    wv[b][j] = x;
+                else
+                    CHECK(fabs(x - wv[b][j]) <= 10 * t_tol(t) * 4);
+            }
+            CHECK(ascending);
+            if (flag == 0)
+                continue;
+            for (int i = 0; i < N; i++)
+                for (int j = 0; j < N; j++) {
+                    zc s1 = 0, s2 = 0;
+                    for (int l = 0; l < N; l++) {
+                        s1 += h[b][l * N + i] * smat_at(&a, b, l, j);
+                        s2 += zconj(t, smat_at(&a, b, l, i)) * smat_at(&a, b, l, j);
+                    }
+                    av[j * N + i] = s1;
+                    vw[j * N + i] = smat_at(&a, b, i, j) * wv[b][j];
+                    vhv[j * N + i] = s2;
+                }
+            CHECK(close_enough("syevd: A V = V diag(w)", t, av, vw, N * N, 10 * t_tol(t)));
+            CHECK(close_enough("syevd: V^H V = I", t, vhv, eye, N * N, 10 * t_tol(t)));
+        }
+    }
+    smat_free(ops, &a);
+    smat_free(ops, &w);
+    smat_free(ops, &info);
+}
+
+/* GEQRF (m x n) then ORGQR with k = n on its output: Q R = A, Q^H Q = I;
+ * and ORGQR with k = 0: the first n columns of the identity. */
+static void test_solver_qr(const nda_backend_ops *ops, int t)
+{
+    enum { B = 2, M = 5, N = 3 };
+    smat a, tau, info;
+    zc a0[B * M * N], r[B][N * N], qr[M * N], qhq[N * N], eye[N * N];
+    nda_solver_desc s = desc_new(NDA_SOLVER_GEQRF, t, M, N, 0, B, 0);
+    nda_solver_desc q = desc_new(NDA_SOLVER_ORGQR, t, M, N, N, B, 0);
+
+    for (int i = 0; i < N * N; i++)
+        eye[i] = (i % (N + 1)) == 0;
+    CHECK(smat_new(ops, &a, t, M, N, B) == NDA_OK);
+    CHECK(svec_new(ops, &tau, t, N, B) == NDA_OK);
+    CHECK(sinfo_new(ops, &info, B) == NDA_OK);
+    fill_random(&a, a0);
+    smat_up(ops, &a);
+    smat_up(ops, &tau);
+    smat_up(ops, &info);
+    desc_a(&s, &a);
+    desc_w(&s, &tau);
+    desc_info(&s, &info);
+    CHECK(run_solver(ops, &s) == NDA_OK);
+    smat_down(ops, &a);
+    smat_down(ops, &tau);
+    smat_down(ops, &info);
+    CHECK(info_all(&info, 0, 0) && smat_untouched(&a) && smat_untouched(&tau));
+    for (int b = 0; b < B; b++)
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < N; j++)
+                r[b][j * N + i] = i <= j ? smat_at(&a, b, i, j) : 0;
+    desc_a(&q, &a);
+    desc_w(&q, &tau);
+    desc_info(&q, &info);
+    CHECK(run_solver(ops, &q) == NDA_OK);
+    smat_down(ops, &a);
+    smat_down(ops, &info);
+    CHECK(info_all(&info, 0, 0) && smat_untouched(&a));
+    for (int b = 0; b < B; b++) {
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++) {
+                zc sum = 0;
+                for (int l = 0; l <= j; l++)
+                    sum += smat_at(&a, b, i, l) * r[b][j * N + l];
+                qr[j * M + i] = sum;
+            }
+        for (int i = 0; i < N; i++)
+            for (int j = 0; j < N; j++) {
+                zc sum = 0;
+                for (int l = 0; l < M; l++)
+                    sum += zconj(t, smat_at(&a, b, l, i)) * smat_at(&a, b, l, j);
+                qhq[j * N + i] = sum;
+            }
+        CHECK(close_enough("geqrf/orgqr: Q R = A", t, qr, a0 + b * M * N, M * N, 10 * t_tol(t)));
+        CHECK(close_enough("orgqr: Q^H Q = I", t, qhq, eye, N * N, 10 * t_tol(t)));
+    }
+    /* k = 0: no reflectors, no tau (w may be NULL) */
+    q = desc_new(NDA_SOLVER_ORGQR, t, M, N, 0, B, 0);
+    fill_random(&a, a0);
+    smat_up(ops, &a);
+    desc_a(&q, &a);
+    desc_info(&q, &info);
+    CHECK(run_solver(ops, &q) == NDA_OK);
+    smat_down(ops, &a);
+    smat_down(ops, &info);
+    CHECK(info_all(&info, 0, 0));
+    int identity = 1;
+    for (int b = 0; b < B; b++)
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++)
+                if (smat_at(&a, b, i, j) != (zc)(i == j))
+                    identity = 0;
+    CHECK(identity);
+    smat_free(ops, &a);
+    smat_free(ops, &tau);
+    smat_free(ops, &info);
+}
+
+/* GESVD (m x n, m >= n) with flags 'A', 'S', 'N': U diag(s) V^H = A,
+ * orthonormal U and V^H, s descending; 'N' leaves B and C alone. */
+static void test_solver_gesvd(const nda_backend_ops *ops, int t)
+{
+    enum { B = 2, M = 5, N = 3 };
+    static const int flags[] = {'A', 'S', 'N'};
+    double sv[B][N];
+
+    for (int f = 0; f < 3; f++) {
+        int flag = flags[f], ucols = flag == 'A' ? M : N;
+        smat a, w, u, vt, info;
+        zc a0[B * M * N], usv[M * N], uhu[M * M], vvh[N * N], eye_u[M * M], eye_v[N * N];
+        nda_solver_desc s = desc_new(NDA_SOLVER_GESVD, t, M, N, 0, B, flag);
+
+        for (int i = 0; i < M * M; i++)
+            eye_u[i] = (i % (M + 1)) == 0;
+        for (int i = 0; i < N * N; i++)
+            eye_v[i] = (i % (N + 1)) == 0;
+        g_lcg = 99; /* the same matrices for every flag */
+        CHECK(smat_new(ops, &a, t, M, N, B) == NDA_OK);
+        CHECK(svec_new(ops, &w, t_real(t), N, B) == NDA_OK);
+        CHECK(smat_new(ops, &u, t, M, ucols, B) == NDA_OK);
+        CHECK(smat_new(ops, &vt, t, N, N, B) == NDA_OK);
+        CHECK(sinfo_new(ops, &info, B) == NDA_OK);
+        fill_random(&a, a0);
+        smat_up(ops, &a);
+        smat_up(ops, &w);
+        smat_up(ops, &u);
+        smat_up(ops, &vt);
+        smat_up(ops, &info);
+        desc_a(&s, &a);
+        desc_w(&s, &w);
+        desc_info(&s, &info);
+        desc_b(&s, &u);
+        desc_c(&s, &vt);
+        CHECK(run_solver(ops, &s) == NDA_OK);
+        smat_down(ops, &w);
+        smat_down(ops, &u);
+        smat_down(ops, &vt);
+        smat_down(ops, &info);
+        CHECK(info_all(&info, 0, 0) && smat_untouched(&w) && smat_untouched(&u) &&
+              smat_untouched(&vt));
+        for (int b = 0; b < B; b++) {
+            int descending = 1;
+            for (int j = 0; j < N; j++) {
+                double x = creal(smat_at(&w, b, j, 0));
+                if (x < 0 || (j > 0 && x > creal(smat_at(&w, b, j - 1, 0))))
+                    descending = 0;
+                if (flag == 'A')
+                    sv[b][j] = x;
+                else
+                    CHECK(fabs(x - sv[b][j]) <= 40 * t_tol(t));
+            }
+            CHECK(descending);
+            if (flag == 'N') {
+                /* B and C were passed but must not be written */
+                CHECK(memcmp(u.host, u.orig, u.nel * t_es(t)) == 0);
+                CHECK(memcmp(vt.host, vt.orig, vt.nel * t_es(t)) == 0);
+                continue;
+            }
+            for (int i = 0; i < M; i++)
+                for (int j = 0; j < N; j++) {
+                    zc sum = 0;
+                    for (int l = 0; l < N; l++)
+                        sum += smat_at(&u, b, i, l) * creal(smat_at(&w, b, l, 0)) *
+                               smat_at(&vt, b, l, j);
+                    usv[j * M + i] = sum;
+                }
+            for (int i = 0; i < ucols; i++)
+                for (int j = 0; j < ucols; j++) {
+                    zc sum = 0;
+                    for (int l = 0; l < M; l++)
+                        sum += zconj(t, smat_at(&u, b, l, i)) * smat_at(&u, b, l, j);
+                    uhu[j * ucols + i] = sum;
+                }
+            for (int i = 0; i < N; i++)
+                for (int j = 0; j < N; j++) {
+                    zc sum = 0;
+                    for (int l = 0; l < N; l++)
+                        sum += smat_at(&vt, b, i, l) * zconj(t, smat_at(&vt, b, j, l));
+                    vvh[j * N + i] = sum;
+                }
+            if (flag == 'S') /* the identity of order n */
+                for (int i = 0; i < N * N; i++)
+                    eye_u[i] = (i % (N + 1)) == 0;
+            CHECK(close_enough("gesvd: U S V^H = A", t, usv, a0 + b * M * N, M * N,
+                               10 * t_tol(t)));
+            CHECK(close_enough("gesvd: U^H U = I", t, uhu, eye_u, (size_t)(ucols * ucols),
+                               10 * t_tol(t)));
+            CHECK(close_enough("gesvd: V^H V = I", t, vvh, eye_v, N * N, 10 * t_tol(t)));
+        }
+        if (flag == 'N') {
+            /* no B and C at all */
+            s.b = s.c = NULL;
+            s.ldb = s.ldc = 0;
+            smat_up(ops, &a);
+            CHECK(run_solver(ops, &s) == NDA_OK);
+        }
+        smat_free(ops, &a);
+        smat_free(ops, &w);
+        smat_free(ops, &u);
+        smat_free(ops, &vt);
+        smat_free(ops, &info);
+    }
+}
+
+/* A singular matrix: GETRF's info names the first zero pivot. */
+static void test_solver_singular(const nda_backend_ops *ops)
+{
+    enum { B = 2, N = 3 };
+    smat a, ipiv, info;
+    zc a0[B * N * N];
+    nda_solver_desc s = desc_new(NDA_SOLVER_GETRF, NDA_LIB_F64, N, N, 0, B, 0);
+
+    CHECK(smat_new(ops, &a, NDA_LIB_F64, N, N, B) == NDA_OK);
+    CHECK(svec_new(ops, &ipiv, T_INT32, N, B) == NDA_OK);
+    CHECK(sinfo_new(ops, &info, B) == NDA_OK);
+    fill_random(&a, a0);
+    /* matrix 1: column 1 = 2 * column 0 (exactly), column 2 independent */
+    for (int i = 0; i < N; i++) {
+        smat_set(&a, 1, i, 0, i + 1.0);
+        smat_set(&a, 1, i, 1, 2.0 * (i + 1.0));
+        smat_set(&a, 1, i, 2, i == 1 ? 5.0 : 0.5);
+    }
+    smat_up(ops, &a);
+    smat_up(ops, &ipiv);
+    smat_up(ops, &info);
+    desc_a(&s, &a);
+    desc_ipiv(&s, &ipiv);
+    desc_info(&s, &info);
+    CHECK(run_solver(ops, &s) == NDA_OK);
+    smat_down(ops, &info);
+    CHECK(info_all(&info, 0, 2));
+    smat_free(ops, &a);
+    smat_free(ops, &ipiv);
+    smat_free(ops, &info);
+}
+
+/* Bad arguments: NDA_EVALUE (NDA_ENOTIMPL for what cuSOLVER cannot do)
+ * before anything is queued: the library sees no call, info is unchanged. */
+static void test_solver_bad_args(const nda_backend_ops *ops)
+{
+    enum { B = 2, M = 4, N = 3 };
+    smat a, ipiv, info, w;
+    zc a0[B * M * N];
+    long handles, calls0, calls1;
+
+    CHECK(smat_new(ops, &a, NDA_LIB_F64, M, N, B) == NDA_OK);
+    CHECK(svec_new(ops, &ipiv, T_INT32, N, B) == NDA_OK);
+    CHECK(svec_new(ops, &w, NDA_LIB_F64, N, B) == NDA_OK);
+    CHECK(sinfo_new(ops, &info, B) == NDA_OK);
+    fill_random(&a, a0);
+    smat_up(ops, &a);
+    smat_up(ops, &info);
+    nda_solver_desc ok = desc_new(NDA_SOLVER_GETRF, NDA_LIB_F64, M, N, 0, B, 0);
+    desc_a(&ok, &a);
+    desc_ipiv(&ok, &ipiv);
+    desc_info(&ok, &info);
+    g_slv_state(&handles, &calls0);
+
+    struct {
+        const char *what;
+        int want;
+        nda_solver_desc s;
+    } cases[32];
+    int n = 0;
+#define CASE(w_, want_, stmt)                                                                  \
+    do {                                                                                       \
+        cases[n].what = (w_);                                                                  \
+        cases[n].want = (want_);                                                               \
+        cases[n].s = ok;                                                                       \
+        nda_solver_desc *d = &cases[n].s;                                                      \
+        stmt;                                                                                  \
+        n++;                                                                                   \
+    } while (0)
+    CASE("lda < m", NDA_EVALUE, d->lda = M - 1);
+    CASE("A past its buffer", NDA_EVALUE, d->a_off += 64 * 8);
+    CASE("A stride past its buffer", NDA_EVALUE, d->a_stride *= 4);
+    CASE("batches of A overlap", NDA_EVALUE, d->a_stride = M);
+    CASE("misaligned A", NDA_EVALUE, d->a_off += 4);
+    CASE("ipiv past its buffer", NDA_EVALUE, d->ipiv_stride = 100);
+    CASE("info past its buffer", NDA_EVALUE, d->info_off = info.nel * 4 - 4);
+    CASE("negative m", NDA_EVALUE, d->m = -1);
+    CASE("negative batch", NDA_EVALUE, d->batch = -1);
+    CASE("getrf flag", NDA_EVALUE, d->flag = 1);
+    CASE("getrf k", NDA_EVALUE, d->k = 1);
+    CASE("NULL A", NDA_EVALUE, d->a = NULL);
+    CASE("ipiv inside A", NDA_EVALUE, d->ipiv = a.dev; d->ipiv_off = d->a_off; d->ipiv_stride = d->a_stride * 2);
+    CASE("unknown op", NDA_EVALUE, d->op = (nda_solver_op)42);
+    CASE("unknown type", NDA_EVALUE, d->type = (nda_lib_type)9);
+    CASE("float16", NDA_ENOTIMPL, d->type = NDA_LIB_F16);
+    CASE("m past int32", NDA_ENOTIMPL, d->m = (int64_t)1 << 31; d->lda = d->m);
+    CASE("gesvd m < n", NDA_EVALUE, d->op = NDA_SOLVER_GESVD; d->m = 2; d->n = 3; d->flag = 'N';
+         d->w = w.dev; d->w_stride = w.stride);
+    CASE("gesvd flag", NDA_EVALUE, d->op = NDA_SOLVER_GESVD; d->flag = 'X'; d->w = w.dev;
+         d->w_stride = w.stride);
+    CASE("orgqr n < k", NDA_EVALUE, d->op = NDA_SOLVER_ORGQR; d->k = N + 1; d->w = w.dev;
+         d->w_stride = w.stride);
+    CASE("potrf not square", NDA_EVALUE, d->op = NDA_SOLVER_POTRF);
+    CASE("syevd flag", NDA_EVALUE, d->op = NDA_SOLVER_SYEVD; d->m = N; d->flag = 2;
+         d->w = w.dev; d->w_stride = w.stride);
+    CASE("getrs flag", NDA_EVALUE, d->op = NDA_SOLVER_GETRS; d->m = N; d->k = 1; d->flag = 3;
+         d->b = a.dev; d->ldb = a.ld; d->b_stride = a.stride; d->a = w.dev);
+    CASE("geqrf tau overlaps A", NDA_EVALUE, d->op = NDA_SOLVER_GEQRF; d->w = a.dev;
+         d->w_off = d->a_off + 8; d->w_stride = d->a_stride);
+#undef CASE
+    for (int i = 0; i < n; i++) {
+        err_clear();
+        int rc = ops->solver(0, &cases[i].s);
+        if (rc != cases[i].want)
+            fprintf(stderr, "solver bad args: %s -> %d (%s), want %d\n", cases[i].what, rc,
+                    g_err_msg, cases[i].want);
+        CHECK(rc == cases[i].want && g_err_msg[0] != '\0');
+    }
+    g_slv_state(&handles, &calls1);
+    CHECK(calls1 == calls0);
+    smat_down(ops, &info);
+    CHECK(memcmp(info.host, info.orig, info.nel * 4) == 0);
+    /* the valid call itself works */
+    CHECK(run_solver(ops, &ok) == NDA_OK);
+    smat_free(ops, &a);
+    smat_free(ops, &ipiv);
+    smat_free(ops, &w);
+    smat_free(ops, &info);
+}
+
+/* n == 0 (or m == 0): info := 0 for every matrix, nothing else called;
+ * GESVD 'A' of m x 0 gives U = I. batch == 0: nothing at all. */
+static void test_solver_empty(const nda_backend_ops *ops)
+{
+    enum { B = 2, M = 3 };
+    smat a, u, w, info;
+    long handles, calls0, calls1;
+    nda_solver_desc s;
+
+    CHECK(smat_new(ops, &a, NDA_LIB_C128, M, 0, B) == NDA_OK);
+    CHECK(smat_new(ops, &u, NDA_LIB_C128, M, M, B) == NDA_OK);
+    CHECK(svec_new(ops, &w, NDA_LIB_F64, 0, B) == NDA_OK);
+    CHECK(sinfo_new(ops, &info, B) == NDA_OK);
+    smat_up(ops, &a);
+    smat_up(ops, &u);
+    smat_up(ops, &info);
+    g_slv_state(&handles, &calls0);
+
+    s = desc_new(NDA_SOLVER_GETRF, NDA_LIB_C128, M, 0, 0, B, 0);
+    desc_a(&s, &a);
+    desc_info(&s, &info); /* ipiv: min(m, n) = 0 elements, NULL is fine */
+    CHECK(run_solver(ops, &s) == NDA_OK);
+    smat_down(ops, &info);
+    CHECK(info_all(&info, 0, 0));
+
+    s = desc_new(NDA_SOLVER_POTRF, NDA_LIB_F32, 0, 0, 0, B, 0);
+    s.lda = 1;
+    s.a = a.dev;
+    smat_up(ops, &info);
+    desc_info(&s, &info);
+    CHECK(run_solver(ops, &s) == NDA_OK);
+    smat_down(ops, &info);
+    CHECK(info_all(&info, 0, 0));
+
+    s = desc_new(NDA_SOLVER_GESVD, NDA_LIB_C128, M, 0, 0, B, 'A');
+    desc_a(&s, &a);
+    desc_w(&s, &w);
+    desc_b(&s, &u);
+    s.c = u.dev;
+    s.ldc = 1;
+    smat_up(ops, &info);
+    desc_info(&s, &info);
+    CHECK(run_solver(ops, &s) == NDA_OK);
+    smat_down(ops, &info);
+    smat_down(ops, &u);
+    CHECK(info_all(&info, 0, 0) && smat_untouched(&u));
+    int identity = 1;
+    for (int b = 0; b < B; b++)
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < M; j++)
+                if (smat_at(&u, b, i, j) != (zc)(i == j))
+                    identity = 0;
+    CHECK(identity);
+
+    s = desc_new(NDA_SOLVER_GETRS, NDA_LIB_F64, 4, 4, 0, B, 0); /* no right-hand sides */
+    s.a = u.dev;
+    s.lda = 4;
+    s.ldb = 4;
+    desc_info(&s, &info);
+    s.ipiv = info.dev;
+    s.ipiv_off = s.info_off + 64;
+    /* ipiv reaches past its buffer: checked even when k == 0 */
+    err_clear();
+    CHECK(ops->solver(0, &s) == NDA_EVALUE && strstr(g_err_msg, "ipiv") != NULL);
+
+    smat_up(ops, &info);
+    s = desc_new(NDA_SOLVER_SYEVD, NDA_LIB_F64, 4, 4, 0, 0, 1); /* batch 0 */
+    s.lda = 4;
+    desc_info(&s, &info);
+    CHECK(run_solver(ops, &s) == NDA_OK);
+    smat_down(ops, &info);
+    CHECK(memcmp(info.host, info.orig, info.nel * 4) == 0);
+
+    g_slv_state(&handles, &calls1);
+    CHECK(calls1 == calls0); /* the library was never called */
+    smat_free(ops, &a);
+    smat_free(ops, &u);
+    smat_free(ops, &w);
+    smat_free(ops, &info);
+}
+
+typedef int (*fake_range_fn)(unsigned long long p, size_t n);
+
+/* The solver member against the fake cuSOLVER, with the fake driver's
+ * range and context checks attached. */
+static void test_solver_fake(const nda_backend_ops *ops, void *fake_driver)
+{
+    static const int types[] = {NDA_LIB_F32, NDA_LIB_F64, NDA_LIB_C64, NDA_LIB_C128};
+    char *lib = runfile("libcusolver_fake.so");
+    void *h;
+    long handles = -1, calls = -1;
+
+    /* A missing library: NDA_ENODEV naming the variable (not remembered). */
+    {
+        void *buf = NULL;
+        CHECK(ops->buffer_alloc(0, 256, &buf) == NDA_OK);
+        nda_solver_desc s = desc_new(NDA_SOLVER_POTRF, NDA_LIB_F64, 2, 2, 0, 1, 0);
+        s.a = s.info = buf;
+        s.lda = 2;
+        s.info_off = 64;
+        setenv("NDACCEL_CUSOLVER_LIBRARY", "/nonexistent/libcusolver.so", 1);
+        err_clear();
+        CHECK(ops->solver(0, &s) == NDA_ENODEV);
+        CHECK(strstr(g_err_msg, "NDACCEL_CUSOLVER_LIBRARY") != NULL);
+        ops->buffer_free(0, buf);
+    }
+    /* The fake computes with the system LAPACK (Debian's liblapack3). */
+    void *lapack = dlopen("liblapack.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (lapack == NULL) {
+        printf("info: no liblapack.so.3 (%s): fake cuSOLVER checks skipped\n", dlerror());
+        free(lib);
+        return;
+    }
+    dlclose(lapack);
+    h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    fake_cusolver_attach_fn attach = h ? (fake_cusolver_attach_fn)dlsym(h, "nda_fake_cusolver_attach") : NULL;
+    g_slv_state = h ? (fake_cusolver_state_fn)dlsym(h, "nda_fake_cusolver_state") : NULL;
+    fake_range_fn range = (fake_range_fn)dlsym(fake_driver, "nda_fake_cuda_range");
+    fake_state_fn state = (fake_state_fn)dlsym(fake_driver, "nda_fake_cuda_state");
+    CHECK(attach != NULL && g_slv_state != NULL && range != NULL && state != NULL);
+    if (attach == NULL || g_slv_state == NULL || range == NULL || state == NULL) {
+        fprintf(stderr, "fake cuSOLVER %s: %s\n", lib, dlerror());
+        free(lib);
+        return;
+    }
+    attach(range, state);
+    setenv("NDACCEL_CUSOLVER_LIBRARY", lib, 1);
+    printf("info: solver checks against the fake cuSOLVER (LAPACK on host memory)\n");
+
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        int t = types[i];
+        test_solver_getrf(ops, t, 5, 3);
+        test_solver_getrf(ops, t, 3, 4);
+        test_solver_getrs(ops, t);
+        test_solver_potrf(ops, t);
+        test_solver_syevd(ops, t);
+        test_solver_qr(ops, t);
+        test_solver_gesvd(ops, t);
+    }
+    test_solver_singular(ops);
+    test_solver_bad_args(ops);
+    test_solver_empty(ops);
+    g_slv_state(&handles, &calls);
+    CHECK(handles == 1); /* one per device, reused */
+    printf("info: fake cuSOLVER: %ld calls, %ld live handle(s)\n", calls, handles);
+    free(lib);
+    /* h stays open: the plugin holds the library until the process ends */
+}
+
+
 /* Without a driver: the conformance checks against libcuda_fake.so, which
  * also tells whether the plugin freed every allocation and module and
  * popped every context it pushed. */
@@ -727,10 +1704,24 @@ static void test_fake_driver(const nda_backend_ops *ops, const nda_cuda_blas *bl
     }
     state(&allocs, &modules, &depth);
     CHECK(allocs == 0 && modules == 0 && depth == 0);
-    test_reinit(ops);
+    test_solver_fake(ops, h);
+    test_reinit(ops); /* the solver's handle and workspace go with shutdown */
+    if (g_slv_state != NULL) {
+        long handles = -1, calls = -1;
+        g_slv_state(&handles, &calls);
+        CHECK(handles == 0);
+        test_solver_getrf(ops, NDA_LIB_C128, 4, 4); /* and come back */
+        g_slv_state(&handles, &calls);
+        CHECK(handles == 1);
+    }
     ops->shutdown();
     state(&allocs, &modules, &depth);
     CHECK(allocs == 0 && modules == 0 && depth == 0);
+    if (g_slv_state != NULL) {
+        long handles = -1, calls = -1;
+        g_slv_state(&handles, &calls);
+        CHECK(handles == 0);
+    }
     printf("info: fake driver after shutdown: %ld allocations, %ld modules, context depth %d\n",
            allocs, modules, depth);
     if (h != NULL)

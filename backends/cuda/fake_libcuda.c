@@ -12,7 +12,8 @@
  *
  * nda_fake_cuda_state() reports live allocations, modules and the calling
  * thread's context depth, so the test can check that the plugin frees what
- * it allocates and pops every context it pushes. */
+ * it allocates and pops every context it pushes; nda_fake_cuda_range()
+ * tells whether a range lies inside a live allocation. */
 #define _GNU_SOURCE
 #include <cuda.h>
 
@@ -71,6 +72,17 @@ static fake_alloc *fake_find(uintptr_t p, size_t n)
         if (p >= a->base && p - a->base <= a->size && n <= a->size - (p - a->base))
             return a;
     return NULL;
+}
+
+/* 1 when [p, p + n) lies inside one live allocation: lets a fake vendor
+ * library (fake_libcusolver.c) check what it is handed. */
+EXPORT int nda_fake_cuda_range(CUdeviceptr p, size_t n)
+{
+    int ok;
+    pthread_mutex_lock(&fake_lock);
+    ok = fake_find((uintptr_t)p, n) != NULL;
+    pthread_mutex_unlock(&fake_lock);
+    return ok;
 }
 
 static CUresult fake_check(void)
