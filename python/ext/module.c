@@ -608,6 +608,8 @@ PyObject *ndapy_gemm(PyObject *self, PyObject *args); /* gemm_binding.c */
 
 PyObject *ndapy_fft_c2c(PyObject *self, PyObject *args); /* fft_binding.c */
 
+PyObject *ndapy_solver(PyObject *self, PyObject *args, PyObject *kwargs); /* solver_binding.c */
+
 static PyMethodDef methods[] = {
     {"devices", py_devices, METH_NOARGS, "Devices of every available backend."},
     {"backends", py_backends, METH_NOARGS, "(name, reason unavailable or None) per backend."},
@@ -635,6 +637,8 @@ static PyMethodDef methods[] = {
     {"_set_array_type", py_set_array_type, METH_O, NULL},
     {"fft_c2c", ndapy_fft_c2c, METH_VARARGS, "Library FFT (cuFFT/VkFFT); see fft_binding.c."},
     {"gemm", ndapy_gemm, METH_VARARGS, "Library GEMM (cuBLAS/CLBlast); see gemm_binding.c."},
+    {"solver", (PyCFunction)(void (*)(void))ndapy_solver, METH_VARARGS | METH_KEYWORDS,
+     "Dense solver library (cuSOLVER); see solver_binding.c."},
     {NULL, NULL, 0, NULL},
 };
 
