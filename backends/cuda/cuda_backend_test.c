@@ -5,9 +5,11 @@
  * cleanly with a message naming the CUDA driver, that the toolkit's stub
  * libcuda is refused, and that every entry point (ops table, cuBLAS and
  * cuFFT tables) then answers NDA_ENODEV instead of crashing; then it runs
- * the device checks against libcuda_fake.so (a host-memory test double).
- * With a driver and a GPU it runs the OpenCL plugin test's conformance
- * checks plus one SGEMM and one C2C FFT through the cuda_libs.h adapters.
+ * the device checks against libcuda_fake.so (a host-memory test double),
+ * and the dense-solver checks against libcusolver_fake.so (LAPACK behind
+ * cuSOLVER's API). With a driver and a GPU it runs the OpenCL plugin
+ * test's conformance checks plus one SGEMM and one C2C FFT through the
+ * cuda_libs.h adapters, and the solver checks against the real cuSOLVER.
  *
  * Usage: cuda_backend_test [path/to/libndaccel_cuda.so]
  * Without an argument the plugin is looked up in the Bazel runfiles. */
@@ -1431,7 +1433,8 @@ static void test_solver_bad_args(const nda_backend_ops *ops)
     desc_a(&ok, &a);
     desc_ipiv(&ok, &ipiv);
     desc_info(&ok, &info);
-    g_slv_state(&handles, &calls0);
+    if (g_slv_state != NULL)
+        g_slv_state(&handles, &calls0);
 
     struct {
         const char *what;
@@ -1487,8 +1490,10 @@ static void test_solver_bad_args(const nda_backend_ops *ops)
                     g_err_msg, cases[i].want);
         CHECK(rc == cases[i].want && g_err_msg[0] != '\0');
     }
-    g_slv_state(&handles, &calls1);
-    CHECK(calls1 == calls0);
+    if (g_slv_state != NULL) {
+        g_slv_state(&handles, &calls1);
+        CHECK(calls1 == calls0);
+    }
     smat_down(ops, &info);
     CHECK(memcmp(info.host, info.orig, info.nel * 4) == 0);
     /* the valid call itself works */
@@ -1515,7 +1520,8 @@ static void test_solver_empty(const nda_backend_ops *ops)
     smat_up(ops, &a);
     smat_up(ops, &u);
     smat_up(ops, &info);
-    g_slv_state(&handles, &calls0);
+    if (g_slv_state != NULL)
+        g_slv_state(&handles, &calls0);
 
     s = desc_new(NDA_SOLVER_GETRF, NDA_LIB_C128, M, 0, 0, B, 0);
     desc_a(&s, &a);
@@ -1572,12 +1578,58 @@ static void test_solver_empty(const nda_backend_ops *ops)
     smat_down(ops, &info);
     CHECK(memcmp(info.host, info.orig, info.nel * 4) == 0);
 
-    g_slv_state(&handles, &calls1);
-    CHECK(calls1 == calls0); /* the library was never called */
+    if (g_slv_state != NULL) {
+        g_slv_state(&handles, &calls1);
+        CHECK(calls1 == calls0); /* the library was never called */
+    }
     smat_free(ops, &a);
     smat_free(ops, &u);
     smat_free(ops, &w);
     smat_free(ops, &info);
+}
+
+/* Every solver check (the fake's call counts only when it is loaded). */
+static void test_solver_all(const nda_backend_ops *ops)
+{
+    static const int types[] = {NDA_LIB_F32, NDA_LIB_F64, NDA_LIB_C64, NDA_LIB_C128};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        int t = types[i];
+        test_solver_getrf(ops, t, 5, 3);
+        test_solver_getrf(ops, t, 3, 4);
+        test_solver_getrs(ops, t);
+        test_solver_potrf(ops, t);
+        test_solver_syevd(ops, t);
+        test_solver_qr(ops, t);
+        test_solver_gesvd(ops, t);
+    }
+    test_solver_singular(ops);
+    test_solver_bad_args(ops);
+    test_solver_empty(ops);
+}
+
+/* With a GPU: the same checks against the real cuSOLVER, when installed. */
+static void test_solver_gpu(const nda_backend_ops *ops)
+{
+    void *buf = NULL;
+    nda_solver_desc s = desc_new(NDA_SOLVER_POTRF, NDA_LIB_F64, 1, 1, 0, 1, 0);
+    double one = 1.0;
+    int rc;
+
+    CHECK(ops->buffer_alloc(0, 256, &buf) == NDA_OK);
+    CHECK(ops->copy_to_device(0, buf, 0, &one, sizeof one) == NDA_OK);
+    s.a = s.info = buf;
+    s.lda = 1;
+    s.info_off = 64;
+    err_clear();
+    rc = ops->solver(0, &s);
+    ops->synchronize(0);
+    ops->buffer_free(0, buf);
+    if (rc == NDA_ENODEV) {
+        printf("info: solver checks skipped: %s\n", g_err_msg);
+        return;
+    }
+    CHECK(rc == NDA_OK);
+    test_solver_all(ops);
 }
 
 typedef int (*fake_range_fn)(unsigned long long p, size_t n);
@@ -1586,7 +1638,6 @@ typedef int (*fake_range_fn)(unsigned long long p, size_t n);
  * range and context checks attached. */
 static void test_solver_fake(const nda_backend_ops *ops, void *fake_driver)
 {
-    static const int types[] = {NDA_LIB_F32, NDA_LIB_F64, NDA_LIB_C64, NDA_LIB_C128};
     char *lib = runfile("libcusolver_fake.so");
     void *h;
     long handles = -1, calls = -1;
@@ -1628,19 +1679,7 @@ static void test_solver_fake(const nda_backend_ops *ops, void *fake_driver)
     setenv("NDACCEL_CUSOLVER_LIBRARY", lib, 1);
     printf("info: solver checks against the fake cuSOLVER (LAPACK on host memory)\n");
 
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        int t = types[i];
-        test_solver_getrf(ops, t, 5, 3);
-        test_solver_getrf(ops, t, 3, 4);
-        test_solver_getrs(ops, t);
-        test_solver_potrf(ops, t);
-        test_solver_syevd(ops, t);
-        test_solver_qr(ops, t);
-        test_solver_gesvd(ops, t);
-    }
-    test_solver_singular(ops);
-    test_solver_bad_args(ops);
-    test_solver_empty(ops);
+    test_solver_all(ops);
     g_slv_state(&handles, &calls);
     CHECK(handles == 1); /* one per device, reused */
     printf("info: fake cuSOLVER: %ld calls, %ld live handle(s)\n", calls, handles);
@@ -1780,6 +1819,7 @@ int main(int argc, char **argv)
         test_enomem(ops);
         test_libs_args(ops, blas, fft);
         test_libs(ops, blas, fft);
+        test_solver_gpu(ops);
         test_reinit(ops);
         ops->shutdown();
     }
