@@ -1,18 +1,22 @@
-"""Host fallbacks for the decompositions ndaccel has no device algorithm
-for yet: qr, svd, eigh, eigvalsh, lstsq, pinv.
+"""qr, svd, eigh, eigvalsh, lstsq and pinv: on a device with a dense
+solver library (cuSOLVER on CUDA) they run there (_linalg_decomp);
+elsewhere, and for the arguments that path does not take (hermitian=True,
+pinv's rtol, empty matrices, bad arguments), they are host fallbacks.
 
-Each copies its inputs to the host, calls numpy.linalg (LAPACK), and copies
+A host fallback copies its inputs to the host, calls numpy.linalg (LAPACK), and copies
 the results back to the input's device, so results, dtypes, errors and
 namedtuple types are exactly NumPy's. The first call of each function in a
 process warns with HostFallbackWarning naming the function; the cost is
 two transfers of the data and a host computation (no device speed-up).
-Device versions (Householder QR, Jacobi or two-sided bidiagonalisation SVD,
-tridiagonal eigensolvers; cuSOLVER on CUDA) replace these one by one."""
+OpenCL devices have no device algorithm for these yet (Householder QR,
+Jacobi or bidiagonalisation SVD, tridiagonal eigensolvers would replace
+them one by one)."""
 import threading
 import warnings
 
 import numpy
 
+from . import _linalg_decomp as _dev
 from ._creation import asarray as _asarray
 
 # Names of the functions that warned already in this process.
@@ -72,30 +76,46 @@ def _run(name, fn, *arrays):
 
 
 def qr(a, mode="reduced"):
-    """numpy.linalg.qr on the host (HostFallbackWarning)."""
+    """numpy.linalg.qr (on the host: HostFallbackWarning)."""
+    r = _dev.qr(a, mode)
+    if r is not NotImplemented:
+        return r
     return _run("qr", lambda h: numpy.linalg.qr(h, mode=mode), a)
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
-    """numpy.linalg.svd on the host (HostFallbackWarning)."""
+    """numpy.linalg.svd (on the host: HostFallbackWarning)."""
+    r = _dev.svd(a, full_matrices, compute_uv, hermitian)
+    if r is not NotImplemented:
+        return r
     return _run("svd", lambda h: numpy.linalg.svd(h, full_matrices=full_matrices,
                                                   compute_uv=compute_uv,
                                                   hermitian=hermitian), a)
 
 
 def eigh(a, UPLO="L"):
-    """numpy.linalg.eigh on the host (HostFallbackWarning)."""
+    """numpy.linalg.eigh (on the host: HostFallbackWarning)."""
+    r = _dev.eigh(a, UPLO, True)
+    if r is not NotImplemented:
+        return r
     return _run("eigh", lambda h: numpy.linalg.eigh(h, UPLO=UPLO), a)
 
 
 def eigvalsh(a, UPLO="L"):
-    """numpy.linalg.eigvalsh on the host (HostFallbackWarning)."""
+    """numpy.linalg.eigvalsh (on the host: HostFallbackWarning)."""
+    r = _dev.eigh(a, UPLO, False)
+    if r is not NotImplemented:
+        return r
     return _run("eigvalsh", lambda h: numpy.linalg.eigvalsh(h, UPLO=UPLO), a)
 
 
 def lstsq(a, b, rcond=None):
-    """numpy.linalg.lstsq on the host (HostFallbackWarning): (x, residuals,
-    rank, s); rank stays NumPy's host integer (a count, like a shape)."""
+    """numpy.linalg.lstsq (on the host: HostFallbackWarning): (x, residuals,
+    rank, s); rank is a host numpy.int32, as NumPy's (a count, like a
+    shape)."""
+    r = _dev.lstsq(a, b, rcond)
+    if r is not NotImplemented:
+        return r
     _warn_once("lstsq", 3)
     x, resids, rank, s = numpy.linalg.lstsq(_host(a), _host(b), rcond=_host(rcond))
     dev = _device_of(a, b)
@@ -106,7 +126,10 @@ _NOVALUE = object()
 
 
 def pinv(a, rcond=None, hermitian=False, *, rtol=_NOVALUE):
-    """numpy.linalg.pinv on the host (HostFallbackWarning)."""
+    """numpy.linalg.pinv (on the host: HostFallbackWarning)."""
+    r = _dev.pinv(a, rcond, hermitian, rtol is not _NOVALUE)
+    if r is not NotImplemented:
+        return r
     kw = {} if rtol is _NOVALUE else {"rtol": _host(rtol)}
     return _run("pinv", lambda h: numpy.linalg.pinv(h, rcond=_host(rcond), hermitian=hermitian,
                                                     **kw), a)

@@ -1,5 +1,7 @@
 """numpy.linalg's dense solvers on the device: solve, inv, det, slogdet
-(from the blocked LU of _linalg_lu) and cholesky (_linalg_chol).
+(from the blocked LU of _linalg_lu) and cholesky (_linalg_chol); on a
+device with a dense solver library (cuSOLVER) through it instead
+(_linalg_cusolver).
 
 NumPy's argument checks, messages, broadcasting and result dtypes:
 integer and bool inputs compute in float64, float16 is rejected
@@ -20,6 +22,7 @@ import collections
 import numpy
 
 from . import _core
+from . import _linalg_cusolver as _cus
 from ._creation import asarray as _arr
 from ._linalg_kern import op
 
@@ -153,6 +156,10 @@ def solve(a, b):
         raise ValueError(f"operands could not be broadcast together with remapped shapes "
                          f"[original->remapped]: {a.shape} {b.shape}") from None
     k = bm.shape[-1]
+    if _prod(batch) and n and k and _cus.enabled(a._device_id):
+        x = _cus.lu_solve(a, bm, dt, batch, n, k)
+        if x is not NotImplemented:
+            return x.reshape(batch + (n,)) if vector else x
     W = work_array(a, dt, batch, k)
     _core.assign(batched_view(W, batch, n, n + k), bm)
     lu_factor(W)
@@ -173,6 +180,10 @@ def inv(a):
     dt = common_type(a)
     n = a.shape[-1]
     batch = a.shape[:-2]
+    if _prod(batch) and n and _cus.enabled(a._device_id):
+        x = _cus.lu_solve(a, _cus.identity(n, a._device_id), dt, batch, n, n)
+        if x is not NotImplemented:
+            return x
     W = work_array(a, dt, batch, n)
     i = iota(n, a._device_id)
     eye = op("equal", i.reshape(n, 1), i.reshape(1, n))
@@ -201,12 +212,16 @@ def _lu_slogdet(a):
     if n == 0 or _prod(batch) == 0:
         return (full(batch, 1, dtype=dt, device=a._device_id),
                 full(batch, 0, dtype=rdt, device=a._device_id))
-    W = work_array(a, dt, batch)
-    piv = lu_factor(W, want_pivots=True)
-    d = diagonal(W)
+    f = _cus.lu_diag_swaps(a, dt, batch, n) if _cus.enabled(a._device_id) else NotImplemented
+    if f is not NotImplemented:
+        d, swaps = f
+    else:
+        W = work_array(a, dt, batch)
+        piv = lu_factor(W, want_pivots=True)
+        d = diagonal(W)
+        swaps = _core.reduce_axes("sum", op("not_equal", piv, 0), (1,), -1)
     mag = op("absolute", d)
     logdet = _core.reduce_axes("sum", op("log", mag), (1,), -1)
-    swaps = _core.reduce_axes("sum", op("not_equal", piv, 0), (1,), -1)
     parity = op("subtract", 1, op("multiply", op("bitwise_and", swaps, 1), 2))  # +-1
     zero = op("equal", mag, 0)
     unit = _core.ufunc("where", (zero, 0, op("true_divide", d, mag)), None, -1, "unsafe", None)
@@ -244,16 +259,20 @@ def cholesky(a, /, *, upper=False):
         src = a.swapaxes(-1, -2)
         if a.dtype.kind == "c":
             src = op("conjugate", src)
-    W = work_array(src, dt, batch)
-    cholesky_factor(W)
-    if n and _prod(batch):
-        diag = _core.view(W, W._offset, (W.shape[0], n), (n * n * W.itemsize,
-                                                          (n + 1) * W.itemsize))
-        bad = _core.reduce_all("max", op("less", diag.real if dt.kind == "c" else diag, 0))
-        if bool(bad.get()):
-            raise LinAlgError("Matrix is not positive definite")
+    L = NotImplemented
+    if n and _prod(batch) and _cus.enabled(a._device_id):
+        L = _cus.cholesky_lower(src, dt, batch, n)
+    if L is NotImplemented:
+        W = work_array(src, dt, batch)
+        cholesky_factor(W)
+        if n and _prod(batch):
+            diag = _core.view(W, W._offset, (W.shape[0], n), (n * n * W.itemsize,
+                                                              (n + 1) * W.itemsize))
+            bad = _core.reduce_all("max", op("less", diag.real if dt.kind == "c" else diag, 0))
+            if bool(bad.get()):
+                raise LinAlgError("Matrix is not positive definite")
+        L = W.reshape(batch + (n, n))
     i = iota(n, a._device_id)
-    L = W.reshape(batch + (n, n))
     if upper:
         keep = op("less_equal", i.reshape(n, 1), i.reshape(1, n))
         L = L.swapaxes(-1, -2)

@@ -76,6 +76,7 @@ def device(request):
 # suite's average of ~0.25 s per collected case (library plans and kernels,
 # subprocesses, 4 GiB arrays). Only balances Bazel's shards.
 _COLD_SECONDS = {"test_linalg_solve.py": 225, "test_fft.py": 140, "test_linalg_blas.py": 135,
+                 "test_linalg_solver_path.py": 45,
                  "test_leaks.py": 30, "test_large.py": 30, "test_memory.py": 20}
 
 
