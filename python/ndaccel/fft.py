@@ -248,7 +248,11 @@ def _as_complex_pairs(x, cdt):
     copy."""
     if not x._c_contiguous or x._offset % cdt.itemsize:
         x = x.copy()
-    return _last_view(x, 0, x.shape[-1] // 2, dtype=cdt)
+    # C-contiguity ignores the strides of length-1 axes, which need not be
+    # multiples of the complex item size: they are never stepped, so 0.
+    st = tuple(0 if d == 1 else s for d, s in zip(x.shape[:-1], x.strides[:-1]))
+    return _core.view(x, x._offset, x.shape[:-1] + (x.shape[-1] // 2,),
+                      st + (cdt.itemsize,), _dtypes.code(cdt))
 
 
 def _rfft_untangle(Z, n, fct):

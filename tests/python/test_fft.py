@@ -412,3 +412,21 @@ def test_module_namespace():
                  "irfft2", "fftn", "ifftn", "rfftn", "irfftn", "fftfreq", "rfftfreq",
                  "fftshift", "ifftshift"]:
         assert callable(getattr(ndaccel.fft, name)), name
+
+
+def test_rfft_packed_length_one_outer_axes(device):
+    """Layouts whose length-1 axes have strides that are no multiple of the
+    complex item size (C-contiguity ignores them)."""
+    a = numpy.arange(20, dtype=numpy.float64).reshape(4, 5)
+    cases = [(a[:, :1].copy(), dict(axis=0)),           # (4, 1): (1, 4) after moveaxis
+             (numpy.ones((1, 7)), dict(n=4)),           # cropped (1, 4) of a 7-wide row
+             (a[2:3, :4], {}),                          # offset 80, outer stride 40
+             (a[2:3, :4].astype(numpy.float32), {})]
+    for x, kw in cases:
+        got = ndaccel.fft.rfft(ndaccel.asarray(x), **kw)
+        want = numpy.fft.rfft(x, **kw)
+        numpy.testing.assert_allclose(got.get(), want, rtol=1e-5, atol=1e-5)
+        y = numpy.fft.rfft(x, **kw)
+        back = ndaccel.fft.irfft(ndaccel.asarray(y), axis=kw.get("axis", -1))
+        numpy.testing.assert_allclose(back.get(), numpy.fft.irfft(y, axis=kw.get("axis", -1)),
+                                      rtol=1e-5, atol=1e-5)
