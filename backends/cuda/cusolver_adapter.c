@@ -598,9 +598,11 @@ static int nda_cusolver_lwork(nda_cusolver_handle h, const nda_solver_desc *s, i
         char name[64];
         return nda_cusolver_fail(st, nda_cusolver_call_name(call, p, name, sizeof name));
     }
-    if (*lwork < 0)
-        return nda_cu_error_set(NDA_EBACKEND, "%s returned a negative workspace size %d", call,
-                                *lwork);
+    if (*lwork < 0) { /* the int workspace size overflowed: too big for the legacy API */
+        char name[64];
+        return nda_cu_error_set(NDA_ENOTIMPL, "%s returned a negative workspace size %d",
+                                nda_cusolver_call_name(call, p, name, sizeof name), *lwork);
+    }
     return NDA_OK;
 }
 

@@ -28,8 +28,9 @@ from ._linalg_kern import iota, op
 
 LinAlgError = numpy.linalg.LinAlgError
 
-_solver = getattr(_core, "solver", None)  # looked up at call time (tests replace it)
+_solver = getattr(_core, "solver", None)  # a module global: tests replace it
 _unavailable = {}  # device id -> why the device has no solver library
+_worked = set()  # device ids where the library ran at least once
 
 
 def enabled(dev):
@@ -40,12 +41,16 @@ def enabled(dev):
 
 
 def _call(dev, opname, a, m, n, k, batch, flag, lda, a_stride, **operands):
-    """Queues one solver call; False (and the device is remembered as
-    having no library) when the library is not there for it."""
+    """Queues one solver call; False when the library is not there for it.
+    A device whose library never ran is then remembered as having none; on
+    one where it did, the refusal was this call's (a size past the
+    library's int32 API, a type it lacks) and later calls try again."""
     why = _solver(opname, a, m, n, k, batch, flag, lda, a_stride, **operands)
     if why is None:
+        _worked.add(dev)
         return True
-    _unavailable[dev] = why
+    if dev not in _worked:
+        _unavailable[dev] = why
     return False
 
 
@@ -188,10 +193,11 @@ def eigh(a, dt, rdt, batch, n, uplo, vectors):
 
 # ---------------------------------------------------------------- SVD
 
-def svd(a, dt, rdt, batch, m, n, job):
+def svd(a, dt, rdt, batch, m, n, job, failure="SVD did not converge"):
     """(U, s, Vh) of a's matrices (m x n), job 'A' (U m x m, Vh n x n),
     'S' (U m x kk, Vh kk x n, kk = min(m, n)) or 'N' (U, Vh None); s
-    descending. NotImplemented without a library. gesvd wants rows >=
+    descending. NotImplemented without a library; LinAlgError(failure)
+    when an SVD does not converge. gesvd wants rows >=
     cols, so a wide matrix is factorised as A^H = U' S V'^H: U = V' and
     Vh = U'^H, i.e. the conjugates of the other factor's row-major
     reading."""
@@ -215,7 +221,7 @@ def svd(a, dt, rdt, batch, m, n, job):
     if not _call(dev, "gesvd", W, r, c, 0, B, ord(job), r, r * c, **kw):
         return NotImplemented
     if _failed(info):
-        raise LinAlgError("SVD did not converge")
+        raise LinAlgError(failure)
     s = s.reshape(tuple(batch) + (c,))
     if job == "N":
         return None, s, None

@@ -10,7 +10,9 @@ namedtuple types; factors agree with NumPy's up to rounding and, where
 they are not unique (the signs or phases of singular vectors and
 eigenvectors), up to that freedom. float32 and complex64 problems are
 computed in their own precision (NumPy computes them in double), so
-lstsq's default rcond uses the computing precision's eps."""
+lstsq's default (and negative) rcond uses the computing precision's eps:
+for float32 problems with singular values between the two cut-offs, rank
+and x differ from NumPy's."""
 import numpy
 
 from . import _core
@@ -74,8 +76,9 @@ def svd(a, full_matrices, compute_uv, hermitian):
 
 
 def eigh(a, UPLO, vectors):
-    if UPLO not in ("L", "U"):
+    if not isinstance(UPLO, str) or UPLO.upper() not in ("L", "U"):
         return NotImplemented
+    UPLO = UPLO.upper()  # as NumPy
     d = _device_input(a, square=True)
     if d is None:
         return NotImplemented
@@ -112,12 +115,14 @@ def lstsq(a, b, rcond):
         return NotImplemented
     rdt = real_type(dt)
     m, n = a.shape
-    r = _cus.svd(a, dt, rdt, (), m, n, "S")
+    r = _cus.svd(a, dt, rdt, (), m, n, "S", "SVD did not converge in Linear Least Squares")
     if r is NotImplemented:
         return r
     U, s, Vh = r
     if rcond is None:
         rcond = numpy.finfo(rdt).eps * max(m, n)
+    elif rcond < 0:  # LAPACK's gelsd: machine precision
+        rcond = numpy.finfo(rdt).eps
     large = op("greater", s, op("multiply", _core.reduce_all("max", s), float(rcond)))
     sinv = _core.ufunc("where", (large, op("true_divide", 1, s), 0), None, -1, "unsafe", None)
     sinv = sinv.astype(rdt)

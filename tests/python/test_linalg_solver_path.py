@@ -29,6 +29,7 @@ def emulated(device, monkeypatch):
         pytest.fail(f"reference LAPACK (liblapack.so.3) is missing: {e}")
     monkeypatch.setattr(_cus, "_solver", lapack_emul.solver)
     monkeypatch.setattr(_cus, "_unavailable", {})
+    monkeypatch.setattr(_cus, "_worked", set())
     monkeypatch.delenv("NDACCEL_SOLVER", raising=False)
     lapack_emul.calls.clear()
     with warnings.catch_warnings():
@@ -229,6 +230,18 @@ def test_lstsq_rank_deficient(emulated):
     wx, wr, wrank, ws = numpy.linalg.lstsq(a, b, rcond=0.5)
     assert rank == wrank
     check(x, wx, numpy.float64, scale=100)
+    a[:, 4] += 1e-6 * rand((8,), numpy.float64, 19)  # full rank again, s_min ~ 1e-6
+    x, r, rank, s = linalg.lstsq(ndaccel.asarray(a), ndaccel.asarray(b), rcond=-1)
+    wx, wr, wrank, ws = numpy.linalg.lstsq(a, b, rcond=-1)  # -1: machine precision
+    assert rank == wrank == 5 and numpy.all(numpy.isfinite(x.get()))
+    check(x, wx, numpy.float64, scale=1e5)  # condition number ~1e6
+
+
+def test_eigh_lowercase_uplo(emulated):
+    a = rand((5, 5), numpy.float64, 18)
+    check(linalg.eigvalsh(ndaccel.asarray(a), UPLO="u"), numpy.linalg.eigvalsh(a, UPLO="u"),
+          numpy.float64, scale=10)
+    assert lapack_emul.calls["syevd"] == 1
 
 
 @pytest.mark.parametrize("dt", DTYPES)
@@ -266,6 +279,7 @@ def test_no_library_falls_back(device, monkeypatch):
     """Without a library (OpenCL devices here) _core.solver says why and
     the device's own kernels run."""
     monkeypatch.setattr(_cus, "_unavailable", {})
+    monkeypatch.setattr(_cus, "_worked", set())
     a = rand((5, 5), numpy.float64, 17, shift=3.0)
     check(linalg.inv(ndaccel.asarray(a)), numpy.linalg.inv(a), numpy.float64, scale=10)
     dev = ndaccel.asarray(a)._device_id
