@@ -20,13 +20,12 @@ fails on time; not part of `./run bench`."""
 import argparse
 import os
 import sys
-import time
 
 import numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ndaccel  # noqa: E402
-from timing import RESULTS, best_of  # noqa: E402
+from timing import RESULTS, best_of, first_and_best, header  # noqa: E402
 
 DEFAULT_CASES = ("1024x1024,1048576x1,1000x1000,97x4096,"
                  "1048576x1:rfft,1048576x1:irfft,256x1024:rfft,256x1024:irfft,1000x1000:rfft")
@@ -73,8 +72,7 @@ def main(argv=None):
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--no-full", action="store_true", help="skip the full-c2c comparison")
     args = ap.parse_args(argv)
-    dev = ndaccel.get_device()
-    print(f"ndaccel {ndaccel.__version__} on {dev.id} ({dev.name}); numpy {numpy.__version__}")
+    print(header())
     rng = numpy.random.default_rng(0)
     rows = []
     for dtype in args.dtypes.split(","):
@@ -90,10 +88,8 @@ def main(argv=None):
             ndaccel.synchronize()
             f_np, f_nd = getattr(numpy.fft, fn), getattr(ndaccel.fft, fn)
             kw = {"n": n} if fn == "irfft" else {}
-            t0 = time.perf_counter()
-            r = f_nd(d, **kw)
-            ndaccel.synchronize()
-            first = (time.perf_counter() - t0) * 1e3
+            _, first, r = first_and_best(lambda: f_nd(d, **kw), 0)
+            first *= 1e3
             ref = f_np(x, **kw)
             err = numpy.max(numpy.abs(r.get() - ref)) / numpy.max(numpy.abs(ref))
             t_nd = timed(lambda: f_nd(d, **kw), args.reps)
@@ -113,8 +109,7 @@ def main(argv=None):
     os.makedirs(RESULTS, exist_ok=True)
     path = os.path.join(RESULTS, "fft.md")
     with open(path, "w") as f:
-        f.write(f"# FFT: ndaccel vs NumPy\n\nndaccel {ndaccel.__version__} on {dev.id} "
-                f"({dev.name}); numpy {numpy.__version__}. ms per call (best of {args.reps}), "
+        f.write(f"# FFT: ndaccel vs NumPy\n\n{header()}. ms per call (best of {args.reps}), "
                 f"first call includes plan creation. \"full c2c\": rfft/irfft computed the "
                 f"old way (an n-point complex transform). Written by bench/fft.py.\n\n")
         f.write("| transform | n | rows | dtype | numpy ms | ndaccel ms | speed-up | full c2c ms "

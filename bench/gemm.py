@@ -17,13 +17,12 @@ fails on time; not part of `./run bench`."""
 import argparse
 import os
 import sys
-import time
 
 import numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ndaccel  # noqa: E402
-from timing import RESULTS, best_of  # noqa: E402
+from timing import RESULTS, best_of, first_and_best, header  # noqa: E402
 from ndaccel import _linalg_basic  # noqa: E402
 
 
@@ -33,15 +32,8 @@ def time_nd(a, b, reps, library):
     saved = _linalg_basic.USE_LIBRARY
     _linalg_basic.USE_LIBRARY = library
     try:
-        t0 = time.perf_counter()
-        a @ b
-        ndaccel.synchronize()
-        first = time.perf_counter() - t0
-
-        def run():
-            a @ b
-            ndaccel.synchronize()
-        return best_of(run, reps), first
+        best, first, _ = first_and_best(lambda: a @ b, reps)
+        return best, first
     finally:
         _linalg_basic.USE_LIBRARY = saved
 
@@ -55,8 +47,7 @@ def main(argv=None):
     ap.add_argument("--reps", type=int, default=3)
     args = ap.parse_args(argv)
     dev = ndaccel.get_device()
-    head = (f"ndaccel {ndaccel.__version__} on {dev.id} ({dev.name}); numpy "
-            f"{numpy.__version__}")
+    head = header()
     print(head)
     rng = numpy.random.default_rng(0)
     rows = []

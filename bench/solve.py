@@ -18,26 +18,14 @@ import argparse
 import os
 import warnings
 import sys
-import time
 
 import numpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ndaccel  # noqa: E402
-from timing import RESULTS, best_of  # noqa: E402
+from timing import RESULTS, best_of, first_and_best, header  # noqa: E402
 import ndaccel.linalg  # noqa: E402
 from ndaccel import _linalg_cusolver  # noqa: E402
-
-
-def timed_nd(fn, reps):
-    def run():
-        r = fn()
-        ndaccel.synchronize()
-        return r
-    t0 = time.perf_counter()
-    r = run()
-    first = time.perf_counter() - t0
-    return best_of(run, reps), first, r
 
 
 def rel_err(got, ref):
@@ -54,9 +42,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     warnings.simplefilter("ignore", ndaccel.linalg.HostFallbackWarning)
     wanted = args.functions.split(",")
-    dev = ndaccel.get_device()
-    head = (f"ndaccel {ndaccel.__version__} on {dev.id} ({dev.name}); numpy "
-            f"{numpy.__version__}")
+    head = header()
     print(head)
     rng = numpy.random.default_rng(0)
     rows = []
@@ -81,7 +67,7 @@ def main(argv=None):
                 if name not in wanted:
                     continue
                 t_np = best_of(f_np, args.reps)
-                t_nd, first, r = timed_nd(f_nd, args.reps)
+                t_nd, first, r = first_and_best(f_nd, args.reps)
                 err = rel_err(r, f_np())
                 how = "cuSOLVER" if _linalg_cusolver.enabled(ga._device_id) else otherwise
                 rows.append((name, dt, n, how, t_np * 1e3, t_nd * 1e3, first * 1e3, err))
