@@ -256,7 +256,7 @@ def qr(a, dt, batch, m, n, mode):
     upper = op("less_equal", i[:rrows].reshape(rrows, 1), i[:n].reshape(1, n))
     isz = W.itemsize
     rview = _core.view(W, W._offset, (B, rrows, n), (m * n * isz, isz, m * isz))
-    R = _core.ufunc("where", (upper, rview, 0), None, -1, "unsafe", None).astype(dt)
+    R = _core.ufunc("where", (upper, rview, 0), None, -1, "unsafe", None)
     R = R.reshape(tuple(batch) + (rrows, n))
     if mode == "r":
         return R

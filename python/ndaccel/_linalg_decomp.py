@@ -125,13 +125,12 @@ def lstsq(a, b, rcond):
         rcond = numpy.finfo(rdt).eps
     large = op("greater", s, op("multiply", _core.reduce_all("max", s), float(rcond)))
     sinv = _core.ufunc("where", (large, op("true_divide", 1, s), 0), None, -1, "unsafe", None)
-    sinv = sinv.astype(rdt)
     rank = int(_core.reduce_all("sum", large).get())
     bm = (b.reshape(m, 1) if b.ndim == 1 else b).astype(dt)
     x = _matmul(_ct(Vh), op("multiply", sinv.reshape(-1, 1), _matmul(_ct(U), bm)))
     if rank == n and m > n:
         res = op("subtract", bm, _matmul(a.astype(dt), x))
-        resids = _core.reduce_axes("sum", op("square", op("absolute", res)), (0,), -1).astype(rdt)
+        resids = _core.reduce_axes("sum", op("square", op("absolute", res)), (0,), -1)
     else:
         from ._creation import empty
         resids = empty((0,), dtype=rdt, device=a._device_id)
@@ -161,5 +160,5 @@ def pinv(a, rcond, hermitian, rtol_given):
     smax = _core.reduce_axes("max", s, (s.ndim - 1,), -1).reshape(batch + (1,))
     large = op("greater", s, op("multiply", smax, float(rcond)))
     sinv = _core.ufunc("where", (large, op("true_divide", 1, s), 0), None, -1, "unsafe", None)
-    sinv = sinv.astype(rdt).reshape(batch + (kk, 1))
+    sinv = sinv.reshape(batch + (kk, 1))
     return _matmul(vt.swapaxes(-1, -2), op("multiply", sinv, u.swapaxes(-1, -2)))
