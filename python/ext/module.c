@@ -59,12 +59,13 @@ static PyObject *py_devices(PyObject *self, PyObject *noargs)
     for (int i = 0; i < n; i++) {
         nda_device *d = nda_device_at(i);
         const nda_device_info *info = nda_device_info_of(d);
-        PyObject *t = Py_BuildValue("{s:s,s:s,s:s,s:s,s:s,s:O,s:O,s:K,s:i}", "id", nda_device_id(d),
+        PyObject *t = Py_BuildValue("{s:s,s:s,s:s,s:s,s:s,s:O,s:O,s:K,s:K,s:i}", "id", nda_device_id(d),
                                     "name", info->name, "vendor", info->vendor, "driver",
                                     info->driver_version, "platform", info->platform, "is_gpu",
                                     info->is_gpu ? Py_True : Py_False, "has_fp64",
                                     info->has_fp64 ? Py_True : Py_False, "global_mem",
-                                    (unsigned long long)info->global_mem_bytes, "compute_units",
+                                    (unsigned long long)info->global_mem_bytes, "max_alloc",
+                                    (unsigned long long)info->max_alloc_bytes, "compute_units",
                                     info->compute_units);
         if (!t || PyList_Append(list, t) < 0) {
             Py_XDECREF(t);

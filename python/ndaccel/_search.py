@@ -140,6 +140,8 @@ def _arg_extreme(kind, a, axis, out, keepdims, skipnan):
     from ._reductions import max as amax, min as amin, normalize_axes, all as aall
     a = _arr(a)
     name = ("nan" if skipnan else "") + ("argmax" if kind == "max" else "argmin")
+    if axis is None and a.ndim > 1 and (a._is_lazy or not a._c_contiguous) and a.size:
+        return _arg_extreme_flat(kind, a, out, keepdims, skipnan, name)
     if axis is None:
         x = a.reshape(-1)
         ax = 0
@@ -175,6 +177,47 @@ def _arg_extreme(kind, a, axis, out, keepdims, skipnan):
     return r
 
 
+def _flat_index(shape):
+    """The C-order flat index of every element of `shape`, as a lazy int64
+    expression of broadcast per-axis aranges (no array of that size)."""
+    from ._creation import arange
+    idx, step = None, 1
+    for d in range(len(shape) - 1, -1, -1):
+        view = [1] * len(shape)
+        view[d] = shape[d]
+        term = arange(shape[d], dtype=numpy.int64).reshape(tuple(view))
+        term = UFUNCS["multiply"](term, step) if step != 1 else term
+        idx = term if idx is None else UFUNCS["add"](idx, term)
+        step *= shape[d]
+    return idx
+
+
+def _arg_extreme_flat(kind, a, out, keepdims, skipnan, name):
+    """axis=None on a pending expression or a non-C-contiguous view (transposed,
+    broadcast):
+    the same two reductions over every axis with the flat index computed in
+    the kernel, instead of a C-ordered copy of the whole array."""
+    from ._reductions import max as amax, min as amin, all as aall
+    floating = a.dtype.kind in "fc"
+    x = a
+    if skipnan and floating:
+        if bool(aall(UFUNCS["isnan"](x))):
+            raise ValueError("All-NaN slice encountered")
+        fill = float("-inf") if kind == "max" else float("inf")
+        x = _where(UFUNCS["isnan"](x), fill, x).astype(x.dtype)
+        floating = False
+    m = (amax if kind == "max" else amin)(x, keepdims=True)
+    if floating:
+        hit = _where(UFUNCS["isnan"](m), UFUNCS["isnan"](x), UFUNCS["equal"](x, m))
+    else:
+        hit = UFUNCS["equal"](x, m)
+    r = amin(_where(hit, _flat_index(a.shape), a.size), keepdims=keepdims)
+    if out is not None:
+        out[...] = r
+        return out
+    return r
+
+
 def argmax(a, axis=None, out=None, *, keepdims=False):
     return _arg_extreme("max", a, axis, out, keepdims, False)
 
@@ -189,3 +232,4 @@ def nanargmax(a, axis=None, out=None, *, keepdims=False):
 
 def nanargmin(a, axis=None, out=None, *, keepdims=False):
     return _arg_extreme("min", a, axis, out, keepdims, True)
+
