@@ -102,7 +102,9 @@ int nda_array_view(const nda_array *src, size_t offset, int ndim, const int64_t 
 
 void nda_array_free(nda_array *a)
 {
-    if (!a) return;
+    /* In a forked child (fork.c) the array's registry entry and buffer
+     * belong to the parent's state, which may be mid-update: leaked. */
+    if (!a || nda_forked_after_init()) return;
     nda_lazy_forget(a);
     if (a->buffer) buffer_decref(a->buffer);
     free(a);

@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@ static backend_slot g_backends[NDA_MAX_BACKENDS];
 static int g_nbackends;
 static nda_device g_devices[NDA_MAX_DEVICES];
 static int g_ndevices;
+/* Set when init_once starts: a child forked from then on must not reach
+ * a driver (fork.c). */
+static volatile sig_atomic_t g_init_started;
 
 /* Plugins in default-order priority: CUDA devices come first. */
 static const char *const PLUGINS[] = {"cuda", "opencl"};
@@ -153,17 +157,25 @@ static void load_backend(const char *name)
  * (seen with PoCL: LLVM destroyed under its worker thread). */
 static void drain_at_exit(void)
 {
+    if (nda_forked_after_init()) return; /* the queues are the parent's */
     for (int i = 0; i < g_ndevices; i++) (void)g_devices[i].ops->synchronize(g_devices[i].local_index);
 }
 
 static void init_once(void)
 {
+    g_init_started = 1;
     for (size_t i = 0; i < sizeof PLUGINS / sizeof PLUGINS[0]; i++) load_backend(PLUGINS[i]);
     nda_error_clear();
     if (g_ndevices > 0) atexit(drain_at_exit);
 }
 
-void nda_devices_init(void) { pthread_once(&g_once, init_once); }
+void nda_devices_init(void)
+{
+    /* In a forked child the parent's initialisation stands (or, cut short
+     * by the fork, never completes): never run or wait for it here. */
+    if (nda_forked_after_init()) return;
+    pthread_once(&g_once, init_once);
+}
 
 int nda_device_count(void)
 {
@@ -179,6 +191,8 @@ nda_device *nda_device_at(int i)
 
 int nda_device_find(const char *id, nda_device **out)
 {
+    int rc = nda_fork_check();
+    if (rc != NDA_OK) return rc;
     nda_devices_init();
     for (int i = 0; i < g_ndevices; i++) {
         if (strcmp(g_devices[i].id, id) == 0) {
@@ -196,6 +210,8 @@ int nda_device_find(const char *id, nda_device **out)
 
 int nda_device_default(nda_device **out)
 {
+    int rc = nda_fork_check();
+    if (rc != NDA_OK) return rc;
     nda_devices_init();
     const char *env = getenv("NDACCEL_DEVICE");
     if (env && env[0]) return nda_device_find(env, out);
@@ -224,6 +240,8 @@ const char *nda_device_cache_tag(const nda_device *d) { return d->cache_tag; }
 
 int nda_device_synchronize(nda_device *d)
 {
+    int rc = nda_fork_check();
+    if (rc != NDA_OK) return rc;
     return d->ops->synchronize(d->local_index);
 }
 
@@ -255,10 +273,56 @@ int nda_device_solver(nda_device *d, const nda_solver_desc *s)
 /* The library lock (nda/device.h): an error-checking mutex would cost
  * more on every call; a plain one is enough for the documented use. */
 static pthread_mutex_t g_library_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Its holder, written only by the holder: read by the fork child handler. */
+static int g_library_held;
+static pthread_t g_library_owner;
 
-void nda_library_lock(void) { pthread_mutex_lock(&g_library_lock); }
-int nda_library_trylock(void) { return pthread_mutex_trylock(&g_library_lock) == 0; }
-void nda_library_unlock(void) { pthread_mutex_unlock(&g_library_lock); }
+void nda_library_lock(void)
+{
+    pthread_mutex_lock(&g_library_lock);
+    g_library_owner = pthread_self();
+    g_library_held = 1;
+}
+
+int nda_library_trylock(void)
+{
+    if (pthread_mutex_trylock(&g_library_lock) != 0) return 0;
+    g_library_owner = pthread_self();
+    g_library_held = 1;
+    return 1;
+}
+
+void nda_library_unlock(void)
+{
+    g_library_held = 0;
+    pthread_mutex_unlock(&g_library_lock);
+}
+
+/* ---- fork (fork.c) ---- */
+
+static nda_backend_ops g_fork_stub_ops[NDA_MAX_DEVICES];
+
+/* pthread_atfork child handler; only the forking thread lives on. A
+ * library lock held by another thread would never be released: it is
+ * made free again (the child may still free arrays, which does nothing).
+ * After initialisation, every device gets fork.c's refusing ops. */
+static void after_fork_child(void)
+{
+    if (g_library_held && !pthread_equal(g_library_owner, pthread_self())) {
+        pthread_mutex_init(&g_library_lock, NULL);
+        g_library_held = 0;
+    }
+    if (!g_init_started) return;
+    nda_fork_mark_child();
+    for (int i = 0; i < g_ndevices; i++)
+        g_devices[i].ops = nda_fork_stub_ops(&g_fork_stub_ops[i], g_devices[i].ops);
+}
+
+/* Registered when the core is loaded, so that every fork() is seen. */
+__attribute__((constructor)) static void register_fork_handler(void)
+{
+    pthread_atfork(NULL, NULL, after_fork_child);
+}
 
 int nda_backend_count(void)
 {

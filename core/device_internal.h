@@ -38,4 +38,12 @@ struct nda_device {
  * when a lazy array is created (core/array.c). */
 int nda_alloc_check(const nda_device *d, size_t bytes);
 
+/* Fork safety (core/fork.c), used by device.c's pthread_atfork child
+ * handler: marks this process as forked after the devices were
+ * initialised, and fills *storage with an ops table (name, dialect and
+ * abi_version of real) whose members reach no driver: each fails as
+ * nda_fork_check does, frees do nothing. Returns storage. */
+void nda_fork_mark_child(void);
+const nda_backend_ops *nda_fork_stub_ops(nda_backend_ops *storage, const nda_backend_ops *real);
+
 #endif

@@ -255,6 +255,8 @@ int nda_lazy_materialize(const nda_array *ca)
 {
     nda_array *a = (nda_array *)ca; /* logically const: the value is unchanged */
     if (!a->lazy) return NDA_OK;
+    int frc = nda_fork_check(); /* before the registry lock (fork.c) */
+    if (frc != NDA_OK) return frc;
     /* Off the registry while it is being computed: a flush started by an
      * allocation below (out-of-memory recovery, pool.c) must not compute a
      * a second time. Back on it when computing fails. */

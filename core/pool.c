@@ -37,6 +37,7 @@ static void pool_release_locked(nda_device *d)
 
 void nda_pool_release(nda_device *d)
 {
+    if (nda_forked_after_init()) return; /* the blocks are the parent's */
     pthread_mutex_lock(&d->pool_lock);
     pool_release_locked(d);
     pthread_mutex_unlock(&d->pool_lock);
@@ -104,7 +105,8 @@ int nda_pool_alloc(nda_device *d, size_t nbytes, void **handle, size_t *capacity
     size_t bytes;
     int idx = size_class(nbytes ? nbytes : 1, &bytes);
     if (idx < 0) bytes = nbytes;
-    int rc = NDA_OK;
+    int rc = nda_fork_check(); /* before the lock: its holder may be gone */
+    if (rc != NDA_OK) return rc;
     pthread_mutex_lock(&d->pool_lock);
     d->pool_stats.allocs++;
     if (idx >= 0 && d->bins[idx].count > 0) {
@@ -134,6 +136,7 @@ void nda_pool_free(nda_device *d, void *handle, size_t capacity)
 {
     size_t bytes;
     int idx = size_class(capacity, &bytes);
+    if (nda_forked_after_init()) return; /* leaked: the parent's block */
     pthread_mutex_lock(&d->pool_lock);
     d->pool_stats.live_bytes -= capacity;
     nda_pool_bin *bin = idx >= 0 && bytes == capacity ? &d->bins[idx] : NULL;

@@ -1,6 +1,9 @@
 /* The library lock from Python (see lock.h for the discipline). */
 #include "lock.h"
 
+#include <string.h>
+
+#include "convert.h"
 #include "nda/device.h"
 
 /* The thread holding the library lock and how many levels it holds. Both
@@ -51,6 +54,12 @@ void ndapy_lock_release(void)
     }
 }
 
+PyObject *ndapy_forked_after_init(PyObject *self, PyObject *noargs)
+{
+    (void)self; (void)noargs;
+    return PyBool_FromLong(nda_forked_after_init());
+}
+
 /* ---- locked module functions ---- */
 
 /* One wrapped function: the PyMethodDef Python calls (def) and the one it
@@ -61,10 +70,26 @@ typedef struct locked_fn {
     PyObject *module; /* borrowed: an extension module lives until exit */
 } locked_fn;
 
+/* The functions a process forked after the devices were initialised may
+ * still call (nda/device.h, fork safety): they read only what init left
+ * and take no lock but the library's. Every other one raises there, before
+ * it can reach core state a vanished parent thread may have been changing. */
+static int usable_after_fork(const char *name)
+{
+    static const char *const names[] = {"devices", "backends", "can_cast", "forked_after_init"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) return 1;
+    return 0;
+}
+
 static int enter(PyObject *cap, locked_fn **f)
 {
     *f = PyCapsule_GetPointer(cap, NULL);
     if (!*f) return -1;
+    if (nda_forked_after_init() && !usable_after_fork((*f)->inner->ml_name)) {
+        ndapy_raise(nda_fork_check());
+        return -1;
+    }
     if (!lock_acquire()) {
         PyErr_SetString(PyExc_RuntimeError,
                         "ndaccel: the interpreter is shutting down while another thread uses the library");

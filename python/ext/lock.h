@@ -32,4 +32,9 @@ void ndapy_lock_release(void);
  * with an exception set. */
 int ndapy_add_locked_functions(PyObject *module, PyMethodDef *defs);
 
+/* _core.forked_after_init(): True in a process forked after the devices
+ * were initialised, where every _core function but a few listings raises
+ * RuntimeError (nda/device.h, fork safety). */
+PyObject *ndapy_forked_after_init(PyObject *self, PyObject *noargs);
+
 #endif

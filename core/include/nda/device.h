@@ -54,6 +54,18 @@ void nda_library_lock(void);
 int nda_library_trylock(void);
 void nda_library_unlock(void);
 
+/* Fork safety (core/fork.c). In a process forked after nda_devices_init
+ * ran in its parent, the drivers are unusable (their threads and locks did
+ * not survive fork) and the library never calls them: device lookups,
+ * allocations, copies, launches and waits fail with NDA_EBACKEND and a
+ * message advising multiprocessing's 'spawn' start method; frees do
+ * nothing (the child leaks, never hangs). A child forked before the
+ * parent's first nda_devices_init initialises its own devices normally.
+ * nda_forked_after_init: 1 in such a child, else 0. nda_fork_check:
+ * NDA_OK, or NDA_EBACKEND with that message set. */
+int nda_forked_after_init(void);
+int nda_fork_check(void);
+
 /* Backends seen at init, available or not (for `python -m ndaccel`). */
 int nda_backend_count(void);
 const char *nda_backend_name(int i);
