@@ -40,6 +40,22 @@ PyObject *ndapy_array_wrap(nda_array *arr)
 
 int ndapy_array_check(PyObject *obj) { return PyObject_TypeCheck(obj, &ndapy_array_base_type); }
 
+int ndapy_array_require_writeable(PyObject *obj, const char *message)
+{
+    if (!(((ndapy_array *)obj)->flags & NDAPY_READONLY)) return 0;
+    PyErr_SetString(PyExc_ValueError, message);
+    return -1;
+}
+
+void ndapy_array_set_view_of(PyObject *view, PyObject *src)
+{
+    ndapy_array *v = (ndapy_array *)view, *s = (ndapy_array *)src;
+    PyObject *owner = s->base ? s->base : src;
+    Py_INCREF(owner);
+    Py_XSETREF(v->base, owner);
+    v->flags = s->flags & NDAPY_READONLY;
+}
+
 nda_array *ndapy_array_get(PyObject *obj)
 {
     if (!ndapy_array_check(obj) || !((ndapy_array *)obj)->arr) {
@@ -54,6 +70,7 @@ static void array_dealloc(ndapy_array *self)
     int held = ndapy_lock_acquire(); /* lock.h */
     nda_array_free(self->arr);
     if (held) ndapy_lock_release();
+    Py_CLEAR(self->base); /* after the lock: the base's own dealloc takes it */
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -67,6 +84,28 @@ static PyObject *array_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 }
 
 static PyObject *get_shape(ndapy_array *s, void *c) { (void)c; return ndapy_tuple_from_i64(s->arr->ndim, s->arr->shape); }
+/* s adopts the layout (offset, ndim, shape, strides) of v, a view of the
+ * same buffer. 0, or -1 with an exception. */
+static int adopt_layout(ndapy_array *s, PyObject *v)
+{
+    nda_array *va = ndapy_array_get(v);
+    if (!va || va->buffer != s->arr->buffer || va->dtype != s->arr->dtype) {
+        if (va) PyErr_SetString(PyExc_RuntimeError, "adopt layout: the view has another buffer or dtype");
+        return -1;
+    }
+    /* Another thread may be reading the array in a _core function. */
+    if (!ndapy_lock_acquire()) {
+        PyErr_SetString(PyExc_RuntimeError, "ndaccel: shutting down");
+        return -1;
+    }
+    s->arr->offset = va->offset;
+    s->arr->ndim = va->ndim;
+    memcpy(s->arr->shape, va->shape, sizeof(int64_t) * (size_t)va->ndim);
+    memcpy(s->arr->strides, va->strides, sizeof(int64_t) * (size_t)va->ndim);
+    ndapy_lock_release();
+    return 0;
+}
+
 /* a.shape = shape: a no-copy view of the array with the new shape (Python
  * `_shape_view`: NumPy's errors) whose layout the array then adopts. */
 static int set_shape(ndapy_array *s, PyObject *value, void *c)
@@ -78,25 +117,18 @@ static int set_shape(ndapy_array *s, PyObject *value, void *c)
     }
     PyObject *v = PyObject_CallMethod((PyObject *)s, "_shape_view", "(O)", value);
     if (!v) return -1;
-    nda_array *va = ndapy_array_get(v);
-    if (!va || va->buffer != s->arr->buffer) {
-        if (va) PyErr_SetString(PyExc_RuntimeError, "shape: the view has another buffer");
-        Py_DECREF(v);
-        return -1;
-    }
-    /* Another thread may be reading the array in a _core function. */
-    if (!ndapy_lock_acquire()) {
-        Py_DECREF(v);
-        PyErr_SetString(PyExc_RuntimeError, "ndaccel: shutting down");
-        return -1;
-    }
-    s->arr->offset = va->offset;
-    s->arr->ndim = va->ndim;
-    memcpy(s->arr->shape, va->shape, sizeof(int64_t) * (size_t)va->ndim);
-    memcpy(s->arr->strides, va->strides, sizeof(int64_t) * (size_t)va->ndim);
-    ndapy_lock_release();
+    int r = adopt_layout(s, v);
     Py_DECREF(v);
-    return 0;
+    return r;
+}
+
+/* a._adopt_layout(view): the array takes the offset, shape and strides of
+ * a view of its own buffer (e.g. its transpose), staying the owner: how a
+ * copy keeps a Fortran or other axis order (ndaccel/_pickling.py). */
+static PyObject *adopt_layout_method(ndapy_array *s, PyObject *view)
+{
+    if (adopt_layout(s, view) < 0) return NULL;
+    Py_RETURN_NONE;
 }
 
 static PyObject *get_strides(ndapy_array *s, void *c) { (void)c; return ndapy_tuple_from_i64(s->arr->ndim, s->arr->strides); }
@@ -135,6 +167,26 @@ static PyObject *get_buffer_bytes(ndapy_array *s, void *c)
     return PyLong_FromSize_t(s->arr->buffer->capacity);
 }
 static PyObject *get_is_lazy(ndapy_array *s, void *c) { (void)c; return PyBool_FromLong(s->arr->lazy != NULL); }
+/* NumPy's .base: the owning array of a view, None for an owner. */
+static PyObject *get_base(ndapy_array *s, void *c)
+{
+    (void)c;
+    PyObject *b = s->base ? s->base : Py_None;
+    Py_INCREF(b);
+    return b;
+}
+static PyObject *get_flag(ndapy_array *s, void *bit) { return PyBool_FromLong(!(s->flags & (int)(intptr_t)bit)); }
+/* Raw flag bits (no policy: NumPy's setflags rules are in ndaccel/_flags.py). */
+static int set_flag(ndapy_array *s, PyObject *value, void *bit)
+{
+    int on = value ? PyObject_IsTrue(value) : -1;
+    if (on < 0) {
+        if (!value) PyErr_SetString(PyExc_AttributeError, "cannot delete a flag");
+        return -1;
+    }
+    s->flags = on ? s->flags & ~(int)(intptr_t)bit : s->flags | (int)(intptr_t)bit;
+    return 0;
+}
 static PyObject *get_c_contig(ndapy_array *s, void *c) { (void)c; return PyBool_FromLong(nda_array_is_c_contiguous(s->arr)); }
 static PyObject *get_f_contig(ndapy_array *s, void *c) { (void)c; return PyBool_FromLong(nda_array_is_f_contiguous(s->arr)); }
 
@@ -154,7 +206,15 @@ static PyGetSetDef array_getset[] = {
     {"_is_lazy", (getter)get_is_lazy, NULL, "Whether the values are still pending (fusion).", NULL},
     {"_c_contiguous", (getter)get_c_contig, NULL, NULL, NULL},
     {"_f_contiguous", (getter)get_f_contig, NULL, NULL, NULL},
+    {"base", (getter)get_base, NULL, "Base object if memory is from some other object.", NULL},
+    {"_writeable", (getter)get_flag, (setter)set_flag, NULL, (void *)(intptr_t)NDAPY_READONLY},
+    {"_aligned", (getter)get_flag, (setter)set_flag, NULL, (void *)(intptr_t)NDAPY_UNALIGNED},
     {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef array_methods[] = {
+    {"_adopt_layout", (PyCFunction)adopt_layout_method, METH_O, NULL},
+    {NULL, NULL, 0, NULL},
 };
 
 PyTypeObject ndapy_array_base_type = {
@@ -165,5 +225,6 @@ PyTypeObject ndapy_array_base_type = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
     .tp_doc = "Device array storage (base of ndaccel.ndarray).",
     .tp_getset = array_getset,
+    .tp_methods = array_methods,
     .tp_new = array_new,
 };

@@ -10,7 +10,14 @@
 typedef struct {
     PyObject_HEAD
     nda_array *arr; /* owned; NULL only while being constructed */
+    /* Owned: the array owning the buffer this view shares (NumPy's .base,
+     * collapsed to the first owner); NULL for an array owning its data. */
+    PyObject *base;
+    int flags;      /* NDAPY_READONLY | NDAPY_UNALIGNED; 0 (writeable, aligned) when made */
 } ndapy_array;
+
+#define NDAPY_READONLY 1  /* flags.writeable cleared: every write raises */
+#define NDAPY_UNALIGNED 2 /* flags.aligned cleared by the user (device arrays are aligned) */
 
 extern PyTypeObject ndapy_array_base_type;
 
@@ -22,5 +29,12 @@ int ndapy_set_array_type(PyTypeObject *type);
 /* Borrowed nda_array of an instance, or NULL with TypeError. */
 nda_array *ndapy_array_get(PyObject *obj);
 int ndapy_array_check(PyObject *obj);
+/* 0 when obj may be written; -1 with ValueError(message) (NumPy's
+ * "assignment destination is read-only", ...) when its flags.writeable is
+ * cleared. obj must be an ndarray_base instance. */
+int ndapy_array_require_writeable(PyObject *obj, const char *message);
+/* Marks view (a fresh wrapper sharing src's buffer) as NumPy marks views:
+ * base = src's owner, read-only when src is. */
+void ndapy_array_set_view_of(PyObject *view, PyObject *src);
 
 #endif

@@ -60,7 +60,7 @@ PyObject *ndapy_fft_c2c(PyObject *self, PyObject *args)
         return NULL;
     nda_array *src = ndapy_array_get(src_obj);
     nda_array *dst = src ? ndapy_array_get(dst_obj) : NULL;
-    if (!dst) return NULL;
+    if (!dst || ndapy_array_require_writeable(dst_obj, "output array is read-only") < 0) return NULL;
     if (n < 1 || batch < 0 || (batch > 0 && n > INT64_MAX / batch)) {
         PyErr_Format(PyExc_ValueError, "fft_c2c: invalid n = %lld, batch = %lld", n, batch);
         return NULL;

@@ -103,7 +103,7 @@ PyObject *ndapy_gemm(PyObject *self, PyObject *args)
         return NULL;
     nda_array *a = ndapy_array_get(ao), *b = a ? ndapy_array_get(bo) : NULL;
     nda_array *c = b ? ndapy_array_get(co) : NULL;
-    if (!c) return NULL;
+    if (!c || ndapy_array_require_writeable(co, "output array is read-only") < 0) return NULL;
     if (a->device != c->device || b->device != c->device) {
         PyErr_SetString(PyExc_ValueError, "gemm: operands are on different devices");
         return NULL;

@@ -241,7 +241,9 @@ static PyObject *py_view(PyObject *self, PyObject *args)
     int rc = nda_array_view(a, (size_t)offset, ndim, shape, strides, &v);
     if (rc != NDA_OK) return ndapy_raise(rc);
     v->dtype = probe.dtype;
-    return ndapy_array_wrap(v);
+    PyObject *view = ndapy_array_wrap(v);
+    if (view) ndapy_array_set_view_of(view, arr_obj);
+    return view;
 }
 
 static int casting_from_str(const char *s, nda_casting *out)
@@ -292,7 +294,7 @@ static PyObject *py_ufunc(PyObject *self, PyObject *args)
     nda_array *out = NULL;
     if (out_obj != Py_None) {
         out = ndapy_array_get(out_obj);
-        if (!out) return NULL;
+        if (!out || ndapy_array_require_writeable(out_obj, "output array is read-only") < 0) return NULL;
     }
     nda_device *dev = NULL;
     if (dev_obj != Py_None && device_from_id(dev_obj, &dev) < 0) return NULL;
@@ -382,7 +384,7 @@ static PyObject *py_scatter(PyObject *self, PyObject *args)
     PyObject *dst_obj, *off_obj, *val_obj;
     if (!PyArg_ParseTuple(args, "OOO", &dst_obj, &off_obj, &val_obj)) return NULL;
     nda_array *dst = ndapy_array_get(dst_obj), *off = dst ? ndapy_array_get(off_obj) : NULL;
-    if (!off) return NULL;
+    if (!off || ndapy_array_require_writeable(dst_obj, "assignment destination is read-only") < 0) return NULL;
     if (off->dtype != NDA_INT64) {
         PyErr_SetString(PyExc_TypeError, "scatter offsets must be int64");
         return NULL;
@@ -455,7 +457,7 @@ static PyObject *py_assign(PyObject *self, PyObject *args)
     PyObject *dst_obj, *src_obj;
     if (!PyArg_ParseTuple(args, "OO", &dst_obj, &src_obj)) return NULL;
     nda_array *dst = ndapy_array_get(dst_obj), *src = dst ? ndapy_array_get(src_obj) : NULL;
-    if (!src) return NULL;
+    if (!src || ndapy_array_require_writeable(dst_obj, "assignment destination is read-only") < 0) return NULL;
     int rc = nda_array_assign(dst, src);
     if (rc != NDA_OK) return ndapy_raise(rc);
     Py_RETURN_NONE;
@@ -469,7 +471,7 @@ static PyObject *py_fill(PyObject *self, PyObject *args)
     PyObject *dst_obj, *value;
     if (!PyArg_ParseTuple(args, "OO", &dst_obj, &value)) return NULL;
     nda_array *dst = ndapy_array_get(dst_obj);
-    if (!dst) return NULL;
+    if (!dst || ndapy_array_require_writeable(dst_obj, "assignment destination is read-only") < 0) return NULL;
     nda_scalar s;
     int r = ndapy_scalar_from_object(value, &s);
     if (r < 0) return NULL;
@@ -631,6 +633,8 @@ static PyMethodDef methods[] = {
     {"random_fill", ndapy_random_fill, METH_VARARGS, NULL},
     {"can_cast", py_can_cast, METH_VARARGS, NULL},
     {"synchronize", py_synchronize, METH_VARARGS, NULL},
+    {"forked_after_init", ndapy_forked_after_init, METH_NOARGS,
+     "Whether this process was forked after the devices were initialised (lock.c)."},
     {"cache_info", py_cache_info, METH_NOARGS, NULL},
     {"cache_clear", py_cache_clear, METH_VARARGS, NULL},
     {"pool_info", py_pool_info, METH_VARARGS, NULL},

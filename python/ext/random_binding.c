@@ -16,7 +16,7 @@ PyObject *ndapy_random_fill(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OCkkKLK", &out_obj, &dist, &k0, &k1, &stream, &low, &range))
         return NULL;
     nda_array *out = ndapy_array_get(out_obj);
-    if (!out) return NULL;
+    if (!out || ndapy_array_require_writeable(out_obj, "output array is read-only") < 0) return NULL;
     if (k0 > 0xffffffffUL || k1 > 0xffffffffUL) {
         PyErr_SetString(PyExc_ValueError, "random_fill: key words must be uint32");
         return NULL;

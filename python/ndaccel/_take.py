@@ -6,6 +6,7 @@ import numpy
 from ._reductions import normalize_axes
 from ._ufunc import UFUNCS, where as _where
 from ._creation import asarray as _arr  # ndarrays pass through unchanged
+from ._flags import require_writeable
 
 
 
@@ -78,6 +79,7 @@ def _flat_target(a):
 
 
 def put(a, ind, v, mode="raise"):
+    require_writeable(a, "put: output array is read-only")
     flat = _flat_target(a)
     idx = _int_index(ind, flat.size, mode).reshape(-1)
     vals = _arr(v).astype(a.dtype).reshape(-1)
@@ -94,6 +96,7 @@ def put(a, ind, v, mode="raise"):
 def putmask(a, mask, values):
     """a.flat[n] = values[n % len(values)] where mask.flat[n]."""
     from ._creation import arange
+    require_writeable(a, "putmask: output array is read-only")
     flat = _flat_target(a)
     m = _arr(mask)
     if m.shape != a.shape:
@@ -110,6 +113,7 @@ def place(arr, mask, vals):
     """The i-th true element of mask gets vals[i % len(vals)]."""
     from ._creation import arange
     from ._search import nonzero
+    require_writeable(arr, "place: output array is read-only")
     flat = _flat_target(arr)
     mask = _arr(mask)
     if mask.size != arr.size:

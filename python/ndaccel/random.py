@@ -87,9 +87,9 @@ class Generator:
         if size is not None and _shape(size) != out.shape:
             raise ValueError(f"size must match out.shape when used together ({_shape(size)} "
                              f"vs {out.shape})")
-        if not out.flags["C_CONTIGUOUS"]:
+        if not (out._c_contiguous and out._writeable):
             raise ValueError("Supplied output array must be contiguous, writable, aligned, "
-                             "and in machine order.")
+                             "and in machine byte-order.")
         return out, out.shape
 
     # -- standard distributions --------------------------------------------
