@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generates docs/coverage.md: which of NumPy's top-level functions and
-ufuncs, ndarray methods/attributes, functions of numpy.linalg, numpy.fft
-and numpy.random, and numpy.random.Generator methods ndaccel has, and for
-each function present which of NumPy's parameters ndaccel's accepts.
+ufuncs, ufunc methods (reduce, accumulate, reduceat, outer, at, ...),
+ndarray methods/attributes, functions of numpy.linalg, numpy.fft and
+numpy.random, and numpy.random.Generator methods ndaccel has, and for each
+function present which of NumPy's parameters ndaccel's accepts.
 
     python3 tools/coverage.py            # writes docs/coverage.md
     python3 tools/coverage.py --stdout   # prints the page
@@ -24,6 +25,10 @@ Everything on the page comes from introspection (standard library + numpy):
   ndaccel function's own source raises NotImplementedError with a message
   that names it in quotes ('signature', 'like', ...). ndaccel's ufuncs are
   instances of ndaccel.ufunc: their signature is that of ufunc.__call__.
+* ufunc methods: the callables of numpy.ufunc against ndaccel.ufunc's
+  methods; NumPy's parameters come from the signature line of the method's
+  docstring (inspect.signature shows reduce's keepdims/initial/where only
+  as **kwargs).
 """
 import argparse
 import ast
@@ -221,6 +226,51 @@ def _ndarray_rows(nd):
     return rows, have, total
 
 
+def _doc_signature(method):
+    """The signature on the first line of a numpy.ufunc method's docstring
+    (names and kinds only), or inspect.signature when it does not parse."""
+    line = (method.__doc__ or "").strip().splitlines()[0] if method.__doc__ else ""
+    try:
+        args = ast.parse(f"def {line.replace('<no value>', 'None')}: pass").body[0].args
+    except (SyntaxError, IndexError, AttributeError):
+        return _signature(method)
+    P = inspect.Parameter
+    params = [P(a.arg, P.POSITIONAL_ONLY) for a in args.posonlyargs]
+    params += [P(a.arg, P.POSITIONAL_OR_KEYWORD) for a in args.args]
+    if args.vararg:
+        params.append(P(args.vararg.arg, P.VAR_POSITIONAL))
+    params += [P(a.arg, P.KEYWORD_ONLY) for a in args.kwonlyargs]
+    if args.kwarg:
+        params.append(P(args.kwarg.arg, P.VAR_KEYWORD))
+    return inspect.Signature(params)
+
+
+def _ufunc_method_rows(nd, header, rule):
+    """Lines for numpy.ufunc's methods and the (have, total) counts."""
+    nd_ufunc = lookup(nd, "ufunc")
+    methods = [(n, getattr(numpy.ufunc, n)) for n in sorted(dir(numpy.ufunc))
+               if not n.startswith("_") and callable(getattr(numpy.ufunc, n))]
+    rows, have = [], 0
+    for name, obj in methods:
+        np_sig = _doc_signature(obj)
+        nd_obj = lookup(nd_ufunc, name) if nd_ufunc is not None else None
+        if nd_obj is None:
+            all_params = [_param_label(p) for p in np_sig.parameters.values()] if np_sig else []
+            rows.append(f"| `ufunc.{name}` | no | — | — | {_cell(all_params)} |")
+            continue
+        have += 1
+        cmp = compare_params(np_sig, nd_obj)
+        if cmp is None:
+            rows.append(f"| `ufunc.{name}` | yes | (signature not available) | — | — |")
+            continue
+        supported, not_impl, missing = ([p for p in part if p != "self"] for part in cmp)
+        rows.append(f"| `ufunc.{name}` | yes | {_cell(supported)} | {_cell(not_impl)} | "
+                    f"{_cell(missing)} |")
+    lines = [f"## ufunc methods ({have} of {len(methods)})", "",
+             header.replace("| function |", "| method |"), rule, *rows, ""]
+    return lines, have, len(methods)
+
+
 SUBMODULES = ("linalg", "fft", "random")
 
 
@@ -272,6 +322,7 @@ def generate(nd=None):
     a_rows, a_have, a_total = _ndarray_rows(nd)
     header = "| function | in ndaccel | parameters supported | accepted, NotImplementedError | missing |"
     rule = "|---|---|---|---|---|"
+    m_lines, m_have, m_total = _ufunc_method_rows(nd, header, rule)
     sub_lines, sub_counts = _submodule_sections(nd, ufunc_type, header, rule)
     sub_summary = "; ".join(f"**{h} of {t}** in `{name}`" for name, h, t in sub_counts)
     lines = [
@@ -284,6 +335,7 @@ def generate(nd=None):
         "",
         f"**{u_have + f_have} of {len(entries)} functions** of NumPy's top-level namespace "
         f"({u_have} of {len(ufuncs)} ufuncs, {f_have} of {len(funcs)} other functions); "
+        f"**{m_have} of {m_total}** `ufunc` methods; "
         f"**{a_have} of {a_total}** public `ndarray` methods and attributes; {sub_summary}.",
         "",
         "Functions are NumPy's public top-level ufuncs and routines, less deprecated "
@@ -296,6 +348,7 @@ def generate(nd=None):
         "",
         header, rule, *u_rows,
         "",
+        *m_lines,
         f"## Other functions ({f_have} of {len(funcs)})",
         "",
         header, rule, *f_rows,

@@ -43,11 +43,7 @@ def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
         # not fit raise OverflowError and big ints are not rounded through
         # float64 first (asarray([2**64 - 2], dtype=uint64)).
         h = numpy.asarray(a, dtype=None if dtype is None else _dtypes.normalize(dtype))
-        if h.dtype == object:
-            raise TypeError(f"ndaccel does not support dtype object (cannot convert "
-                            f"a {type(a).__name__} holding non-numeric objects)")
-    if h.dtype.kind in "OUSVMm":
-        raise TypeError(f"ndaccel does not support dtype {h.dtype}")
+    _dtypes.check_host(h)  # the real cause: a big Python int, strings, objects, ...
     return _wrap_host(numpy.asarray(h), device)
 
 
@@ -95,18 +91,26 @@ def _check_order(order):
 
 
 def empty(shape, dtype=float, order="C", *, device=None, like=None):
+    """A new uninitialised device array (numpy.empty).
+
+    order='F' raises NotImplementedError."""
     _check_order(order)
     return _core.empty(_shape_arg(shape), _dtypes.code(float if dtype is None else dtype),
                        _device.resolve(device))
 
 
 def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+    """A new device array filled with fill_value (numpy.full).
+
+    order='F' raises NotImplementedError."""
     from ._ndarray import ndarray
     if dtype is None:
         if isinstance(fill_value, ndarray):
             dtype = fill_value.dtype
         else:
-            dtype = numpy.asarray(fill_value).dtype
+            h = numpy.asarray(fill_value)
+            _dtypes.check_host(h)  # full(3, 2**70): the Python int's range, not "object"
+            dtype = h.dtype
     a = empty(shape, dtype, order, device=device)
     if isinstance(fill_value, ndarray):
         a[...] = fill_value
@@ -121,10 +125,16 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
 
 
 def zeros(shape, dtype=float, order="C", *, device=None, like=None):
+    """A new device array of zeros (numpy.zeros).
+
+    order='F' raises NotImplementedError."""
     return full(shape, 0, float if dtype is None else dtype, order, device=device)
 
 
 def ones(shape, dtype=float, order="C", *, device=None, like=None):
+    """A new device array of ones (numpy.ones).
+
+    order='F' raises NotImplementedError."""
     return full(shape, 1, float if dtype is None else dtype, order, device=device)
 
 
@@ -138,21 +148,32 @@ def _like(a, dtype, shape, device):
 
 
 def empty_like(prototype, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """A new uninitialised device array with the prototype's shape and dtype
+    (numpy.empty_like). The result is C-ordered whatever 'order'; 'subok' is ignored."""
     dtype, shape, device = _like(prototype, dtype, shape, device)
     return empty(shape, dtype, device=device)
 
 
 def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """A new device array of zeros with a's shape and dtype (numpy.zeros_like).
+
+    The result is C-ordered whatever 'order'; 'subok' is ignored."""
     dtype, shape, device = _like(a, dtype, shape, device)
     return zeros(shape, dtype, device=device)
 
 
 def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """A new device array of ones with a's shape and dtype (numpy.ones_like).
+
+    The result is C-ordered whatever 'order'; 'subok' is ignored."""
     dtype, shape, device = _like(a, dtype, shape, device)
     return ones(shape, dtype, device=device)
 
 
 def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """A new device array filled with fill_value, with a's shape and dtype (numpy.full_like).
+
+    The result is C-ordered whatever 'order'; 'subok' is ignored."""
     dtype, shape, device = _like(a, dtype, shape, device)
     return full(shape, fill_value, dtype, device=device)
 

@@ -18,9 +18,42 @@ def normalize(dtype):
         raise TypeError(f"data type {dtype!r} not understood") from exc
     dt = dt.newbyteorder("=") if dt.byteorder not in ("=", "|") else dt
     if dt not in _CODE:
-        raise TypeError(f"ndaccel does not support dtype {dt} "
-                        f"(supported: bool, int8-64, uint8-64, float16/32/64, complex64/128)")
+        raise unsupported(dt)
     return dt
+
+
+_KIND_NAMES = {"U": "unicode string", "S": "bytes", "T": "string", "O": "Python object",
+               "M": "datetime", "m": "timedelta", "V": "void", "f": "extended-precision float",
+               "c": "extended-precision complex"}
+
+
+_SUPPORTED_KINDS = ("supported kinds are bool, integer (int8-64, uint8-64), float "
+                    "(float16/32/64), complex (complex64/128)")
+
+
+def unsupported(dt):
+    """The TypeError for an unsupported dtype, naming its kind."""
+    kind = "structured" if dt.names else _KIND_NAMES.get(dt.kind, f"kind {dt.kind!r}")
+    return TypeError(f"ndaccel does not support dtype {dt} ({kind}): {_SUPPORTED_KINDS}")
+
+
+def check_host(h):
+    """Raises the error naming the real cause when NumPy's conversion of the
+    user's data gave an unsupported dtype: OverflowError for a Python int
+    outside int64/uint64 (NumPy 2 makes an object array of it), else
+    unsupported()'s TypeError."""
+    if h.dtype.kind == "O":
+        for v in h.flat:  # the error path only: host objects
+            if type(v) is int and not -2**63 <= v < 2**64:
+                raise OverflowError(f"Python integer {v} is out of range of int64 and uint64 "
+                                    "(NumPy would hold it in an object array; ndaccel has no "
+                                    "object dtype)")
+        other = [v for v in h.flat if not isinstance(v, (bool, int, float, complex))][:1]
+        what = f", here a {type(other[0]).__name__}" if other else ""
+        raise TypeError(f"ndaccel does not support dtype object (Python objects{what}): "
+                        f"{_SUPPORTED_KINDS}")
+    if numpy.dtype(h.dtype).newbyteorder("=") not in _CODE and h.dtype not in _CODE:
+        raise unsupported(h.dtype)
 
 
 def code(dtype):

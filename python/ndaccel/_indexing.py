@@ -25,27 +25,17 @@ def _is_bool_scalar(k):
 
 
 def is_advanced_key(key):
-    """Whether key needs advanced indexing (arrays, lists, masks). Bool
-    scalars alone are basic: True adds a length-1 axis, False a length-0 one."""
+    """Whether key needs advanced indexing (arrays, lists, masks, and bool
+    scalars: NumPy indexes with True / False as 0-d masks, a copy)."""
     if not isinstance(key, tuple):
         key = (key,)
-    return any(_is_advanced(k) and not _is_bool_scalar(k) for k in key)
+    return any(_is_advanced(k) for k in key)
 
 
 def view_for(a, key):
-    """The view a[key] for a basic index (ints, slices, None, Ellipsis, and
-    bool scalars: a new axis of length 1 for True, 0 for False)."""
+    """The view a[key] for a basic index (ints, slices, None, Ellipsis)."""
     if not isinstance(key, tuple):
         key = (key,)
-    if any(_is_bool_scalar(k) for k in key):
-        if all(k for k in key if _is_bool_scalar(k)):
-            return view_for(a, tuple(None if _is_bool_scalar(k) else k for k in key))
-        # A False selects nothing: NumPy's result shape, from a zero-stride
-        # dummy of a's shape (no data), and an empty array of it.
-        from numpy.lib.stride_tricks import as_strided
-        from ._creation import empty
-        dummy = as_strided(numpy.zeros(1, dtype=bool), shape=a.shape, strides=(0,) * a.ndim)
-        return empty(dummy[key].shape, dtype=a.dtype, device=a._device_id)
     if any(_is_advanced(k) for k in key):
         raise NotImplementedError("advanced index in a basic-indexing path")
     n_ellipsis = sum(1 for k in key if k is Ellipsis)
@@ -124,15 +114,12 @@ def _plan(a, key):
         key = (key,)
     if sum(1 for k in key if k is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    if any(_is_bool_scalar(k) for k in key):
-        raise NotImplementedError("bool scalar indices mixed with array indices are not "
-                                  "implemented yet")
     key = tuple(_as_mask(k) for k in key)
     # NumPy treats an empty 1-D boolean index like an empty integer index.
     key = tuple(_empty_int(k) if _is_mask(k) and k.ndim == 1 and k.size == 0 else k for k in key)
 
     def width(k):  # axes an entry consumes
-        if k is None or k is Ellipsis:
+        if k is None or k is Ellipsis or isinstance(k, _BoolScalarIndex):
             return 0
         return k.ndim if _is_mask(k) else 1
     consumed = sum(width(k) for k in key)
@@ -156,17 +143,19 @@ def _plan(a, key):
                                      f"{axis + j}; size of axis is {a.shape[axis + j]} but size "
                                      f"of corresponding boolean axis is {k.shape[j]}")
             from ._search import nonzero
-            expanded.extend(nonzero(k) if k.ndim else _mask0d(k))
+            expanded.extend(nonzero(k))
             axis += k.ndim
         else:
             expanded.append(k)
-            axis += 0 if (k is None or k is _SEP) else 1
+            axis += 0 if (k is None or k is _SEP or isinstance(k, _BoolScalarIndex)) else 1
     key = tuple(expanded)
     # Integers join the advanced indices (NumPy's rule for mixed keys).
     entries = []  # (kind, value): "adv" int64 array | "basic" key item
     for k in key:
         if k is _SEP:
             entries.append(("sep", k))
+        elif isinstance(k, _BoolScalarIndex):
+            entries.append(("new", k.index))  # an advanced index into a new axis
         elif k is None or isinstance(k, slice):
             entries.append(("basic", k))
         elif _is_advanced(k):
@@ -174,10 +163,12 @@ def _plan(a, key):
         else:
             from ._creation import asarray
             entries.append(("adv", asarray(numpy.int64(_as_index(k)))))
-    adv_pos = [i for i, (kind, _) in enumerate(entries) if kind == "adv"]
+    adv_pos = [i for i, (kind, _) in enumerate(entries) if kind in ("adv", "new")]
     adjacent = adv_pos == list(range(adv_pos[0], adv_pos[-1] + 1))
     entries = [e for e in entries if e[0] != "sep"]  # one entry per axis of V from here
-    basic_key = tuple(slice(None) if kind == "adv" else k for kind, k in entries)
+    basic_key = tuple(slice(None) if kind == "adv" else None if kind == "new" else k
+                      for kind, k in entries)
+    entries = [("adv", k) if kind == "new" else (kind, k) for kind, k in entries]
     V = view_for(a, basic_key)
     adv_pos = [i for i, (kind, _) in enumerate(entries) if kind == "adv"]
     try:
@@ -261,17 +252,30 @@ def _is_mask(k):
 
 
 def _as_mask(k):
-    """Boolean numpy arrays / lists become device masks; others unchanged."""
+    """Boolean numpy arrays / lists become device masks, bool scalars and
+    0-d masks a _BoolScalarIndex; others unchanged."""
+    if _is_bool_scalar(k):
+        return _BoolScalarIndex(bool(k))
     if isinstance(k, (numpy.ndarray, list)):
         h = numpy.asarray(k)
         if h.dtype.kind == "b":
+            if h.ndim == 0:
+                return _BoolScalarIndex(bool(h))
             from ._creation import asarray
             return asarray(h)
+    if _is_mask(k) and k.ndim == 0:
+        return _BoolScalarIndex(bool(k.get()))  # one transfer: the shape depends on it
     return k
 
 
-def _mask0d(k):
-    raise NotImplementedError("indexing with a 0-d boolean array is not implemented yet")
+class _BoolScalarIndex:
+    """A 0-d boolean index (True, numpy.True_, a 0-d mask): as NumPy, a new
+    axis of length 1 indexed by the integer array [0] when true, [] when
+    false."""
+
+    def __init__(self, value):
+        from ._creation import asarray
+        self.index = asarray(numpy.zeros(1 if value else 0, dtype=numpy.int64))
 
 
 _SEP = object()  # marks an Ellipsis that expanded to no axes

@@ -131,6 +131,8 @@ def _check_kind(kind):
 
 
 def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """A sorted copy along an axis (flattened for axis=None), NaN last, on the device
+    (numpy.sort). Every kind gives the same stable order; 'order' raises NotImplementedError."""
     _check_kind(kind)
     if order is not None:
         raise NotImplementedError("sort: 'order' (structured arrays) is not supported")
@@ -146,6 +148,9 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
 
 
 def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """Indices that sort a along an axis (stable, NaN last), on the device (numpy.argsort).
+
+    Every kind gives the same stable order; 'order' raises NotImplementedError."""
     _check_kind(kind)
     if order is not None:
         raise NotImplementedError("argsort: 'order' (structured arrays) is not supported")
@@ -203,11 +208,13 @@ def searchsorted(a, v, side="left", sorter=None):
 
 
 def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
-           *, equal_nan=True):
+           *, equal_nan=True, sorted=True):
+    """The sorted unique elements of ar (or subarrays along axis) on the
+    device (numpy.unique): a stable sort, then the starts of runs of equal
+    values. sorted=False is accepted; the result is sorted anyway (NumPy
+    allows either)."""
     if axis is not None:
-        from ._reductions import normalize_axes
-        normalize_axes(axis, _arr(ar).ndim)  # AxisError first, as NumPy
-        raise NotImplementedError("unique: the 'axis' argument is not implemented yet")
+        return _unique_axis(_arr(ar), axis, return_index, return_inverse, return_counts)
     from ._creation import empty
     from ._search import nonzero
     a = _arr(ar).reshape(-1)
@@ -240,3 +247,56 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
         ends = concatenate([starts[1:], _arr(numpy.array([n], dtype=numpy.int64))])
         res.append(UFUNCS["subtract"](ends, starts))
     return res[0] if len(res) == 1 else tuple(res)
+
+
+def _unique_axis(a, axis, return_index, return_inverse, return_counts):
+    """unique(a, axis=axis) on the device: the subarrays along axis as rows,
+    sorted lexicographically (lexsort: one stable argsort per column, NaN
+    last in each), then unique as in 1-D. As NumPy (which compares the rows
+    as structured values), rows holding NaN are never equal to each other,
+    whatever equal_nan; the inverse is 1-D."""
+    from ._creation import arange, empty
+    from ._manipulation import concatenate, moveaxis
+    from ._reductions import any as _any, normalize_axes
+    from ._search import cumsum, nonzero
+    from ._sets import lexsort
+    (ax,) = normalize_axes(axis, a.ndim)
+    moved = moveaxis(a, ax, 0)
+    n, rest = moved.shape[0], moved.shape[1:]
+    m = 1
+    for s in rest:
+        m *= s
+    dev = a._device_id
+    if n == 0:
+        res = [a.copy()]
+        res += [empty(0, dtype=numpy.int64, device=dev)
+                for flag in (return_index, return_inverse, return_counts) if flag]
+        return res[0] if len(res) == 1 else tuple(res)
+    rows = moved.reshape(n, m)
+    if m == 0:
+        order = arange(n, dtype=numpy.int64, device=dev)
+    else:
+        order = lexsort([rows[:, j] for j in range(m - 1, -1, -1)])
+    srt = rows[order]
+    differs = _any(UFUNCS["not_equal"](srt[1:], srt[:-1]), axis=1) if m else \
+        _arr(numpy.zeros(n - 1, dtype=bool), device=dev)
+    first = concatenate([_arr(numpy.array([True]), device=dev), differs])
+    (starts,) = nonzero(first)
+    uniq = srt[starts].reshape((starts.size,) + rest)
+    res = [moveaxis(uniq, 0, ax).copy() if ax else uniq]
+    if return_index:
+        res.append(order[starts])
+    if return_inverse:
+        group = UFUNCS["subtract"](cumsum(first.astype(numpy.int64)), 1)
+        inv = empty(n, dtype=numpy.int64, device=dev)
+        _core.scatter(inv, order, group)
+        res.append(inv)
+    if return_counts:
+        ends = concatenate([starts[1:], _arr(numpy.array([n], dtype=numpy.int64), device=dev)])
+        res.append(UFUNCS["subtract"](ends, starts))
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+# searchsorted of a scalar is a NumPy scalar (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+searchsorted = _returns_scalar(searchsorted)

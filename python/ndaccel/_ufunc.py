@@ -4,6 +4,7 @@ import numbers
 import numpy
 
 from . import _core, _dtypes
+from ._scalars import called_from_user, numpy_scalar, returns_scalar
 
 _PY_SCALARS = (bool, int, float, complex)
 _FAST = frozenset(_PY_SCALARS)
@@ -22,6 +23,10 @@ def _operand(x):
     if isinstance(x, numbers.Number):
         return _asarray(numpy.asarray(x))
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+
+
+def _is_host_scalar(x):
+    return type(x) in _FAST or isinstance(x, numpy.generic)
 
 
 class ufunc:
@@ -63,6 +68,8 @@ class ufunc:
                 out = out[0]
             if not isinstance(out, _ndarray):
                 raise TypeError("return arrays must be of ArrayType (an ndaccel.ndarray)")
+            if not out._writeable:
+                raise ValueError("output array is read-only")
         ops = tuple(map(_operand, args))
         code = -1 if dtype is None else _dtypes.code(dtype)
         if name == "power":
@@ -75,10 +82,18 @@ class ufunc:
             else:
                 from ._device import get_device
                 dev = get_device().id
+        if out is None and mask is None and all(_is_host_scalar(x) for x in args) and \
+                called_from_user():
+            # Scalars only: NumPy's scalar result, computed by NumPy (see _scalars.py).
+            return getattr(numpy, name)(*args, casting=casting, dtype=dtype)
         if mask is not None:
             return self._masked(ops, out, code, casting, dev, mask)
         res = _core.ufunc(name, ops, out, code, casting, dev)
-        return out if out is not None else res
+        if out is not None:
+            return out
+        if res.ndim == 0 and called_from_user():
+            return numpy_scalar(res)  # NumPy's scalar result (see _scalars.py)
+        return res
 
     def _masked(self, ops, out, code, casting, dev, mask):
         """where=: out keeps its values where mask is false (without out, those
@@ -98,22 +113,30 @@ class ufunc:
     _REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
                    "logical_and": "all", "logical_or": "any"}
 
+    @returns_scalar
     def reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None,
                where=True):
-        """Reductions of add, multiply, maximum, minimum, logical_and,
-        logical_or over any axes (NumPy's reduce signature)."""
+        """Reduces array along axis (None, int or tuple) by the ufunc on the
+        device (numpy.ufunc.reduce): add, multiply, maximum, minimum,
+        logical_and, logical_or fuse into one reduction kernel; the other
+        binary ufuncs run as pairwise passes (reorderable ones) or as the
+        last element of accumulate (a sequential fold along one axis, as
+        NumPy). A single-value result is a NumPy scalar. Differs: where= on
+        a non-reorderable ufunc (subtract, ...) is not implemented."""
         from . import _reductions
         if self.nin != 2:
             raise ValueError("reduce only supported for binary functions")
         kind = self._REDUCTIONS.get(self.__name__)
-        if kind is None:
-            raise NotImplementedError(f"{self.__name__}.reduce is not implemented yet")
         a = _operand(array)
         if not isinstance(a, _ndarray):
             a = _asarray(a)
+        if a.ndim == 0 and not isinstance(axis, tuple) and axis in (0, -1):
+            axis = None  # NumPy accepts axis 0 / -1 on a 0-d array
+        if kind is None or (kind in ("all", "any") and (dtype is not None or initial is not None)):
+            # Function-level import: _ufunc_methods imports modules that import this one.
+            from . import _ufunc_methods
+            return _ufunc_methods.reduce_other(self, a, axis, dtype, out, keepdims, initial, where)
         if kind in ("all", "any"):
-            if dtype is not None or initial is not None:
-                raise NotImplementedError(f"{self.__name__}.reduce: dtype/initial")
             return getattr(_reductions, kind)(a, axis, out, keepdims, where=where)
         fn = getattr(_reductions, kind)
         if kind in ("sum", "prod"):
@@ -140,12 +163,41 @@ class ufunc:
         name = "true_divide" if self.__name__ == "divide" else self.__name__
         r = _core.scan(name, a, ax, -1 if dtype is None else _dtypes.code(dtype))
         if out is not None:
+            if not isinstance(out, _ndarray) or out.shape != r.shape:
+                raise ValueError(f"out of shape {getattr(out, 'shape', None)} does not match "
+                                 f"the accumulation's shape {r.shape}")
             out[...] = r
             return out
         return r
 
+    def at(self, a, indices, b=None, /):
+        """a[indices] = ufunc(a[indices], b) in place on the device, unbuffered
+        (numpy.ufunc.at): a repeated index applies once per occurrence, in
+        order. Distinct indices: one gather, ufunc and scatter. Repeated
+        ones: sorted, then combined by a segmented scan (add, subtract,
+        multiply, maximum, minimum, fmax, fmin, logical and bitwise ops, when
+        the loop dtype casts back exactly or only rounds: float sums may
+        differ from NumPy's sequential ones in the last bits), else applied
+        in rounds, one per occurrence of the most repeated index."""
+        # Function-level import: _ufunc_methods imports modules that import this one.
+        from . import _ufunc_methods
+        return _ufunc_methods.at(self, a, indices, b)
+
+    def reduceat(self, array, indices, axis=0, dtype=None, out=None):
+        """Reductions over the slices array[indices[i]:indices[i+1]] along axis
+        on the device (numpy.ufunc.reduceat; array[indices[i]] alone where
+        indices[i] >= indices[i+1]). Associative ufuncs: a doubling table,
+        log2(longest slice) fused passes (float sums in a tree order, not
+        NumPy's, equal within rounding); others: a left fold, one pass per
+        element of the longest slice. The indices are read on the host."""
+        # Function-level import: _ufunc_methods imports modules that import this one.
+        from . import _ufunc_methods
+        return _ufunc_methods.reduceat(self, array, indices, axis, dtype, out)
+
+    @returns_scalar
     def outer(self, A, B, **kwargs):
-        """op(a, b) for every pair: result shape A.shape + B.shape."""
+        """op(a, b) for every pair on the device (numpy.ufunc.outer): result
+        shape A.shape + B.shape (a NumPy scalar when both are 0-d)."""
         if self.nin != 2:
             raise ValueError("outer product only supported for binary functions")
         a, b = _operand(A), _operand(B)
@@ -221,12 +273,14 @@ for _alias, _name in (("asin", "arcsin"), ("acos", "arccos"), ("atan", "arctan")
 
 
 def where(condition, x=None, y=None):
-    """numpy.where(condition, x, y) elementwise (fused like any ufunc); the
-    one-argument form (nonzero) is not implemented yet."""
+    """numpy.where(condition, x, y) elementwise on the device (fused like any
+    ufunc); where(condition) is nonzero(condition): a tuple of int64 index
+    arrays, one per axis."""
     from ._ndarray import ndarray
     from ._device import get_device
     if x is None and y is None:
-        raise NotImplementedError("where(condition) (the nonzero form) is not implemented yet")
+        from ._search import nonzero  # function-level: _search imports this module
+        return nonzero(condition)
     if x is None or y is None:
         raise ValueError("either both or neither of x and y should be given")
     ops = tuple(_operand(a) for a in (condition, x, y))

@@ -11,7 +11,8 @@ same builtin class (IndexError / ValueError).
 
 Writes are compared only where no element is hit twice: NumPy's
 last-write-wins for duplicate integer indices is not promised by ndaccel.
-Bool-scalar keys (a[True]) are not drawn: NotImplementedError by design.
+Bool-scalar and 0-d mask keys (a[True]) are not drawn: test_indexing.py and
+test_where_unique_errors.py cover them.
 
 Data are float64 and int32 only: each rank / layout of a kernel compiles
 once (~0.2 s cold), so the dtype set stays small."""
