@@ -61,7 +61,11 @@ def _finish_queued_work():
     """At exit, waits for work still queued on the devices: PoCL builds a
     kernel's work-group function in a worker thread at first launch, and
     exit() tearing down LLVM under that thread crashes (SIGSEGV in
-    libLLVM, about one exit in four with a cold PoCL cache)."""
+    libLLVM, about one exit in four with a cold PoCL cache). Does nothing
+    in a process forked after the devices were initialised: the queues are
+    the parent's, and waiting on them there would hang."""
+    if _core.forked_after_init():
+        return
     try:
         for d in _core.devices():
             _core.synchronize(d["id"])
@@ -75,6 +79,9 @@ _atexit.register(_finish_queued_work)
 
 
 def __getattr__(name):
+    if name == "testing":  # imported on first use, as numpy.testing (~40 ms)
+        import importlib
+        return importlib.import_module(".testing", __name__)
     if hasattr(_numpy, name):
         raise AttributeError(f"ndaccel does not implement numpy.{name} yet")
     raise AttributeError(f"module 'ndaccel' has no attribute '{name}'")
@@ -107,4 +114,14 @@ bitwise_right_shift = _UFUNCS["right_shift"]
 from ._take import choose, place, put, put_along_axis, putmask, take, take_along_axis  # noqa: E402
 from . import linalg  # noqa: E402
 from ._einsum import einsum  # noqa: E402
+from ._vectorize import frompyfunc, vectorize  # noqa: E402
 from . import fft  # noqa: E402
+from ._typing_helpers import SCALAR_TYPES as _SCALAR_TYPES  # noqa: E402
+globals().update(_SCALAR_TYPES)  # int_, double, bool, generic, floating, ... (shadows builtin bool)
+from ._typing_helpers import (can_cast, common_type, finfo, iinfo, isdtype, isscalar,  # noqa: E402
+                              issubdtype, min_scalar_type, ndim, promote_types, result_type,
+                              shape, size)
+from ._config import (errstate, get_printoptions, geterr, geterrcall, info, printoptions,  # noqa: E402
+                      set_printoptions, seterr, seterrcall, show_config, show_runtime)
+from ._iteration import iterable, ndenumerate, ndindex  # noqa: E402
+from . import emath, lib  # noqa: E402

@@ -68,6 +68,9 @@ def _host_item(x, dt):
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *,
              device=None):
+    """num evenly spaced samples over [start, stop], computed on the device (numpy.linspace).
+
+    retstep=True with scalar ends gives the step as a NumPy scalar."""
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
@@ -130,6 +133,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    """num samples evenly spaced on a log scale, computed on the device (numpy.logspace)."""
     if not isinstance(base, (float, int)) and numpy.ndim(base):
         shapes = [numpy.shape(x) if not isinstance(x, ndarray) else x.shape
                   for x in (start, stop, base)]
@@ -154,6 +158,9 @@ def _sign(x):
 
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """num samples evenly spaced on a geometric progression, on the device (numpy.geomspace).
+
+    With array ends, log10 may be computed as log(x)/log(10) (an ulp or two off NumPy)."""
     if _is_host_scalar(start) and _is_host_scalar(stop):
         # O(1) parameters on the host, as NumPy computes them.
         hstart, hstop = numpy.asanyarray(start), numpy.asanyarray(stop)
@@ -220,6 +227,9 @@ def _diag_view(m, k):
 
 
 def eye(N, M=None, k=0, dtype=float, order="C", *, device=None, like=None):
+    """A 2-D device array with ones on the k-th diagonal, zeros elsewhere (numpy.eye).
+
+    The 'like' argument raises NotImplementedError."""
     if like is not None:
         raise NotImplementedError("eye: the 'like' argument is not supported")
     if M is None:
@@ -237,10 +247,15 @@ def eye(N, M=None, k=0, dtype=float, order="C", *, device=None, like=None):
 
 
 def identity(n, dtype=None, *, like=None):
+    """The n x n identity matrix as a device array (numpy.identity).
+
+    The 'like' argument raises NotImplementedError."""
     return eye(n, dtype=dtype, like=like)
 
 
 def diag(v, k=0):
+    """The k-th diagonal of a 2-D array (a writeable view), or a new 2-D device array with
+    v on its k-th diagonal (numpy.diag; NumPy's diagonal view is read-only)."""
     v = _arr(v)
     if v.ndim == 1:
         k = operator.index(k)
@@ -257,10 +272,14 @@ def diag(v, k=0):
 
 
 def diagflat(v, k=0):
+    """A new 2-D device array with the flattened input on its k-th diagonal (numpy.diagflat)."""
     return diag(_arr(v).ravel(), k)
 
 
 def tri(N, M=None, k=0, dtype=float, *, like=None):
+    """A device array with ones at and below the k-th diagonal, zeros elsewhere (numpy.tri).
+
+    The 'like' argument raises NotImplementedError."""
     if like is not None:
         raise NotImplementedError("tri: the 'like' argument is not supported")
     if M is None:
@@ -279,12 +298,16 @@ def _tri_mask(m, k):
 
 
 def tril(m, k=0):
+    """A copy of m with the elements above the k-th diagonal zeroed, on the device
+    (numpy.tril)."""
     m = _arr(m)
     mask = _tri_mask(m, k)
     return where(mask, m, zeros(1, m.dtype, device=m._device_id))
 
 
 def triu(m, k=0):
+    """A copy of m with the elements below the k-th diagonal zeroed, on the device
+    (numpy.triu)."""
     m = _arr(m)
     mask = _tri_mask(m, k - 1)
     return where(mask, zeros(1, m.dtype, device=m._device_id), m)
@@ -293,6 +316,9 @@ def triu(m, k=0):
 # ---------------------------------------------------------------- grids
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """Coordinate matrices from coordinate vectors, as device arrays (numpy.meshgrid).
+
+    With copy=False the results are writeable zero-stride views (NumPy warns on writes)."""
     ndim = len(xi)
     if indexing not in ["xy", "ij"]:
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
@@ -309,6 +335,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
 
 
 def indices(dimensions, dtype=int, sparse=False):
+    """A device array (or tuple of arrays, sparse=True) of a grid's indices (numpy.indices)."""
     dimensions = tuple(dimensions)
     N = len(dimensions)
     shape = (1,) * N
@@ -323,13 +350,24 @@ def indices(dimensions, dtype=int, sparse=False):
 
 
 def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
+    """Calls function once with the device index arrays of shape, as numpy.fromfunction.
+
+    The 'like' argument raises NotImplementedError."""
     if like is not None:
         raise NotImplementedError("fromfunction: the 'like' argument is not supported")
     return function(*indices(shape, dtype=dtype), **kwargs)
 
 
 def copy(a, order="K", subok=False):
+    """A device copy of a (numpy.copy); host inputs are copied to the device.
+
+    order='F' raises NotImplementedError for a device array, and a host input is copied in
+    C order; 'subok' is ignored."""
     if isinstance(a, ndarray):
         return a.copy(order="K" if order in ("K", "A") else order)
     return asarray(a, order=order)
 
+
+# linspace(retstep=True)'s step is a NumPy scalar for scalar ends (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+linspace = _returns_scalar(linspace)

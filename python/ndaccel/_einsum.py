@@ -262,3 +262,9 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
         out[...] = x
         return out
     return x
+
+
+# Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+for _name in ('einsum',):
+    globals()[_name] = _returns_scalar(globals()[_name])

@@ -186,6 +186,10 @@ def _zero_view(shape, dtype):
 
 
 def dot(a, b, out=None):
+    """Dot product of two arrays, on the device through matmul/tensordot (numpy.dot).
+
+    Float/complex products use the device's BLAS (rounding can differ from NumPy's).
+    A 0-d result (two vectors, no out) is a NumPy scalar."""
     a, b = _arr(a), _arr(b)
     if a.ndim == 0 or b.ndim == 0:
         r = UFUNCS["multiply"](a, b)
@@ -201,6 +205,9 @@ def dot(a, b, out=None):
 
 
 def vdot(a, b):
+    """Dot product of the flattened arrays, conjugating the first, on the device (numpy.vdot).
+
+    The result is a NumPy scalar."""
     a, b = _arr(a).reshape(-1), _arr(b).reshape(-1)
     if a.dtype.kind == "c":
         a = UFUNCS["conjugate"](a)
@@ -210,6 +217,9 @@ def vdot(a, b):
 
 
 def inner(a, b):
+    """Inner product over the last axes, on the device through matmul (numpy.inner).
+
+    A 0-d result (two vectors) is a NumPy scalar."""
     a, b = _arr(a), _arr(b)
     if a.ndim == 0 or b.ndim == 0:
         return UFUNCS["multiply"](a, b)
@@ -220,6 +230,7 @@ def inner(a, b):
 
 
 def outer(a, b, out=None):
+    """Outer product of the flattened arrays, one fused kernel on the device (numpy.outer)."""
     a, b = _arr(a).reshape(-1), _arr(b).reshape(-1)
     r = UFUNCS["multiply"](a.reshape(-1, 1), b.reshape(1, -1))
     if out is not None:
@@ -229,6 +240,9 @@ def outer(a, b, out=None):
 
 
 def tensordot(a, b, axes=2):
+    """Sum of products over the given axes, on the device as one matmul (numpy.tensordot).
+
+    Float/complex products use the device's BLAS (rounding can differ from NumPy's)."""
     a, b = _arr(a), _arr(b)
     if isinstance(axes, int):
         if axes < 0:
@@ -257,6 +271,9 @@ def tensordot(a, b, axes=2):
 
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """Sum along a diagonal, on the device (numpy.trace).
+
+    A 0-d result (a 2-D input, no out) is a NumPy scalar."""
     from ._creation2 import diagonal
     from ._reductions import sum as asum
     d = diagonal(_arr(a), offset=offset, axis1=axis1, axis2=axis2)
@@ -264,6 +281,7 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 
 
 def kron(a, b):
+    """Kronecker product, one fused broadcast multiply on the device (numpy.kron)."""
     a, b = _arr(a), _arr(b)
     nd = max(a.ndim, b.ndim)
     A = a.reshape((1,) * (nd - a.ndim) + a.shape)
@@ -279,6 +297,9 @@ def kron(a, b):
 
 
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cross product of 2- or 3-element vectors, on the device (numpy.cross).
+
+    2-element vectors give the z component without NumPy 2's DeprecationWarning."""
     from ._manipulation import moveaxis, stack
     a, b = _arr(a), _arr(b)
     if axis is not None:
@@ -587,3 +608,10 @@ def multi_dot(arrays, *, out=None):
         out[...] = r
         return out
     return r
+
+
+# Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+for _name in ('matmul', 'dot', 'vdot', 'inner', 'trace', 'vecdot', 'linalg_trace', 'norm',
+              'vector_norm', 'matrix_norm', 'multi_dot', 'kron'):
+    globals()[_name] = _returns_scalar(globals()[_name])

@@ -281,3 +281,9 @@ def cholesky(a, /, *, upper=False):
     else:
         keep = op("greater_equal", i.reshape(n, 1), i.reshape(1, n))
     return _core.ufunc("where", (keep, L, 0), None, -1, "unsafe", None)
+
+
+# Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+for _name in ("det", "slogdet"):
+    globals()[_name] = _returns_scalar(globals()[_name])

@@ -94,6 +94,9 @@ def _true_runs(mask):
 # ---------------------------------------------------------------- views
 
 def ravel(a, order="C"):
+    """A 1-D view of a (a copy when a's layout needs one), on the device (numpy.ravel).
+
+    order='F' and order='K'/'A' of a non-C-contiguous array raise NotImplementedError."""
     a = _arr(a)
     if order in ("K", "A"):
         if a.ndim <= 1 or a._c_contiguous:
@@ -105,14 +108,19 @@ def ravel(a, order="C"):
 
 
 def reshape(a, /, shape, order="C", *, copy=None):
+    """a with a new shape: a view where the layout allows, else a device copy (numpy.reshape).
+
+    order='F' raises NotImplementedError."""
     return _arr(a).reshape(shape, order=order, copy=copy)
 
 
 def transpose(a, axes=None):
+    """A view of a with its axes permuted, no copy (numpy.transpose)."""
     return _arr(a).transpose(axes)
 
 
 def swapaxes(a, axis1, axis2):
+    """A view of a with two axes interchanged, no copy (numpy.swapaxes)."""
     a = _arr(a)
     axis1 = normalize_axis_index(operator.index(axis1), a.ndim, "axis1")
     axis2 = normalize_axis_index(operator.index(axis2), a.ndim, "axis2")
@@ -120,6 +128,7 @@ def swapaxes(a, axis1, axis2):
 
 
 def moveaxis(a, source, destination):
+    """A view of a with axes moved to new positions, no copy (numpy.moveaxis)."""
     a = _arr(a)
     source = normalize_axis_tuple(source, a.ndim, "source")
     destination = normalize_axis_tuple(destination, a.ndim, "destination")
@@ -133,6 +142,7 @@ def moveaxis(a, source, destination):
 
 
 def expand_dims(a, axis):
+    """A view of a with length-1 axes inserted, no copy (numpy.expand_dims)."""
     a = _arr(a)
     if not isinstance(axis, (tuple, list)):
         axis = (axis,)
@@ -153,6 +163,7 @@ def expand_dims(a, axis):
 
 
 def squeeze(a, axis=None):
+    """A view of a without (the given) length-1 axes, no copy (numpy.squeeze)."""
     a = _arr(a)
     if axis is None:
         keep = [i for i, n in enumerate(a.shape) if n != 1]
@@ -195,6 +206,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 
 
 def flip(m, axis=None):
+    """A view of m reversed along the given axes (negative strides), no copy (numpy.flip)."""
     m = _arr(m)
     if axis is None:
         indexer = (slice(None, None, -1),) * m.ndim
@@ -208,6 +220,7 @@ def flip(m, axis=None):
 
 
 def fliplr(m):
+    """A view of m reversed along axis 1, no copy (numpy.fliplr)."""
     m = _arr(m)
     if m.ndim < 2:
         raise ValueError("Input must be >= 2-d.")
@@ -215,6 +228,7 @@ def fliplr(m):
 
 
 def flipud(m):
+    """A view of m reversed along axis 0, no copy (numpy.flipud)."""
     m = _arr(m)
     if m.ndim < 1:
         raise ValueError("Input must be >= 1-d.")
@@ -222,6 +236,7 @@ def flipud(m):
 
 
 def rot90(m, k=1, axes=(0, 1)):
+    """A view of m rotated by 90 degrees k times in the plane of axes, no copy (numpy.rot90)."""
     axes = tuple(axes)
     if len(axes) != 2:
         raise ValueError("len(axes) must be 2.")
@@ -244,6 +259,7 @@ def rot90(m, k=1, axes=(0, 1)):
 
 
 def broadcast_shapes(*args):
+    """The shape the given shapes broadcast to, computed on the host (numpy.broadcast_shapes)."""
     return numpy.broadcast_shapes(*args)
 
 
@@ -256,8 +272,7 @@ def _broadcast_view(a, shape):
 
 
 def broadcast_to(array, shape, subok=False):
-    """A view with zero strides. NumPy's is read-only; ndaccel has no
-    read-only flag yet, so do not write to it."""
+    """A read-only view with zero strides (NumPy's)."""
     shape = tuple(shape) if numpy.iterable(shape) else (shape,)
     shape = tuple(operator.index(s) for s in shape)
     array = _arr(array)
@@ -269,16 +284,23 @@ def broadcast_to(array, shape, subok=False):
     if lead < 0 or any(n != 1 and n != t for n, t in zip(array.shape, shape[lead:])):
         raise ValueError("operands could not be broadcast together with remapped shapes "
                          f"[original->remapped]: {array.shape}  and requested shape {shape}")
-    return _broadcast_view(array, shape)
+    view = _broadcast_view(array, shape)
+    view._writeable = False
+    return view
 
 
 def broadcast_arrays(*args, subok=False):
+    """Zero-stride device views of the arguments broadcast to one shape (numpy.broadcast_arrays).
+
+    The views are writeable without NumPy's warning; writing through a broadcast view
+    writes shared elements."""
     args = [_arr(a) for a in args]
     shape = numpy.broadcast_shapes(*[a.shape for a in args])
     return tuple(a if a.shape == shape else _broadcast_view(a, shape) for a in args)
 
 
 def atleast_1d(*arys):
+    """Device views of the inputs with at least one dimension (numpy.atleast_1d)."""
     res = []
     for ary in arys:
         a = _arr(ary)
@@ -287,6 +309,7 @@ def atleast_1d(*arys):
 
 
 def atleast_2d(*arys):
+    """Device views of the inputs with at least two dimensions (numpy.atleast_2d)."""
     res = []
     for ary in arys:
         a = _arr(ary)
@@ -299,6 +322,7 @@ def atleast_2d(*arys):
 
 
 def atleast_3d(*arys):
+    """Device views of the inputs with at least three dimensions (numpy.atleast_3d)."""
     res = []
     for ary in arys:
         a = _arr(ary)
@@ -313,6 +337,9 @@ def atleast_3d(*arys):
 
 
 def ascontiguousarray(a, dtype=None, *, like=None):
+    """a as a C-contiguous device array of at least one dimension (numpy.ascontiguousarray).
+
+    The 'like' argument raises NotImplementedError."""
     if like is not None:
         raise NotImplementedError("ascontiguousarray: the 'like' argument is not supported")
     a = asarray(a, dtype=dtype)
@@ -326,6 +353,7 @@ def ascontiguousarray(a, dtype=None, *, like=None):
 # ---------------------------------------------------------------- joining
 
 def concatenate(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    """Joins arrays along an existing axis into a new device array (numpy.concatenate)."""
     if not _is_sequence(arrays):
         raise TypeError("The first input argument needs to be a sequence")
     if out is not None and dtype is not None:
@@ -389,6 +417,7 @@ def _stack_arrays(arrays):
 
 
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    """Joins same-shaped arrays along a new axis into a new device array (numpy.stack)."""
     arrays = [_arr(x) for x in _stack_arrays(arrays)]
     if not arrays:
         raise ValueError("need at least one array to stack")
@@ -400,6 +429,8 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
 
 
 def vstack(tup, *, dtype=None, casting="same_kind"):
+    """Joins arrays row-wise (along axis 0 of their atleast_2d views), on the device
+    (numpy.vstack)."""
     arrs = atleast_2d(*_stack_arrays(tup))
     if not isinstance(arrs, tuple):
         arrs = (arrs,)
@@ -407,6 +438,7 @@ def vstack(tup, *, dtype=None, casting="same_kind"):
 
 
 def hstack(tup, *, dtype=None, casting="same_kind"):
+    """Joins arrays column-wise (axis 1, axis 0 for 1-D inputs), on the device (numpy.hstack)."""
     arrs = atleast_1d(*_stack_arrays(tup))
     if not isinstance(arrs, tuple):
         arrs = (arrs,)
@@ -416,6 +448,7 @@ def hstack(tup, *, dtype=None, casting="same_kind"):
 
 
 def dstack(tup):
+    """Joins arrays along axis 2 of their atleast_3d views, on the device (numpy.dstack)."""
     arrs = atleast_3d(*_stack_arrays(tup))
     if not isinstance(arrs, tuple):
         arrs = (arrs,)
@@ -423,6 +456,7 @@ def dstack(tup):
 
 
 def column_stack(tup):
+    """Joins 1-D and 2-D arrays as the columns of a 2-D device array (numpy.column_stack)."""
     arrays = []
     for v in _stack_arrays(tup):
         a = _arr(v)
@@ -433,6 +467,8 @@ def column_stack(tup):
 
 
 def append(arr, values, axis=None):
+    """A new device array with values appended along an axis (flattened for axis=None)
+    (numpy.append)."""
     arr = _arr(arr)
     if axis is None:
         if arr.ndim != 1:
@@ -445,6 +481,8 @@ def append(arr, values, axis=None):
 # ---------------------------------------------------------------- splitting
 
 def array_split(ary, indices_or_sections, axis=0):
+    """Splits ary into views along an axis, sections of (nearly) equal size or at given indices
+    (numpy.array_split)."""
     ary = _arr(ary)
     ntotal = ary.shape[axis]
     try:
@@ -462,6 +500,8 @@ def array_split(ary, indices_or_sections, axis=0):
 
 
 def split(ary, indices_or_sections, axis=0):
+    """Splits ary into views along an axis, sections of equal size or at given indices
+    (numpy.split)."""
     ary = _arr(ary)
     try:
         len(indices_or_sections)
@@ -472,6 +512,7 @@ def split(ary, indices_or_sections, axis=0):
 
 
 def hsplit(ary, indices_or_sections):
+    """Splits ary into views along axis 1 (axis 0 for 1-D) (numpy.hsplit)."""
     ary = _arr(ary)
     if ary.ndim == 0:
         raise ValueError("hsplit only works on arrays of 1 or more dimensions")
@@ -479,6 +520,7 @@ def hsplit(ary, indices_or_sections):
 
 
 def vsplit(ary, indices_or_sections):
+    """Splits ary into views along axis 0 (numpy.vsplit)."""
     ary = _arr(ary)
     if ary.ndim < 2:
         raise ValueError("vsplit only works on arrays of 2 or more dimensions")
@@ -486,6 +528,7 @@ def vsplit(ary, indices_or_sections):
 
 
 def dsplit(ary, indices_or_sections):
+    """Splits ary into views along axis 2 (numpy.dsplit)."""
     ary = _arr(ary)
     if ary.ndim < 3:
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
@@ -495,6 +538,7 @@ def dsplit(ary, indices_or_sections):
 # ---------------------------------------------------------------- repeating
 
 def tile(A, reps):
+    """A by reps repeated into a new device array, one broadcast copy (numpy.tile)."""
     try:
         tup = tuple(reps)
     except TypeError:
@@ -547,6 +591,10 @@ def _repeats_host(repeats):
 
 
 def repeat(a, repeats, axis=None):
+    """Each element of a repeated along an axis, into a new device array (numpy.repeat).
+
+    Array repeats are read on the host; more than 64 runs of different counts raise
+    NotImplementedError."""
     a = _arr(a)
     if axis is None:
         a = a.ravel()
@@ -583,6 +631,7 @@ def repeat(a, repeats, axis=None):
 
 
 def resize(a, new_shape):
+    """A new device array of new_shape filled with a's elements cyclically (numpy.resize)."""
     if isinstance(new_shape, (int, numpy.integer)):
         new_shape = (new_shape,)
     a = ravel(a)
@@ -602,6 +651,8 @@ def resize(a, new_shape):
 
 
 def roll(a, shift, axis=None):
+    """Elements of a shifted cyclically along the given axes, into a new device array
+    (numpy.roll)."""
     a = _arr(a)
     if axis is None:
         return roll(a.ravel(), shift, 0).reshape(a.shape)
@@ -636,6 +687,10 @@ def _axis_for(arr, axis):
 
 
 def delete(arr, obj, axis=None):
+    """A new device array without the sub-arrays at obj along an axis (numpy.delete).
+
+    Index arrays are read on the host; more than 64 separate runs of kept elements raise
+    NotImplementedError."""
     arr, axis = _axis_for(_arr(arr), axis)
     N = arr.shape[axis]
     newshape = list(arr.shape)
@@ -716,6 +771,11 @@ def _values_as(values, dtype, device_like):
 
 
 def insert(arr, obj, values, axis=None):
+    """A new device array with values inserted before the indices obj along an axis
+    (numpy.insert).
+
+    Index arrays are read on the host; inserting at more than 64 scattered places raises
+    NotImplementedError."""
     arr, axis = _axis_for(_arr(arr), axis)
     ndim = arr.ndim
     N = arr.shape[axis]
@@ -852,7 +912,7 @@ def _as_pairs(x, ndim, as_index=False):
 
 
 def _pad_set(padded, sl, value):
-    view = padded[sl]
+    view = padded[sl if Ellipsis in sl else sl + (Ellipsis,)]  # a view, also when 0-d
     if view.size == 0:
         return
     if isinstance(value, ndarray):
@@ -960,6 +1020,10 @@ _PAD_KWARGS = {
 
 
 def pad(array, pad_width, mode="constant", **kwargs):
+    """A new device array: array padded with NumPy's modes (numpy.pad).
+
+    Modes 'maximum', 'minimum', 'mean', 'median' and a callable mode raise
+    NotImplementedError."""
     array = _arr(array)
     if isinstance(pad_width, dict):
         seq = [(0, 0)] * array.ndim
@@ -1069,6 +1133,7 @@ def _clip(a, min=None, max=None, out=None, **kwargs):
 
 def clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoValue,
          **kwargs):
+    """Values of a limited to [min, max], one fused kernel on the device (numpy.clip)."""
     if a_min is _NoValue and a_max is _NoValue:
         a_min = None if min is _NoValue else min
         a_max = None if max is _NoValue else max
@@ -1085,18 +1150,24 @@ def clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoVa
 # ---------------------------------------------------------------- methods
 
 def _squeeze_method(self, axis=None):
+    """A view without (the given) length-1 axes, no copy (numpy.ndarray.squeeze)."""
     return squeeze(self, axis)
 
 
 def _repeat_method(self, repeats, axis=None):
+    """Each element repeated along an axis, into a new device array (numpy.ndarray.repeat).
+
+    More than 64 runs of different counts raise NotImplementedError."""
     return repeat(self, repeats, axis)
 
 
 def _clip_method(self, min=None, max=None, out=None, **kwargs):
+    """Values limited to [min, max], one fused kernel on the device (numpy.ndarray.clip)."""
     return _clip(self, min, max, out=out, **kwargs)
 
 
 def _diagonal_method(self, offset=0, axis1=0, axis2=1):
+    """The diagonal as a writeable strided view (numpy.ndarray.diagonal; NumPy's is read-only)."""
     return diagonal(self, offset, axis1, axis2)
 
 
@@ -1106,3 +1177,9 @@ for _name, _fn in (("squeeze", _squeeze_method), ("repeat", _repeat_method),
         _fn.__name__ = _name
         setattr(ndarray, _name, _fn)
 del _name, _fn
+
+
+# clip and flip of a 0-d array give NumPy scalars, as NumPy's (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+clip = _returns_scalar(clip)
+flip = _returns_scalar(flip)

@@ -103,10 +103,14 @@ def _all(x):
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether all elements of a and b are close, computed on the device (numpy.allclose).
+
+    Returns a Python bool (one transfer of the reduced flag)."""
     return _all(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def array_equal(a1, a2, equal_nan=False):
+    """Whether two arrays have the same shape and elements, on the device (numpy.array_equal)."""
     a1, a2 = _arr(a1), _arr(a2)
     if a1.shape != a2.shape:
         return False
@@ -117,6 +121,8 @@ def array_equal(a1, a2, equal_nan=False):
 
 
 def array_equiv(a1, a2):
+    """Whether two arrays broadcast together and are equal elementwise, on the device
+    (numpy.array_equiv)."""
     a1, a2 = _arr(a1), _arr(a2)
     try:
         numpy.broadcast_shapes(a1.shape, a2.shape)
@@ -164,27 +170,45 @@ def angle(z, deg=False):
 
 
 def real(val):
+    """The real part of val, on the device (numpy.real).
+
+    A Python or NumPy scalar argument gives a 0-d device array, not a scalar."""
     return _arr(val).real
 
 
 def imag(val):
+    """The imaginary part of val, on the device (numpy.imag).
+
+    A Python or NumPy scalar argument gives a 0-d device array, not a scalar."""
     return _arr(val).imag
 
 
 def iscomplexobj(x):
+    """Whether x has a complex dtype (numpy.iscomplexobj).
+
+    Host objects other than numpy.ndarray (lists, scalars) are copied to the device first."""
     return _arr(x).dtype.kind == "c" if not isinstance(x, numpy.ndarray) else x.dtype.kind == "c"
 
 
 def isrealobj(x):
+    """Whether x does not have a complex dtype (numpy.isrealobj).
+
+    Host objects other than numpy.ndarray (lists, scalars) are copied to the device first."""
     return not iscomplexobj(x)
 
 
 def isposinf(x, out=None):
+    """Elementwise test for positive infinity, on the device (numpy.isposinf).
+
+    A 0-d result without out= is a NumPy scalar."""
     x = _arr(x)
     return UFUNCS["logical_and"](UFUNCS["isinf"](x), UFUNCS["signbit"](x) == False, out=out)  # noqa: E712
 
 
 def isneginf(x, out=None):
+    """Elementwise test for negative infinity, on the device (numpy.isneginf).
+
+    A 0-d result without out= is a NumPy scalar."""
     x = _arr(x)
     return UFUNCS["logical_and"](UFUNCS["isinf"](x), UFUNCS["signbit"](x), out=out)
 
@@ -206,3 +230,11 @@ def bitwise_count(x, out=None):
         out[...] = r
         return out
     return r
+
+
+# Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+for _name in ("divmod", "frexp", "modf", "around", "round", "round_", "fix", "isclose",
+              "nan_to_num", "angle", "isposinf", "isneginf", "bitwise_count"):
+    if _name in globals():
+        globals()[_name] = _returns_scalar(globals()[_name])

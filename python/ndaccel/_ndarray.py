@@ -3,10 +3,11 @@ import operator
 
 import numpy
 
-from . import _core, _dtypes
+from . import _core, _dtypes, _flags, _pickling
 from ._indexing import getitem_advanced, is_advanced_key as _is_adv, setitem_advanced, view_for
 from . import _ufunc
 from ._ufunc import UFUNCS, _PY_SCALARS
+from ._scalars import called_from_user, numpy_scalar, returns_scalar
 
 _FAST_OPERANDS = frozenset(_PY_SCALARS)
 
@@ -24,8 +25,11 @@ def _binary(name, reflected=False, inplace=False):
             if inplace:
                 core_ufunc(cname, (self, other), self, -1, "same_kind", None)
                 return self
-            return core_ufunc(cname, (other, self) if reflected else (self, other), None, -1,
-                              "same_kind", None)
+            r = core_ufunc(cname, (other, self) if reflected else (self, other), None, -1,
+                           "same_kind", None)
+            if r.ndim == 0 and called_from_user():
+                return numpy_scalar(r)  # NumPy's scalar result (see _scalars.py)
+            return r
         if not _is_operand(other):
             return NotImplemented
         if inplace:
@@ -40,7 +44,10 @@ def _unary(name):
     core_ufunc = _core.ufunc
 
     def op(self):
-        return core_ufunc(cname, (self,), None, -1, "same_kind", None)
+        r = core_ufunc(cname, (self,), None, -1, "same_kind", None)
+        if r.ndim == 0 and called_from_user():
+            return numpy_scalar(r)  # NumPy's scalar result (see _scalars.py)
+        return r
     return op
 
 
@@ -80,6 +87,40 @@ def _order_arg(order, default):
     if len(order) == 1 and order.upper() in "CFAK":
         return order.upper()
     raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+
+
+_CLASS = type
+_ARRAY_TYPES = (numpy.ndarray, _core.ndarray_base)
+
+
+def _check_view_type(cls):
+    """view(type=cls): only ndaccel.ndarray itself (no subclasses)."""
+    if not (isinstance(cls, _CLASS) and issubclass(cls, _ARRAY_TYPES)):
+        raise ValueError("Type must be a sub-type of ndarray type")
+    if cls is ndarray:
+        return
+    if issubclass(cls, _core.ndarray_base):
+        raise NotImplementedError(f"view(type={cls.__name__}): ndaccel does not support "
+                                  "ndarray subclasses")
+    raise TypeError(f"view(type={cls.__module__}.{cls.__name__}): ndaccel does not support "
+                    "ndarray subclasses, and a device array cannot be viewed as a host "
+                    "numpy array (use .get() for a host copy)")
+
+
+def _is_int_key(k):
+    return (type(k) is int or isinstance(k, numpy.integer)) and not isinstance(k, numpy.bool_)
+
+
+def _is_element_key(key, ndim):
+    """Whether a[key] selects one element by integers (NumPy returns a scalar)."""
+    if type(key) is tuple:
+        return len(key) == ndim and all(_is_int_key(k) for k in key)
+    return ndim == 1 and _is_int_key(key)
+
+
+def _element(a, key):
+    """a[key] (one integer per axis) as a NumPy scalar: a host copy."""
+    return _core.to_numpy(view_for(a, key))[()]
 
 
 def _is_operand(x):
@@ -140,9 +181,13 @@ class _FlatIter:
         return iter(self._flat(False))
 
     def __getitem__(self, key):
-        return self._flat(False)[key]
+        flat = self._flat(False)
+        if _is_element_key(key, 1):
+            return _element(flat, (key,))  # NumPy's scalar
+        return flat[key]
 
     def __setitem__(self, key, value):
+        _flags.require_writeable(self.base, "underlying array is read-only")
         self._flat(True)[key] = value
 
 
@@ -171,9 +216,13 @@ class ndarray(_core.ndarray_base):
         return h if dtype is None else h.astype(dtype, copy=False)
 
     def tolist(self):
+        """The elements as (nested) Python scalars, copied to the host (numpy.ndarray.tolist)."""
         return self.get().tolist()
 
     def item(self, *args):
+        """One element as a Python scalar (numpy.ndarray.item).
+
+        Copies the whole array to the host first."""
         if not args and self.size != 1:
             raise ValueError("can only convert an array of size 1 to a Python scalar")
         return self.get().item(*args)
@@ -226,28 +275,37 @@ class ndarray(_core.ndarray_base):
     def __iter__(self):
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d array")
+        if self.ndim == 1:  # NumPy scalars, read one by one (the array may change meanwhile)
+            return (_element(self, (i,)) for i in range(self.shape[0]))
         return (self[i] for i in range(self.shape[0]))
 
     # ---- attributes -------------------------------------------------
     @property
     def device(self):
+        """The Device holding this array (the array API's ndarray.device)."""
         from ._device import Device
         return Device(self._device_id)
 
     @property
     def T(self):
+        """The transposed array as a view, no copy (numpy.ndarray.T)."""
         return self.transpose()
 
     @property
     def mT(self):
+        """A view with the last two axes swapped, no copy (numpy.ndarray.mT)."""
         if self.ndim < 2:
             raise ValueError("matrix transpose with ndim < 2 is undefined")
         return self.swapaxes(-1, -2)
 
     @property
     def flags(self):
-        return {"C_CONTIGUOUS": self._c_contiguous, "F_CONTIGUOUS": self._f_contiguous,
-                "OWNDATA": False, "WRITEABLE": True, "ALIGNED": True}
+        """NumPy's flags object (attributes, items, repr); see _flags.py."""
+        return _flags.flagsobj(self)
+
+    def setflags(self, write=None, align=None, uic=None):
+        """NumPy's ndarray.setflags: write=False makes every write raise."""
+        _flags.setflags(self, write, align, uic)
 
     @property
     def real(self):
@@ -265,7 +323,9 @@ class ndarray(_core.ndarray_base):
         """The imaginary parts: a view for complex arrays; zeros otherwise."""
         if self.dtype.kind != "c":
             from ._creation import zeros
-            return zeros(self.shape, self.dtype, device=self._device_id)
+            z = zeros(self.shape, self.dtype, device=self._device_id)
+            z._writeable = False  # NumPy's imag of a real array is read-only
+            return z
         return self._component(self.itemsize // 2)
 
     @imag.setter
@@ -281,22 +341,33 @@ class ndarray(_core.ndarray_base):
                           _dtypes.code(dt))
 
     def take(self, indices, axis=None, out=None, mode="raise"):
+        """Elements at the given indices along an axis, gathered on the device
+        (numpy.ndarray.take)."""
         from ._take import take
         return take(self, indices, axis, out, mode)
 
     def put(self, indices, values, mode="raise"):
+        """self.flat[indices] = values, scattered on the device (numpy.ndarray.put).
+
+        A non-contiguous array raises NotImplementedError."""
         from ._take import put
         put(self, indices, values, mode)
 
     def round(self, decimals=0, out=None):
+        """Rounded to the given decimals (half to even), on the device (numpy.ndarray.round).
+
+        A 0-d result without out= is a NumPy scalar."""
         from ._math import around
         return around(self, decimals, out)
 
     def view(self, dtype=None, type=None):
         """A view of the same bytes as another dtype. A different itemsize
-        rescales the last axis, which must be contiguous (NumPy's rules)."""
+        rescales the last axis, which must be contiguous (NumPy's rules).
+        Array types other than ndaccel.ndarray (subclasses, numpy's) raise."""
+        if type is None and isinstance(dtype, _CLASS) and issubclass(dtype, _ARRAY_TYPES):
+            dtype, type = None, dtype  # NumPy's view(cls)
         if type is not None:
-            raise NotImplementedError("view(type=...) is not supported")
+            _check_view_type(type)
         if dtype is None:
             return self[...]
         dt = _dtypes.normalize(dtype)
@@ -326,18 +397,40 @@ class ndarray(_core.ndarray_base):
         return _FlatIter(self)
 
     def conj(self):
+        """The complex conjugate, elementwise on the device (numpy.ndarray.conj, conjugate)."""
         return UFUNCS["conjugate"](self)
 
     conjugate = conj
 
     # ---- copies and views -------------------------------------------
+    def __copy__(self):
+        """copy.copy: a new array on the same device, NumPy's order='K' layout."""
+        return _pickling.copy_keep_order(self)
+
+    def __deepcopy__(self, memo):
+        """copy.deepcopy: as __copy__ (device arrays hold no Python objects)."""
+        return _pickling.copy_keep_order(self)
+
+    def __reduce_ex__(self, protocol):
+        """pickle: values, dtype, shape, order and device id; protocol 5 buffers
+        may go out of band. Unpickles on the current device when the
+        recorded one is absent."""
+        return _pickling.reduce_ex(self, protocol)
+
+    def __reduce__(self):
+        """pickle at protocols below 5 (the values in band); see __reduce_ex__."""
+        return _pickling.reduce_ex(self, 2)
+
     def copy(self, order="C"):
+        """A C-ordered device copy (numpy.ndarray.copy); order='F' raises NotImplementedError."""
         order = _order_arg(order, "K")
         if order not in ("C", "K", "A"):
             raise NotImplementedError(f"copy(order={order!r}) is not implemented yet")
         return _core.astype(self, self._dtype_code)
 
     def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        """A device copy cast to dtype (numpy.ndarray.astype); self when copy=False and the dtype
+        matches. 'order' and 'subok' are ignored."""
         dt = _dtypes.normalize(dtype)
         if not _core.can_cast(self._dtype_code, _dtypes.code(dt), casting):
             raise TypeError(f"Cannot cast array data from dtype('{self.dtype}') to "
@@ -347,6 +440,7 @@ class ndarray(_core.ndarray_base):
         return _core.astype(self, _dtypes.code(dt))
 
     def fill(self, value):
+        """Sets every element to value, on the device (numpy.ndarray.fill)."""
         if isinstance(value, ndarray):
             self[...] = value
             return
@@ -360,6 +454,8 @@ class ndarray(_core.ndarray_base):
         _core.fill(self, _store_scalar(self.dtype, value))
 
     def reshape(self, *shape, order="C", copy=None):
+        """The array with a new shape: a view where the layout allows, else a device copy
+        (numpy.ndarray.reshape). order='F' raises NotImplementedError."""
         order = _order_arg(order, "C")
         if order == "K":
             raise ValueError("order 'K' is not permitted for reshaping")
@@ -414,6 +510,9 @@ class ndarray(_core.ndarray_base):
                              "to make a copy with the desired shape.")
 
     def ravel(self, order="C"):
+        """A 1-D view (a copy when the layout needs one) (numpy.ndarray.ravel).
+
+        order='F', and order='K' of a non-C-contiguous array, raise NotImplementedError."""
         order = _order_arg(order, "C")
         if order == "K":
             if not self._c_contiguous:
@@ -423,9 +522,12 @@ class ndarray(_core.ndarray_base):
         return self.reshape(-1, order=order)
 
     def flatten(self, order="C"):
+        """A 1-D device copy in C order (numpy.ndarray.flatten); 'order' is ignored."""
         return self.copy().reshape(-1)
 
     def transpose(self, *axes):
+        """A view with the axes permuted (reversed by default), no copy
+        (numpy.ndarray.transpose)."""
         if not axes or (len(axes) == 1 and axes[0] is None):
             axes = tuple(reversed(range(self.ndim)))
         elif len(axes) == 1 and hasattr(axes[0], "__iter__"):
@@ -445,6 +547,7 @@ class ndarray(_core.ndarray_base):
                           tuple(self.strides[a] for a in norm))
 
     def swapaxes(self, axis1, axis2):
+        """A view with two axes interchanged, no copy (numpy.ndarray.swapaxes)."""
         axes = list(range(self.ndim))
         from numpy.exceptions import AxisError
         for ax in (axis1, axis2):
@@ -456,11 +559,18 @@ class ndarray(_core.ndarray_base):
 
     # ---- indexing ---------------------------------------------------
     def __getitem__(self, key):
+        """a[key] as NumPy: a view for basic indices, a copy for advanced ones,
+        and a NumPy scalar (a host copy of the element, never aliasing `a`)
+        when the key is one integer per axis (or `()` on a 0-d array)."""
+        if _is_element_key(key, self.ndim) and called_from_user():
+            return _element(self, key)
         if _is_adv(key):
             return getitem_advanced(self, key)
         return view_for(self, key)
 
     def __setitem__(self, key, value):
+        if not self._writeable:
+            raise ValueError("assignment destination is read-only")
         if _is_adv(key):
             setitem_advanced(self, key, value)
             return
@@ -481,75 +591,124 @@ class ndarray(_core.ndarray_base):
 
     # ---- reductions and scans ---------------------------------------
     def cumsum(self, axis=None, dtype=None, out=None):
+        """Cumulative sum along an axis, on the device (numpy.ndarray.cumsum); see
+        ndaccel.cumsum."""
         from ._search import cumsum as f
         return f(self, axis, dtype, out)
 
     def cumprod(self, axis=None, dtype=None, out=None):
+        """Cumulative product along an axis, on the device (numpy.ndarray.cumprod); see
+        ndaccel.cumprod."""
         from ._search import cumprod as f
         return f(self, axis, dtype, out)
 
     def argmax(self, axis=None, out=None, *, keepdims=False):
+        """Index of the first maximum along an axis, on the device (numpy.ndarray.argmax).
+
+        A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
         from ._search import argmax as f
         return f(self, axis, out, keepdims=keepdims)
 
     def argmin(self, axis=None, out=None, *, keepdims=False):
+        """Index of the first minimum along an axis, on the device (numpy.ndarray.argmin).
+
+        A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
         from ._search import argmin as f
         return f(self, axis, out, keepdims=keepdims)
 
     def sort(self, axis=-1, kind=None, order=None):
+        """Sorts in place along an axis, NaN last, on the device (numpy.ndarray.sort).
+
+        Every kind gives the same stable order; 'order' raises NotImplementedError."""
         from ._sort import sort as f
+        _flags.require_writeable(self, "sort array is read-only")
         self[...] = f(self, axis, kind, order)
 
     def argsort(self, axis=-1, kind=None, order=None):
+        """Indices that sort along an axis (stable, NaN last), on the device
+        (numpy.ndarray.argsort). 'order' raises NotImplementedError."""
         from ._sort import argsort as f
         return f(self, axis, kind, order)
 
     def searchsorted(self, v, side="left", sorter=None):
+        """Indices where v would be inserted to keep this sorted 1-D array sorted, on the device
+        (numpy.ndarray.searchsorted). A scalar v gives a NumPy scalar."""
         from ._sort import searchsorted as f
         return f(self, v, side, sorter)
 
     def nonzero(self):
+        """Indices of the non-zero elements, one int64 array per axis, on the device
+        (numpy.ndarray.nonzero). Waits for the device once (the count sizes the result)."""
         from ._search import nonzero as f
         return f(self)
 
     def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+        """Arithmetic mean over the given axes, on the device (numpy.ndarray.mean).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
         from ._reductions import mean as f
         return f(self, axis, dtype, out, keepdims, where=where)
 
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+        """Variance over the given axes, on the device (numpy.ndarray.var).
+
+        'where' raises NotImplementedError. A 0-d result (no keepdims/out) is a NumPy scalar."""
         from ._reductions import var as f
         return f(self, axis, dtype, out, ddof, keepdims, **kw)
 
     def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+        """Standard deviation over the given axes, on the device (numpy.ndarray.std).
+
+        'where' raises NotImplementedError. A 0-d result (no keepdims/out) is a NumPy scalar."""
         from ._reductions import std as f
         return f(self, axis, dtype, out, ddof, keepdims, **kw)
 
     def any(self, axis=None, out=None, keepdims=False, *, where=True):
+        """Whether any element along the given axes is true, on the device (numpy.ndarray.any).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
         from ._reductions import any as f
         return f(self, axis, out, keepdims, where=where)
 
     def all(self, axis=None, out=None, keepdims=False, *, where=True):
+        """Whether all elements along the given axes are true, on the device (numpy.ndarray.all).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
         from ._reductions import all as f
         return f(self, axis, out, keepdims, where=where)
 
     def ptp(self, axis=None, out=None, keepdims=False):
+        """Range (maximum - minimum) along the given axes, on the device (numpy.ptp; NumPy 2
+        removed the method). A 0-d result (no axis/keepdims/out) is a NumPy scalar."""
         from ._reductions import ptp as f
         return f(self, axis, out, keepdims)
 
     # ---- reductions -------------------------------------------------
     def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+        """Sum over the given axes, on the device (numpy.ndarray.sum).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
         from ._reductions import sum as f
         return f(self, axis, dtype, out, keepdims, initial, where)
 
     def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+        """Product over the given axes, on the device (numpy.ndarray.prod).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
         from ._reductions import prod as f
         return f(self, axis, dtype, out, keepdims, initial, where)
 
     def max(self, axis=None, out=None, keepdims=False, initial=None, where=True):
+        """Maximum along the given axes, on the device (numpy.ndarray.max).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
         from ._reductions import max as f
         return f(self, axis, out, keepdims, initial, where)
 
     def min(self, axis=None, out=None, keepdims=False, initial=None, where=True):
+        """Minimum along the given axes, on the device (numpy.ndarray.min).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
         from ._reductions import min as f
         return f(self, axis, out, keepdims, initial, where)
 
@@ -629,13 +788,26 @@ class ndarray(_core.ndarray_base):
         return self
 
     def dot(self, b, out=None):
+        """Dot product with b, on the device (numpy.ndarray.dot).
+
+        A 0-d result (two vectors, no out) is a NumPy scalar."""
         from ._linalg_basic import dot
         return dot(self, b, out)
 
     def trace(self, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+        """Sum along a diagonal, on the device (numpy.ndarray.trace).
+
+        A 0-d result (a 2-D array, no out) is a NumPy scalar."""
         from ._linalg_basic import trace
         return trace(self, offset, axis1, axis2, dtype, out)
 
+
+# Methods whose NumPy counterparts return a scalar for a single value: they
+# call ndaccel's functions from inside the package (which keep 0-d results
+# on the device), so they convert for their own callers (see _scalars.py).
+for _name in ("sum", "prod", "max", "min", "mean", "var", "std", "any", "all", "ptp", "argmax",
+              "argmin", "dot", "trace", "round", "__matmul__", "__rmatmul__", "searchsorted"):
+    setattr(ndarray, _name, returns_scalar(getattr(ndarray, _name)))
 
 _core._set_array_type(ndarray)
 _ufunc._ndarray = ndarray

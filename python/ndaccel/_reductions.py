@@ -85,18 +85,31 @@ def _reduce(kind, a, axis, dtype, out, keepdims, initial, where):
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    """Sum of array elements over the given axes, on the device (numpy.sum).
+
+    Float rounding can differ from NumPy's in the last bits (another summation order).
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     return _reduce("sum", a, axis, dtype, out, keepdims, initial, where)
 
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    """Product of array elements over the given axes, on the device (numpy.prod).
+
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     return _reduce("prod", a, axis, dtype, out, keepdims, initial, where)
 
 
 def max(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Maximum along the given axes, on the device (numpy.max, numpy.amax).
+
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     return _reduce("max", a, axis, None, out, keepdims, initial, where)
 
 
 def min(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Minimum along the given axes, on the device (numpy.min, numpy.amin).
+
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     return _reduce("min", a, axis, None, out, keepdims, initial, where)
 
 
@@ -124,6 +137,9 @@ def _mean_dtypes(a, dtype):
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    """Arithmetic mean over the given axes, on the device (numpy.mean).
+
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     a = _arr(a)
     axes = normalize_axes(axis, a.ndim)
     acc, res = _mean_dtypes(a, dtype)
@@ -153,6 +169,10 @@ def _zeros_like_shape(shape):
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=None,
         correction=None):
+    """Variance over the given axes, on the device (numpy.var).
+
+    The 'where' argument raises NotImplementedError.
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     a = _arr(a)
     if where is not True:
         raise NotImplementedError("var: the 'where' argument is not implemented yet")
@@ -183,6 +203,10 @@ _globals_mean = mean
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=None,
         correction=None):
+    """Standard deviation over the given axes, on the device (numpy.std).
+
+    The 'where' argument raises NotImplementedError.
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     r = UFUNCS["sqrt"](var(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
                            correction=correction))
     if out is not None:
@@ -193,6 +217,9 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
 
 
 def any(a, axis=None, out=None, keepdims=False, *, where=True):
+    """Whether any element along the given axes is true, on the device (numpy.any).
+
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     a = _arr(a)
     b = UFUNCS["not_equal"](a, 0) if a.dtype.kind != "b" else a
     if _count(a, normalize_axes(axis, a.ndim)) == 0 and where is True:
@@ -209,6 +236,9 @@ def any(a, axis=None, out=None, keepdims=False, *, where=True):
 
 
 def all(a, axis=None, out=None, keepdims=False, *, where=True):
+    """Whether all elements along the given axes are true, on the device (numpy.all).
+
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     a = _arr(a)
     b = UFUNCS["not_equal"](a, 0) if a.dtype.kind != "b" else a
     if _count(a, normalize_axes(axis, a.ndim)) == 0 and where is True:
@@ -231,11 +261,17 @@ def _kept_shape(a, axis, keepdims):
 
 
 def count_nonzero(a, axis=None, *, keepdims=False):
+    """Number of non-zero elements along the given axes, on the device (numpy.count_nonzero).
+
+    A 0-d result (axis=None) is a NumPy scalar (numpy.int64)."""
     a = _arr(a)
     return sum(UFUNCS["not_equal"](a, 0), axis=axis, keepdims=keepdims, dtype=numpy.int64)
 
 
 def ptp(a, axis=None, out=None, keepdims=False):
+    """Range (maximum - minimum) along the given axes, on the device (numpy.ptp).
+
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     a = _arr(a)
     r = UFUNCS["subtract"](max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
     if out is not None:
@@ -246,6 +282,10 @@ def ptp(a, axis=None, out=None, keepdims=False):
 
 
 def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    """Weighted average over the given axes, on the device (numpy.average).
+
+    A 0-d result (every axis reduced, no keepdims) is a NumPy scalar, also inside
+    the (average, sum_of_weights) tuple of returned=True."""
     a = _arr(a)
     if weights is None:
         r = mean(a, axis=axis, keepdims=keepdims)
@@ -282,10 +322,16 @@ def _nan_fill(a, value):
 
 
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    """Sum over the given axes treating NaN as zero, on the device (numpy.nansum).
+
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     return sum(_nan_fill(_arr(a), 0), axis, dtype, out, keepdims, initial, where)
 
 
 def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    """Product over the given axes treating NaN as one, on the device (numpy.nanprod).
+
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     return prod(_nan_fill(_arr(a), 1), axis, dtype, out, keepdims, initial, where)
 
 
@@ -305,18 +351,30 @@ def _nanextreme(kind, a, axis, out, keepdims):
 
 
 def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Maximum along the given axes ignoring NaNs, on the device (numpy.nanmax).
+
+    All-NaN slices give NaN without NumPy's RuntimeWarning. 'initial' and 'where' raise
+    NotImplementedError. A 0-d result (no axis/keepdims/out) is a NumPy scalar."""
     if initial is not None or where is not True:
         raise NotImplementedError("nanmax: 'initial' and 'where' are not implemented yet")
     return _nanextreme("max", a, axis, out, keepdims)
 
 
 def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    """Minimum along the given axes ignoring NaNs, on the device (numpy.nanmin).
+
+    All-NaN slices give NaN without NumPy's RuntimeWarning. 'initial' and 'where' raise
+    NotImplementedError. A 0-d result (no axis/keepdims/out) is a NumPy scalar."""
     if initial is not None or where is not True:
         raise NotImplementedError("nanmin: 'initial' and 'where' are not implemented yet")
     return _nanextreme("min", a, axis, out, keepdims)
 
 
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    """Mean over the given axes ignoring NaNs, on the device (numpy.nanmean).
+
+    The 'where' argument raises NotImplementedError; all-NaN slices give NaN without a
+    warning. A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     a = _arr(a)
     if where is not True:
         raise NotImplementedError("nanmean: the 'where' argument is not implemented yet")
@@ -335,6 +393,10 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
 
 
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True):
+    """Variance over the given axes ignoring NaNs, on the device (numpy.nanvar).
+
+    The 'where' argument raises NotImplementedError; NumPy's warnings are not issued.
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     a = _arr(a)
     if where is not True:
         raise NotImplementedError("nanvar: the 'where' argument is not implemented yet")
@@ -359,9 +421,20 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
 
 
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True):
+    """Standard deviation over the given axes ignoring NaNs, on the device (numpy.nanstd).
+
+    The 'where' argument raises NotImplementedError; NumPy's warnings are not issued.
+    A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     r = UFUNCS["sqrt"](nanvar(a, axis, dtype, None, ddof, keepdims, where=where))
     if out is not None:
         _check_out(out)
         out[...] = r
         return out
     return r
+
+
+# Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+for _name in ('sum', 'prod', 'max', 'min', 'mean', 'var', 'std', 'any', 'all', 'count_nonzero', 'ptp', 'average', 'nansum', 'nanprod', 'nanmax', 'nanmin', 'nanmean', 'nanvar', 'nanstd'):
+    globals()[_name] = _returns_scalar(globals()[_name])
+amax, amin = max, min  # the same objects, as in NumPy

@@ -32,14 +32,24 @@ def _scan(name, a, axis, dtype, out):
 
 
 def cumsum(a, axis=None, dtype=None, out=None):
+    """Cumulative sum along an axis (flattened for axis=None), on the device (numpy.cumsum).
+
+    Float rounding can differ from NumPy's sequential sum (a parallel scan)."""
     return _scan("cumsum", a, axis, dtype, out)
 
 
 def cumprod(a, axis=None, dtype=None, out=None):
+    """Cumulative product along an axis (flattened for axis=None), on the device
+    (numpy.cumprod).
+
+    Float rounding can differ from NumPy's sequential product (a parallel scan)."""
     return _scan("cumprod", a, axis, dtype, out)
 
 
 def nancumsum(a, axis=None, dtype=None, out=None):
+    """Cumulative sum treating NaN as zero, on the device (numpy.nancumsum).
+
+    Float rounding can differ from NumPy's sequential sum (a parallel scan)."""
     a = _arr(a)
     if a.dtype.kind in "fc":
         a = _where(UFUNCS["isnan"](a), 0, a).astype(a.dtype)
@@ -47,6 +57,9 @@ def nancumsum(a, axis=None, dtype=None, out=None):
 
 
 def nancumprod(a, axis=None, dtype=None, out=None):
+    """Cumulative product treating NaN as one, on the device (numpy.nancumprod).
+
+    Float rounding can differ from NumPy's sequential product (a parallel scan)."""
     a = _arr(a)
     if a.dtype.kind in "fc":
         a = _where(UFUNCS["isnan"](a), 1, a).astype(a.dtype)
@@ -91,10 +104,15 @@ def nonzero(a):
 
 
 def flatnonzero(a):
+    """Indices of the non-zero elements of the flattened array, on the device
+    (numpy.flatnonzero). Waits for the device once (the count sizes the result)."""
     return nonzero(_arr(a).reshape(-1))[0]
 
 
 def argwhere(a):
+    """Indices of the non-zero elements, one row per element, on the device (numpy.argwhere).
+
+    Waits for the device once (the count sizes the result)."""
     from ._creation import zeros
     a = _arr(a)
     if a.ndim == 0:
@@ -105,12 +123,18 @@ def argwhere(a):
 
 
 def extract(condition, arr):
+    """The elements of arr where condition is true, flattened, on the device (numpy.extract).
+
+    Waits for the device once (the count sizes the result)."""
     arr = _arr(arr).reshape(-1)
     cond = _arr(condition).reshape(-1)
     return arr[nonzero(cond)]
 
 
 def compress(condition, a, axis=None, out=None):
+    """The slices of a along an axis where condition is true, on the device (numpy.compress).
+
+    Waits for the device once (the count sizes the result)."""
     a = _arr(a)
     cond = _arr(condition)
     if cond.ndim != 1:
@@ -219,17 +243,34 @@ def _arg_extreme_flat(kind, a, out, keepdims, skipnan, name):
 
 
 def argmax(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first maximum along an axis (flattened for axis=None), on the device
+    (numpy.argmax). A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
     return _arg_extreme("max", a, axis, out, keepdims, False)
 
 
 def argmin(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first minimum along an axis (flattened for axis=None), on the device
+    (numpy.argmin). A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
     return _arg_extreme("min", a, axis, out, keepdims, False)
 
 
 def nanargmax(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first maximum ignoring NaNs, on the device (numpy.nanargmax).
+
+    An all-NaN slice raises ValueError. A 0-d result (axis=None, no keepdims/out) is a
+    NumPy scalar."""
     return _arg_extreme("max", a, axis, out, keepdims, True)
 
 
 def nanargmin(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first minimum ignoring NaNs, on the device (numpy.nanargmin).
+
+    An all-NaN slice raises ValueError. A 0-d result (axis=None, no keepdims/out) is a
+    NumPy scalar."""
     return _arg_extreme("min", a, axis, out, keepdims, True)
 
+
+# Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+for _name in ('argmax', 'argmin', 'nanargmax', 'nanargmin'):
+    globals()[_name] = _returns_scalar(globals()[_name])

@@ -26,8 +26,9 @@ _min2 = UFUNCS["minimum"]
 
 
 def _host_scalar(x):
-    """One device scalar as a NumPy scalar of its dtype (an O(1) read)."""
-    return x.get()[()]
+    """One device scalar as a NumPy scalar of its dtype (an O(1) read); a
+    reduction's result may already be one (see _scalars.py)."""
+    return x if isinstance(x, numpy.generic) else x.get()[()]
 
 
 def _i64(values):
@@ -56,6 +57,8 @@ def _take_rows(rows, idx):
 # ---------------------------------------------------------------- lexsort / partition
 
 def lexsort(keys, axis=-1):
+    """Indirect stable sort by several keys (the last is the primary), on the device
+    (numpy.lexsort)."""
     from ._manipulation import moveaxis
     if isinstance(keys, (list, tuple)):
         ks = [_arr(k) for k in keys]
@@ -132,6 +135,10 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
 
 
 def argpartition(a, kth, axis=-1, kind="introselect", order=None):
+    """Indices that partition a around kth, on the device (numpy.argpartition).
+
+    They fully sort a (a valid partition for every kth); 'kind' is ignored and 'order'
+    raises NotImplementedError."""
     from ._sort import argsort
     if order is not None:
         raise NotImplementedError("argpartition: 'order' is not supported")
@@ -167,6 +174,7 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None
 
 
 def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
+    """The sorted unique values in both arrays, on the device (numpy.intersect1d)."""
     from ._manipulation import concatenate
     from ._sort import argsort, sort, unique
     if not assume_unique:
@@ -203,12 +211,14 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
 
 
 def union1d(ar1, ar2):
+    """The sorted unique values in either array, on the device (numpy.union1d)."""
     from ._manipulation import concatenate
     from ._sort import unique
     return unique(concatenate((_arr(ar1).reshape(-1), _arr(ar2).reshape(-1))))
 
 
 def setdiff1d(ar1, ar2, assume_unique=False):
+    """The sorted unique values of ar1 that are not in ar2, on the device (numpy.setdiff1d)."""
     from ._sort import unique
     if assume_unique:
         ar1 = _arr(ar1).reshape(-1)
@@ -219,6 +229,7 @@ def setdiff1d(ar1, ar2, assume_unique=False):
 
 
 def setxor1d(ar1, ar2, assume_unique=False):
+    """The sorted unique values in exactly one of the arrays, on the device (numpy.setxor1d)."""
     from ._manipulation import concatenate
     from ._sort import sort, unique
     if not assume_unique:
@@ -236,6 +247,9 @@ def setxor1d(ar1, ar2, assume_unique=False):
 # ---------------------------------------------------------------- digitize / bincount
 
 def digitize(x, bins, right=False):
+    """Index of the bin of each element of x, by binary search on the device (numpy.digitize).
+
+    Checking that bins are monotonic reads two flags back (one synchronisation)."""
     from ._sort import searchsorted
     from ._reductions import all as _all
     x = _arr(x)
@@ -274,6 +288,8 @@ def _group_sums(sorted_keys, sorted_w):
 
 
 def bincount(x, weights=None, minlength=0):
+    """Number of occurrences (or sum of weights) of each non-negative int, on the device
+    (numpy.bincount). Weights are cast to float64; the result length is read back."""
     from ._creation import zeros
     from ._reductions import max as _max, min as _min
     from ._sort import argsort, unique
@@ -371,6 +387,9 @@ def _bin_edges(a, bins, range, weights):
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):
+    """The bin edges histogram would use, on the device (numpy.histogram_bin_edges).
+
+    String bin estimators ('auto', 'fd', ...) raise NotImplementedError."""
     return _bin_edges(_arr(a), bins, range, weights)[2]
 
 

@@ -233,6 +233,10 @@ def _checked_quantile(a, q, axis, out, method, keepdims, percent, nan):
 
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
              keepdims=False, *, weights=None):
+    """q-th quantiles along the given axes, by a device sort and gather (numpy.quantile).
+
+    Methods other than linear/lower/higher/nearest/midpoint and 'weights' raise
+    NotImplementedError; q is read on the host. A 0-d result is a NumPy scalar."""
     if weights is not None:
         raise NotImplementedError("quantile: 'weights' is not implemented")
     return _checked_quantile(a, q, axis, out, method, keepdims,
@@ -241,6 +245,10 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                keepdims=False, *, weights=None):
+    """q-th percentiles along the given axes, by a device sort and gather (numpy.percentile).
+
+    Methods other than linear/lower/higher/nearest/midpoint and 'weights' raise
+    NotImplementedError; q is read on the host. A 0-d result is a NumPy scalar."""
     if weights is not None:
         raise NotImplementedError("percentile: 'weights' is not implemented")
     return _checked_quantile(a, q, axis, out, method, keepdims,
@@ -249,6 +257,10 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
 
 def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                 keepdims=False, *, weights=None):
+    """q-th quantiles ignoring NaNs, by a device sort and gather (numpy.nanquantile).
+
+    Methods other than linear/lower/higher/nearest/midpoint and 'weights' raise
+    NotImplementedError; q is read on the host. A 0-d result is a NumPy scalar."""
     if weights is not None:
         raise NotImplementedError("nanquantile: 'weights' is not implemented")
     return _checked_quantile(a, q, axis, out, method, keepdims,
@@ -257,6 +269,10 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
 
 def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                   keepdims=False, *, weights=None):
+    """q-th percentiles ignoring NaNs, by a device sort and gather (numpy.nanpercentile).
+
+    Methods other than linear/lower/higher/nearest/midpoint and 'weights' raise
+    NotImplementedError; q is read on the host. A 0-d result is a NumPy scalar."""
     if weights is not None:
         raise NotImplementedError("nanpercentile: 'weights' is not implemented")
     return _checked_quantile(a, q, axis, out, method, keepdims,
@@ -307,3 +323,9 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     r = mean(pair, axis=-1)
     r = _where(UFUNCS["equal"](cnt, 0), float("nan"), r).astype(r.dtype)
     return _finish(r, (), out_shape, keep_shape, keepdims, out)
+
+
+# Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+for _name in ('quantile', 'percentile', 'nanquantile', 'nanpercentile', 'median', 'nanmedian'):
+    globals()[_name] = _returns_scalar(globals()[_name])

@@ -130,3 +130,9 @@ def arctanh(x):
     """Inverse hyperbolic tangent on the device, complex for real inputs
     with |x| > 1 (numpy.emath.arctanh)."""
     return UFUNCS["arctanh"](_real_abs_gt_1_to_complex(x))
+
+
+# Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+for _name in __all__:
+    globals()[_name] = _returns_scalar(globals()[_name])

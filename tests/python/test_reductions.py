@@ -244,8 +244,9 @@ def test_axis_reduction_edge_cases():
 def test_reductions_of_lists_and_numpy_arrays():
     for name in REDUCTIONS:
         r = getattr(ndaccel, name)([1, 2, 3])
-        assert isinstance(r, ndaccel.ndarray)
-        assert r.item() == getattr(numpy, name)([1, 2, 3])
+        e = getattr(numpy, name)([1, 2, 3])
+        assert type(r) is type(e)  # a NumPy scalar, as NumPy's
+        assert r.item() == e
         r = getattr(ndaccel, name)(numpy.arange(1.0, 5.0))
         assert r.item() == getattr(numpy, name)(numpy.arange(1.0, 5.0))
     assert ndaccel.amax is ndaccel.max and ndaccel.amin is ndaccel.min

@@ -54,7 +54,17 @@ def assert_same(got, expected, rtol=None, atol=0.0, what="result"):
         for i, (g, e) in enumerate(zip(got, expected)):
             assert_same(g, e, rtol, atol, f"{what}[{i}]")
         return
-    if isinstance(expected, (numpy.ndarray, numpy.generic)):
+    if isinstance(expected, numpy.generic):
+        # A single value is a NumPy scalar in both libraries (ndaccel's
+        # scalar design, python/ndaccel/_scalars.py): same type, same value.
+        assert isinstance(got, numpy.generic), \
+            f"{what}: expected a NumPy scalar ({type(expected).__name__}), got " \
+            f"{type(got).__name__}: {got!r}"
+        assert got.dtype == expected.dtype, \
+            f"{what}: dtype {got.dtype} != numpy's {expected.dtype}"
+        assert_values(numpy.asarray(got), numpy.asarray(expected), rtol, atol, what)
+        return
+    if isinstance(expected, numpy.ndarray):
         assert _is_device_array(got), \
             f"{what}: expected an ndaccel.ndarray, got {type(got).__name__}: {got!r}"
         h = got.get()
