@@ -92,7 +92,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
             y = arange(0, num, dtype=dt, device=dev)
             if div > 0:
                 step = delta / div
-                # NumPy returns a NumPy scalar; ndaccel's scalars are 0-d arrays
+                # a 0-d array here; linspace's wrapper returns it as NumPy's scalar
                 step_out = asarray(step, device=dev)
                 if step == 0:
                     y = (y / div) * _host_item(delta, dt)

@@ -5,7 +5,9 @@ from . import _core
 class Device:
     """A compute device. Compares equal to its id string."""
 
-    __slots__ = ("id", "_info")
+    # A dict of slots gives the public one a docstring.
+    __slots__ = {"id": "The device id string, e.g. 'opencl:0' or 'cuda:0'.",
+                 "_info": "The backend's property dict, read on first use."}
 
     def __init__(self, id, info=None):
         self.id = id
@@ -13,12 +15,14 @@ class Device:
 
     @property
     def info(self):
+        """The backend's properties of this device (a dict: id, name, memory, ...)."""
         if self._info is None:
             self._info = next((d for d in _core.devices() if d["id"] == self.id), {})
         return self._info
 
     @property
     def name(self):
+        """The device's name as its driver reports it."""
         return self.info.get("name", "")
 
     def __eq__(self, other):

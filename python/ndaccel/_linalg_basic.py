@@ -148,6 +148,13 @@ def matmul(x1, x2, out=None, *, dtype=None, casting="same_kind", order="K", axes
     rdt = numpy.dtype(dtype) if dtype is not None else _result_dtype(A, B)
     if rdt.kind not in "biufc":
         raise TypeError(f"matmul does not support dtype {rdt}")
+    for i, x in enumerate((A, B)):  # NumPy's input casting check (the loop runs in rdt)
+        if not numpy.can_cast(x.dtype, rdt, casting):
+            raise TypeError(f"Cannot cast ufunc 'matmul' input {i} from {x.dtype!r} to "
+                            f"{rdt!r} with casting rule {casting!r}")
+    if out is not None and not numpy.can_cast(rdt, out.dtype, casting):
+        raise TypeError(f"Cannot cast ufunc 'matmul' output from {rdt!r} to {out.dtype!r} "
+                        f"with casting rule {casting!r}")
     n, m = A.shape[-2], B.shape[-1]
     if rdt.kind == "b":
         prod = UFUNCS["logical_and"](A.reshape(A.shape + (1,)), B.reshape(B.shape[:-2] + (1,) + B.shape[-2:]))

@@ -522,7 +522,15 @@ class ndarray(_core.ndarray_base):
         return self.reshape(-1, order=order)
 
     def flatten(self, order="C"):
-        """A 1-D device copy in C order (numpy.ndarray.flatten); 'order' is ignored."""
+        """A 1-D device copy in C or Fortran order (numpy.ndarray.flatten); 'A'/'K'
+        follow the array's layout."""
+        order = _order_arg(order, "C")
+        if order == "K" and not (self._c_contiguous or self._f_contiguous):
+            # NumPy's K: axes by decreasing |stride| (ties in C order), directions kept
+            axes = sorted(range(self.ndim), key=lambda i: -abs(self.strides[i]))
+            return self.transpose(axes).copy().reshape(-1)
+        if order == "F" or (order in "AK" and self._f_contiguous and not self._c_contiguous):
+            return self.transpose().copy().reshape(-1)
         return self.copy().reshape(-1)
 
     def transpose(self, *axes):

@@ -188,7 +188,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
         sq = UFUNCS["square"](d)
     s = sum(sq, axis=axis, keepdims=keepdims)
     n = _count(a, axes) - ddof
-    r = UFUNCS["true_divide"](s, n if n > 0 else float("nan"))
+    r = UFUNCS["true_divide"](s, builtins.max(n, 0))  # NumPy: inf (or nan for 0/0) when ddof >= n
     rdt = res if res.kind != "c" else numpy.dtype(numpy.float32 if res == numpy.complex64 else numpy.float64)
     r = r.astype(rdt)
     if out is not None:
@@ -410,7 +410,8 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     sq = UFUNCS["square"](d.real) + UFUNCS["square"](d.imag) if d.dtype.kind == "c" else UFUNCS["square"](d)
     s = sum(_nan_fill(sq, 0), axis=axis, keepdims=keepdims)
     nk = n if keepdims else n.reshape(s.shape)
-    r = UFUNCS["true_divide"](s, UFUNCS["subtract"](nk, ddof))
+    dof = UFUNCS["subtract"](nk, ddof)
+    r = _where(UFUNCS["less_equal"](dof, 0), float("nan"), UFUNCS["true_divide"](s, dof))  # NumPy
     rdt = res if res.kind != "c" else numpy.dtype(numpy.float32 if res == numpy.complex64 else numpy.float64)
     r = r.astype(rdt)
     if out is not None:

@@ -311,6 +311,9 @@ def bincount(x, weights=None, minlength=0):
         w = _arr(weights)
         if w.shape != x.shape:
             raise ValueError("The weights and list don't have the same length.")
+        if not numpy.can_cast(w.dtype, numpy.float64, "safe"):
+            raise TypeError(f"Cannot cast array data from {w.dtype!r} to dtype('float64') "
+                            "according to the rule 'safe'")
         w = w.astype(numpy.float64)
     out_dt = numpy.float64 if w is not None else numpy.int64
     if x.size == 0:

@@ -27,6 +27,8 @@ def _int_index(indices, n, mode):
 
 
 def take(a, indices, axis=None, out=None, mode="raise"):
+    """Elements of a at the given indices along an axis (flattened for axis=None), gathered on
+    the device (numpy.take)."""
     a = _arr(a)
     if axis is None:
         a = a.reshape(-1)
@@ -57,6 +59,8 @@ def _along_axis_key(arr, indices, axis):
 
 
 def take_along_axis(arr, indices, axis=-1):
+    """Elements of arr at the matching indices along an axis, gathered on the device
+    (numpy.take_along_axis)."""
     arr = _arr(arr)
     if axis is None:
         arr = arr.reshape(-1)
@@ -66,6 +70,8 @@ def take_along_axis(arr, indices, axis=-1):
 
 
 def put_along_axis(arr, indices, values, axis):
+    """Writes values into arr at the matching indices along an axis, on the device
+    (numpy.put_along_axis). axis=None raises NotImplementedError."""
     if axis is None:
         raise NotImplementedError("put_along_axis(axis=None) is not implemented yet")
     (axis,) = normalize_axes(axis, arr.ndim)
@@ -79,6 +85,9 @@ def _flat_target(a):
 
 
 def put(a, ind, v, mode="raise"):
+    """a.flat[ind] = v (v repeated cyclically), scattered on the device (numpy.put).
+
+    A non-contiguous a raises NotImplementedError."""
     require_writeable(a, "put: output array is read-only")
     flat = _flat_target(a)
     idx = _int_index(ind, flat.size, mode).reshape(-1)
@@ -128,6 +137,8 @@ def place(arr, mask, vals):
 
 
 def choose(a, choices, out=None, mode="raise"):
+    """Elements picked from choices by the index array a, gathered on the device
+    (numpy.choose). mode='raise' reads the index range back (one synchronisation)."""
     from ._manipulation import broadcast_arrays, stack
     a = _arr(a)
     ch = [_arr(c) for c in choices]

@@ -13,10 +13,10 @@ returns them; lists and NumPy arrays become device arrays. ndaccel arrays,
 """
 import numpy
 
-from ._creation import asarray
-from ._ndarray import ndarray
+from ._creation import asarray as _asarray
+from ._ndarray import ndarray as _ndarray
 from ._reductions import any as _device_any
-from ._ufunc import UFUNCS
+from ._ufunc import UFUNCS as _UFUNCS
 
 __all__ = ["arccos", "arcsin", "arctanh", "log", "log10", "log2", "logn", "power", "sqrt"]
 
@@ -29,21 +29,21 @@ def _operand(x):
     """x as an ndaccel array, or, for a host scalar or 0-d host array, as a
     NumPy scalar of NumPy's dtype for it (a Python int is int64, as in
     numpy.asarray)."""
-    if isinstance(x, ndarray):
+    if isinstance(x, _ndarray):
         return x
     h = numpy.asarray(x)
-    return h[()] if h.ndim == 0 else asarray(h)
+    return h[()] if h.ndim == 0 else _asarray(h)
 
 
 def _any(mask):
     """Whether any element of mask is true: a device reduction for an
     ndaccel array (one boolean transferred), plain bool for a host scalar."""
-    return bool(_device_any(mask)) if isinstance(mask, ndarray) else bool(mask)
+    return bool(_device_any(mask)) if isinstance(mask, _ndarray) else bool(mask)
 
 
 def _to_complex(x):
     dt = numpy.complex64 if x.dtype in _TO_COMPLEX64 else numpy.complex128
-    if isinstance(x, ndarray):
+    if isinstance(x, _ndarray):
         return x.astype(dt)
     return numpy.asarray(x).astype(dt)[()]
 
@@ -61,14 +61,14 @@ def _int_lt_zero_to_float(p):
     integer power then gives a float result instead of an error)."""
     p = _operand(p)
     if p.dtype.kind in "if" and _any(p < 0):
-        return UFUNCS["multiply"](p, 1.0) if isinstance(p, ndarray) else p * 1.0
+        return _UFUNCS["multiply"](p, 1.0) if isinstance(p, _ndarray) else p * 1.0
     return p
 
 
 def _real_abs_gt_1_to_complex(x):
     """x, as complex when it is real and has an element of magnitude above 1."""
     x = _operand(x)
-    if x.dtype.kind in "iuf" and _any((UFUNCS["absolute"](x) if isinstance(x, ndarray)
+    if x.dtype.kind in "iuf" and _any((_UFUNCS["absolute"](x) if isinstance(x, _ndarray)
                                        else abs(x)) > 1):
         return _to_complex(x)
     return x
@@ -77,25 +77,25 @@ def _real_abs_gt_1_to_complex(x):
 def sqrt(x):
     """Square root on the device, complex for negative real inputs
     (numpy.emath.sqrt)."""
-    return UFUNCS["sqrt"](_real_lt_zero_to_complex(x))
+    return _UFUNCS["sqrt"](_real_lt_zero_to_complex(x))
 
 
 def log(x):
     """Natural logarithm on the device, complex for negative real inputs
     (numpy.emath.log)."""
-    return UFUNCS["log"](_real_lt_zero_to_complex(x))
+    return _UFUNCS["log"](_real_lt_zero_to_complex(x))
 
 
 def log2(x):
     """Base-2 logarithm on the device, complex for negative real inputs
     (numpy.emath.log2)."""
-    return UFUNCS["log2"](_real_lt_zero_to_complex(x))
+    return _UFUNCS["log2"](_real_lt_zero_to_complex(x))
 
 
 def log10(x):
     """Base-10 logarithm on the device, complex for negative real inputs
     (numpy.emath.log10)."""
-    return UFUNCS["log10"](_real_lt_zero_to_complex(x))
+    return _UFUNCS["log10"](_real_lt_zero_to_complex(x))
 
 
 def logn(n, x):
@@ -103,7 +103,7 @@ def logn(n, x):
     x or n is negative (numpy.emath.logn)."""
     x = _real_lt_zero_to_complex(x)
     n = _real_lt_zero_to_complex(n)
-    return UFUNCS["true_divide"](UFUNCS["log"](x), UFUNCS["log"](n))
+    return _UFUNCS["true_divide"](_UFUNCS["log"](x), _UFUNCS["log"](n))
 
 
 def power(x, p):
@@ -111,25 +111,25 @@ def power(x, p):
     negative integer powers (numpy.emath.power)."""
     x = _real_lt_zero_to_complex(x)
     p = _int_lt_zero_to_float(p)
-    return UFUNCS["power"](x, p)
+    return _UFUNCS["power"](x, p)
 
 
 def arccos(x):
     """Inverse cosine on the device, complex for real inputs with |x| > 1
     (numpy.emath.arccos)."""
-    return UFUNCS["arccos"](_real_abs_gt_1_to_complex(x))
+    return _UFUNCS["arccos"](_real_abs_gt_1_to_complex(x))
 
 
 def arcsin(x):
     """Inverse sine on the device, complex for real inputs with |x| > 1
     (numpy.emath.arcsin)."""
-    return UFUNCS["arcsin"](_real_abs_gt_1_to_complex(x))
+    return _UFUNCS["arcsin"](_real_abs_gt_1_to_complex(x))
 
 
 def arctanh(x):
     """Inverse hyperbolic tangent on the device, complex for real inputs
     with |x| > 1 (numpy.emath.arctanh)."""
-    return UFUNCS["arctanh"](_real_abs_gt_1_to_complex(x))
+    return _UFUNCS["arctanh"](_real_abs_gt_1_to_complex(x))
 
 
 # Public entry points: a single-value result is a NumPy scalar (see _scalars.py).

@@ -33,17 +33,18 @@ import operator
 import warnings
 
 import numpy
-from numpy.lib.array_utils import normalize_axis_index
+from numpy.lib.array_utils import normalize_axis_index as _normalize_axis_index
 
 from . import _core, _dtypes
-from ._creation import arange, asarray, empty, zeros
-from ._manipulation import concatenate, flip, moveaxis, roll
-from ._ufunc import UFUNCS
+from ._creation import arange as _arange, asarray as _asarray, empty as _empty, zeros as _zeros
+from ._manipulation import (concatenate as _concatenate, flip as _flip, moveaxis as _moveaxis,
+                            roll as _roll)
+from ._ufunc import UFUNCS as _UFUNCS
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fftn", "ifftn", "rfftn", "irfftn",
            "fft2", "ifft2", "rfft2", "irfft2", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
 
-_conj = UFUNCS["conjugate"]
+_conj = _UFUNCS["conjugate"]
 _SINGLE = (numpy.dtype(numpy.float16), numpy.dtype(numpy.float32),
            numpy.dtype(numpy.complex64))
 _SWAP_DIRECTION = {"backward": "forward", None: "forward", "ortho": "ortho",
@@ -90,7 +91,7 @@ def _fit(x, n, axis):
         return x[tuple(index)]
     shape = list(x.shape)
     shape[axis] = n
-    y = zeros(tuple(shape), x.dtype, device=x._device_id)
+    y = _zeros(tuple(shape), x.dtype, device=x._device_id)
     index[axis] = slice(0, m)
     y[tuple(index)] = x
     return y
@@ -100,7 +101,7 @@ def _c2c_last(x, inverse):
     """Unnormalised transforms of every row of x (complex, transformed axis
     last); a new C-contiguous array."""
     n = x.shape[-1]
-    out = empty(x.shape, x.dtype, device=x._device_id)
+    out = _empty(x.shape, x.dtype, device=x._device_id)
     if x.size == 0:
         return out
     if not x._c_contiguous:
@@ -135,19 +136,19 @@ def _deliver(result, out, axis, n_out):
 def _raw_c2c(a, n, axis, forward, norm, out):
     n = _check_n(n)
     fct = _scale(norm, n, forward)
-    axis = normalize_axis_index(axis, a.ndim)
+    axis = _normalize_axis_index(axis, a.ndim)
     cdt = _complex_type(a.dtype)
     x = a if a.dtype == cdt else a.astype(cdt)
-    x = moveaxis(_fit(x, n, axis), axis, -1)
+    x = _moveaxis(_fit(x, n, axis), axis, -1)
     y = _c2c_last(x, not forward)
     if fct != 1.0:
         y = y * fct
-    return _deliver(moveaxis(y, -1, axis), out, axis, n)
+    return _deliver(_moveaxis(y, -1, axis), out, axis, n)
 
 
 def fft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.fft: the n-point DFT along axis."""
-    a = asarray(a)
+    a = _asarray(a)
     if n is None:
         n = a.shape[axis]
     return _raw_c2c(a, n, axis, True, norm, out)
@@ -155,7 +156,7 @@ def fft(a, n=None, axis=-1, norm=None, out=None):
 
 def ifft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.ifft: the n-point inverse DFT along axis."""
-    a = asarray(a)
+    a = _asarray(a)
     if n is None:
         n = a.shape[axis]
     return _raw_c2c(a, n, axis, False, norm, out)
@@ -197,7 +198,7 @@ def _twiddles(n, inverse, cdt, device):
         except KeyError:  # evicted meanwhile by another thread: w stays valid
             pass
         return w
-    w = asarray(_twiddle_values(n, inverse).astype(cdt), device=device)
+    w = _asarray(_twiddle_values(n, inverse).astype(cdt), device=device)
     _twiddle_cache[key] = w
     total = sum(a.nbytes for a in _twiddle_cache.values())
     while total > _TWIDDLE_CACHE_BYTES and len(_twiddle_cache) > 1:
@@ -213,7 +214,7 @@ def _sign_pair(rdt, device):
     key = (rdt, device)
     s = _signs.get(key)
     if s is None:
-        s = _signs.setdefault(key, asarray(numpy.array([1.0, -1.0], rdt), device=device))
+        s = _signs.setdefault(key, _asarray(numpy.array([1.0, -1.0], rdt), device=device))
     return s
 
 
@@ -234,11 +235,11 @@ def _last_view(a, start, count, step=1, dtype=None):
 
 
 def _to_last(x, axis):
-    return x if axis == x.ndim - 1 else moveaxis(x, axis, -1)
+    return x if axis == x.ndim - 1 else _moveaxis(x, axis, -1)
 
 
 def _from_last(y, axis):
-    return y if axis == y.ndim - 1 else moveaxis(y, -1, axis)
+    return y if axis == y.ndim - 1 else _moveaxis(y, -1, axis)
 
 
 def _as_complex_pairs(x, cdt):
@@ -267,7 +268,7 @@ def _rfft_untangle(Z, n, fct):
     another, written through the stride-h view."""
     h = n // 2
     cdt, dev = Z.dtype, Z._device_id
-    y = empty(Z.shape[:-1] + (h + 1,), cdt, device=dev)
+    y = _empty(Z.shape[:-1] + (h + 1,), cdt, device=dev)
     if h > 1:
         A, B = _last_view(Z, 1, h - 1), _conj(_last_view(Z, h - 1, h - 1, -1))
         v = (A + B) * 0.5 + (A - B) * _twiddles(n, False, cdt, dev)
@@ -291,7 +292,7 @@ def _irfft_tangle(X, n, fct):
     as NumPy ignores the imaginary parts of the DC and Nyquist terms."""
     h = n // 2
     cdt, dev = X.dtype, X._device_id
-    Z = empty(X.shape[:-1] + (h,), cdt, device=dev)
+    Z = _empty(X.shape[:-1] + (h,), cdt, device=dev)
     if h > 1:
         A, B = _last_view(X, 1, h - 1), _conj(_last_view(X, h - 1, h - 1, -1))
         v = (A + B) + (A - B) * _twiddles(n, True, cdt, dev)
@@ -310,26 +311,26 @@ def _raw_rfft(a, n, axis, norm, out, ufunc_name="rfft"):
         raise TypeError(f"ufunc '{name}' not supported for the input types, and the inputs could "
                         f"not be safely coerced to any supported types according to the casting "
                         f"rule ''safe''")
-    axis = normalize_axis_index(axis, a.ndim)
+    axis = _normalize_axis_index(axis, a.ndim)
     cdt = _complex_type(a.dtype)
     m = n // 2 + 1
     if n % 2 == 0:
         rdt = _real_type(a.dtype)
         x = _to_last(_fit(a if a.dtype == rdt else a.astype(rdt), n, axis), axis)
         if x.size == 0:
-            y = empty(x.shape[:-1] + (m,), cdt, device=x._device_id)
+            y = _empty(x.shape[:-1] + (m,), cdt, device=x._device_id)
         else:
             y = _rfft_untangle(_c2c_last(_as_complex_pairs(x, cdt), False), n, fct)
         return _deliver(_from_last(y, axis), out, axis, m)
-    x = moveaxis(_fit(a.astype(cdt), n, axis), axis, -1)
+    x = _moveaxis(_fit(a.astype(cdt), n, axis), axis, -1)
     y = _c2c_last(x, False)[..., :m]
     y = y * fct if fct != 1.0 else y.copy()
-    return _deliver(moveaxis(y, -1, axis), out, axis, m)
+    return _deliver(_moveaxis(y, -1, axis), out, axis, m)
 
 
 def rfft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.rfft: the first n//2 + 1 DFT terms of real input."""
-    a = asarray(a)
+    a = _asarray(a)
     if n is None:
         n = a.shape[axis]
     return _raw_rfft(a, n, axis, norm, out)
@@ -340,7 +341,7 @@ def _raw_irfft(a, n, axis, norm, out):
     fct = _scale(norm, n, False)
     if a.dtype.kind not in "biufc":
         raise TypeError(f"ufunc 'irfft' not supported for the input type {a.dtype}")
-    axis = normalize_axis_index(axis, a.ndim)
+    axis = _normalize_axis_index(axis, a.ndim)
     real_dtype = numpy.result_type(a.real.dtype if a.dtype.kind == "c" else a.dtype, 1.0)
     cdt = _complex_type(a.dtype)
     m = n // 2 + 1
@@ -349,7 +350,7 @@ def _raw_irfft(a, n, axis, norm, out):
     if n % 2 == 0:
         rdt = _real_type(cdt)
         if x.size == 0:
-            y = empty(x.shape[:-1] + (n,), rdt, device=x._device_id)
+            y = _empty(x.shape[:-1] + (n,), rdt, device=x._device_id)
         else:
             y = _last_view(_c2c_last(_irfft_tangle(x, n, fct), True), 0, n, dtype=rdt)
         if y.dtype != real_dtype:  # float16 input: computed in float32, as NumPy
@@ -357,18 +358,18 @@ def _raw_irfft(a, n, axis, norm, out):
         return _deliver(_from_last(y, axis), out, axis, n)
     # The full spectrum: X[k] = conj(X[n - k]) for k = m .. n - 1.
     if n - m > 0:
-        x = concatenate([x, _conj(flip(x[..., 1:n - m + 1], -1))], axis=-1)
+        x = _concatenate([x, _conj(_flip(x[..., 1:n - m + 1], -1))], axis=-1)
     y = _c2c_last(x, True).real
     y = y * fct if fct != 1.0 else y.copy()
     if y.dtype != real_dtype:  # float16 input: computed in float32, as NumPy
         y = y.astype(real_dtype)
-    return _deliver(moveaxis(y, -1, axis), out, axis, n)
+    return _deliver(_moveaxis(y, -1, axis), out, axis, n)
 
 
 def irfft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.irfft: the inverse of rfft, n real points (default
     2 * (m - 1) for m input points)."""
-    a = asarray(a)
+    a = _asarray(a)
     if n is None:
         n = (a.shape[axis] - 1) * 2
     return _raw_irfft(a, n, axis, norm, out)
@@ -376,7 +377,7 @@ def irfft(a, n=None, axis=-1, norm=None, out=None):
 
 def hfft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.hfft: the real spectrum of a Hermitian-symmetric signal."""
-    a = asarray(a)
+    a = _asarray(a)
     if n is None:
         n = (a.shape[axis] - 1) * 2
     new_norm = _swap_direction(norm)
@@ -385,12 +386,12 @@ def hfft(a, n=None, axis=-1, norm=None, out=None):
 
 def ihfft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.ihfft: the inverse of hfft (n//2 + 1 complex points)."""
-    a = asarray(a)
+    a = _asarray(a)
     if n is None:
         n = a.shape[axis]
     new_norm = _swap_direction(norm)
     r = rfft(a, n, axis, norm=new_norm)
-    return _deliver(_conj(r), out, normalize_axis_index(axis, a.ndim), r.shape[axis])
+    return _deliver(_conj(r), out, _normalize_axis_index(axis, a.ndim), r.shape[axis])
 
 
 # ---------------------------------------------------------------- n-d
@@ -432,7 +433,7 @@ def _cook_nd_args(a, s=None, axes=None, invreal=False):
 
 
 def _raw_fftnd(a, s, axes, function, norm, out):
-    a = asarray(a)
+    a = _asarray(a)
     s, axes = _cook_nd_args(a, s, axes)
     for ii in reversed(range(len(axes))):
         a = function(a, n=s[ii], axis=axes[ii], norm=norm, out=out)
@@ -461,7 +462,7 @@ def ifft2(a, s=None, axes=(-2, -1), norm=None, out=None):
 
 def rfftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.rfftn: rfft over the last axis, then fft over the others."""
-    a = asarray(a)
+    a = _asarray(a)
     s, axes = _cook_nd_args(a, s, axes)
     a = rfft(a, s[-1], axes[-1], norm, out=out)
     for ii in range(len(axes) - 2, -1, -1):
@@ -476,7 +477,7 @@ def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
 
 def irfftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.irfftn: ifft over all axes but the last, then irfft."""
-    a = asarray(a)
+    a = _asarray(a)
     s, axes = _cook_nd_args(a, s, axes, invreal=True)
     for ii in range(len(axes) - 1):
         a = ifft(a, s[ii], axes[ii], norm)
@@ -492,7 +493,7 @@ def irfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
 
 def fftshift(x, axes=None):
     """numpy.fft.fftshift: the zero-frequency term moved to the centre."""
-    x = asarray(x)
+    x = _asarray(x)
     if axes is None:
         axes = tuple(range(x.ndim))
         shift = [dim // 2 for dim in x.shape]
@@ -500,12 +501,12 @@ def fftshift(x, axes=None):
         shift = x.shape[axes] // 2
     else:
         shift = [x.shape[ax] // 2 for ax in axes]
-    return roll(x, shift, axes)
+    return _roll(x, shift, axes)
 
 
 def ifftshift(x, axes=None):
     """numpy.fft.ifftshift: the inverse of fftshift."""
-    x = asarray(x)
+    x = _asarray(x)
     if axes is None:
         axes = tuple(range(x.ndim))
         shift = [-(dim // 2) for dim in x.shape]
@@ -513,7 +514,7 @@ def ifftshift(x, axes=None):
         shift = -(x.shape[axes] // 2)
     else:
         shift = [-(x.shape[ax] // 2) for ax in axes]
-    return roll(x, shift, axes)
+    return _roll(x, shift, axes)
 
 
 def fftfreq(n, d=1.0, device=None):
@@ -522,8 +523,8 @@ def fftfreq(n, d=1.0, device=None):
         raise ValueError("n should be an integer")
     val = 1.0 / (n * d)
     N = (n - 1) // 2 + 1
-    results = concatenate([arange(0, N, dtype=int, device=device),
-                           arange(-(n // 2), 0, dtype=int, device=device)])
+    results = _concatenate([_arange(0, N, dtype=int, device=device),
+                            _arange(-(n // 2), 0, dtype=int, device=device)])
     return results * val
 
 
@@ -532,4 +533,4 @@ def rfftfreq(n, d=1.0, device=None):
     if not isinstance(n, (int, numpy.integer)):
         raise ValueError("n should be an integer")
     val = 1.0 / (n * d)
-    return arange(0, n // 2 + 1, dtype=int, device=device) * val
+    return _arange(0, n // 2 + 1, dtype=int, device=device) * val

@@ -13,8 +13,8 @@ the distributions are the same, the values are not. Normals use
 Box-Muller, exponentials inversion, bounded integers a 64-bit
 multiply-high (bias below range / 2**64).
 
-Results are ndaccel arrays; with size=None a 0-d array (as CuPy), so no
-value is copied back to the host.
+Results are ndaccel arrays; with size=None a NumPy scalar, as NumPy's single
+draws (one value copied back to the host; see _scalars.py).
 """
 import operator
 
@@ -24,7 +24,7 @@ from . import _core, _device
 from ._creation import asarray as _arr
 from ._creation import empty as _empty
 from ._ndarray import ndarray as _ndarray
-from ._ufunc import UFUNCS
+from ._ufunc import UFUNCS as _UFUNCS
 
 __all__ = ["Generator", "default_rng", "seed", "rand", "randn", "randint", "random_sample",
            "random", "ranf", "sample", "uniform", "normal", "standard_normal", "exponential",
@@ -100,11 +100,17 @@ class Generator:
         return self._fill(shape, dt, "U", out=out)
 
     def standard_normal(self, size=None, dtype=numpy.float64, out=None):
+        """Standard normal floats (Box-Muller) computed on the device
+        (numpy.random.Generator.standard_normal). size=None gives a NumPy scalar."""
         dt = _float_dtype(dtype, "standard_normal")
         out, shape = self._out_arg(out, size, dt, "standard_normal")
         return self._fill(shape, dt, "N", out=out)
 
     def standard_exponential(self, size=None, dtype=numpy.float64, method="zig", out=None):
+        """Standard exponential floats (inversion) computed on the device
+        (numpy.random.Generator.standard_exponential).
+
+        'method' is checked but both values use inversion. size=None gives a NumPy scalar."""
         if method not in ("zig", "inv"):
             raise ValueError(f"method must be either 'inv' or 'zig', got {method!r}")
         dt = _float_dtype(dtype, "standard_exponential")
@@ -120,23 +126,29 @@ class Generator:
     def uniform(self, low=0.0, high=1.0, size=None):
         """low + (high - low) * random(), as NumPy (float64)."""
         lo, hi = _param(low), _param(high)
-        span = UFUNCS["subtract"](hi, lo)
-        if not bool(UFUNCS["isfinite"](span).all()):
+        span = _UFUNCS["subtract"](hi, lo)
+        if not bool(_UFUNCS["isfinite"](span).all()):
             raise OverflowError("high - low range exceeds valid bounds")
         u = self._fill(self._param_shape(size, lo, hi), numpy.float64, "U")
-        return _checked_shape(UFUNCS["add"](lo, UFUNCS["multiply"](span, u)), size)
+        return _checked_shape(_UFUNCS["add"](lo, _UFUNCS["multiply"](span, u)), size)
 
     def normal(self, loc=0.0, scale=1.0, size=None):
+        """loc + scale * N, float64, on the device (numpy.random.Generator.normal).
+
+        size=None gives a NumPy scalar."""
         lo, sc = _param(loc), _param(scale)
         _check_nonnegative(sc, "scale")
         z = self._fill(self._param_shape(size, lo, sc), numpy.float64, "N")
-        return _checked_shape(UFUNCS["add"](lo, UFUNCS["multiply"](sc, z)), size)
+        return _checked_shape(_UFUNCS["add"](lo, _UFUNCS["multiply"](sc, z)), size)
 
     def exponential(self, scale=1.0, size=None):
+        """scale * E, float64, on the device (numpy.random.Generator.exponential).
+
+        size=None gives a NumPy scalar."""
         sc = _param(scale)
         _check_nonnegative(sc, "scale")
         e = self._fill(self._param_shape(size, sc), numpy.float64, "E")
-        return _checked_shape(UFUNCS["multiply"](sc, e), size)
+        return _checked_shape(_UFUNCS["multiply"](sc, e), size)
 
     def integers(self, low, high=None, size=None, dtype=numpy.int64, endpoint=False):
         """Integers in [low, high) ([low, high] with endpoint=True)."""
@@ -166,7 +178,7 @@ class Generator:
     def standard_cauchy(self, size=None):
         """N1 / N2 of two independent standard normals."""
         z = self._fill((2,) + _shape(size), numpy.float64, "N")
-        return UFUNCS["true_divide"](z[0], z[1])
+        return _UFUNCS["true_divide"](z[0], z[1])
 
     def laplace(self, loc=0.0, scale=1.0, size=None):
         """loc + scale * (E1 - E2), E1, E2 independent standard exponentials."""
@@ -174,20 +186,20 @@ class Generator:
         _check_nonnegative(sc, "scale")
         shape = self._param_shape(size, lo, sc)
         e = self._fill((2,) + shape, numpy.float64, "E")
-        d = UFUNCS["subtract"](e[0], e[1])
-        return _checked_shape(UFUNCS["add"](lo, UFUNCS["multiply"](sc, d)), size)
+        d = _UFUNCS["subtract"](e[0], e[1])
+        return _checked_shape(_UFUNCS["add"](lo, _UFUNCS["multiply"](sc, d)), size)
 
     def rayleigh(self, scale=1.0, size=None):
         """scale * sqrt(2 E), E standard exponential."""
         sc = _param(scale)
         _check_nonnegative(sc, "scale")
         e = self._fill(self._param_shape(size, sc), numpy.float64, "E")
-        return _checked_shape(UFUNCS["multiply"](sc, UFUNCS["sqrt"](UFUNCS["add"](e, e))), size)
+        return _checked_shape(_UFUNCS["multiply"](sc, _UFUNCS["sqrt"](_UFUNCS["add"](e, e))), size)
 
     def lognormal(self, mean=0.0, sigma=1.0, size=None):
         """exp(mean + sigma * N). The only distribution here whose last step
         (the device's exp) may differ in the last bit between backends."""
-        return UFUNCS["exp"](self.normal(mean, sigma, size))
+        return _UFUNCS["exp"](self.normal(mean, sigma, size))
 
     def bytes(self, length):
         """`length` random bytes (as NumPy, a Python bytes object)."""
@@ -301,11 +313,11 @@ class Generator:
         from ._search import cumsum
         from ._sort import searchsorted
         cdf = cumsum(_arr(pw))
-        cdf = UFUNCS["true_divide"](cdf, cdf[-1])
+        cdf = _UFUNCS["true_divide"](cdf, cdf[-1])
         u = self._fill(shape, numpy.float64, "U")
         idx = searchsorted(cdf, u, side="right")
         # u < 1 = cdf[-1] keeps idx < n, except where trailing p are 0.
-        return UFUNCS["minimum"](idx, len(pw) - 1)
+        return _UFUNCS["minimum"](idx, len(pw) - 1)
 
     def _weighted_distinct(self, pw, k):
         """Weighted sampling without replacement (Efraimidis-Spirakis): the k
@@ -313,7 +325,7 @@ class Generator:
         time with renormalised p. Zero-weight items come last."""
         from ._sort import argsort
         e = self._fill((len(pw),), numpy.float64, "E")
-        keys = UFUNCS["true_divide"](e, _arr(pw))  # +inf where p == 0
+        keys = _UFUNCS["true_divide"](e, _arr(pw))  # +inf where p == 0
         if int(numpy.count_nonzero(pw)) < k:
             raise ValueError("Fewer non-zero entries in p than size")
         return argsort(keys, kind="stable")[:k]
@@ -324,7 +336,7 @@ def _param(v):
 
 
 def _check_nonnegative(v, name):
-    if bool(UFUNCS["less"](v, 0).any()):
+    if bool(_UFUNCS["less"](v, 0).any()):
         raise ValueError(f"{name} < 0")
 
 
@@ -373,6 +385,9 @@ def seed(seed=None):
 
 
 def random_sample(size=None):
+    """Uniform float64 values in [0, 1) from the global device generator
+    (numpy.random.random_sample; also random, ranf, sample). size=None gives a NumPy
+    scalar; the values are not NumPy's stream."""
     return _global.random(size)
 
 
@@ -382,56 +397,88 @@ sample = random_sample
 
 
 def rand(*shape):
+    """Uniform float64 values in [0, 1) of the given shape, from the global device generator
+    (numpy.random.rand). No arguments give a NumPy scalar; not NumPy's stream."""
     return _global.random(shape if shape else None)
 
 
 def randn(*shape):
+    """Standard normal float64 values of the given shape, from the global device generator
+    (numpy.random.randn). No arguments give a NumPy scalar; not NumPy's stream."""
     return _global.standard_normal(shape if shape else None)
 
 
 def randint(low, high=None, size=None, dtype=int):
+    """Integers in [low, high) from the global device generator (numpy.random.randint).
+
+    Array-valued bounds raise NotImplementedError; size=None gives a NumPy scalar."""
     if high is None:
         low, high = 0, low
     return _global.integers(low, high, size=size, dtype=dtype)
 
 
 def uniform(low=0.0, high=1.0, size=None):
+    """Uniform float64 values in [low, high) from the global device generator
+    (numpy.random.uniform). size=None gives a NumPy scalar; not NumPy's stream."""
     return _global.uniform(low, high, size)
 
 
 def normal(loc=0.0, scale=1.0, size=None):
+    """Normal float64 values from the global device generator (numpy.random.normal).
+
+    size=None gives a NumPy scalar; not NumPy's stream."""
     return _global.normal(loc, scale, size)
 
 
 def standard_normal(size=None):
+    """Standard normal float64 values from the global device generator
+    (numpy.random.standard_normal). size=None gives a NumPy scalar."""
     return _global.standard_normal(size)
 
 
 def exponential(scale=1.0, size=None):
+    """Exponential float64 values from the global device generator (numpy.random.exponential).
+
+    size=None gives a NumPy scalar; not NumPy's stream."""
     return _global.exponential(scale, size)
 
 
 def standard_exponential(size=None):
+    """Standard exponential float64 values from the global device generator
+    (numpy.random.standard_exponential). size=None gives a NumPy scalar."""
     return _global.standard_exponential(size)
 
 
 def standard_cauchy(size=None):
+    """Standard Cauchy float64 values (N1 / N2) from the global device generator
+    (numpy.random.standard_cauchy). size=None gives a NumPy scalar."""
     return _global.standard_cauchy(size)
 
 
 def laplace(loc=0.0, scale=1.0, size=None):
+    """Laplace float64 values from the global device generator (numpy.random.laplace).
+
+    size=None gives a NumPy scalar; not NumPy's stream."""
     return _global.laplace(loc, scale, size)
 
 
 def rayleigh(scale=1.0, size=None):
+    """Rayleigh float64 values from the global device generator (numpy.random.rayleigh).
+
+    size=None gives a NumPy scalar; not NumPy's stream."""
     return _global.rayleigh(scale, size)
 
 
 def lognormal(mean=0.0, sigma=1.0, size=None):
+    """Log-normal float64 values from the global device generator (numpy.random.lognormal).
+
+    size=None gives a NumPy scalar; exp may differ in the last bit between backends."""
     return _global.lognormal(mean, sigma, size)
 
 
 def bytes(length):  # noqa: A001 - numpy.random's name
+    """length random bytes from the global device generator, as a Python bytes object
+    (numpy.random.bytes)."""
     return _global.bytes(length)
 
 
@@ -442,12 +489,33 @@ def __getattr__(name):
 
 
 def choice(a, size=None, replace=True, p=None):
+    """Samples from range(a) or from a (uniform or weighted by p), from the global device
+    generator (numpy.random.choice). p is read on the host; size=None gives a 0-d array."""
     return _global.choice(a, size, replace, p)
 
 
 def permutation(x):
+    """A permuted range(x) (int x) or a permuted copy of x along axis 0, on the device
+    (numpy.random.permutation)."""
     return _global.permutation(x)
 
 
 def shuffle(x):
+    """Permutes the ndaccel array x in place along axis 0, on the device (numpy.random.shuffle).
+
+    Host sequences raise TypeError (the permutation is written into x)."""
     _global.shuffle(x)
+
+
+# A draw without `size` is a NumPy scalar, as NumPy's single draws are
+# scalars (see _scalars.py); sized draws stay on the device.
+from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
+for _name in ("random", "standard_normal", "standard_exponential", "uniform", "normal",
+              "exponential", "integers", "standard_cauchy", "laplace", "rayleigh", "lognormal",
+              "choice"):
+    setattr(Generator, _name, _returns_scalar(getattr(Generator, _name)))
+for _name in ("random_sample", "rand", "randn", "randint", "uniform", "normal", "standard_normal",
+              "exponential", "standard_exponential", "standard_cauchy", "laplace", "rayleigh",
+              "lognormal", "choice"):
+    globals()[_name] = _returns_scalar(globals()[_name])
+random = ranf = sample = random_sample

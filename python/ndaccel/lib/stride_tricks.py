@@ -15,12 +15,12 @@ device the writes race.
 import operator
 
 import numpy
-from numpy.lib.array_utils import normalize_axis_tuple
+from numpy.lib.array_utils import normalize_axis_tuple as _normalize_axis_tuple
 
 from .. import _core
-from .._creation import asarray
+from .._creation import asarray as _asarray
 from .._manipulation import broadcast_arrays, broadcast_to
-from .._ndarray import ndarray
+from .._ndarray import ndarray as _ndarray
 
 __all__ = ["as_strided", "sliding_window_view", "broadcast_to", "broadcast_arrays"]
 
@@ -38,7 +38,7 @@ def as_strided(x, shape=None, strides=None, subok=False, writeable=True):
     (numpy.lib.stride_tricks.as_strided); no data moves. Strides must be
     multiples of the itemsize (else NotImplementedError) and the view must
     stay inside x's buffer (else ValueError)."""
-    x = x if isinstance(x, ndarray) else asarray(x)
+    x = x if isinstance(x, _ndarray) else _asarray(x)
     base = x[...]  # a materialised view: its offset and strides are final
     shape = base.shape if shape is None else tuple(operator.index(n) for n in shape)
     if strides is None:
@@ -72,7 +72,7 @@ def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=Fa
     unless writeable=True, as in NumPy."""
     window_shape = tuple(window_shape) if numpy.iterable(window_shape) else (window_shape,)
     window_shape = tuple(operator.index(n) for n in window_shape)
-    x = x if isinstance(x, ndarray) else asarray(x)
+    x = x if isinstance(x, _ndarray) else _asarray(x)
     base = x[...]
     if any(n < 0 for n in window_shape):
         raise ValueError("`window_shape` cannot contain negative values")
@@ -83,7 +83,7 @@ def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=Fa
                              f"dimensions of `x`; got {len(window_shape)} window_shape "
                              f"elements and `x.ndim` is {base.ndim}.")
     else:
-        axis = normalize_axis_tuple(axis, base.ndim, allow_duplicate=True)
+        axis = _normalize_axis_tuple(axis, base.ndim, allow_duplicate=True)
         if len(window_shape) != len(axis):
             raise ValueError(f"Must provide matching length window_shape and axis; got "
                              f"{len(window_shape)} window_shape elements and {len(axis)} "

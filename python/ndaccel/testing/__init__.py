@@ -13,7 +13,7 @@ import inspect
 
 import numpy.testing as _nt
 
-from .._ndarray import ndarray
+from .._ndarray import ndarray as _device_array
 
 __all__ = [
     "assert_allclose", "assert_almost_equal", "assert_approx_equal", "assert_array_almost_equal",
@@ -29,7 +29,7 @@ __all__ = [
 def _to_host(value):
     """value with every ndaccel array in it (also inside lists, tuples and
     dicts, recursively) replaced by its host copy; other objects unchanged."""
-    if isinstance(value, ndarray):
+    if isinstance(value, _device_array):
         return value.get()
     if isinstance(value, (list, tuple)):
         items = [_to_host(v) for v in value]
