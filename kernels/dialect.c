@@ -1,6 +1,10 @@
 #include "kernels/dialect.h"
 
+/* FP_CONTRACT OFF: no fused multiply-add where the source has a multiply
+ * and an add (OpenCL C's default is ON), as CUDA's --fmad=false: NumPy
+ * rounds each operation. */
 static const char OPENCL_PRELUDE[] =
+    "#pragma OPENCL FP_CONTRACT OFF\n"
     "#define NDA_KERNEL __kernel\n"
     "#define NDA_GLOBAL __global\n"
     "#define NDA_LOCAL __local\n"

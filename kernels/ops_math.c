@@ -1,39 +1,15 @@
 /* The math ufuncs: NumPy's semantics per loop type. Real types call the C
- * math functions both dialects provide; complex types use formulas in
- * helpers (as NumPy's npymath); float16 computes in float, except where
- * the answer depends on binary16 itself (nextafter, spacing). */
+ * math functions both dialects provide; complex types use helpers (the
+ * elementary functions in kernels/ops_complex.c); float16 computes in
+ * float, except where the answer depends on binary16 itself (nextafter,
+ * spacing). */
 #include <stdio.h>
 
 #include "kernels/ops_internal.h"
 #include "nda/error.h"
 
-static const char T_C_MORE[] =
-    "NDA_FUNC $T nda_csin_$N($T a) { return $M(sin(a.x) * cosh(a.y), cos(a.x) * sinh(a.y)); }\n"
-    "NDA_FUNC $T nda_ccos_$N($T a) { return $M(cos(a.x) * cosh(a.y), -(sin(a.x) * sinh(a.y))); }\n"
-    "NDA_FUNC $T nda_csinh_$N($T a) { return $M(sinh(a.x) * cos(a.y), cosh(a.x) * sin(a.y)); }\n"
-    "NDA_FUNC $T nda_ccosh_$N($T a) { return $M(cosh(a.x) * cos(a.y), sinh(a.x) * sin(a.y)); }\n"
-    "NDA_FUNC $T nda_ctanh_$N($T a) {\n"
-    "  if (fabs(a.x) > ($R)20) return $M(copysign(($R)1, a.x), copysign(($R)0, sin(2 * a.y)));\n"
-    "  $R d = cosh(2 * a.x) + cos(2 * a.y);\n"
-    "  return $M(sinh(2 * a.x) / d, sin(2 * a.y) / d);\n}\n"
-    "NDA_FUNC $T nda_ctan_$N($T a) { $T t = nda_ctanh_$N($M(-a.y, a.x)); return $M(t.y, -t.x); }\n"
-    "NDA_FUNC $T nda_casinh_$N($T a) {\n"
-    "  if (a.x < 0) { $T r = nda_casinh_pos_$N($M(-a.x, -a.y)); return $M(-r.x, -r.y); }\n"
-    "  return nda_casinh_pos_$N(a);\n}\n"
-    "NDA_FUNC $T nda_cacosh_$N($T a) {\n"
-    "  $T s = nda_cmul_$N(nda_csqrt_$N($M(a.x + 1, a.y)), nda_csqrt_$N($M(a.x - 1, a.y)));\n"
-    "  return nda_clog_$N(nda_cadd_$N(a, s));\n}\n"
-    "NDA_FUNC $T nda_catanh_$N($T a) {\n"
-    "  $T l = nda_csub_$N(nda_clog_$N($M(1 + a.x, a.y)), nda_clog_$N($M(1 - a.x, -a.y)));\n"
-    "  return $M(l.x * ($R)0.5, l.y * ($R)0.5);\n}\n"
-    "NDA_FUNC $T nda_casin_$N($T a) { $T w = nda_casinh_$N($M(-a.y, a.x)); return $M(w.y, -w.x); }\n"
-    "NDA_FUNC $T nda_cacos_$N($T a) {\n"
-    "  $T s = nda_casin_$N(a);\n"
-    "  return $M(($R)1.5707963267948966 - s.x, -s.y);\n}\n"
-    "NDA_FUNC $T nda_catan_$N($T a) { $T w = nda_catanh_$N($M(-a.y, a.x)); return $M(w.y, -w.x); }\n"
-    "NDA_FUNC $T nda_cexpm1_$N($T a) {\n"
-    "  $R s = sin(a.y * ($R)0.5);\n"
-    "  return $M(expm1(a.x) * cos(a.y) - 2 * s * s, exp(a.x) * sin(a.y));\n}\n"
+/* Complex sign (NumPy 2: z / |z|, 0 for 0), fmax and fmin. */
+static const char T_C_MISC[] =
     "NDA_FUNC $T nda_csign_$N($T a) {\n"
     "  $R m = hypot(a.x, a.y);\n"
     "  if (m == 0) return $M(($R)0, ($R)0);\n"
@@ -54,12 +30,6 @@ static const char T_C_RECIPROCAL[] =
     "  }\n"
     "  $R r = a.x / a.y, d = a.y + a.x * r;\n"
     "  return $M(r / d, -1 / d);\n}\n";
-
-/* asinh for Re(a) >= 0 (no cancellation in a + sqrt(a*a + 1)). */
-static const char T_C_ASINH_POS[] =
-    "NDA_FUNC $T nda_casinh_pos_$N($T a) {\n"
-    "  $T s = nda_csqrt_$N(nda_cadd_$N(nda_cmul_$N(a, a), $M(($R)1, ($R)0)));\n"
-    "  return nda_clog_$N(nda_cadd_$N(a, s));\n}\n";
 
 static const char T_F_LOGADDEXP[] =
     "NDA_FUNC $T nda_logaddexp_$N($T x, $T y) {\n"
@@ -129,14 +99,6 @@ static bool is_int(nda_dtype t)
 static bool is_float(nda_dtype t) { return nda_dtype_kind(t) == NDA_KIND_FLOAT; }
 static bool is_complex(nda_dtype t) { return nda_dtype_kind(t) == NDA_KIND_COMPLEX; }
 
-static void need_complex(nda_strbuf *h, nda_strbuf *seen, nda_dtype t)
-{
-    nda_op_helper(h, seen, "carith", NDA_T_C_ARITH, t);
-    nda_op_helper(h, seen, "cmath", NDA_T_C_MATH, t);
-    nda_op_helper(h, seen, "casinhpos", T_C_ASINH_POS, t);
-    nda_op_helper(h, seen, "cmore", T_C_MORE, t);
-}
-
 /* Real unary functions that map to one C math function of the same name. */
 static const char *real_unary(nda_op op)
 {
@@ -168,55 +130,17 @@ static const char *real_unary(nda_op op)
     }
 }
 
-static const char *complex_unary(nda_op op)
-{
-    switch (op) {
-    case NDA_OP_SIN: return "csin";
-    case NDA_OP_COS: return "ccos";
-    case NDA_OP_TAN: return "ctan";
-    case NDA_OP_ARCSIN: return "casin";
-    case NDA_OP_ARCCOS: return "cacos";
-    case NDA_OP_ARCTAN: return "catan";
-    case NDA_OP_SINH: return "csinh";
-    case NDA_OP_COSH: return "ccosh";
-    case NDA_OP_TANH: return "ctanh";
-    case NDA_OP_ARCSINH: return "casinh";
-    case NDA_OP_ARCCOSH: return "cacosh";
-    case NDA_OP_ARCTANH: return "catanh";
-    case NDA_OP_EXPM1: return "cexpm1";
-    case NDA_OP_SIGN: return "csign";
-    default: return NULL;
-    }
-}
-
 static int emit_complex(nda_op op, nda_dtype t, const char *a, const char *b, nda_strbuf *e,
                         nda_strbuf *h, nda_strbuf *seen)
 {
     char n = nda_dtype_char(t);
     const char *mk = t == NDA_COMPLEX64 ? "NDA_C64" : "NDA_C128";
-    const char *R = t == NDA_COMPLEX64 ? "float" : "double";
-    need_complex(h, seen, t);
-    const char *f = complex_unary(op);
-    if (f) {
-        nda_strbuf_printf(e, "nda_%s_%c(%s)", f, n, a);
-        return NDA_OK;
-    }
+    if (nda_op_emit_complex_fn(op, t, a, b, e, h, seen)) return NDA_OK;
+    nda_op_helper(h, seen, "carith", NDA_T_C_ARITH, t);
     switch (op) {
-    case NDA_OP_EXP2:
-        nda_strbuf_printf(e, "nda_cexp_%c(%s((%s).x * (%s)0.6931471805599453, (%s).y * (%s)0.6931471805599453))",
-                          n, mk, a, R, a, R);
-        return NDA_OK;
-    case NDA_OP_LOG2: case NDA_OP_LOG10: {
-        const char *k = op == NDA_OP_LOG2 ? "1.4426950408889634" : "0.4342944819032518";
-        nda_strbuf_printf(e, "%s(nda_clog_%c(%s).x * (%s)%s, nda_clog_%c(%s).y * (%s)%s)", mk, n, a, R,
-                          k, n, a, R, k);
-        return NDA_OK;
-    }
-    case NDA_OP_LOG1P:
-        nda_strbuf_printf(e, "nda_clog_%c(%s((%s).x + 1, (%s).y))", n, mk, a, a);
-        return NDA_OK;
-    case NDA_OP_FLOAT_POWER:
-        nda_strbuf_printf(e, "nda_cpow_%c(%s, %s)", n, a, b);
+    case NDA_OP_SIGN:
+        nda_op_helper(h, seen, "cmisc", T_C_MISC, t);
+        nda_strbuf_printf(e, "nda_csign_%c(%s)", n, a);
         return NDA_OK;
     case NDA_OP_RECIPROCAL:
         nda_op_helper(h, seen, "crecip", T_C_RECIPROCAL, t);
@@ -240,8 +164,10 @@ static int emit_complex(nda_op op, nda_dtype t, const char *a, const char *b, nd
     case NDA_OP_ISFINITE:
         nda_strbuf_printf(e, "(nda_bool)(isfinite((%s).x) && isfinite((%s).y))", a, a);
         return NDA_OK;
-    case NDA_OP_FMAX: nda_strbuf_printf(e, "nda_cfmax_%c(%s, %s)", n, a, b); return NDA_OK;
-    case NDA_OP_FMIN: nda_strbuf_printf(e, "nda_cfmin_%c(%s, %s)", n, a, b); return NDA_OK;
+    case NDA_OP_FMAX: case NDA_OP_FMIN:
+        nda_op_helper(h, seen, "cmisc", T_C_MISC, t);
+        nda_strbuf_printf(e, "nda_cf%s_%c(%s, %s)", op == NDA_OP_FMAX ? "max" : "min", n, a, b);
+        return NDA_OK;
     case NDA_OP_LOGICAL_XOR:
         nda_strbuf_printf(e, "(nda_bool)(((%s).x != 0 || (%s).y != 0) != ((%s).x != 0 || (%s).y != 0))",
                           a, a, b, b);

@@ -34,21 +34,6 @@ def values(dt, out_of_domain, with_inf=False):
     return numpy.array([0.5 + 0.25j, -0.5 + 0.0j, 2.0 - 1.0j, -3.0 + 0.5j], dtype=dt)
 
 
-# The device's complex arcsin/arccos ignore the sign of a zero imaginary
-# part on their branch cuts: arcsin(2+0j) gives pi/2 - 1.317j where NumPy
-# (C99 casin) gives pi/2 + 1.317j, arccos the conjugate too (real parts
-# < -1 are right). emath converts out-of-domain reals to complex with +0
-# imaginary parts, exactly there. A bug of the ufunc kernels
-# (kernels/ops_math.c), not of emath: other tests keep arcsin/arccos inputs
-# <= 1, and test_arcsin_arccos_above_one passes once the kernels are fixed.
-ABOVE_ONE_HITS_KERNEL_BUG = ("arcsin", "arccos")
-
-
-def for_function(name, h):
-    """h without the values > 1 that meet the kernels' branch-cut bug."""
-    return h[~(h > 1)] if name in ABOVE_ONE_HITS_KERNEL_BUG and h.dtype.kind != "c" else h
-
-
 def emath_of(xp):
     return numpy.emath if xp is numpy else ndaccel.emath
 
@@ -72,7 +57,7 @@ def test_unary_in_domain(name, dt):
 @pytest.mark.parametrize("dt", [dt for dt in SOME_DTYPES if dt.kind in "if"], ids=dtype_id)
 @pytest.mark.parametrize("name", UNARY[1:])
 def test_unary_out_of_domain(name, dt):
-    h = for_function(name, values(dt, True))
+    h = values(dt, True)
     got = xp_compare(lambda xp: getattr(emath_of(xp), name)(xp.asarray(h)))
     assert got.dtype.kind == "c"
 
@@ -84,18 +69,16 @@ def test_unsigned_out_of_domain(name):
     assert (got.dtype.kind == "c") == (name == "arctanh")
 
 
-@pytest.mark.xfail(strict=True, reason="device complex arcsin/arccos: wrong side of the branch "
-                                       "cut for real parts > 1 with a +0 imaginary part")
-@pytest.mark.parametrize("name", ABOVE_ONE_HITS_KERNEL_BUG)
+# emath turns out-of-domain reals into complex with +0 imaginary parts:
+# exactly on the branch cuts of arcsin/arccos (real parts > 1).
+@pytest.mark.parametrize("name", ["arcsin", "arccos"])
 def test_arcsin_arccos_above_one(name):
     for h in (numpy.array([0.5, 2.0, 10.0]), numpy.array([0, 3, 100], numpy.uint16)):
         xp_compare(lambda xp: getattr(emath_of(xp), name)(xp.asarray(h)))
     assert getattr(ndaccel.emath, name)(4) == getattr(numpy.emath, name)(4)
 
 
-# Not arctanh: the device's complex arctanh(+-inf + 0j) is nan + pi/2 j where
-# NumPy's is 0 + pi/2 j (a special value of the ufunc kernel).
-@pytest.mark.parametrize("name", ["sqrt", "log", "log2", "log10"])
+@pytest.mark.parametrize("name", ["sqrt", "log", "log2", "log10", "arctanh"])
 def test_infinities(name):
     for dt in ("float32", "float64"):
         h = values(dt, True, with_inf=True)
@@ -114,8 +97,6 @@ def test_zero_d_and_empty(name):
 def test_host_scalars_give_numpy_scalars(name):
     for v in (-4, 4, 0.5, -2.5, 3.0, 1 + 1j, numpy.float32(-2), numpy.int8(-3),
               numpy.uint8(5), numpy.array(-1.5), True):
-        if name in ABOVE_ONE_HITS_KERNEL_BUG and numpy.real(v) > 1:
-            continue
         with numpy.errstate(all="ignore"):  # arctanh(True) is inf
             expected = getattr(numpy.emath, name)(v)
             got = getattr(ndaccel.emath, name)(v)
