@@ -6,6 +6,7 @@
 #include "core/device_internal.h"
 #include "core/elementwise.h"
 #include "core/expr.h"
+#include "core/pool.h"
 #include "nda/error.h"
 #include "nda/ufunc.h"
 
@@ -20,19 +21,6 @@ static void buffer_decref(nda_buffer *b)
 static void buffer_incref(nda_buffer *b)
 {
     atomic_fetch_add_explicit((_Atomic long *)&b->refcount, 1, memory_order_relaxed);
-}
-
-int nda_alloc_check(const nda_device *d, size_t bytes)
-{
-    if (d->info.max_alloc_bytes && bytes > d->info.max_alloc_bytes)
-        return nda_error_set(NDA_ENOMEM,
-                             "Unable to allocate %zu bytes on %s: the device's largest allocation is %llu bytes",
-                             bytes, d->id, (unsigned long long)d->info.max_alloc_bytes);
-    if (d->memory_limit && bytes > d->memory_limit)
-        return nda_error_set(NDA_ENOMEM,
-                             "Unable to allocate %zu bytes on %s: more than NDACCEL_MEMORY_LIMIT=%llu bytes",
-                             bytes, d->id, (unsigned long long)d->memory_limit);
-    return NDA_OK;
 }
 
 int nda_array_empty(nda_device *d, nda_dtype t, int ndim, const int64_t *shape, nda_array **out)

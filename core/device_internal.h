@@ -1,4 +1,5 @@
-/* The device record, shared by core/ and kernels/ (not a public header). */
+/* The device record, private to core/ (not a public header): kernels/ and
+ * the extension use the accessors of nda/device.h. */
 #ifndef NDA_DEVICE_INTERNAL_H
 #define NDA_DEVICE_INTERNAL_H
 
@@ -13,8 +14,6 @@ typedef struct nda_pool_bin {
     int count, cap;
 } nda_pool_bin;
 
-struct nda_kernel_cache; /* kernels/kernel_cache.c */
-
 struct nda_device {
     const nda_backend_ops *ops;
     int local_index;               /* index within the backend */
@@ -28,15 +27,7 @@ struct nda_device {
     nda_pool_bin bins[NDA_POOL_BINS];
     nda_pool_stats pool_stats;
     uint64_t memory_limit;         /* 0 = none */
-    /* Compiled kernels of this device (kernels/kernel_cache.c). */
-    struct nda_kernel_cache *kernels;
 };
-
-/* NDA_ENOMEM (message naming the size and the device) when one buffer of
- * `bytes` can never be had on d: more than the device's largest allocation
- * or than NDACCEL_MEMORY_LIMIT. Checked before any allocation attempt, and
- * when a lazy array is created (core/array.c). */
-int nda_alloc_check(const nda_device *d, size_t bytes);
 
 /* Fork safety (core/fork.c), used by device.c's pthread_atfork child
  * handler: marks this process as forked after the devices were

@@ -22,12 +22,4 @@ int nda_ew_execute(nda_op op, int nin, const nda_dtype *loop_in, nda_dtype loop_
  * type, after first rounding it to dtype `as` (its NEP 50 dtype). */
 void nda_scalar_to_arg(const nda_scalar *s, nda_dtype as, nda_dtype t, nda_ew_input *in);
 
-/* Work-group size used for every 1-D launch on a device. */
-size_t nda_launch_local_size(nda_device *d);
-/* Elements per work-item along the innermost axis in chunked (CPU) store
- * kernels; $NDACCEL_ROW_CHUNK overrides (for measurement). */
-int nda_row_chunk(nda_device *d);
-/* Work-group size of reduction kernels (a power of two, <= 256). */
-size_t nda_reduce_local_size(nda_device *d);
-
 #endif

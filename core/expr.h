@@ -98,11 +98,6 @@ int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out);
 int nda_lazy_flush_readers(const nda_buffer *b);
 /* Materialises every pending array on device d (all when d is NULL). */
 int nda_lazy_flush_all(nda_device *d);
-/* Out-of-memory recovery (pool.c): computes the pending arrays on d, so
- * that buffers only their expressions keep alive can be freed. Best effort:
- * an array that fails to compute stays pending and reports its error when
- * its values are needed. Returns how many arrays were computed. */
-int nda_lazy_flush_for_memory(nda_device *d);
 /* Unregisters a lazy array being freed (drops its expression). */
 void nda_lazy_forget(nda_array *a);
 

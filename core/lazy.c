@@ -6,6 +6,7 @@
 
 #include "core/device_internal.h"
 #include "core/expr.h"
+#include "core/pool.h"
 #include "nda/error.h"
 
 /* The registry is touched from any thread holding an array; one lock. */
@@ -222,6 +223,11 @@ void nda_lazy_forget(nda_array *a)
     a->lazy = NULL;
 }
 
+static int flush_for_memory(nda_device *d);
+static pthread_once_t g_reclaim_once = PTHREAD_ONCE_INIT;
+
+static void install_reclaim_hook(void) { nda_pool_reclaim_set(flush_for_memory); }
+
 int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out)
 {
     int64_t n;
@@ -241,6 +247,9 @@ int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out)
         a->strides[i] = st;
         st *= e->shape[i] ? e->shape[i] : 1;
     }
+    /* Pending arrays exist from here on: out of memory, the pool computes
+     * them (their inputs may be what is holding the memory). */
+    pthread_once(&g_reclaim_once, install_reclaim_hook);
     nda_expr_incref(e);
     a->lazy = e;
     nda_array *oldest = pending_add(a);
@@ -258,8 +267,9 @@ int nda_lazy_materialize(const nda_array *ca)
     int frc = nda_fork_check(); /* before the registry lock (fork.c) */
     if (frc != NDA_OK) return frc;
     /* Off the registry while it is being computed: a flush started by an
-     * allocation below (out-of-memory recovery, pool.c) must not compute a
-     * a second time. Back on it when computing fails. */
+     * allocation below (out-of-memory recovery: the pool's reclaim hook,
+     * flush_for_memory) must not compute it a second time. Back on it when
+     * computing fails. */
     pthread_mutex_lock(&g_pending_lock);
     pending_remove_locked(a);
     pthread_mutex_unlock(&g_pending_lock);
@@ -302,7 +312,11 @@ static int flush_matching(bool (*pred)(const nda_array *, const void *), const v
     }
 }
 
-int nda_lazy_flush_for_memory(nda_device *d)
+/* The pool's reclaim hook (core/pool.h): computes the pending arrays on d,
+ * so that buffers only their expressions keep alive can be freed. Best
+ * effort: an array that fails to compute stays pending and reports its
+ * error when its values are needed. Returns how many arrays were computed. */
+static int flush_for_memory(nda_device *d)
 {
     enum { MAX_FAILED = 16 };
     const nda_array *failed[MAX_FAILED];

@@ -1,11 +1,13 @@
 /* Per-device caching allocator. Size classes: 4 per power of two above
  * 512 bytes (at most 25% slack). Blocks are reused in LIFO order. */
-#include "core/device_internal.h"
-#include "core/expr.h"
-#include "nda/error.h"
+#include "core/pool.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "core/device_internal.h"
+#include "nda/error.h"
 
 #define POOL_MIN_SHIFT 9 /* 512 bytes */
 
@@ -50,6 +52,19 @@ static int device_alloc(nda_device *d, size_t bytes, void **handle)
     return rc;
 }
 
+int nda_alloc_check(const nda_device *d, size_t bytes)
+{
+    if (d->info.max_alloc_bytes && bytes > d->info.max_alloc_bytes)
+        return nda_error_set(NDA_ENOMEM,
+                             "Unable to allocate %zu bytes on %s: the device's largest allocation is %llu bytes",
+                             bytes, d->id, (unsigned long long)d->info.max_alloc_bytes);
+    if (d->memory_limit && bytes > d->memory_limit)
+        return nda_error_set(NDA_ENOMEM,
+                             "Unable to allocate %zu bytes on %s: more than NDACCEL_MEMORY_LIMIT=%llu bytes",
+                             bytes, d->id, (unsigned long long)d->memory_limit);
+    return NDA_OK;
+}
+
 /* A new device block of class size `bytes` within the memory limit, with
  * pool_lock held; NDA_ENOMEM (message set) when the limit or the device
  * refuses. Cached blocks are returned first when the limit needs room. */
@@ -79,20 +94,26 @@ static int fresh_block_locked(nda_device *d, size_t nbytes, size_t bytes, void *
     return NDA_OK;
 }
 
+static _Atomic(nda_pool_reclaim_fn) g_reclaim;
+
+void nda_pool_reclaim_set(nda_pool_reclaim_fn fn) { atomic_store(&g_reclaim, fn); }
+
 /* Set while this thread recovers from an allocation failure: allocations
- * made by the recovery itself (computing pending arrays) do not start
- * another one. */
+ * made by the recovery itself (the reclaim hook) do not start another
+ * one. */
 static _Thread_local int tl_recovering;
 
-/* Makes room on d after an allocation failed: computes pending lazy arrays
- * (their expressions may hold the only reference to input buffers), waits
- * for queued work (a driver may free released memory only once the work
- * using it is done), then returns every cached block to the device. */
+/* Makes room on d after an allocation failed: runs the reclaim hook (the
+ * lazy engine computes pending arrays, whose expressions may hold the only
+ * reference to input buffers), waits for queued work (a driver may free
+ * released memory only once the work using it is done), then returns
+ * every cached block to the device. */
 static void recover_memory(nda_device *d)
 {
-    if (!tl_recovering) {
+    nda_pool_reclaim_fn reclaim = atomic_load(&g_reclaim);
+    if (reclaim && !tl_recovering) {
         tl_recovering = 1;
-        nda_lazy_flush_for_memory(d);
+        (void)reclaim(d);
         tl_recovering = 0;
     }
     (void)nda_device_synchronize(d);

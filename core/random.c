@@ -2,7 +2,7 @@
 #include "nda/random.h"
 
 #include "core/device_internal.h"
-#include "core/elementwise.h"
+#include "core/launch.h"
 #include "kernels/gen_random.h"
 #include "kernels/kernel_cache.h"
 #include "nda/error.h"

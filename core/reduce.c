@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "core/device_internal.h"
-#include "core/elementwise.h"
 #include "core/expr.h"
+#include "core/launch.h"
 #include "nda/error.h"
 #include "nda/ufunc.h"
 

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "core/device_internal.h"
-#include "core/elementwise.h"
 #include "core/expr.h"
+#include "core/launch.h"
 #include "kernels/gen_scan.h"
 #include "kernels/kernel_cache.h"
 #include "nda/error.h"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernels/ops.h"
+#include "core/op_catalogue.h"
 #include "nda/error.h"
 #include "nda/ufunc.h"
 
@@ -182,11 +182,8 @@ int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dty
     /* NumPy refuses these before any loop search (bool would otherwise
      * cast safely to int8). An explicit dtype= still selects a loop. */
     if (dtype < 0 && refuses_bool(op, nin, types)) return no_loop_error(op, nin, types);
-    const char *p = desc->loops;
-    while (*p) {
-        nda_dtype li[2], lo;
-        for (int i = 0; i < nin; i++) li[i] = (nda_dtype)nda_dtype_from_char(p[i]);
-        lo = (nda_dtype)nda_dtype_from_char(p[nin + 2]);
+    nda_dtype li[3], lo;
+    for (int k = 0; nda_op_loop(op, k, li, &lo); k++) {
         bool ok = true;
         for (int i = 0; i < nin && ok; i++) {
             if (dtype >= 0)
@@ -200,8 +197,6 @@ int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dty
             loop->out = lo;
             return NDA_OK;
         }
-        p += nin + 3;
-        while (*p == ' ') p++;
     }
     if (dtype >= 0)
         return nda_error_set(NDA_ETYPE, "Cannot cast ufunc '%s' input from %s to %s with casting rule '%s'",

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/device_internal.h"
 #include "kernels/disk_cache.h"
 #include "kernels/hash.h"
 #include "nda/error.h"
+#include "nda/version.h"
 
 typedef struct kc_entry {
     char *spec;
@@ -58,6 +58,15 @@ void nda_kernel_cache_stats(nda_cache_stats *out)
     pthread_mutex_unlock(&g_lock);
 }
 
+/* Returns a compiled kernel and its program to the backend. */
+static void kernel_release(nda_device *d, void *program, void *kernel)
+{
+    const nda_backend_ops *ops = nda_device_ops(d);
+    int dev = nda_device_local_index(d);
+    ops->kernel_free(dev, kernel);
+    ops->program_free(dev, program);
+}
+
 static kc_entry *find_locked(nda_device *d, const char *spec, uint64_t h)
 {
     for (kc_entry *e = g_table[h % KC_BUCKETS]; e; e = e->next)
@@ -72,9 +81,7 @@ void nda_kernel_cache_clear_memory(void)
         kc_entry *e = g_table[b];
         while (e) {
             kc_entry *next = e->next;
-            const nda_backend_ops *ops = e->device->ops;
-            ops->kernel_free(e->device->local_index, e->kernel);
-            ops->program_free(e->device->local_index, e->program);
+            kernel_release(e->device, e->program, e->kernel);
             free(e->spec);
             free(e);
             e = next;
@@ -87,8 +94,9 @@ void nda_kernel_cache_clear_memory(void)
 /* Full disk key: everything that changes the binary. */
 static int full_key(nda_device *d, const char *options, const char *source, nda_strbuf *key)
 {
+    const nda_backend_ops *ops = nda_device_ops(d);
     nda_strbuf_printf(key, "ndaccel %s\nbackend %s abi %d\ndevice %s\noptions %s\nsource\n%s",
-                      NDA_VERSION, d->ops->name, d->ops->abi_version, d->cache_tag, options,
+                      NDA_VERSION, ops->name, ops->abi_version, nda_device_cache_tag(d), options,
                       source);
     return nda_strbuf_status(key);
 }
@@ -105,7 +113,7 @@ static void disk_load(nda_device *d, const nda_strbuf *key, void **program)
         nda_error_clear();
         return;
     }
-    if (d->ops->program_load(d->local_index, bin, len, program) != NDA_OK) {
+    if (nda_device_ops(d)->program_load(nda_device_local_index(d), bin, len, program) != NDA_OK) {
         *program = NULL;
         pthread_mutex_lock(&g_lock);
         g_stats.disk_errors++;
@@ -119,8 +127,9 @@ static void disk_store(nda_device *d, const nda_strbuf *key, void *program)
 {
     void *bin = NULL;
     size_t len = 0;
-    if (!g_disk || !d->ops->program_binary) return;
-    int ok = d->ops->program_binary(d->local_index, program, &bin, &len) == NDA_OK &&
+    const nda_backend_ops *ops = nda_device_ops(d);
+    if (!g_disk || !ops->program_binary) return;
+    int ok = ops->program_binary(nda_device_local_index(d), program, &bin, &len) == NDA_OK &&
              nda_disk_cache_put(g_disk, key->data, key->len, bin, len) == NDA_OK;
     pthread_mutex_lock(&g_lock);
     if (ok) g_stats.disk_writes++; else g_stats.disk_errors++;
@@ -138,7 +147,9 @@ static int build(nda_device *d, const char *spec, nda_source_fn gen, const void 
     void *program = NULL, *kernel = NULL;
     char *log = NULL;
     const char *options = "";
-    int rc = gen(ctx, d->ops->dialect, &src);
+    const nda_backend_ops *ops = nda_device_ops(d);
+    int dev = nda_device_local_index(d);
+    int rc = gen(ctx, ops->dialect, &src);
     if (rc != NDA_OK) goto out;
     if (getenv("NDACCEL_DEBUG_KERNELS")) fprintf(stderr, "ndaccel kernel %s:\n%s\n", spec, src.data);
     rc = full_key(d, options, src.data, &key);
@@ -149,7 +160,7 @@ static int build(nda_device *d, const char *spec, nda_source_fn gen, const void 
         g_stats.disk_hits++;
         pthread_mutex_unlock(&g_lock);
     } else {
-        rc = d->ops->program_build(d->local_index, src.data, options, &program, &log);
+        rc = ops->program_build(dev, src.data, options, &program, &log);
         if (rc != NDA_OK) {
             nda_error_prefix("kernel %s", spec);
             goto out;
@@ -159,13 +170,13 @@ static int build(nda_device *d, const char *spec, nda_source_fn gen, const void 
         pthread_mutex_unlock(&g_lock);
         disk_store(d, &key, program);
     }
-    rc = d->ops->kernel_get(d->local_index, program, kname, &kernel);
+    rc = ops->kernel_get(dev, program, kname, &kernel);
     if (rc != NDA_OK) goto out;
     *program_out = program;
     *kernel_out = kernel;
     program = NULL;
 out:
-    if (program) d->ops->program_free(d->local_index, program);
+    if (program) ops->program_free(dev, program);
     free(log);
     nda_strbuf_free(&src);
     nda_strbuf_free(&key);
@@ -196,8 +207,7 @@ int nda_kernel_get(nda_device *d, const char *spec_key, nda_source_fn gen, const
     if (!ne || !spec) {
         free(ne);
         free(spec);
-        d->ops->kernel_free(d->local_index, k);
-        d->ops->program_free(d->local_index, program);
+        kernel_release(d, program, k);
         return nda_error_set(NDA_ENOMEM, "out of host memory caching a kernel");
     }
     pthread_mutex_lock(&g_lock);
@@ -207,8 +217,7 @@ int nda_kernel_get(nda_device *d, const char *spec_key, nda_source_fn gen, const
         pthread_mutex_unlock(&g_lock);
         free(ne);
         free(spec);
-        d->ops->kernel_free(d->local_index, k);
-        d->ops->program_free(d->local_index, program);
+        kernel_release(d, program, k);
         return NDA_OK;
     }
     ne->spec = spec;

@@ -37,6 +37,4 @@ const char *nda_kernel_cache_dir(void);
  * the disk path). */
 void nda_kernel_cache_clear_memory(void);
 
-#define NDA_VERSION "0.1.0"
-
 #endif

@@ -1,4 +1,5 @@
-/* Operation table and per-type expression emission. Semantics follow
+/* Dialect types and casts, and the expressions of the arithmetic,
+ * comparison, bitwise and logical ops (COPY .. WHERE). Semantics follow
  * NumPy's loops (numpy/_core/src/umath, npymath): integer division and
  * remainder by zero give 0, shifts past the width give 0 (or -1 for a
  * negative right-shifted value), float floor_divide/remainder use
@@ -11,108 +12,6 @@
 #include <string.h>
 
 #include "nda/error.h"
-
-static const nda_op_desc OPS[NDA_NOPS] = {
-    [NDA_OP_COPY] = {"copy", 1, ""},
-    [NDA_OP_ADD] = {"add", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
-    [NDA_OP_SUBTRACT] = {"subtract", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
-    [NDA_OP_MULTIPLY] = {"multiply", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
-    [NDA_OP_TRUE_DIVIDE] = {"true_divide", 2, "ee->e ff->f dd->d FF->F DD->D"},
-    [NDA_OP_FLOOR_DIVIDE] = {"floor_divide", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d"},
-    [NDA_OP_REMAINDER] = {"remainder", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d"},
-    [NDA_OP_POWER] = {"power", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
-    [NDA_OP_MAXIMUM] = {"maximum", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
-    [NDA_OP_MINIMUM] = {"minimum", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
-    [NDA_OP_EQUAL] = {"equal", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? qQ->\? Qq->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
-    [NDA_OP_NOT_EQUAL] = {"not_equal", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? qQ->\? Qq->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
-    [NDA_OP_LESS] = {"less", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? qQ->\? Qq->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
-    [NDA_OP_LESS_EQUAL] = {"less_equal", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? qQ->\? Qq->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
-    [NDA_OP_GREATER] = {"greater", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? qQ->\? Qq->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
-    [NDA_OP_GREATER_EQUAL] = {"greater_equal", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? qQ->\? Qq->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
-    [NDA_OP_BITWISE_AND] = {"bitwise_and", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q"},
-    [NDA_OP_BITWISE_OR] = {"bitwise_or", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q"},
-    [NDA_OP_BITWISE_XOR] = {"bitwise_xor", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q"},
-    [NDA_OP_LEFT_SHIFT] = {"left_shift", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q"},
-    [NDA_OP_RIGHT_SHIFT] = {"right_shift", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q"},
-    [NDA_OP_LOGICAL_AND] = {"logical_and", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
-    [NDA_OP_LOGICAL_OR] = {"logical_or", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
-    [NDA_OP_NEGATIVE] = {"negative", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
-    [NDA_OP_POSITIVE] = {"positive", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
-    [NDA_OP_INVERT] = {"invert", 1, "\?->\? b->b B->B h->h H->H i->i I->I q->q Q->Q"},
-    [NDA_OP_ABSOLUTE] = {"absolute", 1, "\?->\? b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->f D->d"},
-    [NDA_OP_SQRT] = {"sqrt", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_EXP] = {"exp", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_LOG] = {"log", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_LOGICAL_NOT] = {"logical_not", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
-    [NDA_OP_WHERE] = {"where", 3, ""}, /* resolved by nda_ufunc_resolve */
-    [NDA_OP_GATHER] = {"gather", 1, ""}, /* emitted by kernels/fused.c */
-    [NDA_OP_FMOD] = {"fmod", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d"},
-    [NDA_OP_FLOAT_POWER] = {"float_power", 2, "dd->d DD->D"},
-    [NDA_OP_RECIPROCAL] = {"reciprocal", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
-    [NDA_OP_EXP2] = {"exp2", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_EXPM1] = {"expm1", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_LOG2] = {"log2", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_LOG10] = {"log10", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_LOG1P] = {"log1p", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_LOGADDEXP] = {"logaddexp", 2, "ee->e ff->f dd->d"},
-    [NDA_OP_LOGADDEXP2] = {"logaddexp2", 2, "ee->e ff->f dd->d"},
-    [NDA_OP_SIN] = {"sin", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_COS] = {"cos", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_TAN] = {"tan", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_ARCSIN] = {"arcsin", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_ARCCOS] = {"arccos", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_ARCTAN] = {"arctan", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_SINH] = {"sinh", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_COSH] = {"cosh", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_TANH] = {"tanh", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_ARCSINH] = {"arcsinh", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_ARCCOSH] = {"arccosh", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_ARCTANH] = {"arctanh", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_ARCTAN2] = {"arctan2", 2, "ee->e ff->f dd->d"},
-    [NDA_OP_HYPOT] = {"hypot", 2, "ee->e ff->f dd->d"},
-    [NDA_OP_DEG2RAD] = {"deg2rad", 1, "e->e f->f d->d"},
-    [NDA_OP_RAD2DEG] = {"rad2deg", 1, "e->e f->f d->d"},
-    [NDA_OP_FLOOR] = {"floor", 1, "\?->\? b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d"},
-    [NDA_OP_CEIL] = {"ceil", 1, "\?->\? b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d"},
-    [NDA_OP_TRUNC] = {"trunc", 1, "\?->\? b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d"},
-    [NDA_OP_RINT] = {"rint", 1, "e->e f->f d->d F->F D->D"},
-    [NDA_OP_SIGN] = {"sign", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
-    [NDA_OP_SIGNBIT] = {"signbit", 1, "e->\? f->\? d->\?"},
-    [NDA_OP_COPYSIGN] = {"copysign", 2, "ee->e ff->f dd->d"},
-    [NDA_OP_NEXTAFTER] = {"nextafter", 2, "ee->e ff->f dd->d"},
-    [NDA_OP_SPACING] = {"spacing", 1, "e->e f->f d->d"},
-    [NDA_OP_LDEXP] = {"ldexp", 2, "ei->e fi->f el->e fl->f di->d dl->d"},
-    [NDA_OP_HEAVISIDE] = {"heaviside", 2, "ee->e ff->f dd->d"},
-    [NDA_OP_GCD] = {"gcd", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q"},
-    [NDA_OP_LCM] = {"lcm", 2, "bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q"},
-    [NDA_OP_CBRT] = {"cbrt", 1, "e->e f->f d->d"},
-    [NDA_OP_SQUARE] = {"square", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
-    [NDA_OP_FABS] = {"fabs", 1, "e->e f->f d->d"},
-    [NDA_OP_ISNAN] = {"isnan", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
-    [NDA_OP_ISINF] = {"isinf", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
-    [NDA_OP_ISFINITE] = {"isfinite", 1, "\?->\? b->\? B->\? h->\? H->\? i->\? I->\? q->\? Q->\? e->\? f->\? d->\? F->\? D->\?"},
-    [NDA_OP_LOGICAL_XOR] = {"logical_xor", 2, "\?\?->\? bb->\? BB->\? hh->\? HH->\? ii->\? II->\? qq->\? QQ->\? ee->\? ff->\? dd->\? FF->\? DD->\?"},
-    [NDA_OP_CONJUGATE] = {"conjugate", 1, "b->b B->B h->h H->H i->i I->I q->q Q->Q e->e f->f d->d F->F D->D"},
-    [NDA_OP_FMAX] = {"fmax", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
-    [NDA_OP_FMIN] = {"fmin", 2, "\?\?->\? bb->b BB->B hh->h HH->H ii->i II->I qq->q QQ->Q ee->e ff->f dd->d FF->F DD->D"},
-    [NDA_OP_FREXP_MANTISSA] = {"frexp_mantissa", 1, "e->e f->f d->d"},
-    [NDA_OP_FREXP_EXPONENT] = {"frexp_exponent", 1, "e->i f->i d->i"},
-    [NDA_OP_MODF_FRACTIONAL] = {"modf_fractional", 1, "e->e f->f d->d"},
-    [NDA_OP_MODF_INTEGRAL] = {"modf_integral", 1, "e->e f->f d->d"},
-};
-
-const nda_op_desc *nda_op_describe(nda_op op)
-{
-    return (op >= 0 && op < NDA_NOPS) ? &OPS[op] : NULL;
-}
-
-int nda_op_from_name(const char *name)
-{
-    if (strcmp(name, "divide") == 0) return NDA_OP_TRUE_DIVIDE;
-    for (int i = 0; i < NDA_NOPS; i++)
-        if (strcmp(OPS[i].name, name) == 0) return i;
-    return -1;
-}
 
 /* ---- types ---- */
 
@@ -285,32 +184,6 @@ const char NDA_T_C_ARITH[] =
     "  if (nda_cisnan_$N(a)) return a;\n"
     "  if (nda_cisnan_$N(b)) return b;\n"
     "  return nda_cle_$N(a, b) ? a : b;\n}\n";
-const char NDA_T_C_MATH[] =
-    "NDA_FUNC $T nda_cexp_$N($T a) {\n"
-    "  $R e = exp(a.x);\n"
-    "  if (a.y == 0) return $M(e, a.y);\n"
-    "  return $M(e * cos(a.y), e * sin(a.y));\n}\n"
-    "NDA_FUNC $T nda_clog_$N($T a) { return $M(log(hypot(a.x, a.y)), atan2(a.y, a.x)); }\n"
-    "NDA_FUNC $T nda_csqrt_$N($T a) {\n"
-    "  if (a.x == 0 && a.y == 0) return $M(($R)0, a.y);\n"
-    "  if (isinf(a.y)) return $M(fabs(a.y), a.y);\n"
-    "  $R t = sqrt((fabs(a.x) + hypot(a.x, a.y)) * ($R)0.5);\n"
-    "  if (a.x >= 0) return $M(t, a.y / (2 * t));\n"
-    "  return $M(fabs(a.y) / (2 * t), copysign(t, a.y));\n}\n"
-    "NDA_FUNC $T nda_cpow_$N($T a, $T b) {\n"
-    "  if (b.x == 0 && b.y == 0) return $M(($R)1, ($R)0);\n"
-    "  if (a.x == 0 && a.y == 0) {\n"
-    "    if (b.x > 0) return $M(($R)0, ($R)0);\n"
-    "    return $M(($R)NAN, ($R)NAN);\n"
-    "  }\n"
-    "  if (b.y == 0 && b.x == floor(b.x) && fabs(b.x) <= 100) {\n"
-    "    long n = (long)b.x, e = n < 0 ? -n : n;\n"
-    "    $T r = $M(($R)1, ($R)0), x = a;\n"
-    "    while (e) { if (e & 1) r = nda_cmul_$N(r, x); x = nda_cmul_$N(x, x); e >>= 1; }\n"
-    "    return n < 0 ? nda_cdiv_$N($M(($R)1, ($R)0), r) : r;\n"
-    "  }\n"
-    "  $T l = nda_clog_$N(a);\n"
-    "  return nda_cexp_$N(nda_cmul_$N(b, l));\n}\n";
 
 void nda_op_helper(nda_strbuf *helpers, nda_strbuf *seen, const char *key, const char *tmpl,
                    nda_dtype t)
@@ -400,24 +273,16 @@ static int emit_complex(nda_op op, nda_dtype t, const char *a, const char *b, nd
     case NDA_OP_ABSOLUTE: nda_strbuf_printf(e, "hypot((%s).x, (%s).y)", a, a); return NDA_OK;
     default: break;
     }
-    nda_op_helper(h, seen, "cmath", NDA_T_C_MATH, t);
-    switch (op) {
-    case NDA_OP_POWER: nda_strbuf_printf(e, "nda_cpow_%c(%s, %s)", n, a, b); return NDA_OK;
-    case NDA_OP_SQRT: nda_strbuf_printf(e, "nda_csqrt_%c(%s)", n, a); return NDA_OK;
-    case NDA_OP_EXP: nda_strbuf_printf(e, "nda_cexp_%c(%s)", n, a); return NDA_OK;
-    case NDA_OP_LOG: nda_strbuf_printf(e, "nda_clog_%c(%s)", n, a); return NDA_OK;
-    default: break;
-    }
+    if (nda_op_emit_complex_fn(op, t, a, b, e, h, seen)) return NDA_OK;
     return nda_error_set(NDA_ETYPE, "operation '%s' is not supported for %s",
-                         OPS[op].name, nda_dtype_name(t));
+                         nda_op_describe(op)->name, nda_dtype_name(t));
 }
 
-int nda_op_emit(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out, const char *const *args,
-                nda_strbuf *e, nda_strbuf *h, nda_strbuf *seen)
+int nda_op_emit_basic(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out,
+                      const char *const *args, nda_strbuf *e, nda_strbuf *h, nda_strbuf *seen)
 {
-    if (op >= NDA_OP_FMOD) return nda_op_emit_math(op, loop_in, loop_out, args, e, h, seen);
     nda_dtype t = loop_in[0];
-    const char *a = args[0], *b = OPS[op].nin > 1 ? args[1] : NULL;
+    const char *a = args[0], *b = nda_op_describe(op)->nin > 1 ? args[1] : NULL;
     const char *T = COMPUTE[t];
     char n = nda_dtype_char(t);
     const char *cmp = cmp_c_op(op);
@@ -439,7 +304,7 @@ int nda_op_emit(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out, const c
         emit_nonzero(e, t, a);
         return NDA_OK;
     }
-    if (cmp && OPS[op].nin == 2 && loop_in[0] != loop_in[1]) {
+    if (cmp && nda_op_describe(op)->nin == 2 && loop_in[0] != loop_in[1]) {
         emit_mixed_compare(e, op, is_signed(loop_in[0]), a, b);
         return NDA_OK;
     }
@@ -527,6 +392,6 @@ int nda_op_emit(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out, const c
         return NDA_OK;
     default: break;
     }
-    return nda_error_set(NDA_ETYPE, "operation '%s' is not supported for %s", OPS[op].name,
+    return nda_error_set(NDA_ETYPE, "operation '%s' is not supported for %s", nda_op_describe(op)->name,
                          nda_dtype_name(t));
 }

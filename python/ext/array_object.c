@@ -1,6 +1,6 @@
 /* ndaccel._core.ndarray_base: the C half of ndaccel.ndarray. Attributes
  * that read the nda_array live here; NumPy-level behaviour (indexing,
- * operators, printing) is in python/ndaccel/_ndarray.py. */
+ * operators, printing) is in python/ndaccel/_ndarray.py and _array_methods.py. */
 #include "array_object.h"
 
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION

@@ -1,5 +1,5 @@
 /* _core.fft_c2c: the backend's library FFT (cuFFT, VkFFT) on ndaccel
- * arrays, for python/ndaccel/fft.py.
+ * arrays, for python/ndaccel/fft/.
  *
  *   fft_c2c(src, dst, n, batch, inverse)
  *

@@ -1,5 +1,5 @@
 /* _core.gemm: the backend's library GEMM (cuBLAS, CLBlast) on ndaccel
- * arrays, for python/ndaccel/_linalg_basic.py.
+ * arrays, for python/ndaccel/linalg/_matmul.py.
  *
  *   gemm(a, b, c, trans_a, trans_b, m, n, k, batch,
  *        lda, a_stride, ldb, b_stride, ldc, c_stride, alpha, beta)

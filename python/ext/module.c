@@ -11,15 +11,13 @@
 
 #include "array_object.h"
 #include "convert.h"
-#include "core/device_internal.h"
-#include "core/elementwise.h"
-#include "core/expr.h"
-#include "kernels/disk_cache.h"
-#include "kernels/kernel_cache.h"
 #include "lock.h"
 #include "random_binding.h"
+#include "nda/cache.h"
 #include "nda/error.h"
+#include "nda/indexing.h"
 #include "nda/ufunc.h"
+#include "nda/version.h"
 
 static int device_from_id(PyObject *id, nda_device **out)
 {
@@ -360,17 +358,8 @@ static PyObject *py_gather(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OO", &src_obj, &off_obj)) return NULL;
     nda_array *src = ndapy_array_get(src_obj), *off = src ? ndapy_array_get(off_obj) : NULL;
     if (!off) return NULL;
-    if (off->dtype != NDA_INT64) {
-        PyErr_SetString(PyExc_TypeError, "gather offsets must be int64");
-        return NULL;
-    }
-    nda_expr *oe = NULL, *node = NULL;
     nda_array *res = NULL;
-    int rc = nda_expr_operand(off, &oe);
-    if (rc == NDA_OK) rc = nda_expr_gather(src, oe, &node);
-    if (rc == NDA_OK) rc = nda_lazy_array(src->device, node, &res);
-    nda_expr_decref(node);
-    nda_expr_decref(oe);
+    int rc = nda_array_gather(src, off, &res);
     if (rc != NDA_OK) return ndapy_raise(rc);
     return ndapy_array_wrap(res);
 }
@@ -385,47 +374,18 @@ static PyObject *py_scatter(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOO", &dst_obj, &off_obj, &val_obj)) return NULL;
     nda_array *dst = ndapy_array_get(dst_obj), *off = dst ? ndapy_array_get(off_obj) : NULL;
     if (!off || ndapy_array_require_writeable(dst_obj, "assignment destination is read-only") < 0) return NULL;
-    if (off->dtype != NDA_INT64) {
-        PyErr_SetString(PyExc_TypeError, "scatter offsets must be int64");
-        return NULL;
-    }
-    nda_expr *ve = NULL, *oe = NULL;
-    int rc = nda_array_materialize(dst);
-    if (rc == NDA_OK) rc = nda_array_flush_readers(dst);
-    if (rc != NDA_OK) return ndapy_raise(rc);
+    nda_operand value;
+    memset(&value, 0, sizeof value);
     if (ndapy_array_check(val_obj)) {
-        nda_array *v = ((ndapy_array *)val_obj)->arr;
-        rc = nda_expr_operand(v, &ve);
+        value.array = ((ndapy_array *)val_obj)->arr;
     } else {
-        nda_scalar sc;
-        int r = ndapy_scalar_from_object(val_obj, &sc);
+        int r = ndapy_scalar_from_object(val_obj, &value.scalar);
         if (r <= 0) {
             if (r == 0) PyErr_Format(PyExc_TypeError, "cannot assign a '%s'", Py_TYPE(val_obj)->tp_name);
             return NULL;
         }
-        nda_ew_input in;
-        nda_scalar_to_arg(&sc, dst->dtype, dst->dtype, &in);
-        rc = nda_expr_scalar(dst->dtype, in.value, in.value_size, &ve);
     }
-    if (rc == NDA_OK) rc = nda_expr_operand(off, &oe);
-    /* Scattered writes may land anywhere in dst's buffer: inputs reading it
-     * are computed first. */
-    for (int k = 0; k < 2 && rc == NDA_OK; k++) {
-        nda_expr **x = k ? &oe : &ve;
-        if ((*x)->kind == NDA_EX_SCALAR || !nda_expr_reads(*x, dst->buffer)) continue;
-        nda_array *tmp = NULL;
-        rc = nda_lazy_array(dst->device, *x, &tmp);
-        if (rc == NDA_OK) rc = nda_lazy_materialize(tmp);
-        if (rc == NDA_OK) {
-            nda_expr_decref(*x);
-            *x = NULL;
-            rc = nda_expr_leaf(tmp, x);
-        }
-        nda_array_free(tmp);
-    }
-    if (rc == NDA_OK) rc = nda_expr_scatter(ve, oe, dst);
-    nda_expr_decref(ve);
-    nda_expr_decref(oe);
+    int rc = nda_array_scatter(dst, off, &value);
     if (rc != NDA_OK) return ndapy_raise(rc);
     Py_RETURN_NONE;
 }
@@ -542,18 +502,15 @@ static PyObject *py_synchronize(PyObject *self, PyObject *args)
 static PyObject *py_cache_info(PyObject *self, PyObject *noargs)
 {
     (void)self; (void)noargs;
-    nda_cache_stats s;
-    const char *dir = nda_kernel_cache_dir();
-    nda_kernel_cache_stats(&s);
-    uint64_t entries = 0, bytes = 0;
-    if (dir[0]) nda_disk_cache_usage(dir, &entries, &bytes);
+    nda_cache_info s;
+    nda_cache_info_get(&s);
     return Py_BuildValue("{s:K,s:K,s:K,s:K,s:K,s:z,s:K,s:K}", "memory_hits",
                          (unsigned long long)s.memory_hits, "disk_hits",
                          (unsigned long long)s.disk_hits, "compiles", (unsigned long long)s.compiles,
                          "disk_writes", (unsigned long long)s.disk_writes, "disk_errors",
-                         (unsigned long long)s.disk_errors, "dir", dir[0] ? dir : NULL,
-                         "disk_entries", (unsigned long long)entries, "disk_bytes",
-                         (unsigned long long)bytes);
+                         (unsigned long long)s.disk_errors, "dir", s.dir[0] ? s.dir : NULL,
+                         "disk_entries", (unsigned long long)s.disk_entries, "disk_bytes",
+                         (unsigned long long)s.disk_bytes);
 }
 
 static PyObject *py_cache_clear(PyObject *self, PyObject *args)
@@ -561,12 +518,8 @@ static PyObject *py_cache_clear(PyObject *self, PyObject *args)
     (void)self;
     int disk = 1;
     if (!PyArg_ParseTuple(args, "|p", &disk)) return NULL;
-    nda_kernel_cache_clear_memory();
-    const char *dir = nda_kernel_cache_dir();
-    if (disk && dir[0]) {
-        int rc = nda_disk_cache_clear(dir);
-        if (rc != NDA_OK) return ndapy_raise(rc);
-    }
+    int rc = nda_cache_clear(disk != 0);
+    if (rc != NDA_OK) return ndapy_raise(rc);
     Py_RETURN_NONE;
 }
 
@@ -612,6 +565,9 @@ PyObject *ndapy_gemm(PyObject *self, PyObject *args); /* gemm_binding.c */
 PyObject *ndapy_fft_c2c(PyObject *self, PyObject *args); /* fft_binding.c */
 
 PyObject *ndapy_solver(PyObject *self, PyObject *args, PyObject *kwargs); /* solver_binding.c */
+
+/* The comm_* functions and the Comm type (comm_binding.c). */
+int ndapy_comm_register(PyObject *module);
 
 static PyMethodDef methods[] = {
     {"devices", py_devices, METH_NOARGS, "Devices of every available backend."},
@@ -660,7 +616,7 @@ PyMODINIT_FUNC PyInit__core(void)
     if (PyType_Ready(&ndapy_array_base_type) < 0) return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (!m) return NULL;
-    if (ndapy_add_locked_functions(m, methods) < 0) {
+    if (ndapy_add_locked_functions(m, methods) < 0 || ndapy_comm_register(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -1,5 +1,5 @@
 /* _core.solver: the backend's dense solver library (cuSOLVER) on ndaccel
- * arrays, for python/ndaccel/_linalg_cusolver.py.
+ * arrays, for python/ndaccel/linalg/_cusolver.py.
  *
  *   solver(op, a, m, n, k, batch, flag, lda, a_stride, *,
  *          b=None, ldb=0, b_stride=0, c=None, ldc=0, c_stride=0,

@@ -2,6 +2,7 @@
  * LRU eviction, I/O failures, and concurrent use from threads and processes.
  * Works under Bazel (fresh dir below $TEST_TMPDIR) or standalone (/tmp). */
 #define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE /* syscall */
 
 #include "kernels/disk_cache.h"
 
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,23 +21,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static int g_passed, g_failed;
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (cond) {                                                          \
-            g_passed++;                                                      \
-        } else {                                                             \
-            g_failed++;                                                      \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                  \
-        }                                                                    \
-    } while (0)
+#include "test_util.h"
 
 #define HEADER 48
 #define PATH_LEN 4096
@@ -449,9 +441,107 @@ static void test_eviction(void)
     nda_disk_cache_close(c);
 }
 
+/* The permission checks on `ro`, an empty directory the caller owns with
+ * mode 0700 (so the caller is not root): opening it or a directory below
+ * it while it is 0500 fails with NDA_EIO naming the path; a cache opened
+ * while it was writable fails to put once it is not, leaving no temporary
+ * file. Leaves it 0700. */
+static void unwritable_checks(const char *ro)
+{
+    char ro_sub[PATH_LEN];
+    nda_disk_cache *c = NULL;
+
+    join(ro_sub, ro, "sub");
+    CHECK(chmod(ro, 0500) == 0);
+    CHECK(nda_disk_cache_open(ro, 0, &c) == NDA_EIO);
+    CHECK(strstr(nda_error_message(), ro) != NULL);
+    CHECK(nda_disk_cache_open(ro_sub, 0, &c) == NDA_EIO);
+    CHECK(strstr(nda_error_message(), ro_sub) != NULL);
+    /* Open while writable, then lose write permission: put fails. */
+    CHECK(chmod(ro, 0700) == 0);
+    CHECK(nda_disk_cache_open(ro, 0, &c) == NDA_OK);
+    CHECK(chmod(ro, 0500) == 0);
+    if (c) {
+        CHECK(put_str(c, "k", "v") == NDA_EIO);
+        CHECK(count_tmp_files(ro) == 0);
+        nda_disk_cache_close(c);
+    }
+    CHECK(chmod(ro, 0700) == 0);
+}
+
+/* Drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from every capability
+ * set of the calling thread, for good: root then obeys permission bits
+ * like any other user (also in a user namespace, where the sandbox maps no
+ * other uid to switch to). 0 on success. */
+static int drop_dac_capabilities(void)
+{
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    const unsigned int dac = CAP_TO_MASK(CAP_DAC_OVERRIDE) | CAP_TO_MASK(CAP_DAC_READ_SEARCH);
+
+    if (syscall(SYS_capget, &hdr, data) != 0)
+        return -1;
+    data[0].effective &= ~dac;
+    data[0].permitted &= ~dac;
+    data[0].inheritable &= ~dac;
+    return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* unwritable_checks for a test run as root (CI): a forked child gives up
+ * the capabilities that let root ignore permission bits and runs them on
+ * a directory in a fresh directory under /tmp that everyone may traverse
+ * (the test's own directory may lie below directories only root's
+ * capabilities let it enter). First it shows that the bits now bind it: a
+ * directory cannot be created in the 0500 directory. The child's check
+ * counts come back through a pipe. */
+static void unwritable_as_unprivileged_root(void)
+{
+    char top[] = "/tmp/ndk_cache_unwritable.XXXXXX", ro[PATH_LEN], probe[PATH_LEN];
+    int fds[2], counts[2] = {0, 0}, status = 0;
+    pid_t pid;
+
+    if (!mkdtemp(top)) {
+        CHECKF(0, "mkdtemp(%s): %s", top, strerror(errno));
+        return;
+    }
+    join(ro, top, "readonly");
+    join(probe, ro, "probe");
+    CHECK(chmod(top, 0711) == 0);
+    CHECK(mkdir(ro, 0700) == 0);
+    CHECK(pipe(fds) == 0);
+    fflush(NULL);
+    pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        g_passed = g_failed = 0;
+        CHECK(drop_dac_capabilities() == 0);
+        CHECK(chmod(ro, 0500) == 0);
+        CHECK(mkdir(probe, 0700) != 0 && errno == EACCES);
+        CHECK(chmod(ro, 0700) == 0);
+        unwritable_checks(ro);
+        counts[0] = g_passed;
+        counts[1] = g_failed;
+        _exit(write(fds[1], counts, sizeof counts) == (ssize_t)sizeof counts ? 0 : 3);
+    }
+    close(fds[1]);
+    if (pid > 0) {
+        CHECK(read(fds[0], counts, sizeof counts) == (ssize_t)sizeof counts);
+        CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+              WEXITSTATUS(status) == 0);
+        g_passed += counts[0];
+        g_failed += counts[1];
+        printf("info: permission checks as root without CAP_DAC_OVERRIDE: %d passed, "
+               "%d failed\n",
+               counts[0], counts[1]);
+    }
+    close(fds[0]);
+    rm_rf(top);
+}
+
 static void test_unwritable(void)
 {
-    char file[PATH_LEN], under_file[PATH_LEN], ro[PATH_LEN], ro_sub[PATH_LEN];
+    char file[PATH_LEN], under_file[PATH_LEN], ro[PATH_LEN];
     nda_disk_cache *c = (nda_disk_cache *)&c; /* must be reset to NULL */
 
     /* A path below a regular file fails even for root. */
@@ -466,29 +556,15 @@ static void test_unwritable(void)
     CHECK(strstr(nda_error_message(), strerror(ENOTDIR)) != NULL);
     CHECK(nda_disk_cache_open(file, 0, &c) == NDA_EIO); /* a file, not a dir */
 
-    /* Permission bits: only meaningful when not root. */
+    /* Permission bits bind everyone but root: as root, a child process
+     * without root's override capabilities runs the same checks. */
+    if (geteuid() == 0) {
+        unwritable_as_unprivileged_root();
+        return;
+    }
     sub_path(ro, "readonly");
     CHECK(mkdir(ro, 0700) == 0);
-    join(ro_sub, ro, "sub");
-    CHECK(chmod(ro, 0500) == 0);
-    if (geteuid() == 0) {
-        printf("skip: running as root, chmod 0500 does not block writes\n");
-    } else {
-        CHECK(nda_disk_cache_open(ro, 0, &c) == NDA_EIO);
-        CHECK(strstr(nda_error_message(), ro) != NULL);
-        CHECK(nda_disk_cache_open(ro_sub, 0, &c) == NDA_EIO);
-        CHECK(strstr(nda_error_message(), ro_sub) != NULL);
-        /* Open while writable, then lose write permission: put fails. */
-        CHECK(chmod(ro, 0700) == 0);
-        CHECK(nda_disk_cache_open(ro, 0, &c) == NDA_OK);
-        CHECK(chmod(ro, 0500) == 0);
-        if (c) {
-            CHECK(put_str(c, "k", "v") == NDA_EIO);
-            CHECK(count_tmp_files(ro) == 0);
-            nda_disk_cache_close(c);
-        }
-    }
-    CHECK(chmod(ro, 0700) == 0);
+    unwritable_checks(ro);
 }
 
 static void test_dir_removed(void)
@@ -790,6 +866,5 @@ int main(void)
     test_enabled_by_env();
 
     rm_rf(g_root);
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    return g_failed ? 1 : 0;
+    return test_summary();
 }

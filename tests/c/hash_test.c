@@ -7,18 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int g_passed, g_failed;
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (cond) {                                                          \
-            g_passed++;                                                      \
-        } else {                                                             \
-            g_failed++;                                                      \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                  \
-        }                                                                    \
-    } while (0)
+#include "test_util.h"
 
 #define ALT_SEED UINT64_C(0x0123456789abcdef)
 
@@ -151,6 +140,5 @@ int main(void)
     test_seeds_differ();
     test_alignment_independent();
     test_avalanche();
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    return g_failed ? 1 : 0;
+    return test_summary();
 }

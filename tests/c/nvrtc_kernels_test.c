@@ -2,7 +2,7 @@
  *
  * Generates, CUDA dialect, with kernels/fused.h (what core/fused_exec.c
  * launches):
- *   - one node per loop signature of every operation in kernels/ops.h, store
+ *   - one node per loop signature of every operation of core/op_catalogue.h, store
  *     sink: rank 1 contiguous with 32-bit indices; rank 3 strided with 64-bit
  *     indices and, for several inputs, the last operand a scalar; and for a
  *     subset of loop types a rank-2 row-chunked ('R', chunk 256) variant.
@@ -52,9 +52,9 @@
 #define ARCH "compute_90"
 #define MAX_THREADS 16
 #define MAX_FULL_REPORTS 10 /* failures printed with their log and source */
-#define ROW_CHUNK 256       /* core/elementwise.c nda_row_chunk */
+#define ROW_CHUNK 256       /* core/launch.c nda_row_chunk */
 #define CPU_RED_CHUNK 4     /* core/fused_exec.c, non-GPU reductions */
-#define LOCAL_SIZE 256      /* core/elementwise.c nda_reduce_local_size */
+#define LOCAL_SIZE 256      /* core/launch.c nda_reduce_local_size */
 
 /* The options the CUDA plugin compiles with (cuda_program.c). */
 static const char *const k_opts[] = {"--fmad=false"};

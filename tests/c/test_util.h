@@ -1,7 +1,13 @@
-/* Shared helpers for the core C tests: CHECK macros, the pass/fail summary
- * and the environment a test needs to reach the OpenCL plugin under Bazel.
+/* Shared helpers for the C tests (core, kernels and the backend plugins):
+ * the one set of CHECK macros, the pass/fail summary and the environment a
+ * test needs to reach the OpenCL plugin under Bazel.
  *
  * Each test prints "N passed, M failed" last and exits non-zero on failure.
+ * The counters are shared by every file of a test binary (weak definitions,
+ * one copy after linking), so a test's checks may be spread over several
+ * files that all include this header. A failed check prints its file, line
+ * and condition, then whatever g_check_context prints when a test sets it
+ * (the plugin tests print the last error the plugin reported).
  * KNOWN_BUG(cond) records a check that documents a known core bug: it is
  * reported on stderr but does not fail the test (it says so when the bug
  * looks fixed, so the marker can be turned back into a CHECK).
@@ -21,7 +27,17 @@
 
 #include "nda/error.h"
 
-static int g_passed, g_failed, g_known;
+__attribute__((weak)) int g_passed;
+__attribute__((weak)) int g_failed;
+__attribute__((weak)) int g_known;
+/* Optional: more context for a failed check's line (NULL: none). */
+__attribute__((weak)) void (*g_check_context)(FILE *out);
+
+static inline void test_check_context(void)
+{
+    if (g_check_context != NULL)
+        g_check_context(stderr);
+}
 
 #define CHECK(cond)                                                                      \
     do {                                                                                 \
@@ -30,6 +46,7 @@ static int g_passed, g_failed, g_known;
         } else {                                                                         \
             g_failed++;                                                                  \
             fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);     \
+            test_check_context();                                                        \
         }                                                                                \
     } while (0)
 
@@ -43,6 +60,7 @@ static int g_passed, g_failed, g_known;
             fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);     \
             fprintf(stderr, __VA_ARGS__);                                                \
             fputc('\n', stderr);                                                         \
+            test_check_context();                                                        \
         }                                                                                \
     } while (0)
 
@@ -57,6 +75,7 @@ static int g_passed, g_failed, g_known;
             fprintf(stderr, "%s:%d: %s returned %d (%s), want %d: %s\n", __FILE__,       \
                     __LINE__, #expr, rc_, nda_error_name(rc_), (int)(want),              \
                     nda_error_message());                                                \
+            test_check_context();                                                        \
         }                                                                                \
     } while (0)
 

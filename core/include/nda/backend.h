@@ -23,8 +23,9 @@
 #include <stdint.h>
 
 /* 1: memory, programs, launches. 2: vendor libraries (gemm, fft).
- * 3: dense solvers (solver). */
-#define NDA_BACKEND_ABI_VERSION 3
+ * 3: dense solvers (solver). 4: native handles (native_enter/leave,
+ * buffer_address). */
+#define NDA_BACKEND_ABI_VERSION 4
 
 /* Services the core lends to a plugin (so plugins link nothing of ours). */
 typedef struct nda_host_api {
@@ -151,6 +152,15 @@ typedef struct nda_solver_desc {
     void *info; size_t info_off;                         /* batch int32, stride 1 */
 } nda_solver_desc;
 
+/* The driver's own objects behind a device (abi_version >= 4), for
+ * libraries that take them (NCCL, CUDA-aware MPI, DLPack). Valid until the
+ * backend's shutdown. */
+typedef struct nda_native_queue {
+    void *context; /* CUDA: the device's primary CUcontext */
+    void *queue;   /* CUDA: the device's one CUstream (every launch and copy) */
+    int ordinal;   /* CUDA: the CUdevice */
+} nda_native_queue;
+
 typedef enum nda_dialect { NDA_DIALECT_OPENCL = 1, NDA_DIALECT_CUDA = 2 } nda_dialect;
 
 typedef struct nda_backend_ops {
@@ -215,6 +225,21 @@ typedef struct nda_backend_ops {
      * NDA_ENOTIMPL as for gemm: the core uses its own kernels (or says the
      * operation is not available) instead. */
     int (*solver)(int dev, const nda_solver_desc *d);
+
+    /* ---- abi_version >= 4: native handles. NULL: the backend has none
+     * to hand out (OpenCL).
+     * native_enter creates the device's context and queue if they do not
+     * exist yet, makes the context current on the calling thread (CUDA:
+     * pushed) and fills *q; work a library queues on q->queue is ordered
+     * with the backend's launches and copies. After NDA_OK the caller
+     * calls native_leave(dev) on the same thread, before any other member
+     * of this table.
+     * buffer_address: the device address (CUDA: CUdeviceptr) of byte `off`
+     * of buffer `buf`, after checking that [off, off + nbytes) lies inside
+     * it (NDA_EVALUE otherwise). Needs no current context. */
+    int (*native_enter)(int dev, nda_native_queue *q);
+    void (*native_leave)(int dev);
+    int (*buffer_address)(int dev, const void *buf, size_t off, size_t nbytes, uint64_t *addr);
 } nda_backend_ops;
 
 typedef const nda_backend_ops *(*nda_backend_entry_fn)(void);
