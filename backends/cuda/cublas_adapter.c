@@ -1,17 +1,17 @@
-/* cuBLAS adapter: GEMM on plugin buffers (see cuda_libs.h).
+/* cuBLAS adapter: the backend's `gemm` member (nda_gemm_desc, backend.h).
  *
- * libcublas is dlopen()ed on first use. One cuBLAS handle per device,
+ * libcublas is dlopen()ed on first use (the failure reason is reported by
+ * every call, and the next call tries again). One cuBLAS handle per device,
  * created lazily in the device's primary context, bound to the device's
  * stream and destroyed by the backend's shutdown. The few cuBLAS types and
  * constants used are declared here (their values are part of cuBLAS's
  * stable ABI) so that only the driver header is needed. */
 #include "backends/cuda/cuda_internal.h"
-#include "backends/cuda/cuda_libs.h"
 
-#include <dlfcn.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
+
+#include "backends/common/dl_library.h"
+#include "backends/cuda/cuda_toolkit.h"
 
 typedef void *nda_cublas_handle;
 typedef int nda_cublas_status; /* cublasStatus_t */
@@ -23,12 +23,6 @@ typedef struct nda_cublas_lib {
     nda_cublas_status (*Create)(nda_cublas_handle *h);
     nda_cublas_status (*Destroy)(nda_cublas_handle h);
     nda_cublas_status (*SetStream)(nda_cublas_handle h, CUstream s);
-    nda_cublas_status (*Sgemm)(nda_cublas_handle h, int ta, int tb, int m, int n, int k,
-                               const float *alpha, const float *a, int lda, const float *b,
-                               int ldb, const float *beta, float *c, int ldc);
-    nda_cublas_status (*Dgemm)(nda_cublas_handle h, int ta, int tb, int m, int n, int k,
-                               const double *alpha, const double *a, int lda, const double *b,
-                               int ldb, const double *beta, double *c, int ldc);
     const char *(*GetStatusName)(nda_cublas_status s); /* optional (11.4.2+) */
     /* Strided-batched GEMM (the backend's gemm member). Strides are
      * elements (long long); complex scalars are {re, im} pairs. */
@@ -61,10 +55,33 @@ typedef struct nda_cublas_lib {
 enum { NDA_CUDA_R_16F = 2, NDA_CUBLAS_COMPUTE_32F = 68, NDA_CUBLAS_GEMM_DEFAULT = -1 };
 
 static nda_cublas_lib nda_cublas;
-static int nda_cublas_loaded;
-static char nda_cublas_why[1024];
-static pthread_mutex_t nda_cublas_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t nda_cublas_lock = PTHREAD_MUTEX_INITIALIZER; /* guards the handles */
 static nda_cublas_handle nda_cublas_handles[NDA_CUBLAS_MAX_DEVICES];
+
+#define NDA_CUBLAS_SYM(sym, member, req) NDA_DL_SYM(nda_cublas_lib, member, sym, req)
+static const nda_dl_symbol nda_cublas_syms[] = {
+    NDA_CUBLAS_SYM("cublasCreate_v2", Create, 1),
+    NDA_CUBLAS_SYM("cublasDestroy_v2", Destroy, 1),
+    NDA_CUBLAS_SYM("cublasSetStream_v2", SetStream, 1),
+    NDA_CUBLAS_SYM("cublasGetStatusName", GetStatusName, 0),
+    NDA_CUBLAS_SYM("cublasSgemmStridedBatched", SgemmSB, 1),
+    NDA_CUBLAS_SYM("cublasDgemmStridedBatched", DgemmSB, 1),
+    NDA_CUBLAS_SYM("cublasCgemmStridedBatched", CgemmSB, 1),
+    NDA_CUBLAS_SYM("cublasZgemmStridedBatched", ZgemmSB, 1),
+    NDA_CUBLAS_SYM("cublasGemmStridedBatchedEx", GemmSBEx, 1),
+};
+
+static const char *const nda_cublas_names[] = {"libcublas.so.13", "libcublas.so.12",
+                                               "libcublas.so.11", "libcublas.so", NULL};
+
+static nda_dl_library nda_cublas_library = {
+    .what = "cuBLAS",
+    .names = nda_cublas_names,
+    .dir = nda_cuda_toolkit_dir,
+    NDA_DL_SYMBOLS(nda_cublas_syms),
+    NDA_DL_TABLE(nda_cublas),
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 static const char *nda_cublas_status_name(nda_cublas_status s)
 {
@@ -88,8 +105,8 @@ static const char *nda_cublas_status_name(nda_cublas_status s)
 
 static int nda_cublas_fail(nda_cublas_status s, const char *call)
 {
-    return nda_cu_error_set(s == NDA_CUBLAS_ALLOC_FAILED ? NDA_ENOMEM : NDA_EBACKEND,
-                            "%s failed: %s (%d)", call, nda_cublas_status_name(s), s);
+    return nda_plugin_error_set(s == NDA_CUBLAS_ALLOC_FAILED ? NDA_ENOMEM : NDA_EBACKEND,
+                                "%s failed: %s (%d)", call, nda_cublas_status_name(s), s);
 }
 
 /* Destroys every handle (shutdown hook; contexts are still alive). */
@@ -109,62 +126,6 @@ static void nda_cublas_shutdown(void)
     pthread_mutex_unlock(&nda_cublas_lock);
 }
 
-static int nda_cublas_load(void)
-{
-    static const char *const names[] = {"libcublas.so.13", "libcublas.so.12", "libcublas.so.11",
-                                        "libcublas.so"};
-    static const struct {
-        const char *name;
-        size_t offset;
-        int required;
-    } syms[] = {
-        {"cublasCreate_v2", offsetof(nda_cublas_lib, Create), 1},
-        {"cublasDestroy_v2", offsetof(nda_cublas_lib, Destroy), 1},
-        {"cublasSetStream_v2", offsetof(nda_cublas_lib, SetStream), 1},
-        {"cublasSgemm_v2", offsetof(nda_cublas_lib, Sgemm), 1},
-        {"cublasDgemm_v2", offsetof(nda_cublas_lib, Dgemm), 1},
-        {"cublasGetStatusName", offsetof(nda_cublas_lib, GetStatusName), 0},
-        {"cublasSgemmStridedBatched", offsetof(nda_cublas_lib, SgemmSB), 1},
-        {"cublasDgemmStridedBatched", offsetof(nda_cublas_lib, DgemmSB), 1},
-        {"cublasCgemmStridedBatched", offsetof(nda_cublas_lib, CgemmSB), 1},
-        {"cublasZgemmStridedBatched", offsetof(nda_cublas_lib, ZgemmSB), 1},
-        {"cublasGemmStridedBatchedEx", offsetof(nda_cublas_lib, GemmSBEx), 1},
-    };
-    char why[900];
-    nda_cublas_lib t;
-    void *lib;
-    int rc = NDA_OK;
-
-    pthread_mutex_lock(&nda_cublas_lock);
-    if (nda_cublas_loaded)
-        goto out;
-    memset(&t, 0, sizeof t);
-    lib = nda_cu_toolkit_open(names, sizeof names / sizeof names[0], why, sizeof why);
-    if (lib == NULL) {
-        snprintf(nda_cublas_why, sizeof nda_cublas_why, "cuBLAS not found (%s)", why);
-        rc = NDA_ENODEV;
-        goto out;
-    }
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        void *sym = dlsym(lib, syms[i].name);
-        if (sym == NULL && syms[i].required) {
-            snprintf(nda_cublas_why, sizeof nda_cublas_why, "cuBLAS has no %s", syms[i].name);
-            dlclose(lib);
-            rc = NDA_ENODEV;
-            goto out;
-        }
-        memcpy((char *)&t + syms[i].offset, &sym, sizeof sym);
-    }
-    nda_cublas = t;
-    nda_cublas_loaded = 1;
-    nda_cu_shutdown_hook_set(0, nda_cublas_shutdown);
-out:
-    pthread_mutex_unlock(&nda_cublas_lock);
-    if (rc != NDA_OK)
-        return nda_cu_error_set(rc, "%s", nda_cublas_why);
-    return NDA_OK;
-}
-
 /* The device's handle, created on first use. Caller entered `d`. */
 static int nda_cublas_handle_get(nda_cu_device *d, nda_cublas_handle *out)
 {
@@ -174,6 +135,7 @@ static int nda_cublas_handle_get(nda_cu_device *d, nda_cublas_handle *out)
     pthread_mutex_lock(&nda_cublas_lock);
     if (nda_cublas_handles[d->index] == NULL) {
         nda_cublas_handle h = NULL;
+        nda_cu_shutdown_hook_set(0, nda_cublas_shutdown);
         s = nda_cublas.Create(&h);
         if (s == NDA_CUBLAS_SUCCESS) {
             call = "cublasSetStream_v2";
@@ -189,100 +151,6 @@ static int nda_cublas_handle_get(nda_cu_device *d, nda_cublas_handle *out)
     return s == NDA_CUBLAS_SUCCESS ? NDA_OK : nda_cublas_fail(s, call);
 }
 
-/* Checks that a rows x cols column-major matrix with leading dimension ld
- * of esize-byte elements at byte offset off lies inside buffer `b`. */
-static int nda_cublas_matrix_check(const char *what, const void *buf, size_t off, int rows,
-                                   int cols, int ld, size_t esize)
-{
-    const nda_cu_buffer *b = buf;
-    size_t need;
-
-    if (b == NULL)
-        return nda_cu_error_set(NDA_EVALUE, "gemm: NULL buffer for %s", what);
-    if (ld < (rows > 1 ? rows : 1))
-        return nda_cu_error_set(NDA_EVALUE, "gemm: leading dimension %d of %s is less than %d",
-                                ld, what, rows);
-    if (off % esize != 0)
-        return nda_cu_error_set(NDA_EVALUE, "gemm: offset %zu of %s is not a multiple of %zu",
-                                off, what, esize);
-    if (rows == 0 || cols == 0)
-        return NDA_OK;
-    need = ((size_t)(cols - 1) * (size_t)ld + (size_t)rows) * esize;
-    if (off > b->size || need > b->size - off)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "gemm: %s (%d x %d, ld %d) at offset %zu exceeds its %zu-byte "
-                                "buffer",
-                                what, rows, cols, ld, off, b->size);
-    return NDA_OK;
-}
-
-static int nda_cublas_gemm(int dev, int dbl, int transa, int transb, int m, int n, int k,
-                           const void *alpha, const void *a, size_t a_off, int lda,
-                           const void *b, size_t b_off, int ldb, const void *beta, void *c,
-                           size_t c_off, int ldc)
-{
-    size_t es = dbl ? sizeof(double) : sizeof(float);
-    nda_cu_device *d;
-    nda_cublas_handle h;
-    nda_cublas_status s;
-    CUdeviceptr pa, pb, pc;
-    int rc;
-
-    if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
-        return rc;
-    if (m < 0 || n < 0 || k < 0)
-        return nda_cu_error_set(NDA_EVALUE, "gemm: negative size (m=%d n=%d k=%d)", m, n, k);
-    if (dev >= NDA_CUBLAS_MAX_DEVICES)
-        return nda_cu_error_set(NDA_ENODEV, "cuBLAS adapter supports devices 0..%d",
-                                NDA_CUBLAS_MAX_DEVICES - 1);
-    if ((rc = nda_cublas_matrix_check("A", a, a_off, transa ? k : m, transa ? m : k, lda, es)) ||
-        (rc = nda_cublas_matrix_check("B", b, b_off, transb ? n : k, transb ? k : n, ldb, es)) ||
-        (rc = nda_cublas_matrix_check("C", c, c_off, m, n, ldc, es)))
-        return rc;
-    if (m == 0 || n == 0)
-        return NDA_OK;
-    if ((rc = nda_cublas_load()) != NDA_OK)
-        return rc;
-    if ((rc = nda_cu_device_enter(dev, &d)) != NDA_OK)
-        return rc;
-    if ((rc = nda_cublas_handle_get(d, &h)) != NDA_OK)
-        goto out;
-    pa = ((const nda_cu_buffer *)a)->ptr + a_off;
-    pb = ((const nda_cu_buffer *)b)->ptr + b_off;
-    pc = ((const nda_cu_buffer *)c)->ptr + c_off;
-    if (dbl)
-        s = nda_cublas.Dgemm(h, transa ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N,
-                             transb ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N, m, n, k, alpha,
-                             (const double *)(uintptr_t)pa, lda, (const double *)(uintptr_t)pb,
-                             ldb, beta, (double *)(uintptr_t)pc, ldc);
-    else
-        s = nda_cublas.Sgemm(h, transa ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N,
-                             transb ? NDA_CUBLAS_OP_T : NDA_CUBLAS_OP_N, m, n, k, alpha,
-                             (const float *)(uintptr_t)pa, lda, (const float *)(uintptr_t)pb,
-                             ldb, beta, (float *)(uintptr_t)pc, ldc);
-    if (s != NDA_CUBLAS_SUCCESS)
-        rc = nda_cublas_fail(s, dbl ? "cublasDgemm_v2" : "cublasSgemm_v2");
-out:
-    nda_cu_device_leave(d);
-    return rc;
-}
-
-static int nda_cublas_sgemm(int dev, int transa, int transb, int m, int n, int k, float alpha,
-                            const void *a, size_t a_off, int lda, const void *b, size_t b_off,
-                            int ldb, float beta, void *c, size_t c_off, int ldc)
-{
-    return nda_cublas_gemm(dev, 0, transa, transb, m, n, k, &alpha, a, a_off, lda, b, b_off, ldb,
-                           &beta, c, c_off, ldc);
-}
-
-static int nda_cublas_dgemm(int dev, int transa, int transb, int m, int n, int k, double alpha,
-                            const void *a, size_t a_off, int lda, const void *b, size_t b_off,
-                            int ldb, double beta, void *c, size_t c_off, int ldc)
-{
-    return nda_cublas_gemm(dev, 1, transa, transb, m, n, k, &alpha, a, a_off, lda, b, b_off, ldb,
-                           &beta, c, c_off, ldc);
-}
-
 /* Checks one operand of a strided-batched GEMM: `batch` rows x cols
  * column-major matrices, ld and stride in elements of es bytes, from byte
  * off, inside buffer `buf`. rows, cols, batch >= 1. */
@@ -294,23 +162,23 @@ static int nda_cublas_batch_check(const char *what, const void *buf, size_t off,
     double need;
 
     if (b == NULL)
-        return nda_cu_error_set(NDA_EVALUE, "gemm: NULL buffer for %s", what);
+        return nda_plugin_error_set(NDA_EVALUE, "gemm: NULL buffer for %s", what);
     if (ld < rows || stride < 0)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "gemm: %s has leading dimension %lld < %lld rows or a negative "
-                                "batch stride %lld",
-                                what, (long long)ld, (long long)rows, (long long)stride);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "gemm: %s has leading dimension %lld < %lld rows or a negative "
+                                    "batch stride %lld",
+                                    what, (long long)ld, (long long)rows, (long long)stride);
     if (off % es != 0)
-        return nda_cu_error_set(NDA_EVALUE, "gemm: offset %zu of %s is not a multiple of %zu",
-                                off, what, es);
+        return nda_plugin_error_set(NDA_EVALUE, "gemm: offset %zu of %s is not a multiple of %zu",
+                                    off, what, es);
     need = (double)off + ((double)(batch - 1) * (double)stride + (double)(cols - 1) * (double)ld +
                           (double)rows) * (double)es;
     if (need > (double)b->size)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "gemm: %s (%lld x %lld, ld %lld, %lld batches %lld apart) at "
-                                "offset %zu exceeds its %zu-byte buffer",
-                                what, (long long)rows, (long long)cols, (long long)ld,
-                                (long long)batch, (long long)stride, off, b->size);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "gemm: %s (%lld x %lld, ld %lld, %lld batches %lld apart) at "
+                                    "offset %zu exceeds its %zu-byte buffer",
+                                    what, (long long)rows, (long long)cols, (long long)ld,
+                                    (long long)batch, (long long)stride, off, b->size);
     return NDA_OK;
 }
 
@@ -331,24 +199,24 @@ int nda_cu_gemm(int dev, const nda_gemm_desc *g)
     int rc;
 
     if (es == 0)
-        return nda_cu_error_set(NDA_EVALUE, "gemm: unknown element type %d", (int)g->type);
+        return nda_plugin_error_set(NDA_EVALUE, "gemm: unknown element type %d", (int)g->type);
     if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
         return rc;
     if (g->m < 0 || g->n < 0 || g->k < 0 || g->batch < 0)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "gemm: negative size (m=%lld n=%lld k=%lld batch=%lld)",
-                                (long long)g->m, (long long)g->n, (long long)g->k,
-                                (long long)g->batch);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "gemm: negative size (m=%lld n=%lld k=%lld batch=%lld)",
+                                    (long long)g->m, (long long)g->n, (long long)g->k,
+                                    (long long)g->batch);
     if (dev >= NDA_CUBLAS_MAX_DEVICES)
-        return nda_cu_error_set(NDA_ENODEV, "cuBLAS adapter supports devices 0..%d",
-                                NDA_CUBLAS_MAX_DEVICES - 1);
+        return nda_plugin_error_set(NDA_ENODEV, "cuBLAS adapter supports devices 0..%d",
+                                    NDA_CUBLAS_MAX_DEVICES - 1);
     if (g->m == 0 || g->n == 0 || g->batch == 0)
         return NDA_OK;
     if (big > INT32_MAX)
-        return nda_cu_error_set(NDA_ENOTIMPL, "gemm: sizes past 2**31 need cuBLAS's _64 API");
+        return nda_plugin_error_set(NDA_ENOTIMPL, "gemm: sizes past 2**31 need cuBLAS's _64 API");
     if (g->batch > 1 && g->c_stride < (g->n - 1) * g->ldc + g->m)
-        return nda_cu_error_set(NDA_EVALUE, "gemm: batches of C overlap (stride %lld)",
-                                (long long)g->c_stride);
+        return nda_plugin_error_set(NDA_EVALUE, "gemm: batches of C overlap (stride %lld)",
+                                    (long long)g->c_stride);
     if ((rc = nda_cublas_batch_check("C", g->c, g->c_off, g->m, g->n, g->ldc, g->c_stride,
                                      g->batch, es)) != NDA_OK)
         return rc;
@@ -360,7 +228,7 @@ int nda_cu_gemm(int dev, const nda_gemm_desc *g)
                                       g->trans_b ? g->k : g->n, g->ldb, g->b_stride, g->batch,
                                       es)) != NDA_OK))
         return rc;
-    if ((rc = nda_cublas_load()) != NDA_OK)
+    if ((rc = nda_plugin_library_load(&nda_cublas_library)) != NDA_OK)
         return rc;
     if ((rc = nda_cu_device_enter(dev, &d)) != NDA_OK)
         return rc;
@@ -414,23 +282,11 @@ int nda_cu_gemm(int dev, const nda_gemm_desc *g)
     }
 #undef NDA_CUBLAS_SB_ARGS
     if (s == 15 /* CUBLAS_STATUS_NOT_SUPPORTED */ || s == 8 /* ARCH_MISMATCH */)
-        rc = nda_cu_error_set(NDA_ENOTIMPL, "%s failed: %s (%d)", call, nda_cublas_status_name(s),
-                              s);
+        rc = nda_plugin_error_set(NDA_ENOTIMPL, "%s failed: %s (%d)", call,
+                                  nda_cublas_status_name(s), s);
     else if (s != NDA_CUBLAS_SUCCESS)
         rc = nda_cublas_fail(s, call);
 out:
     nda_cu_device_leave(d);
     return rc;
-}
-
-static const nda_cuda_blas nda_cublas_table = {
-    .version = NDA_CUDA_LIBS_VERSION,
-    .load = nda_cublas_load,
-    .sgemm = nda_cublas_sgemm,
-    .dgemm = nda_cublas_dgemm,
-};
-
-__attribute__((visibility("default"))) const nda_cuda_blas *nda_cuda_blas_entry(void)
-{
-    return &nda_cublas_table;
 }

@@ -17,11 +17,11 @@
 static int nda_cu_range(const char *what, const nda_cu_buffer *b, size_t off, size_t n)
 {
     if (b == NULL)
-        return nda_cu_error_set(NDA_EVALUE, "%s: NULL buffer", what);
+        return nda_plugin_error_set(NDA_EVALUE, "%s: NULL buffer", what);
     if (off > b->size || n > b->size - off)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "%s: bytes [%zu, %zu + %zu) are outside the %zu-byte buffer", what,
-                                off, off, n, b->size);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "%s: bytes [%zu, %zu + %zu) are outside the %zu-byte buffer",
+                                    what, off, off, n, b->size);
     return NDA_OK;
 }
 
@@ -45,7 +45,7 @@ static int nda_cu_buffer_alloc(int dev, size_t nbytes, void **buf)
     *buf = NULL;
     b = malloc(sizeof *b);
     if (b == NULL)
-        return nda_cu_error_set(NDA_ENOMEM, "out of host memory");
+        return nda_plugin_error_set(NDA_ENOMEM, "out of host memory");
     if ((rc = nda_cu_device_enter(dev, &d)) != NDA_OK) {
         free(b);
         return rc;
@@ -55,10 +55,11 @@ static int nda_cu_buffer_alloc(int dev, size_t nbytes, void **buf)
     if (r != CUDA_SUCCESS) {
         free(b);
         if (r == CUDA_ERROR_OUT_OF_MEMORY)
-            return nda_cu_error_set(NDA_ENOMEM,
-                                    "cuMemAlloc failed: %s (%d): cannot allocate %zu bytes on %s "
-                                    "(cuda:%d)",
-                                    nda_cu_result_name(r), (int)r, nbytes, d->name, d->index);
+            return nda_plugin_error_set(
+                NDA_ENOMEM,
+                "cuMemAlloc failed: %s (%d): cannot allocate %zu bytes on %s "
+                "(cuda:%d)",
+                nda_cu_result_name(r), (int)r, nbytes, d->name, d->index);
         return nda_cu_error_cu(r, "cuMemAlloc", d);
     }
     b->size = nbytes;
@@ -225,8 +226,8 @@ static int nda_cu_fill(int dev, void *buf, size_t off, const void *pattern, size
 
     if (pattern_size != 1 && pattern_size != 2 && pattern_size != 4 && pattern_size != 8 &&
         pattern_size != 16)
-        return nda_cu_error_set(NDA_EVALUE, "fill pattern size %zu is not 1, 2, 4, 8 or 16",
-                                pattern_size);
+        return nda_plugin_error_set(NDA_EVALUE, "fill pattern size %zu is not 1, 2, 4, 8 or 16",
+                                    pattern_size);
     if (nbytes == 0)
         return NDA_OK;
     if ((rc = nda_cu_range("fill", b, off, nbytes)) != NDA_OK ||
@@ -264,28 +265,28 @@ static int nda_cu_args_pack(const nda_cu_kernel *k, int nargs, const nda_kernel_
                             CUdeviceptr *ptrs, void **params)
 {
     if (k->nparams >= 0 && nargs != k->nparams)
-        return nda_cu_error_set(NDA_EVALUE, "launch of '%s': %d arguments given, it takes %d",
-                                k->name, nargs, k->nparams);
+        return nda_plugin_error_set(NDA_EVALUE, "launch of '%s': %d arguments given, it takes %d",
+                                    k->name, nargs, k->nparams);
     for (int i = 0; i < nargs; i++) {
         size_t want = k->nparams >= 0 ? k->sizes[i] : 0;
         if (args[i].kind == NDA_ARG_BUFFER && args[i].value != NULL) {
             ptrs[i] = ((const nda_cu_buffer *)args[i].value)->ptr;
             params[i] = &ptrs[i];
             if (want != 0 && want != sizeof(CUdeviceptr))
-                return nda_cu_error_set(NDA_EVALUE,
-                                        "launch of '%s': argument %d is a buffer, the kernel "
-                                        "takes a %zu-byte value",
-                                        k->name, i, want);
+                return nda_plugin_error_set(NDA_EVALUE,
+                                            "launch of '%s': argument %d is a buffer, the kernel "
+                                            "takes a %zu-byte value",
+                                            k->name, i, want);
         } else if (args[i].kind == NDA_ARG_SCALAR && args[i].value != NULL) {
             params[i] = (void *)args[i].value;
             if (want != 0 && want != args[i].size)
-                return nda_cu_error_set(NDA_EVALUE,
-                                        "launch of '%s': argument %d has %zu bytes, the kernel "
-                                        "takes %zu",
-                                        k->name, i, args[i].size, want);
+                return nda_plugin_error_set(NDA_EVALUE,
+                                            "launch of '%s': argument %d has %zu bytes, the kernel "
+                                            "takes %zu",
+                                            k->name, i, args[i].size, want);
         } else {
-            return nda_cu_error_set(NDA_EVALUE, "kernel argument %d: bad kind %d or NULL value",
-                                    i, args[i].kind);
+            return nda_plugin_error_set(NDA_EVALUE, "kernel argument %d: bad kind %d or NULL value",
+                                        i, args[i].kind);
         }
     }
     return NDA_OK;
@@ -306,28 +307,28 @@ static int nda_cu_launch(int dev, void *kernel, size_t global_size, size_t local
     if (global_size == 0)
         return NDA_OK;
     if (k == NULL)
-        return nda_cu_error_set(NDA_EVALUE, "launch: NULL kernel");
+        return nda_plugin_error_set(NDA_EVALUE, "launch: NULL kernel");
     if (local_size == 0 || global_size % local_size != 0)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "launch: global size %zu is not a multiple of local size %zu",
-                                global_size, local_size);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "launch: global size %zu is not a multiple of local size %zu",
+                                    global_size, local_size);
     if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
         return rc;
     if (local_size > (size_t)d->max_threads)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "launch: local size %zu exceeds the %d threads per block of %s",
-                                local_size, d->max_threads, d->name);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "launch: local size %zu exceeds the %d threads per block of %s",
+                                    local_size, d->max_threads, d->name);
     grid = global_size / local_size;
     if (grid > 0x7fffffffu)
-        return nda_cu_error_set(NDA_EVALUE, "launch: %zu blocks exceed the grid limit (2^31-1)",
-                                grid);
+        return nda_plugin_error_set(NDA_EVALUE, "launch: %zu blocks exceed the grid limit (2^31-1)",
+                                    grid);
     if (nargs < 0 || (nargs > 0 && args == NULL))
-        return nda_cu_error_set(NDA_EVALUE, "launch: bad argument list (%d arguments)", nargs);
+        return nda_plugin_error_set(NDA_EVALUE, "launch: bad argument list (%d arguments)", nargs);
     if (nargs > STACK_ARGS) {
         ptrs = malloc((size_t)nargs * sizeof *ptrs);
         params = malloc((size_t)nargs * sizeof *params);
         if (ptrs == NULL || params == NULL) {
-            rc = nda_cu_error_set(NDA_ENOMEM, "out of host memory");
+            rc = nda_plugin_error_set(NDA_ENOMEM, "out of host memory");
             goto out;
         }
     }
@@ -361,6 +362,43 @@ static int nda_cu_synchronize(int dev)
     return rc;
 }
 
+/* ---- native handles (backend.h, abi_version >= 4) ---- */
+
+static int nda_cu_native_enter(int dev, nda_native_queue *q)
+{
+    nda_cu_device *d;
+    int rc = nda_cu_device_enter(dev, &d);
+
+    if (rc != NDA_OK)
+        return rc;
+    q->context = d->ctx;
+    q->queue = d->stream;
+    q->ordinal = (int)d->id;
+    return NDA_OK;
+}
+
+static void nda_cu_native_leave(int dev)
+{
+    nda_cu_device *d;
+
+    if (nda_cu_device_lookup(dev, &d) == NDA_OK)
+        nda_cu_device_leave(d);
+}
+
+static int nda_cu_buffer_address(int dev, const void *buf, size_t off, size_t nbytes,
+                                 uint64_t *addr)
+{
+    nda_cu_device *d;
+    int rc = nda_cu_device_lookup(dev, &d);
+
+    if (rc != NDA_OK)
+        return rc;
+    if ((rc = nda_cu_range("buffer_address", buf, off, nbytes)) != NDA_OK)
+        return rc;
+    *addr = (uint64_t)(((const nda_cu_buffer *)buf)->ptr + off);
+    return NDA_OK;
+}
+
 /* ---- entry ---- */
 
 static const nda_backend_ops nda_cu_ops = {
@@ -389,6 +427,9 @@ static const nda_backend_ops nda_cu_ops = {
     .fft = nda_cu_fft,
     .gemm = nda_cu_gemm,
     .solver = nda_cu_solver,
+    .native_enter = nda_cu_native_enter,
+    .native_leave = nda_cu_native_leave,
+    .buffer_address = nda_cu_buffer_address,
 };
 
 __attribute__((visibility("default"))) const nda_backend_ops *nda_backend_entry(void)

@@ -70,44 +70,46 @@ int nda_cu_backend_init(const nda_host_api *host)
     CUresult r;
     int count = 0, version = 0, ok = 0;
 
-    nda_cu_host_set(host);
+    nda_plugin_host_set(host);
     if (nda_cu_devices != NULL)
         return NDA_OK; /* already initialised */
     why[0] = '\0';
     drv = nda_cu_driver_load(why, sizeof why);
     if (drv == NULL)
-        return nda_cu_error_set(NDA_ENODEV, "no CUDA driver (%s)", why);
+        return nda_plugin_error_set(NDA_ENODEV, "no CUDA driver (%s)", why);
     r = drv->Init(0);
     if (r == CUDA_ERROR_STUB_LIBRARY) {
         /* A stub that slipped past the path check (copied or renamed). */
-        nda_cu_error_set(NDA_ENODEV,
-                         "no CUDA driver (%s is the CUDA toolkit's stub library: cuInit failed: "
-                         "%s (%d))",
-                         drv->path, nda_cu_result_name(r), (int)r);
+        nda_plugin_error_set(
+            NDA_ENODEV,
+            "no CUDA driver (%s is the CUDA toolkit's stub library: cuInit failed: "
+            "%s (%d))",
+            drv->path, nda_cu_result_name(r), (int)r);
         nda_cu_driver_unload();
         return NDA_ENODEV;
     }
     if (r != CUDA_SUCCESS)
-        return nda_cu_error_set(NDA_ENODEV, "CUDA driver %s could not be initialised: cuInit failed: %s (%d)",
-                                drv->path, nda_cu_result_name(r), (int)r);
+        return nda_plugin_error_set(
+            NDA_ENODEV, "CUDA driver %s could not be initialised: cuInit failed: %s (%d)",
+            drv->path, nda_cu_result_name(r), (int)r);
     if ((r = drv->DriverGetVersion(&version)) != CUDA_SUCCESS) {
         nda_cu_error_cu(r, "cuDriverGetVersion", NULL);
         return NDA_ENODEV;
     }
     if ((r = drv->DeviceGetCount(&count)) != CUDA_SUCCESS)
-        return nda_cu_error_set(NDA_ENODEV, "CUDA driver %d.%d: cuDeviceGetCount failed: %s (%d)",
-                                version / 1000, version % 1000 / 10, nda_cu_result_name(r),
-                                (int)r);
+        return nda_plugin_error_set(
+            NDA_ENODEV, "CUDA driver %d.%d: cuDeviceGetCount failed: %s (%d)", version / 1000,
+            version % 1000 / 10, nda_cu_result_name(r), (int)r);
     if (count <= 0)
-        return nda_cu_error_set(NDA_ENODEV, "CUDA driver %d.%d found but no CUDA device",
-                                version / 1000, version % 1000 / 10);
+        return nda_plugin_error_set(NDA_ENODEV, "CUDA driver %d.%d found but no CUDA device",
+                                    version / 1000, version % 1000 / 10);
     nv = nda_nvrtc_load(why, sizeof why);
     if (nv == NULL)
-        return nda_cu_error_set(NDA_ENODEV, "CUDA driver %d.%d and %d device(s) found, but %s",
-                                version / 1000, version % 1000 / 10, count, why);
+        return nda_plugin_error_set(NDA_ENODEV, "CUDA driver %d.%d and %d device(s) found, but %s",
+                                    version / 1000, version % 1000 / 10, count, why);
     devs = calloc((size_t)count, sizeof *devs);
     if (devs == NULL)
-        return nda_cu_error_set(NDA_ENOMEM, "out of host memory listing CUDA devices");
+        return nda_plugin_error_set(NDA_ENOMEM, "out of host memory listing CUDA devices");
     for (ok = 0; ok < count; ok++) {
         int rc = nda_cu_device_probe(drv, nv, ok, &devs[ok]);
         if (rc != NDA_OK) {
@@ -158,10 +160,10 @@ int nda_cu_device_lookup(int dev, nda_cu_device **out)
 {
     *out = NULL;
     if (nda_cu_devices == NULL)
-        return nda_cu_error_set(NDA_ENODEV, "CUDA backend is not initialised");
+        return nda_plugin_error_set(NDA_ENODEV, "CUDA backend is not initialised");
     if (dev < 0 || dev >= nda_cu_ndevices)
-        return nda_cu_error_set(NDA_ENODEV, "no CUDA device %d (%d available)", dev,
-                                nda_cu_ndevices);
+        return nda_plugin_error_set(NDA_ENODEV, "no CUDA device %d (%d available)", dev,
+                                    nda_cu_ndevices);
     *out = &nda_cu_devices[dev];
     return NDA_OK;
 }
@@ -271,7 +273,7 @@ int nda_cu_device_cache_tag(int dev, char *buf, size_t len)
                  d->cc_minor, nda_cu_driver_version / 1000, nda_cu_driver_version % 1000 / 10,
                  nv->major, nv->minor, nda_cu_default_options_tag);
     if (n < 0 || (size_t)n >= len)
-        return nda_cu_error_set(NDA_EVALUE, "cache tag buffer too small (%zu bytes, need %d)", len,
-                                n + 1);
+        return nda_plugin_error_set(NDA_EVALUE, "cache tag buffer too small (%zu bytes, need %d)",
+                                    len, n + 1);
     return NDA_OK;
 }

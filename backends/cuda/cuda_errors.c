@@ -1,12 +1,6 @@
 /* CUresult names and the translation of driver errors into NDA errors. */
 #include "backends/cuda/cuda_internal.h"
 
-#include <stdarg.h>
-#include <stdio.h>
-
-/* Big enough for a 2000-character compile log excerpt plus its prefix. */
-#define NDA_CU_MSG_MAX 4096
-
 /* Names used when the driver cannot name a code itself (cuGetErrorName is
  * missing, or the code is newer than the driver). */
 typedef struct nda_cu_error_entry {
@@ -40,10 +34,6 @@ static const nda_cu_error_entry nda_cu_error_table[] = {
     {999, "CUDA_ERROR_UNKNOWN"},
 };
 
-static const nda_host_api *nda_cu_host;
-
-void nda_cu_host_set(const nda_host_api *host) { nda_cu_host = host; }
-
 const char *nda_cu_result_name(CUresult err)
 {
     const nda_cu_driver *drv = nda_cu_drv();
@@ -63,26 +53,13 @@ int nda_cu_result_code(CUresult err)
     return err == CUDA_ERROR_OUT_OF_MEMORY ? NDA_ENOMEM : NDA_EBACKEND;
 }
 
-int nda_cu_error_set(int code, const char *fmt, ...)
-{
-    char msg[NDA_CU_MSG_MAX];
-    va_list ap;
-
-    if (nda_cu_host == NULL || nda_cu_host->error_set == NULL)
-        return code;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    nda_cu_host->error_set(code, "%s", msg);
-    return code;
-}
-
 int nda_cu_error_cu(CUresult err, const char *call, const nda_cu_device *d)
 {
     int code = nda_cu_result_code(err);
 
     if (code == NDA_ENOMEM && d != NULL)
-        return nda_cu_error_set(code, "%s failed: %s (%d): out of memory on %s (cuda:%d)", call,
-                                nda_cu_result_name(err), (int)err, d->name, d->index);
-    return nda_cu_error_set(code, "%s failed: %s (%d)", call, nda_cu_result_name(err), (int)err);
+        return nda_plugin_error_set(code, "%s failed: %s (%d): out of memory on %s (cuda:%d)", call,
+                                    nda_cu_result_name(err), (int)err, d->name, d->index);
+    return nda_plugin_error_set(code, "%s failed: %s (%d)", call, nda_cu_result_name(err),
+                                (int)err);
 }

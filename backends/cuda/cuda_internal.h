@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
+#include "backends/common/plugin_error.h"
 #include "backends/cuda/nvrtc_loader.h"
 #include "nda/backend.h"
 #include "nda/error.h"
@@ -23,7 +24,6 @@
  * plugin built against any header works with any driver that has them. */
 typedef struct nda_cu_driver {
     char path[512]; /* the libcuda that was loaded */
-    void *lib;      /* its dlopen handle */
     CUresult (*Init)(unsigned int flags);
     CUresult (*DriverGetVersion)(int *version);
     CUresult (*DeviceGetCount)(int *count);
@@ -97,13 +97,8 @@ typedef struct nda_cu_kernel {
     char name[128];
 } nda_cu_kernel;
 
-/* ---- cuda_errors.c ---- */
+/* ---- cuda_errors.c (messages go out through nda_plugin_error_set) ---- */
 
-/* Remembers the host api used for error reporting (may be NULL). */
-NDA_CU_HIDDEN void nda_cu_host_set(const nda_host_api *host);
-/* Formats a message, hands it to host->error_set and returns `code`. */
-NDA_CU_HIDDEN int nda_cu_error_set(int code, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 /* Name of a CUresult, e.g. "CUDA_ERROR_INVALID_VALUE"; never NULL. */
 NDA_CU_HIDDEN const char *nda_cu_result_name(CUresult err);
 /* NDA_ENOMEM for out-of-memory results, NDA_EBACKEND otherwise. */
@@ -116,19 +111,15 @@ NDA_CU_HIDDEN int nda_cu_error_cu(CUresult err, const char *call, const nda_cu_d
 
 /* Loads libcuda and resolves the table (once; later calls return the same
  * table). NULL on failure with the reason in why[len], e.g.
- * "libcuda.so.1: cannot open shared object file: No such file or directory".
- * The toolkit's stub library (lib64/stubs) is never accepted. */
+ * "libcuda.so.1: cannot open shared object file: No such file or directory";
+ * the next call tries again. The toolkit's stub library (lib64/stubs) is
+ * never accepted. */
 NDA_CU_HIDDEN const nda_cu_driver *nda_cu_driver_load(char *why, size_t len);
 /* Forgets and unloads a library that turned out to be unusable (cuInit
  * answered CUDA_ERROR_STUB_LIBRARY). Only before any context exists. */
 NDA_CU_HIDDEN void nda_cu_driver_unload(void);
 /* The table loaded by nda_cu_driver_load, or NULL. */
 NDA_CU_HIDDEN const nda_cu_driver *nda_cu_drv(void);
-/* dlopen()s the first of names[n] found on the library path, then in
- * $CUDA_PATH, $CUDA_HOME, the build-time toolkit and /usr/local/cuda
- * (lib64, targets/<arch>/lib). NULL with the first failure in why[len]. */
-NDA_CU_HIDDEN void *nda_cu_toolkit_open(const char *const *names, size_t n, char *why,
-                                        size_t len);
 
 /* ---- cuda_device.c ---- */
 

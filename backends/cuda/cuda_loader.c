@@ -4,34 +4,20 @@
  * answers every call with CUDA_ERROR_STUB_LIBRARY.
  *
  * Once loaded, the library stays loaded for the life of the process
- * (unloading libcuda is not safe); a failed attempt is retried by the next
- * init. */
-#define _GNU_SOURCE
+ * (unloading libcuda is not safe) unless init finds it unusable before any
+ * context exists; a failed attempt is retried by the next init. */
 #include "backends/cuda/cuda_internal.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#if defined(__aarch64__)
-#define NDA_CUDA_TARGET_LIB "targets/sbsa-linux/lib"
-#else
-#define NDA_CUDA_TARGET_LIB "targets/x86_64-linux/lib"
-#endif
+#include "backends/common/dl_library.h"
 
 static nda_cu_driver nda_cu_table;
-static const nda_cu_driver *nda_cu_loaded;
-static pthread_mutex_t nda_cu_load_lock = PTHREAD_MUTEX_INITIALIZER;
 
-typedef struct nda_cu_sym {
-    const char *name;
-    size_t offset;
-    int required;
-} nda_cu_sym;
-
-#define NDA_CU_SYM(sym, member, req) {sym, offsetof(nda_cu_driver, member), req}
-static const nda_cu_sym nda_cu_syms[] = {
+#define NDA_CU_SYM(sym, member, req) NDA_DL_SYM(nda_cu_driver, member, sym, req)
+/* cuInit first: its file is the one named in messages. */
+static const nda_dl_symbol nda_cu_syms[] = {
     NDA_CU_SYM("cuInit", Init, 1),
     NDA_CU_SYM("cuDriverGetVersion", DriverGetVersion, 1),
     NDA_CU_SYM("cuDeviceGetCount", DeviceGetCount, 1),
@@ -63,132 +49,45 @@ static const nda_cu_sym nda_cu_syms[] = {
     NDA_CU_SYM("cuFuncGetParamInfo", FuncGetParamInfo, 0),
 };
 
-const nda_cu_driver *nda_cu_drv(void) { return nda_cu_loaded; }
-
-void nda_cu_driver_unload(void)
+/* Refuses the toolkit's stub; remembers the path for messages. */
+static int nda_cu_driver_accept(const char *path, void *table, char *why, size_t len)
 {
-    pthread_mutex_lock(&nda_cu_load_lock);
-    if (nda_cu_loaded != NULL) {
-        nda_cu_loaded = NULL;
-        dlclose(nda_cu_table.lib);
-        memset(&nda_cu_table, 0, sizeof nda_cu_table);
-    }
-    pthread_mutex_unlock(&nda_cu_load_lock);
-}
+    nda_cu_driver *t = table;
 
-/* Opens `name` and resolves the table into *t. 1 on success; otherwise 0
- * with "<name>: <reason>" in why[len]. */
-static int nda_cu_driver_try(const char *name, nda_cu_driver *t, char *why, size_t len)
-{
-    void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    void *init;
-    Dl_info info;
-
-    if (lib == NULL) {
-        const char *e = dlerror();
-        /* dlerror already starts with the name for a missing file. */
-        if (e != NULL && strncmp(e, name, strlen(name)) == 0)
-            snprintf(why, len, "%s", e);
-        else
-            snprintf(why, len, "%s: %s", name, e ? e : "dlopen failed");
+    if (strstr(path, "/stubs/") != NULL) {
+        snprintf(why, len, "%s is the CUDA toolkit's stub library, not a driver", path);
         return 0;
     }
-    memset(t, 0, sizeof *t);
-    t->lib = lib;
-    snprintf(t->path, sizeof t->path, "%s", name);
-    init = dlsym(lib, "cuInit");
-    if (init != NULL && dladdr(init, &info) && info.dli_fname != NULL)
-        snprintf(t->path, sizeof t->path, "%s", info.dli_fname);
-    if (strstr(t->path, "/stubs/") != NULL) {
-        snprintf(why, len, "%s: %s is the CUDA toolkit's stub library, not a driver", name,
-                 t->path);
-        dlclose(lib);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof nda_cu_syms / sizeof nda_cu_syms[0]; i++) {
-        void *sym = dlsym(lib, nda_cu_syms[i].name);
-        if (sym == NULL && nda_cu_syms[i].required) {
-            snprintf(why, len, "%s: %s has no %s (driver too old?)", name, t->path,
-                     nda_cu_syms[i].name);
-            dlclose(lib);
-            return 0;
-        }
-        memcpy((char *)t + nda_cu_syms[i].offset, &sym, sizeof sym);
-    }
+    snprintf(t->path, sizeof t->path, "%s", path);
     return 1;
 }
 
+static const char *const nda_cu_names[] = {"libcuda.so.1", "libcuda.so", NULL};
+
+static nda_dl_library nda_cu_library = {
+    .env = "NDACCEL_CUDA_DRIVER",
+    .names = nda_cu_names,
+    NDA_DL_SYMBOLS(nda_cu_syms),
+    NDA_DL_TABLE(nda_cu_table),
+    .accept = nda_cu_driver_accept,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+};
+
+/* Set once the table is loaded; read without a lock by nda_cu_drv. */
+static const nda_cu_driver *nda_cu_loaded;
+
+const nda_cu_driver *nda_cu_drv(void) { return nda_cu_loaded; }
+
 const nda_cu_driver *nda_cu_driver_load(char *why, size_t len)
 {
-    static const char *const names[] = {"libcuda.so.1", "libcuda.so"};
-    const char *env = getenv("NDACCEL_CUDA_DRIVER");
-    const nda_cu_driver *out = NULL;
-    nda_cu_driver t;
-    char first[1024] = "", other[1024];
-
-    pthread_mutex_lock(&nda_cu_load_lock);
-    if (nda_cu_loaded != NULL) {
-        out = nda_cu_loaded;
-        goto done;
-    }
-    if (env != NULL && env[0] != '\0') {
-        if (nda_cu_driver_try(env, &t, first, sizeof first))
-            goto ok;
-        snprintf(why, len, "%s (from NDACCEL_CUDA_DRIVER)", first);
-        goto done;
-    }
-    if (nda_cu_driver_try(names[0], &t, first, sizeof first))
-        goto ok;
-    /* libcuda.so is normally a development symlink; report the libcuda.so.1
-     * failure unless libcuda.so was found but unusable (e.g. a stub). */
-    if (nda_cu_driver_try(names[1], &t, other, sizeof other))
-        goto ok;
-    if (strstr(other, "No such file") == NULL && strstr(other, "cannot open") == NULL)
-        snprintf(why, len, "%s; %s", first, other);
-    else
-        snprintf(why, len, "%s", first);
-    goto done;
-ok:
-    nda_cu_table = t;
+    if (nda_dl_load(&nda_cu_library, why, len) != NDA_OK)
+        return NULL;
     nda_cu_loaded = &nda_cu_table;
-    out = nda_cu_loaded;
-done:
-    pthread_mutex_unlock(&nda_cu_load_lock);
-    return out;
+    return nda_cu_loaded;
 }
 
-void *nda_cu_toolkit_open(const char *const *names, size_t n, char *why, size_t len)
+void nda_cu_driver_unload(void)
 {
-    static const char *const subdirs[] = {"lib64", NDA_CUDA_TARGET_LIB, "lib"};
-    const char *roots[4];
-    char path[1024];
-    int nroots = 0;
-    void *lib;
-
-    why[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if ((lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL)) != NULL)
-            return lib;
-        if (why[0] == '\0') {
-            const char *e = dlerror();
-            snprintf(why, len, "%s", e ? e : names[i]);
-        }
-    }
-    roots[nroots++] = getenv("CUDA_PATH");
-    roots[nroots++] = getenv("CUDA_HOME");
-#ifdef NDA_CUDA_PATH
-    roots[nroots++] = NDA_CUDA_PATH;
-#endif
-    roots[nroots++] = "/usr/local/cuda";
-    for (int r = 0; r < nroots; r++) {
-        if (roots[r] == NULL || roots[r][0] == '\0')
-            continue;
-        for (size_t s = 0; s < sizeof subdirs / sizeof subdirs[0]; s++)
-            for (size_t i = 0; i < n; i++) {
-                snprintf(path, sizeof path, "%s/%s/%s", roots[r], subdirs[s], names[i]);
-                if ((lib = dlopen(path, RTLD_NOW | RTLD_LOCAL)) != NULL)
-                    return lib;
-            }
-    }
-    return NULL;
+    nda_cu_loaded = NULL;
+    nda_dl_unload(&nda_cu_library);
 }

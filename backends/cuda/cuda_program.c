@@ -74,9 +74,9 @@ static int nda_cu_module_load(nda_cu_device *d, const void *image, CUmodule *mod
     if (r == CUDA_ERROR_UNSUPPORTED_PTX_VERSION && nv != NULL)
         snprintf(hint, sizeof hint, " (the driver is older than NVRTC %d.%d)", nv->major,
                  nv->minor);
-    return nda_cu_error_set(NDA_ECOMPILE, "cuModuleLoadDataEx failed on %s: %s (%d)%s%s%s",
-                            d->name, nda_cu_result_name(r), (int)r, hint, jitlog[0] ? ": " : "",
-                            jitlog);
+    return nda_plugin_error_set(NDA_ECOMPILE, "cuModuleLoadDataEx failed on %s: %s (%d)%s%s%s",
+                                d->name, nda_cu_result_name(r), (int)r, hint, jitlog[0] ? ": " : "",
+                                jitlog);
 }
 
 /* Wraps loaded code into a program handle: loads the module (entering the
@@ -94,7 +94,7 @@ static int nda_cu_program_make(int dev, unsigned char *code, size_t size, int is
     rc = nda_cu_module_load(d, code, &mod);
     if (rc == NDA_OK && (p = malloc(sizeof *p)) == NULL) {
         nda_cu_drv()->ModuleUnload(mod);
-        rc = nda_cu_error_set(NDA_ENOMEM, "out of host memory");
+        rc = nda_plugin_error_set(NDA_ENOMEM, "out of host memory");
     }
     nda_cu_device_leave(d);
     if (rc != NDA_OK)
@@ -122,7 +122,7 @@ int nda_cu_program_build(int dev, const char *source, const char *options, void 
     if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
         return rc;
     if (d->arch[0] == '\0')
-        return nda_cu_error_set(NDA_ECOMPILE, "cannot build for %s: %s", d->name, d->arch_why);
+        return nda_plugin_error_set(NDA_ECOMPILE, "cannot build for %s: %s", d->name, d->arch_why);
     rc = nda_nvrtc_compile(nv, source, "nda_kernel.cu", d->arch, d->cubin,
                            nda_cu_default_options,
                            (int)(sizeof nda_cu_default_options / sizeof nda_cu_default_options[0]),
@@ -131,7 +131,7 @@ int nda_cu_program_build(int dev, const char *source, const char *options, void 
     out.log = NULL;
     if (rc != NDA_OK) {
         nda_nvrtc_output_free(&out);
-        return nda_cu_error_set(rc, "%s", why);
+        return nda_plugin_error_set(rc, "%s", why);
     }
     rc = nda_cu_program_make(dev, out.code, out.size, out.is_cubin, nda_cu_arch_number(d->arch),
                              program);
@@ -154,11 +154,11 @@ int nda_cu_program_binary(int dev, void *program, void **binary, size_t *nbytes)
     if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
         return rc;
     if (p == NULL || p->code == NULL || p->size == 0)
-        return nda_cu_error_set(NDA_EVALUE, "CUDA program has no binary for %s", d->name);
+        return nda_plugin_error_set(NDA_EVALUE, "CUDA program has no binary for %s", d->name);
     bin = malloc(NDA_CU_BIN_HEADER + p->size);
     if (bin == NULL)
-        return nda_cu_error_set(NDA_ENOMEM, "out of host memory for a %zu-byte program binary",
-                                p->size);
+        return nda_plugin_error_set(NDA_ENOMEM, "out of host memory for a %zu-byte program binary",
+                                    p->size);
     memcpy(bin + NDA_CU_BIN_HEADER, p->code, p->size);
     size = p->size;
     sum = nda_cu_fnv1a64(p->code, p->size);
@@ -188,33 +188,33 @@ int nda_cu_program_load(int dev, const void *binary, size_t nbytes, void **progr
         return rc;
     cc = d->cc_major * 10 + d->cc_minor;
     if (bin == NULL || nbytes <= NDA_CU_BIN_HEADER || memcmp(bin, NDA_CU_BIN_MAGIC, 8) != 0)
-        return nda_cu_error_set(NDA_ECOMPILE,
-                                "CUDA program binary rejected: %zu bytes are not a binary from "
-                                "program_binary",
-                                nbytes);
+        return nda_plugin_error_set(NDA_ECOMPILE,
+                                    "CUDA program binary rejected: %zu bytes are not a binary from "
+                                    "program_binary",
+                                    nbytes);
     memcpy(&size, bin + 8, 8);
     memcpy(&sum, bin + 16, 8);
     memcpy(&kind, bin + 24, 4);
     memcpy(&arch, bin + 28, 4);
     if (size != nbytes - NDA_CU_BIN_HEADER ||
         sum != nda_cu_fnv1a64(bin + NDA_CU_BIN_HEADER, (size_t)size))
-        return nda_cu_error_set(NDA_ECOMPILE,
-                                "CUDA program binary rejected: %zu bytes are truncated or "
-                                "corrupted",
-                                nbytes);
+        return nda_plugin_error_set(NDA_ECOMPILE,
+                                    "CUDA program binary rejected: %zu bytes are truncated or "
+                                    "corrupted",
+                                    nbytes);
     if ((kind != NDA_CU_BIN_CUBIN && kind != NDA_CU_BIN_PTX) ||
         (kind == NDA_CU_BIN_CUBIN && (int)arch != cc) || (kind == NDA_CU_BIN_PTX && (int)arch > cc) ||
         (kind == NDA_CU_BIN_PTX && bin[nbytes - 1] != '\0'))
-        return nda_cu_error_set(NDA_ECOMPILE,
-                                "CUDA program binary rejected: %s for %s_%u does not run on %s "
-                                "(sm_%d)",
-                                kind == NDA_CU_BIN_CUBIN ? "CUBIN" : "PTX",
-                                kind == NDA_CU_BIN_CUBIN ? "sm" : "compute", (unsigned)arch,
-                                d->name, cc);
+        return nda_plugin_error_set(NDA_ECOMPILE,
+                                    "CUDA program binary rejected: %s for %s_%u does not run on %s "
+                                    "(sm_%d)",
+                                    kind == NDA_CU_BIN_CUBIN ? "CUBIN" : "PTX",
+                                    kind == NDA_CU_BIN_CUBIN ? "sm" : "compute", (unsigned)arch,
+                                    d->name, cc);
     code = malloc((size_t)size);
     if (code == NULL)
-        return nda_cu_error_set(NDA_ENOMEM, "out of host memory for a %zu-byte program binary",
-                                (size_t)size);
+        return nda_plugin_error_set(NDA_ENOMEM, "out of host memory for a %zu-byte program binary",
+                                    (size_t)size);
     memcpy(code, bin + NDA_CU_BIN_HEADER, (size_t)size);
     rc = nda_cu_program_make(dev, code, (size_t)size, kind == NDA_CU_BIN_CUBIN, (int)arch,
                              program);
@@ -252,20 +252,20 @@ int nda_cu_kernel_get(int dev, void *program, const char *name, void **kernel)
 
     *kernel = NULL;
     if (p == NULL)
-        return nda_cu_error_set(NDA_EVALUE, "kernel_get: NULL program");
+        return nda_plugin_error_set(NDA_EVALUE, "kernel_get: NULL program");
     if ((rc = nda_cu_device_enter(dev, &d)) != NDA_OK)
         return rc;
     r = drv->ModuleGetFunction(&fn, p->module, name);
     if (r != CUDA_SUCCESS || fn == NULL) {
         nda_cu_device_leave(d);
-        return nda_cu_error_set(nda_cu_result_code(r),
-                                "cuModuleGetFunction failed: %s (%d) for kernel '%s'",
-                                nda_cu_result_name(r), (int)r, name);
+        return nda_plugin_error_set(nda_cu_result_code(r),
+                                    "cuModuleGetFunction failed: %s (%d) for kernel '%s'",
+                                    nda_cu_result_name(r), (int)r, name);
     }
     k = calloc(1, sizeof *k);
     if (k == NULL) {
         nda_cu_device_leave(d);
-        return nda_cu_error_set(NDA_ENOMEM, "out of host memory");
+        return nda_plugin_error_set(NDA_ENOMEM, "out of host memory");
     }
     k->fn = fn;
     snprintf(k->name, sizeof k->name, "%s", name);

@@ -1,18 +1,18 @@
-/* cuFFT adapter: batched 1-D complex transforms on plugin buffers (see
- * cuda_libs.h).
+/* cuFFT adapter: the backend's `fft` member (nda_fft_desc, backend.h),
+ * batched 1-D complex transforms on plugin buffers.
  *
- * libcufft is dlopen()ed on first use. Plans are cached per (device,
+ * libcufft is dlopen()ed on first use (the failure reason is reported by
+ * every call, and the next call tries again). Plans are cached per (device,
  * precision, n, batch) and run asynchronously on the device's stream.
  * The few cuFFT types and constants used are declared here (their values
  * are part of cuFFT's stable ABI) so that only the driver header is needed. */
 #include "backends/cuda/cuda_internal.h"
-#include "backends/cuda/cuda_libs.h"
 
-#include <dlfcn.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "backends/common/dl_library.h"
+#include "backends/cuda/cuda_toolkit.h"
 
 typedef int nda_cufft_handle; /* cufftHandle */
 typedef int nda_cufft_result; /* cufftResult */
@@ -29,9 +29,26 @@ typedef struct nda_cufft_lib {
 } nda_cufft_lib;
 
 static nda_cufft_lib nda_cufft;
-static int nda_cufft_loaded;
-static char nda_cufft_why[1024];
-static pthread_mutex_t nda_cufft_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t nda_cufft_lock = PTHREAD_MUTEX_INITIALIZER; /* guards the plans */
+
+#define NDA_CUFFT_SYM(sym, member) NDA_DL_SYM(nda_cufft_lib, member, sym, 1)
+static const nda_dl_symbol nda_cufft_syms[] = {
+    NDA_CUFFT_SYM("cufftPlan1d", Plan1d),   NDA_CUFFT_SYM("cufftSetStream", SetStream),
+    NDA_CUFFT_SYM("cufftExecC2C", ExecC2C), NDA_CUFFT_SYM("cufftExecZ2Z", ExecZ2Z),
+    NDA_CUFFT_SYM("cufftDestroy", Destroy),
+};
+
+static const char *const nda_cufft_names[] = {"libcufft.so.12", "libcufft.so.11",
+                                              "libcufft.so.10", "libcufft.so", NULL};
+
+static nda_dl_library nda_cufft_library = {
+    .what = "cuFFT",
+    .names = nda_cufft_names,
+    .dir = nda_cuda_toolkit_dir,
+    NDA_DL_SYMBOLS(nda_cufft_syms),
+    NDA_DL_TABLE(nda_cufft),
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 static const char *nda_cufft_result_name(nda_cufft_result r)
 {
@@ -51,56 +68,8 @@ static const char *nda_cufft_result_name(nda_cufft_result r)
 
 static int nda_cufft_fail(nda_cufft_result r, const char *call)
 {
-    return nda_cu_error_set(r == NDA_CUFFT_ALLOC_FAILED ? NDA_ENOMEM : NDA_EBACKEND,
-                            "%s failed: %s (%d)", call, nda_cufft_result_name(r), r);
-}
-
-static int nda_cufft_load(void)
-{
-    static const char *const names[] = {"libcufft.so.12", "libcufft.so.11", "libcufft.so.10",
-                                        "libcufft.so"};
-    static const struct {
-        const char *name;
-        size_t offset;
-    } syms[] = {
-        {"cufftPlan1d", offsetof(nda_cufft_lib, Plan1d)},
-        {"cufftSetStream", offsetof(nda_cufft_lib, SetStream)},
-        {"cufftExecC2C", offsetof(nda_cufft_lib, ExecC2C)},
-        {"cufftExecZ2Z", offsetof(nda_cufft_lib, ExecZ2Z)},
-        {"cufftDestroy", offsetof(nda_cufft_lib, Destroy)},
-    };
-    char why[900];
-    nda_cufft_lib t;
-    void *lib;
-    int rc = NDA_OK;
-
-    pthread_mutex_lock(&nda_cufft_lock);
-    if (nda_cufft_loaded)
-        goto out;
-    memset(&t, 0, sizeof t);
-    lib = nda_cu_toolkit_open(names, sizeof names / sizeof names[0], why, sizeof why);
-    if (lib == NULL) {
-        snprintf(nda_cufft_why, sizeof nda_cufft_why, "cuFFT not found (%s)", why);
-        rc = NDA_ENODEV;
-        goto out;
-    }
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        void *sym = dlsym(lib, syms[i].name);
-        if (sym == NULL) {
-            snprintf(nda_cufft_why, sizeof nda_cufft_why, "cuFFT has no %s", syms[i].name);
-            dlclose(lib);
-            rc = NDA_ENODEV;
-            goto out;
-        }
-        memcpy((char *)&t + syms[i].offset, &sym, sizeof sym);
-    }
-    nda_cufft = t;
-    nda_cufft_loaded = 1;
-out:
-    pthread_mutex_unlock(&nda_cufft_lock);
-    if (rc != NDA_OK)
-        return nda_cu_error_set(rc, "%s", nda_cufft_why);
-    return NDA_OK;
+    return nda_plugin_error_set(r == NDA_CUFFT_ALLOC_FAILED ? NDA_ENOMEM : NDA_EBACKEND,
+                                "%s failed: %s (%d)", call, nda_cufft_result_name(r), r);
 }
 
 static int nda_cufft_range(const char *what, const void *buf, size_t off, size_t bytes,
@@ -109,14 +78,14 @@ static int nda_cufft_range(const char *what, const void *buf, size_t off, size_t
     const nda_cu_buffer *b = buf;
 
     if (b == NULL)
-        return nda_cu_error_set(NDA_EVALUE, "fft: NULL %s buffer", what);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: NULL %s buffer", what);
     if (off % esize != 0)
-        return nda_cu_error_set(NDA_EVALUE, "fft: %s offset %zu is not a multiple of %zu", what,
-                                off, esize);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: %s offset %zu is not a multiple of %zu", what,
+                                    off, esize);
     if (off > b->size || bytes > b->size - off)
-        return nda_cu_error_set(NDA_EVALUE, "fft: %zu bytes of %s at offset %zu exceed its "
-                                "%zu-byte buffer",
-                                bytes, what, off, b->size);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: %zu bytes of %s at offset %zu exceed its "
+                                    "%zu-byte buffer",
+                                    bytes, what, off, b->size);
     return NDA_OK;
 }
 
@@ -202,7 +171,7 @@ static int nda_cufft_plan_get(nda_cu_device *d, int dev, int dbl, int n, int bat
     }
     p = calloc(1, sizeof *p);
     if (p == NULL)
-        return nda_cu_error_set(NDA_ENOMEM, "fft: out of host memory for a plan");
+        return nda_plugin_error_set(NDA_ENOMEM, "fft: out of host memory for a plan");
     r = nda_cufft.Plan1d(&p->h, n, dbl ? NDA_CUFFT_Z2Z : NDA_CUFFT_C2C, batch);
     if (r != NDA_CUFFT_SUCCESS) {
         free(p);
@@ -243,14 +212,14 @@ static int nda_cufft_exec64(int dev, int dbl, int64_t n, int64_t batch, const vo
     if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
         return rc;
     if (n < 1 || batch < 1)
-        return nda_cu_error_set(NDA_EVALUE, "fft: size %lld and batch %lld must be positive",
-                                (long long)n, (long long)batch);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: size %lld and batch %lld must be positive",
+                                    (long long)n, (long long)batch);
     if (n > INT32_MAX)
-        return nda_cu_error_set(NDA_ENOTIMPL, "fft: %lld points exceed cuFFT's 32-bit plans",
-                                (long long)n);
+        return nda_plugin_error_set(NDA_ENOTIMPL, "fft: %lld points exceed cuFFT's 32-bit plans",
+                                    (long long)n);
     if ((uint64_t)batch > SIZE_MAX / es / (uint64_t)n)
-        return nda_cu_error_set(NDA_EVALUE, "fft: %lld x %lld points is too big",
-                                (long long)batch, (long long)n);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: %lld x %lld points is too big",
+                                    (long long)batch, (long long)n);
     bytes = (size_t)n * (size_t)batch * es;
     if ((rc = nda_cufft_range("input", in, in_off, bytes, es)) != NDA_OK ||
         (rc = nda_cufft_range("output", out, out_off, bytes, es)) != NDA_OK)
@@ -258,8 +227,9 @@ static int nda_cufft_exec64(int dev, int dbl, int64_t n, int64_t batch, const vo
     pin = ((const nda_cu_buffer *)in)->ptr + in_off;
     pout = ((const nda_cu_buffer *)out)->ptr + out_off;
     if (pin != pout && pin < pout + bytes && pout < pin + bytes)
-        return nda_cu_error_set(NDA_EVALUE, "fft: input and output overlap without being the same");
-    if ((rc = nda_cufft_load()) != NDA_OK)
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "fft: input and output overlap without being the same");
+    if ((rc = nda_plugin_library_load(&nda_cufft_library)) != NDA_OK)
         return rc;
     chunk = NDA_CUFFT_MAX_ELEMS / n;
     if (chunk < 1)
@@ -287,44 +257,14 @@ static int nda_cufft_exec64(int dev, int dbl, int64_t n, int64_t batch, const vo
     return rc;
 }
 
-static int nda_cufft_exec(int dev, int dbl, int n, int batch, const void *in, size_t in_off,
-                          void *out, size_t out_off, int inverse)
-{
-    return nda_cufft_exec64(dev, dbl, n, batch, in, in_off, out, out_off, inverse);
-}
-
 /* The backend's fft member (backend.h). */
 int nda_cu_fft(int dev, const nda_fft_desc *f)
 {
     if (f->type != NDA_LIB_C64 && f->type != NDA_LIB_C128)
-        return nda_cu_error_set(NDA_EVALUE, "fft: element type %d is not complex64/128",
-                                (int)f->type);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: element type %d is not complex64/128",
+                                    (int)f->type);
     if (f->batch == 0 && f->n >= 1)
         return NDA_OK;
     return nda_cufft_exec64(dev, f->type == NDA_LIB_C128, f->n, f->batch, f->in, f->in_off,
                             f->out, f->out_off, f->inverse);
-}
-
-static int nda_cufft_c2c(int dev, int n, int batch, const void *in, size_t in_off, void *out,
-                         size_t out_off, int inverse)
-{
-    return nda_cufft_exec(dev, 0, n, batch, in, in_off, out, out_off, inverse);
-}
-
-static int nda_cufft_z2z(int dev, int n, int batch, const void *in, size_t in_off, void *out,
-                         size_t out_off, int inverse)
-{
-    return nda_cufft_exec(dev, 1, n, batch, in, in_off, out, out_off, inverse);
-}
-
-static const nda_cuda_fft nda_cufft_table = {
-    .version = NDA_CUDA_LIBS_VERSION,
-    .load = nda_cufft_load,
-    .c2c = nda_cufft_c2c,
-    .z2z = nda_cufft_z2z,
-};
-
-__attribute__((visibility("default"))) const nda_cuda_fft *nda_cuda_fft_entry(void)
-{
-    return &nda_cufft_table;
 }

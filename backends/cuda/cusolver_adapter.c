@@ -2,10 +2,10 @@
  * backend.h) through cuSOLVER's dense legacy API.
  *
  * Library: libcusolver is dlopen()ed on first use (libcusolver.so.12, .11,
- * .so through nda_cu_toolkit_open), or exactly the file named by
- * $NDACCEL_CUSOLVER_LIBRARY when that is set (cuda_backend_test points it
- * at libcusolver_fake.so, a LAPACK-backed double). A failed load is not
- * remembered: the next call tries again.
+ * .so on the library path, then in the toolkit's directories), or exactly
+ * the file named by $NDACCEL_CUSOLVER_LIBRARY when that is set (the CUDA
+ * plugin tests point it at libcusolver_fake.so, a LAPACK-backed double). A
+ * failed load is not remembered: the next call tries again.
  *
  * Per device: one cusolverDnHandle_t, created lazily in the device's
  * primary context and bound to the device's stream, and one cached device
@@ -23,11 +23,13 @@
  * needed. */
 #include "backends/cuda/cuda_internal.h"
 
-#include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "backends/common/dl_library.h"
+#include "backends/cuda/cuda_toolkit.h"
 
 typedef void *nda_cusolver_handle; /* cusolverDnHandle_t */
 typedef int nda_cusolver_status;   /* cusolverStatus_t */
@@ -89,10 +91,47 @@ typedef struct nda_cusolver_dev {
 } nda_cusolver_dev;
 
 static nda_cusolver_lib nda_cusolver;
-static int nda_cusolver_loaded;
-static char nda_cusolver_why[1200];
-static pthread_mutex_t nda_cusolver_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t nda_cusolver_lock = PTHREAD_MUTEX_INITIALIZER; /* guards the devs */
 static nda_cusolver_dev nda_cusolver_devs[NDA_CUSOLVER_MAX_DEVICES];
+
+#define NDA_CUSOLVER_SYM(sym, member) NDA_DL_SYM(nda_cusolver_lib, member, sym, 1)
+/* cusolverDn{S,D}<real> and cusolverDn{C,Z}<complex> into member[0..3]. */
+#define NDA_CUSOLVER_TYPED(real, complex, member)                                              \
+    NDA_CUSOLVER_SYM("cusolverDnS" real, member[0]),                                           \
+        NDA_CUSOLVER_SYM("cusolverDnD" real, member[1]),                                       \
+        NDA_CUSOLVER_SYM("cusolverDnC" complex, member[2]),                                    \
+        NDA_CUSOLVER_SYM("cusolverDnZ" complex, member[3])
+static const nda_dl_symbol nda_cusolver_syms[] = {
+    NDA_CUSOLVER_SYM("cusolverDnCreate", Create),
+    NDA_CUSOLVER_SYM("cusolverDnDestroy", Destroy),
+    NDA_CUSOLVER_SYM("cusolverDnSetStream", SetStream),
+    NDA_CUSOLVER_TYPED("getrf_bufferSize", "getrf_bufferSize", getrf_bs),
+    NDA_CUSOLVER_TYPED("getrf", "getrf", getrf),
+    NDA_CUSOLVER_TYPED("getrs", "getrs", getrs),
+    NDA_CUSOLVER_TYPED("potrf_bufferSize", "potrf_bufferSize", potrf_bs),
+    NDA_CUSOLVER_TYPED("potrf", "potrf", potrf),
+    NDA_CUSOLVER_TYPED("syevd_bufferSize", "heevd_bufferSize", syevd_bs),
+    NDA_CUSOLVER_TYPED("syevd", "heevd", syevd),
+    NDA_CUSOLVER_TYPED("geqrf_bufferSize", "geqrf_bufferSize", geqrf_bs),
+    NDA_CUSOLVER_TYPED("geqrf", "geqrf", geqrf),
+    NDA_CUSOLVER_TYPED("orgqr_bufferSize", "ungqr_bufferSize", orgqr_bs),
+    NDA_CUSOLVER_TYPED("orgqr", "ungqr", orgqr),
+    NDA_CUSOLVER_TYPED("gesvd_bufferSize", "gesvd_bufferSize", gesvd_bs),
+    NDA_CUSOLVER_TYPED("gesvd", "gesvd", gesvd),
+};
+
+static const char *const nda_cusolver_names[] = {"libcusolver.so.12", "libcusolver.so.11",
+                                                  "libcusolver.so", NULL};
+
+static nda_dl_library nda_cusolver_library = {
+    .what = "cuSOLVER",
+    .env = "NDACCEL_CUSOLVER_LIBRARY",
+    .names = nda_cusolver_names,
+    .dir = nda_cuda_toolkit_dir,
+    NDA_DL_SYMBOLS(nda_cusolver_syms),
+    NDA_DL_TABLE(nda_cusolver),
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 static const char *nda_cusolver_status_name(nda_cusolver_status s)
 {
@@ -120,7 +159,7 @@ static int nda_cusolver_fail(nda_cusolver_status s, const char *call)
         code = NDA_ENOMEM;
     else if (s == NDA_CUSOLVER_NOT_SUPPORTED || s == NDA_CUSOLVER_ARCH_MISMATCH)
         code = NDA_ENOTIMPL;
-    return nda_cu_error_set(code, "%s failed: %s (%d)", call, nda_cusolver_status_name(s), s);
+    return nda_plugin_error_set(code, "%s failed: %s (%d)", call, nda_cusolver_status_name(s), s);
 }
 
 /* Frees every workspace and destroys every handle (shutdown hook; the
@@ -146,107 +185,6 @@ static void nda_cusolver_shutdown(void)
     pthread_mutex_unlock(&nda_cusolver_lock);
 }
 
-/* Resolves the table from `lib` into *t; 0 with the missing name in
- * nda_cusolver_why otherwise. */
-static int nda_cusolver_resolve(void *lib, nda_cusolver_lib *t)
-{
-    static const struct {
-        const char *real, *complex; /* name after cusolverDn<letter> */
-        size_t offset;
-    } typed[] = {
-        {"getrf_bufferSize", "getrf_bufferSize", offsetof(nda_cusolver_lib, getrf_bs)},
-        {"getrf", "getrf", offsetof(nda_cusolver_lib, getrf)},
-        {"getrs", "getrs", offsetof(nda_cusolver_lib, getrs)},
-        {"potrf_bufferSize", "potrf_bufferSize", offsetof(nda_cusolver_lib, potrf_bs)},
-        {"potrf", "potrf", offsetof(nda_cusolver_lib, potrf)},
-        {"syevd_bufferSize", "heevd_bufferSize", offsetof(nda_cusolver_lib, syevd_bs)},
-        {"syevd", "heevd", offsetof(nda_cusolver_lib, syevd)},
-        {"geqrf_bufferSize", "geqrf_bufferSize", offsetof(nda_cusolver_lib, geqrf_bs)},
-        {"geqrf", "geqrf", offsetof(nda_cusolver_lib, geqrf)},
-        {"orgqr_bufferSize", "ungqr_bufferSize", offsetof(nda_cusolver_lib, orgqr_bs)},
-        {"orgqr", "ungqr", offsetof(nda_cusolver_lib, orgqr)},
-        {"gesvd_bufferSize", "gesvd_bufferSize", offsetof(nda_cusolver_lib, gesvd_bs)},
-        {"gesvd", "gesvd", offsetof(nda_cusolver_lib, gesvd)},
-    };
-    static const struct {
-        const char *name;
-        size_t offset;
-    } plain[] = {
-        {"cusolverDnCreate", offsetof(nda_cusolver_lib, Create)},
-        {"cusolverDnDestroy", offsetof(nda_cusolver_lib, Destroy)},
-        {"cusolverDnSetStream", offsetof(nda_cusolver_lib, SetStream)},
-    };
-    static const char letters[4] = {'S', 'D', 'C', 'Z'};
-    char name[64];
-    void *sym;
-
-    memset(t, 0, sizeof *t);
-    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
-        if ((sym = dlsym(lib, plain[i].name)) == NULL) {
-            snprintf(nda_cusolver_why, sizeof nda_cusolver_why, "cuSOLVER has no %s",
-                     plain[i].name);
-            return 0;
-        }
-        memcpy((char *)t + plain[i].offset, &sym, sizeof sym);
-    }
-    for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++)
-        for (int p = 0; p < 4; p++) {
-            snprintf(name, sizeof name, "cusolverDn%c%s", letters[p],
-                     p < 2 ? typed[i].real : typed[i].complex);
-            if ((sym = dlsym(lib, name)) == NULL) {
-                snprintf(nda_cusolver_why, sizeof nda_cusolver_why, "cuSOLVER has no %s", name);
-                return 0;
-            }
-            memcpy((char *)t + typed[i].offset + (size_t)p * sizeof sym, &sym, sizeof sym);
-        }
-    return 1;
-}
-
-static int nda_cusolver_load(void)
-{
-    static const char *const names[] = {"libcusolver.so.12", "libcusolver.so.11",
-                                        "libcusolver.so"};
-    const char *env = getenv("NDACCEL_CUSOLVER_LIBRARY");
-    char why[1000];
-    nda_cusolver_lib t;
-    void *lib;
-    int rc = NDA_OK;
-
-    pthread_mutex_lock(&nda_cusolver_lock);
-    if (nda_cusolver_loaded)
-        goto out;
-    if (env != NULL && env[0] != '\0') {
-        lib = dlopen(env, RTLD_NOW | RTLD_LOCAL);
-        if (lib == NULL) {
-            const char *e = dlerror();
-            snprintf(nda_cusolver_why, sizeof nda_cusolver_why,
-                     "cuSOLVER not found (%s, from NDACCEL_CUSOLVER_LIBRARY)", e ? e : env);
-            rc = NDA_ENODEV;
-            goto out;
-        }
-    } else {
-        lib = nda_cu_toolkit_open(names, sizeof names / sizeof names[0], why, sizeof why);
-        if (lib == NULL) {
-            snprintf(nda_cusolver_why, sizeof nda_cusolver_why, "cuSOLVER not found (%s)", why);
-            rc = NDA_ENODEV;
-            goto out;
-        }
-    }
-    if (!nda_cusolver_resolve(lib, &t)) {
-        dlclose(lib);
-        rc = NDA_ENODEV;
-        goto out;
-    }
-    nda_cusolver = t;
-    nda_cusolver_loaded = 1;
-    nda_cu_shutdown_hook_set(NDA_CUSOLVER_HOOK_SLOT, nda_cusolver_shutdown);
-out:
-    pthread_mutex_unlock(&nda_cusolver_lock);
-    if (rc != NDA_OK)
-        return nda_cu_error_set(rc, "%s", nda_cusolver_why);
-    return NDA_OK;
-}
-
 /* The device's handle, created on first use in its context and bound to
  * its stream. Caller entered `d`. */
 static int nda_cusolver_handle_get(nda_cu_device *d, nda_cusolver_handle *out)
@@ -258,6 +196,7 @@ static int nda_cusolver_handle_get(nda_cu_device *d, nda_cusolver_handle *out)
     pthread_mutex_lock(&nda_cusolver_lock);
     if (s->handle == NULL) {
         nda_cusolver_handle h = NULL;
+        nda_cu_shutdown_hook_set(NDA_CUSOLVER_HOOK_SLOT, nda_cusolver_shutdown);
         st = nda_cusolver.Create(&h);
         if (st == NDA_CUSOLVER_SUCCESS) {
             call = "cusolverDnSetStream";
@@ -344,18 +283,19 @@ static int nda_cusolver_operand_check(const char *op, nda_cusolver_operand *x)
 
     x->lo = x->hi = x->off;
     if (x->ld < (x->rows > 1 ? x->rows : 1) || x->stride < 0)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "solver: %s: %s has leading dimension %lld < %lld rows or a "
-                                "negative batch stride %lld",
-                                op, x->what, (long long)x->ld, (long long)x->rows,
-                                (long long)x->stride);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "solver: %s: %s has leading dimension %lld < %lld rows or a "
+                                    "negative batch stride %lld",
+                                    op, x->what, (long long)x->ld, (long long)x->rows,
+                                    (long long)x->stride);
     if (x->off % x->es != 0)
-        return nda_cu_error_set(NDA_EVALUE, "solver: %s: offset %zu of %s is not a multiple of %zu",
-                                op, x->off, x->what, x->es);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "solver: %s: offset %zu of %s is not a multiple of %zu", op,
+                                    x->off, x->what, x->es);
     if (x->rows == 0 || x->cols == 0 || batch == 0)
         return NDA_OK; /* never dereferenced: may be NULL */
     if (b == NULL)
-        return nda_cu_error_set(NDA_EVALUE, "solver: %s: NULL buffer for %s", op, x->what);
+        return nda_plugin_error_set(NDA_EVALUE, "solver: %s: NULL buffer for %s", op, x->what);
     /* span = (cols - 1) * ld + rows elements of one block; last = start of
      * the last block + span; all in uint64 with overflow checks. */
     if (__builtin_mul_overflow((uint64_t)(x->cols - 1), (uint64_t)x->ld, &span) ||
@@ -364,16 +304,16 @@ static int nda_cusolver_operand_check(const char *op, nda_cusolver_operand *x)
         __builtin_add_overflow(last, span, &last) ||
         __builtin_mul_overflow(last, (uint64_t)x->es, &bytes) ||
         __builtin_add_overflow(bytes, (uint64_t)x->off, &x->hi) || x->hi > b->size)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "solver: %s: %s (%lld x %lld, ld %lld, %lld batches %lld apart) at "
-                                "offset %zu exceeds its %zu-byte buffer",
-                                op, x->what, (long long)x->rows, (long long)x->cols,
-                                (long long)x->ld, (long long)batch, (long long)x->stride, x->off,
-                                b->size);
+        return nda_plugin_error_set(
+            NDA_EVALUE,
+            "solver: %s: %s (%lld x %lld, ld %lld, %lld batches %lld apart) at "
+            "offset %zu exceeds its %zu-byte buffer",
+            op, x->what, (long long)x->rows, (long long)x->cols, (long long)x->ld, (long long)batch,
+            (long long)x->stride, x->off, b->size);
     if (x->written && batch > 1 && (uint64_t)x->stride < span)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "solver: %s: batches of %s overlap (stride %lld < %llu elements)",
-                                op, x->what, (long long)x->stride, (unsigned long long)span);
+        return nda_plugin_error_set(
+            NDA_EVALUE, "solver: %s: batches of %s overlap (stride %lld < %llu elements)", op,
+            x->what, (long long)x->stride, (unsigned long long)span);
     return NDA_OK;
 }
 
@@ -393,8 +333,8 @@ static int nda_cusolver_operands_check(const char *op, nda_cusolver_operand *x, 
             if (x[i].buf != x[j].buf || x[i].lo == x[i].hi || x[j].lo == x[j].hi)
                 continue;
             if (x[i].lo < x[j].hi && x[j].lo < x[i].hi)
-                return nda_cu_error_set(NDA_EVALUE, "solver: %s: %s overlaps %s", op, x[i].what,
-                                        x[j].what);
+                return nda_plugin_error_set(NDA_EVALUE, "solver: %s: %s overlaps %s", op, x[i].what,
+                                            x[j].what);
         }
     return NDA_OK;
 }
@@ -406,7 +346,7 @@ static int nda_cusolver_need(int ok, const char *op, const char *fmt, long long 
         return NDA_OK;
     char what[200];
     snprintf(what, sizeof what, fmt, a, b, c);
-    return nda_cu_error_set(NDA_EVALUE, "solver: %s: %s", op, what);
+    return nda_plugin_error_set(NDA_EVALUE, "solver: %s: %s", op, what);
 }
 
 /* Checks sizes and the flag of the op; fills the operand list. */
@@ -423,9 +363,9 @@ static int nda_cusolver_plan(const nda_solver_desc *s, size_t es, size_t res,
     x[n_++] = (nda_cusolver_operand){(w_),  (buf_),    (off_), (rows_),    (cols_),  (ld_),       \
                                      (stride_), (es_), (written_), s->batch, 0, 0}
     if (m < 0 || n < 0 || k < 0 || s->batch < 0)
-        return nda_cu_error_set(NDA_EVALUE,
-                                "solver: %s: negative size (m=%lld n=%lld k=%lld batch=%lld)", op,
-                                (long long)m, (long long)n, (long long)k, (long long)s->batch);
+        return nda_plugin_error_set(
+            NDA_EVALUE, "solver: %s: negative size (m=%lld n=%lld k=%lld batch=%lld)", op,
+            (long long)m, (long long)n, (long long)k, (long long)s->batch);
     switch (s->op) {
     case NDA_SOLVER_GETRF:
         if ((rc = nda_cusolver_need(k == 0 && f == 0, op, "k (%lld) and flag (%lld) must be 0",
@@ -488,7 +428,7 @@ static int nda_cusolver_plan(const nda_solver_desc *s, size_t es, size_t res,
         }
         break;
     default:
-        return nda_cu_error_set(NDA_EVALUE, "solver: unknown op %d", (int)s->op);
+        return nda_plugin_error_set(NDA_EVALUE, "solver: unknown op %d", (int)s->op);
     }
     /* info: `batch` int32, stride 1: one block of batch x 1. */
     NDA_OPND("info", s->info, s->info_off, s->batch, 1, NDA_LD1(s->batch), 0, 4, 1);
@@ -600,8 +540,8 @@ static int nda_cusolver_lwork(nda_cusolver_handle h, const nda_solver_desc *s, i
     }
     if (*lwork < 0) { /* the int workspace size overflowed: too big for the legacy API */
         char name[64];
-        return nda_cu_error_set(NDA_ENOTIMPL, "%s returned a negative workspace size %d",
-                                nda_cusolver_call_name(call, p, name, sizeof name), *lwork);
+        return nda_plugin_error_set(NDA_ENOTIMPL, "%s returned a negative workspace size %d",
+                                    nda_cusolver_call_name(call, p, name, sizeof name), *lwork);
     }
     return NDA_OK;
 }
@@ -691,16 +631,16 @@ int nda_cu_solver(int dev, const nda_solver_desc *s)
     if ((rc = nda_cu_device_lookup(dev, &d)) != NDA_OK)
         return rc;
     if (s->type < NDA_LIB_F16 || s->type > NDA_LIB_C128)
-        return nda_cu_error_set(NDA_EVALUE, "solver: %s: unknown element type %d", op,
-                                (int)s->type);
+        return nda_plugin_error_set(NDA_EVALUE, "solver: %s: unknown element type %d", op,
+                                    (int)s->type);
     if (s->type == NDA_LIB_F16)
-        return nda_cu_error_set(NDA_ENOTIMPL, "solver: cuSOLVER has no float16 %s", op);
+        return nda_plugin_error_set(NDA_ENOTIMPL, "solver: cuSOLVER has no float16 %s", op);
     es = sizes[s->type];
     res = real_sizes[s->type];
     p = (int)s->type - (int)NDA_LIB_F32;
     if (dev >= NDA_CUSOLVER_MAX_DEVICES)
-        return nda_cu_error_set(NDA_ENODEV, "cuSOLVER adapter supports devices 0..%d",
-                                NDA_CUSOLVER_MAX_DEVICES - 1);
+        return nda_plugin_error_set(NDA_ENODEV, "cuSOLVER adapter supports devices 0..%d",
+                                    NDA_CUSOLVER_MAX_DEVICES - 1);
     if ((rc = nda_cusolver_plan(s, es, res, x, &nx)) != NDA_OK)
         return rc;
     {
@@ -711,9 +651,8 @@ int nda_cu_solver(int dev, const nda_solver_desc *s)
         if (s->op == NDA_SOLVER_GESVD && s->flag != 'N')
             big |= s->ldc;
         if (big > INT32_MAX)
-            return nda_cu_error_set(NDA_ENOTIMPL,
-                                    "solver: %s: sizes past 2**31 - 1 need cuSOLVER's 64-bit API",
-                                    op);
+            return nda_plugin_error_set(
+                NDA_ENOTIMPL, "solver: %s: sizes past 2**31 - 1 need cuSOLVER's 64-bit API", op);
     }
     if ((rc = nda_cusolver_operands_check(op, x, nx)) != NDA_OK)
         return rc;
@@ -721,7 +660,7 @@ int nda_cu_solver(int dev, const nda_solver_desc *s)
         return NDA_OK;
     empty = s->n == 0 || (s->m == 0 && s->op != NDA_SOLVER_GETRS) ||
             (s->op == NDA_SOLVER_GETRS && s->k == 0);
-    if (!empty && (rc = nda_cusolver_load()) != NDA_OK)
+    if (!empty && (rc = nda_plugin_library_load(&nda_cusolver_library)) != NDA_OK)
         return rc;
     if ((rc = nda_cu_device_enter(dev, &d)) != NDA_OK)
         return rc;

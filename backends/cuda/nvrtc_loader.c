@@ -1,44 +1,22 @@
-/* NVRTC loading (dlopen + symbol table), target choice and compilation. */
+/* NVRTC loading (dl_library.h), target choice and compilation. */
 #define _GNU_SOURCE
 #include "backends/cuda/nvrtc_loader.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/common/dl_library.h"
+#include "backends/cuda/cuda_toolkit.h"
 #include "nda/error.h"
 
 /* Characters of the compile log quoted in an error message. */
 #define NDA_NVRTC_LOG_EXCERPT 2000
 #define NDA_NVRTC_MAX_OPTS 64
 
-#if defined(__aarch64__)
-#define NDA_CUDA_TARGET_LIB "targets/sbsa-linux/lib"
-#else
-#define NDA_CUDA_TARGET_LIB "targets/x86_64-linux/lib"
-#endif
-
-static nda_nvrtc nda_nvrtc_table;
-static const nda_nvrtc *nda_nvrtc_loaded;
-static char nda_nvrtc_why[2048];
-static pthread_once_t nda_nvrtc_once = PTHREAD_ONCE_INIT;
-
-static const char *const nda_nvrtc_names[] = {
-    "libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so.11.1",
-    "libnvrtc.so.11.0", "libnvrtc.so",
-};
-
-typedef struct nda_nvrtc_sym {
-    const char *name;
-    size_t offset;
-    int required;
-} nda_nvrtc_sym;
-
-#define NDA_NVRTC_SYM(sym, member, req) {sym, offsetof(nda_nvrtc, member), req}
-static const nda_nvrtc_sym nda_nvrtc_syms[] = {
+#define NDA_NVRTC_SYM(sym, member, req) NDA_DL_SYM(nda_nvrtc, member, sym, req)
+/* nvrtcVersion first: its file is the one named in messages. */
+static const nda_dl_symbol nda_nvrtc_syms[] = {
     NDA_NVRTC_SYM("nvrtcVersion", Version, 1),
     NDA_NVRTC_SYM("nvrtcGetErrorString", GetErrorString, 1),
     NDA_NVRTC_SYM("nvrtcCreateProgram", CreateProgram, 1),
@@ -54,114 +32,42 @@ static const nda_nvrtc_sym nda_nvrtc_syms[] = {
     NDA_NVRTC_SYM("nvrtcGetSupportedArchs", GetSupportedArchs, 0),
 };
 
-static void nda_nvrtc_appendf(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void nda_nvrtc_appendf(char *buf, size_t len, const char *fmt, ...)
-{
-    size_t at = strlen(buf);
-    va_list ap;
+static const char *const nda_nvrtc_names[] = {
+    "libnvrtc.so.13",   "libnvrtc.so.12",   "libnvrtc.so.11.2", "libnvrtc.so.11.1",
+    "libnvrtc.so.11.0", "libnvrtc.so",      NULL,
+};
 
-    if (at + 1 >= len)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(buf + at, len - at, fmt, ap);
-    va_end(ap);
-}
-
-/* Resolves the table from `lib`; 0 and a message when a required symbol is
- * missing. */
-static int nda_nvrtc_resolve(void *lib, nda_nvrtc *t, char *why, size_t len)
+/* Keeps a library whose nvrtcVersion answers; records path and version. */
+static int nda_nvrtc_accept(const char *path, void *table, char *why, size_t len)
 {
-    for (size_t i = 0; i < sizeof nda_nvrtc_syms / sizeof nda_nvrtc_syms[0]; i++) {
-        void *sym = dlsym(lib, nda_nvrtc_syms[i].name);
-        if (sym == NULL && nda_nvrtc_syms[i].required) {
-            snprintf(why, len, "%s has no %s", t->path, nda_nvrtc_syms[i].name);
-            return 0;
-        }
-        memcpy((char *)t + nda_nvrtc_syms[i].offset, &sym, sizeof sym);
+    nda_nvrtc *t = table;
+
+    snprintf(t->path, sizeof t->path, "%s", path);
+    if (t->Version(&t->major, &t->minor) != NVRTC_SUCCESS) {
+        snprintf(why, len, "%s: nvrtcVersion failed", path);
+        return 0;
     }
     return 1;
 }
 
-/* Tries one name or path; 1 when loaded and resolved. */
-static int nda_nvrtc_try(const char *name, char *tried, size_t tlen)
-{
-    void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    char why[600];
-    nda_nvrtc t;
+static nda_nvrtc nda_nvrtc_table;
 
-    if (lib == NULL) {
-        const char *e = dlerror();
-        /* Keep the list short: "No such file" for plain misses. */
-        if (e != NULL && strstr(e, "No such file") == NULL)
-            nda_nvrtc_appendf(tried, tlen, "%s%s", tried[0] ? "; " : "", e);
-        return 0;
-    }
-    memset(&t, 0, sizeof t);
-    snprintf(t.path, sizeof t.path, "%s", name);
-    {
-        /* The path the loader actually picked, for messages. */
-        Dl_info info;
-        void *v = dlsym(lib, "nvrtcVersion");
-        if (v != NULL && dladdr(v, &info) && info.dli_fname != NULL)
-            snprintf(t.path, sizeof t.path, "%s", info.dli_fname);
-    }
-    why[0] = '\0';
-    if (!nda_nvrtc_resolve(lib, &t, why, sizeof why) ||
-        t.Version(&t.major, &t.minor) != NVRTC_SUCCESS) {
-        if (why[0] == '\0')
-            snprintf(why, sizeof why, "%s: nvrtcVersion failed", t.path);
-        nda_nvrtc_appendf(tried, tlen, "%s%s", tried[0] ? "; " : "", why);
-        dlclose(lib);
-        return 0;
-    }
-    nda_nvrtc_table = t;
-    return 1;
-}
-
-static void nda_nvrtc_load_once(void)
-{
-    const char *roots[5];
-    char tried[1024] = "";
-    char path[1024];
-    int nroots = 0;
-    size_t nnames = sizeof nda_nvrtc_names / sizeof nda_nvrtc_names[0];
-
-    for (size_t i = 0; i < nnames; i++)
-        if (nda_nvrtc_try(nda_nvrtc_names[i], tried, sizeof tried))
-            goto ok;
-    roots[nroots++] = getenv("CUDA_PATH");
-    roots[nroots++] = getenv("CUDA_HOME");
-#ifdef NDA_CUDA_PATH
-    roots[nroots++] = NDA_CUDA_PATH;
-#endif
-    roots[nroots++] = "/usr/local/cuda";
-    for (int r = 0; r < nroots; r++) {
-        static const char *const subdirs[] = {"lib64", NDA_CUDA_TARGET_LIB, "lib"};
-        if (roots[r] == NULL || roots[r][0] == '\0')
-            continue;
-        for (size_t s = 0; s < sizeof subdirs / sizeof subdirs[0]; s++)
-            for (size_t i = 0; i < nnames; i++) {
-                snprintf(path, sizeof path, "%s/%s/%s", roots[r], subdirs[s], nda_nvrtc_names[i]);
-                if (nda_nvrtc_try(path, tried, sizeof tried))
-                    goto ok;
-            }
-    }
-    snprintf(nda_nvrtc_why, sizeof nda_nvrtc_why,
-             "NVRTC not found (tried libnvrtc.so.13/.12/.11.x/.so on the library path and in "
-             "$CUDA_PATH, $CUDA_HOME, /usr/local/cuda)%s%s",
-             tried[0] ? ": " : "", tried);
-    return;
-ok:
-    nda_nvrtc_loaded = &nda_nvrtc_table;
-}
+/* Searched at most once per process: a failure is final, and every later
+ * call answers with its reason. */
+static nda_dl_library nda_nvrtc_library = {
+    .what = "NVRTC",
+    .names = nda_nvrtc_names,
+    .dir = nda_cuda_toolkit_dir,
+    NDA_DL_SYMBOLS(nda_nvrtc_syms),
+    NDA_DL_TABLE(nda_nvrtc_table),
+    .accept = nda_nvrtc_accept,
+    .remember_failure = 1,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 const nda_nvrtc *nda_nvrtc_load(char *why, size_t len)
 {
-    pthread_once(&nda_nvrtc_once, nda_nvrtc_load_once);
-    if (nda_nvrtc_loaded == NULL && why != NULL && len > 0)
-        snprintf(why, len, "%s", nda_nvrtc_why);
-    return nda_nvrtc_loaded;
+    return nda_dl_load(&nda_nvrtc_library, why, len) == NDA_OK ? &nda_nvrtc_table : NULL;
 }
 
 /* ---- target ---- */

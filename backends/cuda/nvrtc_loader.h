@@ -36,9 +36,9 @@ typedef struct nda_nvrtc {
 } nda_nvrtc;
 
 /* Loads NVRTC once per process: libnvrtc.so.13, .so.12, .so.11.x, .so from
- * the default search path, then from $CUDA_PATH, $CUDA_HOME, the toolkit
- * found at build time and /usr/local/cuda (lib64, targets/<arch>/lib).
- * Returns NULL with the reason (every name tried) in why[len]. */
+ * the default search path, then from the toolkit's directories
+ * (cuda_toolkit.h). Returns NULL with the reason in why[len] ("NVRTC not
+ * found (...)", see dl_library.h); a failure is final. */
 NDA_NVRTC_HIDDEN const nda_nvrtc *nda_nvrtc_load(char *why, size_t len);
 
 /* Chooses the --gpu-architecture value for a device of compute capability

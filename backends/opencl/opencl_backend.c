@@ -23,10 +23,10 @@ static int nda_ocl_buffer_alloc(int dev, size_t nbytes, void **buf)
     mem = clCreateBuffer(d->ctx, CL_MEM_READ_WRITE, nbytes, NULL, &err);
     if (mem == NULL || err != CL_SUCCESS) {
         if (nda_ocl_error_code(err) == NDA_ENOMEM)
-            return nda_ocl_error_set(NDA_ENOMEM,
-                                     "clCreateBuffer failed: %s (%d): cannot allocate %zu bytes "
-                                     "on %s",
-                                     nda_ocl_error_name(err), (int)err, nbytes, d->name);
+            return nda_plugin_error_set(NDA_ENOMEM,
+                                        "clCreateBuffer failed: %s (%d): cannot allocate %zu bytes "
+                                        "on %s",
+                                        nda_ocl_error_name(err), (int)err, nbytes, d->name);
         return nda_ocl_error_cl(err, "clCreateBuffer", d);
     }
     *buf = mem;
@@ -145,8 +145,8 @@ static int nda_ocl_fill(int dev, void *buf, size_t off, const void *pattern,
 
     if (pattern_size != 1 && pattern_size != 2 && pattern_size != 4 && pattern_size != 8 &&
         pattern_size != 16)
-        return nda_ocl_error_set(NDA_EVALUE, "fill pattern size %zu is not 1, 2, 4, 8 or 16",
-                                 pattern_size);
+        return nda_plugin_error_set(NDA_EVALUE, "fill pattern size %zu is not 1, 2, 4, 8 or 16",
+                                    pattern_size);
     if (nbytes == 0)
         return NDA_OK;
     if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
@@ -185,12 +185,13 @@ static int nda_ocl_args_set(cl_kernel k, int nargs, const nda_kernel_arg *args)
         } else if (args[i].kind == NDA_ARG_SCALAR && args[i].value != NULL) {
             err = clSetKernelArg(k, (cl_uint)i, args[i].size, args[i].value);
         } else {
-            return nda_ocl_error_set(NDA_EVALUE, "kernel argument %d: bad kind %d or NULL value",
-                                     i, args[i].kind);
+            return nda_plugin_error_set(NDA_EVALUE, "kernel argument %d: bad kind %d or NULL value",
+                                        i, args[i].kind);
         }
         if (err != CL_SUCCESS)
-            return nda_ocl_error_set(NDA_EBACKEND, "clSetKernelArg failed: %s (%d) for argument %d",
-                                     nda_ocl_error_name(err), (int)err, i);
+            return nda_plugin_error_set(NDA_EBACKEND,
+                                        "clSetKernelArg failed: %s (%d) for argument %d",
+                                        nda_ocl_error_name(err), (int)err, i);
     }
     return NDA_OK;
 }
@@ -205,9 +206,9 @@ static int nda_ocl_launch(int dev, void *kernel, size_t global_size, size_t loca
     if (global_size == 0)
         return NDA_OK;
     if (local_size == 0 || global_size % local_size != 0)
-        return nda_ocl_error_set(NDA_EVALUE,
-                                 "launch: global size %zu is not a multiple of local size %zu",
-                                 global_size, local_size);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "launch: global size %zu is not a multiple of local size %zu",
+                                    global_size, local_size);
     if ((rc = nda_ocl_device_lookup(dev, &d)) != NDA_OK)
         return rc;
     pthread_mutex_lock(&d->lock);

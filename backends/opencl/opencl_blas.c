@@ -12,11 +12,11 @@
  * returns without waiting. Calls hold the device lock like a launch does. */
 #include "opencl_internal.h"
 
-#include <dlfcn.h>
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
+
+#include "backends/common/dl_library.h"
 
 /* clblast_c.h: CLBlastLayout, CLBlastTranspose, CLBlastStatusCode. */
 enum { NDA_CLB_COL_MAJOR = 102 };
@@ -55,65 +55,27 @@ typedef struct nda_clb_lib {
 } nda_clb_lib;
 
 static nda_clb_lib nda_clb;
-static int nda_clb_state; /* 0: not tried, 1: loaded, -1: failed (reason in nda_clb_why) */
-static char nda_clb_why[768];
-static pthread_mutex_t nda_clb_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Loads libclblast once; later calls return the first outcome. The handle
- * is kept until exit (CLBlast's caches hold OpenCL objects). */
-static int nda_clb_load(void)
-{
-    static const char *const names[] = {"libclblast.so.1", "libclblast.so"};
-    static const struct {
-        const char *name;
-        size_t offset;
-    } syms[] = {
-        {"CLBlastHgemmStridedBatched", offsetof(nda_clb_lib, h)},
-        {"CLBlastSgemmStridedBatched", offsetof(nda_clb_lib, s)},
-        {"CLBlastDgemmStridedBatched", offsetof(nda_clb_lib, d)},
-        {"CLBlastCgemmStridedBatched", offsetof(nda_clb_lib, c)},
-        {"CLBlastZgemmStridedBatched", offsetof(nda_clb_lib, z)},
-    };
-    nda_clb_lib t;
-    void *lib = NULL;
-    int state;
+#define NDA_CLB_SYM(sym, member) NDA_DL_SYM(nda_clb_lib, member, sym, 1)
+static const nda_dl_symbol nda_clb_syms[] = {
+    NDA_CLB_SYM("CLBlastHgemmStridedBatched", h), NDA_CLB_SYM("CLBlastSgemmStridedBatched", s),
+    NDA_CLB_SYM("CLBlastDgemmStridedBatched", d), NDA_CLB_SYM("CLBlastCgemmStridedBatched", c),
+    NDA_CLB_SYM("CLBlastZgemmStridedBatched", z),
+};
 
-    pthread_mutex_lock(&nda_clb_lock);
-    if (nda_clb_state != 0)
-        goto out;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && lib == NULL; i++) {
-        lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-        if (lib == NULL && i == 0) {
-            const char *e = dlerror();
-            snprintf(nda_clb_why, sizeof nda_clb_why, "CLBlast not found (%s)",
-                     e ? e : names[i]);
-        }
-    }
-    if (lib == NULL) {
-        nda_clb_state = -1;
-        goto out;
-    }
-    memset(&t, 0, sizeof t);
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        void *sym = dlsym(lib, syms[i].name);
-        if (sym == NULL) {
-            snprintf(nda_clb_why, sizeof nda_clb_why, "CLBlast has no %s (version < 1.5?)",
-                     syms[i].name);
-            dlclose(lib);
-            nda_clb_state = -1;
-            goto out;
-        }
-        memcpy((char *)&t + syms[i].offset, &sym, sizeof sym);
-    }
-    nda_clb = t;
-    nda_clb_state = 1;
-out:
-    state = nda_clb_state;
-    pthread_mutex_unlock(&nda_clb_lock);
-    if (state != 1)
-        return nda_ocl_error_set(NDA_ENODEV, "%s", nda_clb_why);
-    return NDA_OK;
-}
+static const char *const nda_clb_names[] = {"libclblast.so.1", "libclblast.so", NULL};
+
+/* Loaded once; a failure is final (gemm then uses the core's kernels on
+ * every call without searching again). The handle is kept until exit
+ * (CLBlast's caches hold OpenCL objects). */
+static nda_dl_library nda_clb_library = {
+    .what = "CLBlast",
+    .names = nda_clb_names,
+    NDA_DL_SYMBOLS(nda_clb_syms),
+    NDA_DL_TABLE(nda_clb),
+    .remember_failure = 1,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+};
 
 static const char *nda_clb_status_name(int s)
 {
@@ -188,17 +150,17 @@ static int nda_clb_operand_check(const char *what, const void *buf, size_t off, 
     double need;
 
     if (buf == NULL)
-        return nda_ocl_error_set(NDA_EVALUE, "gemm: NULL buffer for %s", what);
+        return nda_plugin_error_set(NDA_EVALUE, "gemm: NULL buffer for %s", what);
     if (ld < rows)
-        return nda_ocl_error_set(NDA_EVALUE,
-                                 "gemm: leading dimension %lld of %s is less than %lld",
-                                 (long long)ld, what, (long long)rows);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "gemm: leading dimension %lld of %s is less than %lld",
+                                    (long long)ld, what, (long long)rows);
     if (stride < 0)
-        return nda_ocl_error_set(NDA_EVALUE, "gemm: negative batch stride %lld for %s",
-                                 (long long)stride, what);
+        return nda_plugin_error_set(NDA_EVALUE, "gemm: negative batch stride %lld for %s",
+                                    (long long)stride, what);
     if (off % es != 0)
-        return nda_ocl_error_set(NDA_EVALUE, "gemm: offset %zu of %s is not a multiple of %zu",
-                                 off, what, es);
+        return nda_plugin_error_set(NDA_EVALUE, "gemm: offset %zu of %s is not a multiple of %zu",
+                                    off, what, es);
     err = clGetMemObjectInfo((cl_mem)buf, CL_MEM_SIZE, sizeof cap, &cap, NULL);
     if (err != CL_SUCCESS)
         return nda_ocl_error_cl(err, "clGetMemObjectInfo", NULL);
@@ -207,11 +169,11 @@ static int nda_clb_operand_check(const char *what, const void *buf, size_t off, 
     need = (double)off + ((double)(batch - 1) * (double)stride + (double)(cols - 1) * (double)ld +
                           (double)rows) * (double)es;
     if (need > (double)cap)
-        return nda_ocl_error_set(NDA_EVALUE,
-                                 "gemm: %s (%lld x %lld, ld %lld, %lld batches %lld apart) at "
-                                 "offset %zu exceeds its %zu-byte buffer",
-                                 what, (long long)rows, (long long)cols, (long long)ld,
-                                 (long long)batch, (long long)stride, off, cap);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "gemm: %s (%lld x %lld, ld %lld, %lld batches %lld apart) at "
+                                    "offset %zu exceeds its %zu-byte buffer",
+                                    what, (long long)rows, (long long)cols, (long long)ld,
+                                    (long long)batch, (long long)stride, off, cap);
     return NDA_OK;
 }
 
@@ -239,9 +201,9 @@ static int nda_clb_int_range(const nda_gemm_desc *g, size_t es)
     double last_c = (double)(g->c_off / es) + (double)(g->batch - 1) * (double)g->c_stride +
                     (double)g->ldc * (double)g->n + (double)g->m * (double)g->n;
     if (last_a > lim || last_b > lim || last_c > lim)
-        return nda_ocl_error_set(NDA_ENOTIMPL,
-                                 "gemm: CLBlast indexes with 32-bit ints; this product reaches "
-                                 "past element 2**31");
+        return nda_plugin_error_set(NDA_ENOTIMPL,
+                                    "gemm: CLBlast indexes with 32-bit ints; this product reaches "
+                                    "past element 2**31");
     return NDA_OK;
 }
 
@@ -254,7 +216,7 @@ static int nda_clb_k0(nda_ocl_device *d, const nda_gemm_desc *g, size_t es)
 
     if (g->beta[0] != 0.0 || g->beta[1] != 0.0 || g->ldc != g->m ||
         (g->batch > 1 && g->c_stride != g->m * g->n))
-        return nda_ocl_error_set(NDA_ENOTIMPL, "gemm: k == 0 with beta != 0 or a strided C");
+        return nda_plugin_error_set(NDA_ENOTIMPL, "gemm: k == 0 with beta != 0 or a strided C");
     err = clEnqueueFillBuffer(d->queue, (cl_mem)g->c, zero, es, g->c_off,
                               (size_t)(g->m * g->n * g->batch) * es, 0, NULL, NULL);
     return err == CL_SUCCESS ? NDA_OK : nda_ocl_error_cl(err, "clEnqueueFillBuffer", d);
@@ -323,19 +285,19 @@ int nda_ocl_gemm(int dev, const nda_gemm_desc *g)
     int rc, s;
 
     if (es == 0)
-        return nda_ocl_error_set(NDA_EVALUE, "gemm: unknown element type %d", (int)g->type);
+        return nda_plugin_error_set(NDA_EVALUE, "gemm: unknown element type %d", (int)g->type);
     if (g->m < 0 || g->n < 0 || g->k < 0 || g->batch < 0)
-        return nda_ocl_error_set(NDA_EVALUE,
-                                 "gemm: negative size (m=%lld n=%lld k=%lld batch=%lld)",
-                                 (long long)g->m, (long long)g->n, (long long)g->k,
-                                 (long long)g->batch);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "gemm: negative size (m=%lld n=%lld k=%lld batch=%lld)",
+                                    (long long)g->m, (long long)g->n, (long long)g->k,
+                                    (long long)g->batch);
     if ((rc = nda_ocl_device_lookup(dev, &d)) != NDA_OK)
         return rc;
     if (g->m == 0 || g->n == 0 || g->batch == 0)
         return NDA_OK;
     if (g->batch > 1 && g->c_stride < (g->n - 1) * g->ldc + g->m)
-        return nda_ocl_error_set(NDA_EVALUE, "gemm: batches of C overlap (stride %lld)",
-                                 (long long)g->c_stride);
+        return nda_plugin_error_set(NDA_EVALUE, "gemm: batches of C overlap (stride %lld)",
+                                    (long long)g->c_stride);
     if ((rc = nda_clb_operand_check("C", g->c, g->c_off, g->m, g->n, g->ldc, g->c_stride,
                                     g->batch, es)) != NDA_OK)
         return rc;
@@ -352,12 +314,12 @@ int nda_ocl_gemm(int dev, const nda_gemm_desc *g)
     if (nda_clb_int_range(g, es) != NDA_OK)
         return NDA_ENOTIMPL;
     if (g->type == NDA_LIB_F16 && !nda_clb_has_extension(d, "cl_khr_fp16"))
-        return nda_ocl_error_set(NDA_ENOTIMPL, "gemm: %s has no float16 support (cl_khr_fp16)",
-                                 d->name);
+        return nda_plugin_error_set(NDA_ENOTIMPL, "gemm: %s has no float16 support (cl_khr_fp16)",
+                                    d->name);
     if ((g->type == NDA_LIB_F64 || g->type == NDA_LIB_C128) &&
         !nda_clb_has_extension(d, "cl_khr_fp64"))
-        return nda_ocl_error_set(NDA_ENOTIMPL, "gemm: %s has no float64 support (cl_khr_fp64)",
-                                 d->name);
+        return nda_plugin_error_set(NDA_ENOTIMPL, "gemm: %s has no float64 support (cl_khr_fp64)",
+                                    d->name);
     pthread_mutex_lock(&d->lock);
     if ((rc = nda_ocl_device_open_locked(d)) != NDA_OK)
         goto out;
@@ -365,21 +327,21 @@ int nda_ocl_gemm(int dev, const nda_gemm_desc *g)
         rc = nda_clb_k0(d, g, es);
         goto out;
     }
-    if ((rc = nda_clb_load()) != NDA_OK)
+    if ((rc = nda_plugin_library_load(&nda_clb_library)) != NDA_OK)
         goto out;
     s = nda_clb_call(d, g, es, &name);
     if (s == NDA_CLB_SUCCESS)
         rc = NDA_OK;
     else if (s == NDA_CLB_NO_HALF || s == NDA_CLB_NO_DOUBLE || s == NDA_CLB_NOT_IMPLEMENTED)
-        rc = nda_ocl_error_set(NDA_ENOTIMPL, "%s failed: %s (%d)", name, nda_clb_status_name(s),
-                               s);
+        rc = nda_plugin_error_set(NDA_ENOTIMPL, "%s failed: %s (%d)", name, nda_clb_status_name(s),
+                                  s);
     else if (s == NDA_CLB_TEMP_ALLOC_FAILURE || s == NDA_CLB_OUT_OF_RESOURCES ||
              s == NDA_CLB_OUT_OF_HOST_MEMORY)
-        rc = nda_ocl_error_set(NDA_ENOMEM, "%s failed: %s (%d) on %s", name,
-                               nda_clb_status_name(s), s, d->name);
+        rc = nda_plugin_error_set(NDA_ENOMEM, "%s failed: %s (%d) on %s", name,
+                                  nda_clb_status_name(s), s, d->name);
     else
-        rc = nda_ocl_error_set(NDA_EBACKEND, "%s failed: %s (%d)", name, nda_clb_status_name(s),
-                               s);
+        rc = nda_plugin_error_set(NDA_EBACKEND, "%s failed: %s (%d)", name, nda_clb_status_name(s),
+                                  s);
 out:
     pthread_mutex_unlock(&d->lock);
     return rc;

@@ -140,12 +140,12 @@ int nda_ocl_backend_init(const nda_host_api *host)
     int ndev = 0, rc = NDA_OK;
     cl_int err, last_err = CL_SUCCESS;
 
-    nda_ocl_host_set(host);
+    nda_plugin_host_set(host);
     if (nda_ocl_devices != NULL)
         return NDA_OK; /* already initialised */
     err = clGetPlatformIDs(0, NULL, &nplat);
     if (err == CL_PLATFORM_NOT_FOUND_KHR || (err == CL_SUCCESS && nplat == 0))
-        return nda_ocl_error_set(NDA_ENODEV, "no OpenCL platform found (is an ICD installed? "
+        return nda_plugin_error_set(NDA_ENODEV, "no OpenCL platform found (is an ICD installed? "
                                              "e.g. pocl-opencl-icd)");
     if (err != CL_SUCCESS) {
         nda_ocl_error_cl(err, "clGetPlatformIDs", NULL);
@@ -153,7 +153,7 @@ int nda_ocl_backend_init(const nda_host_api *host)
     }
     plats = malloc(nplat * sizeof *plats);
     if (plats == NULL)
-        return nda_ocl_error_set(NDA_ENOMEM, "out of host memory listing OpenCL platforms");
+        return nda_plugin_error_set(NDA_ENOMEM, "out of host memory listing OpenCL platforms");
     err = clGetPlatformIDs(nplat, plats, NULL);
     if (err != CL_SUCCESS) {
         nda_ocl_error_cl(err, "clGetPlatformIDs", NULL);
@@ -168,11 +168,12 @@ int nda_ocl_backend_init(const nda_host_api *host)
     }
     if (ndev == 0) {
         if (last_err != CL_SUCCESS)
-            nda_ocl_error_set(NDA_ENODEV, "no OpenCL device found: clGetDeviceIDs failed: %s (%d)",
-                              nda_ocl_error_name(last_err), (int)last_err);
+            nda_plugin_error_set(NDA_ENODEV,
+                                 "no OpenCL device found: clGetDeviceIDs failed: %s (%d)",
+                                 nda_ocl_error_name(last_err), (int)last_err);
         else
-            nda_ocl_error_set(NDA_ENODEV, "no OpenCL device found on %u platform(s)",
-                              (unsigned)nplat);
+            nda_plugin_error_set(NDA_ENODEV, "no OpenCL device found on %u platform(s)",
+                                 (unsigned)nplat);
         rc = NDA_ENODEV;
         goto out;
     }
@@ -209,10 +210,10 @@ int nda_ocl_device_lookup(int dev, nda_ocl_device **out)
 {
     *out = NULL;
     if (nda_ocl_devices == NULL)
-        return nda_ocl_error_set(NDA_ENODEV, "OpenCL backend is not initialised");
+        return nda_plugin_error_set(NDA_ENODEV, "OpenCL backend is not initialised");
     if (dev < 0 || dev >= nda_ocl_ndevices)
-        return nda_ocl_error_set(NDA_ENODEV, "no OpenCL device %d (%d available)", dev,
-                                 nda_ocl_ndevices);
+        return nda_plugin_error_set(NDA_ENODEV, "no OpenCL device %d (%d available)", dev,
+                                    nda_ocl_ndevices);
     *out = &nda_ocl_devices[dev];
     return NDA_OK;
 }
@@ -364,8 +365,8 @@ int nda_ocl_device_cache_tag(int dev, char *buf, size_t len)
     }
     n = snprintf(buf, len, "opencl|%s|%s|%s|%s|%s|%s", pname, pver, d->name, dver, drv, clc);
     if (n < 0 || (size_t)n >= len)
-        rc = nda_ocl_error_set(NDA_EVALUE, "cache tag buffer too small (%zu bytes, need %d)", len,
-                               n + 1);
+        rc = nda_plugin_error_set(NDA_EVALUE, "cache tag buffer too small (%zu bytes, need %d)",
+                                  len, n + 1);
 out:
     free(pname);
     free(pver);

@@ -4,12 +4,6 @@
  * and still names codes that newer runtimes or extensions may return. */
 #include "opencl_internal.h"
 
-#include <stdarg.h>
-#include <stdio.h>
-
-/* Big enough for a 2000-character build log excerpt plus its prefix. */
-#define NDA_OCL_MSG_MAX 4096
-
 typedef struct nda_ocl_error_entry {
     cl_int code;
     const char *name;
@@ -118,8 +112,6 @@ static const nda_ocl_error_entry nda_ocl_error_table[] = {
     {-1142, "CL_INVALID_SEMAPHORE_KHR"},
 };
 
-static const nda_host_api *nda_ocl_host;
-
 const char *nda_ocl_error_name(cl_int err)
 {
     size_t n = sizeof nda_ocl_error_table / sizeof nda_ocl_error_table[0];
@@ -143,29 +135,13 @@ int nda_ocl_error_code(cl_int err)
     }
 }
 
-void nda_ocl_host_set(const nda_host_api *host) { nda_ocl_host = host; }
-
-int nda_ocl_error_set(int code, const char *fmt, ...)
-{
-    char msg[NDA_OCL_MSG_MAX];
-    va_list ap;
-
-    if (nda_ocl_host == NULL || nda_ocl_host->error_set == NULL)
-        return code;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    nda_ocl_host->error_set(code, "%s", msg);
-    return code;
-}
-
 int nda_ocl_error_cl(cl_int err, const char *call, const nda_ocl_device *d)
 {
     int code = nda_ocl_error_code(err);
 
     if (code == NDA_ENOMEM && d != NULL)
-        return nda_ocl_error_set(code, "%s failed: %s (%d): out of memory on %s", call,
-                                 nda_ocl_error_name(err), (int)err, d->name);
-    return nda_ocl_error_set(code, "%s failed: %s (%d)", call, nda_ocl_error_name(err),
-                             (int)err);
+        return nda_plugin_error_set(code, "%s failed: %s (%d): out of memory on %s", call,
+                                    nda_ocl_error_name(err), (int)err, d->name);
+    return nda_plugin_error_set(code, "%s failed: %s (%d)", call, nda_ocl_error_name(err),
+                                (int)err);
 }

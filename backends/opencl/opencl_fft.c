@@ -79,9 +79,9 @@ static int nda_vkfft_fail(VkFFTResult r, const char *call, const nda_ocl_device 
     int code = (r == VKFFT_ERROR_MALLOC_FAILED || r == VKFFT_ERROR_FAILED_TO_ALLOCATE)
                    ? NDA_ENOMEM
                    : NDA_EBACKEND;
-    return nda_ocl_error_set(code, "%s failed: %s (%d) for %llu x %llu points on %s", call,
-                             nda_vkfft_result_name(r), (int)r, (unsigned long long)batch,
-                             (unsigned long long)n, d->name);
+    return nda_plugin_error_set(code, "%s failed: %s (%d) for %llu x %llu points on %s", call,
+                                nda_vkfft_result_name(r), (int)r, (unsigned long long)batch,
+                                (unsigned long long)n, d->name);
 }
 
 static void nda_ocl_fft_plan_free(nda_ocl_fft_plan *p)
@@ -115,7 +115,7 @@ static int nda_ocl_fft_plan_get(nda_ocl_device *d, int dev, int dbl, int inplace
     }
     p = calloc(1, sizeof *p);
     if (p == NULL)
-        return nda_ocl_error_set(NDA_ENOMEM, "fft: out of host memory for a plan");
+        return nda_plugin_error_set(NDA_ENOMEM, "fft: out of host memory for a plan");
     memset(&c, 0, sizeof c);
     c.FFTdim = 1;
     c.size[0] = n;
@@ -199,14 +199,14 @@ static int nda_ocl_fft_range(const char *what, cl_mem buf, size_t off, size_t by
     cl_int err;
 
     if (buf == NULL)
-        return nda_ocl_error_set(NDA_EVALUE, "fft: NULL %s buffer", what);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: NULL %s buffer", what);
     err = clGetMemObjectInfo(buf, CL_MEM_SIZE, sizeof size, &size, NULL);
     if (err != CL_SUCCESS)
         return nda_ocl_error_cl(err, "clGetMemObjectInfo", NULL);
     if (off > size || bytes > size - off)
-        return nda_ocl_error_set(NDA_EVALUE,
-                                 "fft: %zu bytes of %s at offset %zu exceed its %zu-byte buffer",
-                                 bytes, what, off, size);
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "fft: %zu bytes of %s at offset %zu exceed its %zu-byte buffer",
+                                    bytes, what, off, size);
     return NDA_OK;
 }
 
@@ -236,16 +236,16 @@ int nda_ocl_fft(int dev, const nda_fft_desc *f)
     VkFFTResult r;
 
     if (f->type != NDA_LIB_C64 && f->type != NDA_LIB_C128)
-        return nda_ocl_error_set(NDA_EVALUE, "fft: element type %d is not complex64/128",
-                                 (int)f->type);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: element type %d is not complex64/128",
+                                    (int)f->type);
     if (f->n < 1 || f->batch < 0)
-        return nda_ocl_error_set(NDA_EVALUE, "fft: %lld points x %lld transforms is invalid",
-                                 (long long)f->n, (long long)f->batch);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: %lld points x %lld transforms is invalid",
+                                    (long long)f->n, (long long)f->batch);
     dbl = f->type == NDA_LIB_C128;
     isz = dbl ? 16u : 8u;
     if ((uint64_t)f->batch > SIZE_MAX / isz / (uint64_t)f->n)
-        return nda_ocl_error_set(NDA_EVALUE, "fft: %lld x %lld points is too big",
-                                 (long long)f->batch, (long long)f->n);
+        return nda_plugin_error_set(NDA_EVALUE, "fft: %lld x %lld points is too big",
+                                    (long long)f->batch, (long long)f->n);
     bytes = (size_t)f->n * (size_t)f->batch * isz;
     if (bytes == 0)
         return NDA_OK;
@@ -254,13 +254,13 @@ int nda_ocl_fft(int dev, const nda_fft_desc *f)
         return rc;
     inplace = in == out && in_off == out_off;
     if (in == out && !inplace && in_off < out_off + bytes && out_off < in_off + bytes)
-        return nda_ocl_error_set(NDA_EVALUE,
-                                 "fft: input and output overlap without being the same");
+        return nda_plugin_error_set(NDA_EVALUE,
+                                    "fft: input and output overlap without being the same");
     if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
         return rc;
     if (dbl && !nda_ocl_fft_has_fp64(d))
-        return nda_ocl_error_set(NDA_ENOTIMPL, "fft: complex128 needs fp64, which %s lacks",
-                                 d->name);
+        return nda_plugin_error_set(NDA_ENOTIMPL, "fft: complex128 needs fp64, which %s lacks",
+                                    d->name);
     if (f->n == 1) { /* the transform of one point is the identity */
         if (inplace)
             return NDA_OK;
@@ -341,10 +341,10 @@ void nda_ocl_fft_shutdown(void)
 int nda_ocl_fft(int dev, const nda_fft_desc *f)
 {
     (void)f;
-    return nda_ocl_error_set(NDA_ENODEV,
-                             "fft on opencl:%d needs VkFFT (Debian libvkfft-dev): this plugin "
-                             "was built without vkFFT.h",
-                             dev);
+    return nda_plugin_error_set(NDA_ENODEV,
+                                "fft on opencl:%d needs VkFFT (Debian libvkfft-dev): this plugin "
+                                "was built without vkFFT.h",
+                                dev);
 }
 
 void nda_ocl_fft_shutdown(void) {}

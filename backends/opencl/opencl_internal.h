@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
+#include "backends/common/plugin_error.h"
 #include "nda/backend.h"
 #include "nda/error.h"
 
@@ -30,18 +31,13 @@ typedef struct nda_ocl_device {
     cl_command_queue queue;  /* in-order, no profiling; NULL until first use */
 } nda_ocl_device;
 
-/* ---- opencl_errors.c ---- */
+/* ---- opencl_errors.c (messages go out through nda_plugin_error_set) ---- */
 
 /* Name of a CL status code, e.g. "CL_INVALID_VALUE"; never NULL (static). */
 NDA_OCL_HIDDEN const char *nda_ocl_error_name(cl_int err);
 /* NDA_ENOMEM for the CL codes that mean "out of device/host memory",
  * NDA_EBACKEND for everything else. */
 NDA_OCL_HIDDEN int nda_ocl_error_code(cl_int err);
-/* Remembers the host api used for error reporting (may be NULL). */
-NDA_OCL_HIDDEN void nda_ocl_host_set(const nda_host_api *host);
-/* Formats a message, hands it to host->error_set and returns `code`. */
-NDA_OCL_HIDDEN int nda_ocl_error_set(int code, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 /* Reports a failed CL call: "<call> failed: <NAME> (<err>)", with the device
  * named when the code maps to NDA_ENOMEM. `d` may be NULL. Returns the NDA
  * code from nda_ocl_error_code. */

@@ -98,11 +98,11 @@ static int nda_ocl_program_compile(nda_ocl_device *d, cl_program prog, const cha
     if (err == CL_SUCCESS)
         return NDA_OK;
     if (*log != NULL)
-        return nda_ocl_error_set(NDA_ECOMPILE, "OpenCL build failed on %s: %.*s", d->name,
-                                 NDA_OCL_LOG_EXCERPT, *log);
-    return nda_ocl_error_set(NDA_ECOMPILE,
-                             "OpenCL build failed on %s: clBuildProgram failed: %s (%d), no log",
-                             d->name, nda_ocl_error_name(err), (int)err);
+        return nda_plugin_error_set(NDA_ECOMPILE, "OpenCL build failed on %s: %.*s", d->name,
+                                    NDA_OCL_LOG_EXCERPT, *log);
+    return nda_plugin_error_set(NDA_ECOMPILE,
+                                "OpenCL build failed on %s: clBuildProgram failed: %s (%d), no log",
+                                d->name, nda_ocl_error_name(err), (int)err);
 }
 
 int nda_ocl_program_build(int dev, const char *source, const char *options, void **program,
@@ -147,11 +147,11 @@ int nda_ocl_program_binary(int dev, void *program, void **binary, size_t *nbytes
     if (err != CL_SUCCESS)
         return nda_ocl_error_cl(err, "clGetProgramInfo(CL_PROGRAM_BINARY_SIZES)", d);
     if (size == 0)
-        return nda_ocl_error_set(NDA_EBACKEND, "OpenCL program has no binary for %s", d->name);
+        return nda_plugin_error_set(NDA_EBACKEND, "OpenCL program has no binary for %s", d->name);
     bin = malloc(NDA_OCL_BIN_HEADER + size);
     if (bin == NULL)
-        return nda_ocl_error_set(NDA_ENOMEM, "out of host memory for a %zu-byte program binary",
-                                 size);
+        return nda_plugin_error_set(NDA_ENOMEM, "out of host memory for a %zu-byte program binary",
+                                    size);
     payload = bin + NDA_OCL_BIN_HEADER;
     err = clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof payload, &payload, NULL);
     if (err != CL_SUCCESS) {
@@ -179,18 +179,18 @@ int nda_ocl_program_load(int dev, const void *binary, size_t nbytes, void **prog
         return rc;
     bin = nda_ocl_envelope_open(binary, nbytes, &size);
     if (bin == NULL)
-        return nda_ocl_error_set(NDA_ECOMPILE,
-                                 "OpenCL program binary rejected: %zu bytes are not an intact "
-                                 "binary from program_binary",
-                                 nbytes);
+        return nda_plugin_error_set(NDA_ECOMPILE,
+                                    "OpenCL program binary rejected: %zu bytes are not an intact "
+                                    "binary from program_binary",
+                                    nbytes);
     prog = clCreateProgramWithBinary(d->ctx, 1, &d->id, &size, &bin, &status, &err);
     if (prog == NULL || err != CL_SUCCESS || status != CL_SUCCESS) {
         if (prog != NULL)
             clReleaseProgram(prog);
         if (err == CL_SUCCESS)
             err = status;
-        return nda_ocl_error_set(NDA_ECOMPILE, "clCreateProgramWithBinary failed on %s: %s (%d)",
-                                 d->name, nda_ocl_error_name(err), (int)err);
+        return nda_plugin_error_set(NDA_ECOMPILE, "clCreateProgramWithBinary failed on %s: %s (%d)",
+                                    d->name, nda_ocl_error_name(err), (int)err);
     }
     rc = nda_ocl_program_compile(d, prog, NULL, &log);
     free(log);
@@ -221,9 +221,9 @@ int nda_ocl_kernel_get(int dev, void *program, const char *name, void **kernel)
         return rc;
     k = clCreateKernel((cl_program)program, name, &err);
     if (k == NULL || err != CL_SUCCESS)
-        return nda_ocl_error_set(nda_ocl_error_code(err),
-                                 "clCreateKernel failed: %s (%d) for kernel '%s'",
-                                 nda_ocl_error_name(err), (int)err, name);
+        return nda_plugin_error_set(nda_ocl_error_code(err),
+                                    "clCreateKernel failed: %s (%d) for kernel '%s'",
+                                    nda_ocl_error_name(err), (int)err, name);
     *kernel = k;
     return NDA_OK;
 }

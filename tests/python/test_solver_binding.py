@@ -234,9 +234,9 @@ def _fake_libs():
     roots = []
     if os.environ.get("TEST_SRCDIR"):
         roots.append(os.path.join(os.environ["TEST_SRCDIR"],
-                                  os.environ.get("TEST_WORKSPACE", "ndaccel"), "backends/cuda"))
-    roots.append(os.path.join(os.path.dirname(__file__), "..", "..", "bazel-bin", "backends",
-                              "cuda"))
+                                  os.environ.get("TEST_WORKSPACE", "ndaccel"), "tests/fakes"))
+    roots.append(os.path.join(os.path.dirname(__file__), "..", "..", "bazel-bin", "tests",
+                              "fakes"))
     for r in roots:
         drv, slv = os.path.join(r, "libcuda_fake.so"), os.path.join(r, "libcusolver_fake.so")
         if os.path.exists(drv) and os.path.exists(slv):

@@ -11,11 +11,13 @@ the device. These tests check that
     one that every thread forces at once, get NumPy's answers;
   * arrays created in one thread and dropped in another are freed safely;
   * a long device wait (a host copy, synchronize) lets another Python
-    thread run, i.e. the GIL is released.
+    thread run, i.e. the GIL is released. The wait is long on every
+    device: the work behind it is sized from a timed run on this device.
 
 The expressions repeat across iterations, so each kernel compiles once
 (the first threads to need it race for the compile; the cache keeps one)."""
 import gc
+import math
 import sys
 import threading
 import time
@@ -152,55 +154,95 @@ def test_free_in_another_thread():
     ndaccel.synchronize()
 
 
-def _long_device_work():
-    """A pending array whose computation takes a while on any device."""
-    x = ndaccel.arange(1 << 21, dtype=numpy.float32) * numpy.float32(1e-6)
-    for _ in range(12):
-        x = ndaccel.sin(x) * numpy.float32(0.5) + ndaccel.cos(x) * numpy.float32(0.25)
-    return x
+# Seconds of device work behind each timed wait, and the least a wait may
+# last for the check to mean anything (the sizing aims 5x above it).
+WAIT_TARGET = 0.1
+WAIT_MIN = 0.02
+# The largest square matrix multiplied (4 of them live: 256 MiB at float32).
+MATMUL_N_MAX = 4096
+
+
+def _square(n, seed):
+    """An n x n float32 device matrix with entries in [0, 2/n): products
+    of such matrices keep entries of the same size, whatever their number."""
+    rng = numpy.random.default_rng(seed)
+    return ndaccel.asarray((rng.random((n, n)) * (2.0 / n)).astype(numpy.float32))
+
+
+def _timed_product(a, b):
+    """Seconds the device takes for a @ b (the best of two runs)."""
+    best = math.inf
+    for _ in range(2):
+        ndaccel.synchronize()
+        t0 = time.perf_counter()
+        a @ b
+        ndaccel.synchronize()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _sized_device_work():
+    """(b, repeats): a square matrix and how many products by it keep this
+    device busy for about WAIT_TARGET seconds. One product is O(n**3) work
+    queued by one call, so the device, not the host, sets the pace: n
+    doubles from 128 until one product takes a quarter of the target (or n
+    reaches MATMUL_N_MAX), then the product is repeated."""
+    n = 128
+    while True:
+        b = _square(n, 1)
+        (b @ b).get()  # compile kernels / load the BLAS outside the timing
+        t = _timed_product(b, b)
+        if t >= WAIT_TARGET / 4 or n >= MATMUL_N_MAX:
+            return b, max(1, math.ceil(WAIT_TARGET / t))
+        n *= 2
+
+
+@pytest.fixture(scope="module")
+def sized_work(device):
+    """_sized_device_work() on the device under test (once per device)."""
+    return _sized_device_work()
 
 
 @pytest.mark.parametrize("wait", ["get", "synchronize"])
-def test_gil_released_while_waiting(wait):
-    # Compile the kernel first: only the device work is timed below.
-    _long_device_work().get()
+def test_gil_released_while_waiting(wait, sized_work):
     # No garbage collection in the counting thread: freeing an ndaccel array
     # there would wait for the library lock, which the waiting thread holds.
     gc.collect()
     gc.disable()
     try:
-        _check_gil_released(wait)
+        _check_gil_released(wait, *sized_work)
     finally:
         gc.enable()
 
 
-def _check_gil_released(wait):
-    for attempt in range(3):
-        x = _long_device_work()
-        ticks = []
-        running = threading.Event()
-        done = threading.Event()
+def _check_gil_released(wait, b, repeats):
+    ndaccel.synchronize()
+    x = b
+    for _ in range(repeats):  # queued: the device works through them in order
+        x = x @ b
+    ticks = []
+    running = threading.Event()
+    done = threading.Event()
 
-        def count():
-            running.set()
-            while not done.is_set():
-                ticks.append(time.perf_counter())
+    def count():
+        running.set()
+        while not done.is_set():
+            ticks.append(time.perf_counter())
 
-        t = threading.Thread(target=count)
-        t.start()
-        running.wait()
-        t0 = time.perf_counter()
-        if wait == "get":
-            x.get()
-        else:
-            ndaccel.synchronize()
-        t1 = time.perf_counter()
-        done.set()
-        t.join()
-        if t1 - t0 >= 0.02:
-            break
+    t = threading.Thread(target=count)
+    t.start()
+    running.wait()
+    t0 = time.perf_counter()
+    if wait == "get":
+        x.get()
     else:
-        pytest.skip(f"the device finished too fast ({t1 - t0:.4f} s) to observe the wait")
+        ndaccel.synchronize()
+    t1 = time.perf_counter()
+    done.set()
+    t.join()
+    assert t1 - t0 >= WAIT_MIN, (
+        f"{repeats} products of {b.shape[0]} x {b.shape[0]} matrices, sized to take "
+        f"{WAIT_TARGET} s, were waited for only {t1 - t0:.4f} s")
     # With the GIL held for the whole call, the counting thread could not
     # run between entering and leaving it: one gap as long as the wait. The
     # GIL released, the gaps are scheduler time slices (the device's own

@@ -1,4 +1,4 @@
-/* A fake cuSOLVER (test double) for cuda_backend_test on machines without
+/* A fake cuSOLVER (test double) for the CUDA plugin tests on machines without
  * a GPU: exactly the cusolverDn* entry points the plugin's adapter
  * resolves (cusolver_adapter.c), computing with the system's reference
  * LAPACK (dlopen("liblapack.so.3"), Fortran ABI) on host memory, as the

@@ -1,4 +1,4 @@
-/* A fake CUDA driver (test double) for cuda_backend_test on machines
+/* A fake CUDA driver (test double) for the CUDA plugin tests on machines
  * without a GPU: exactly the driver entry points the plugin resolves,
  * backed by host memory, with one device of compute capability 9.0.
  *
