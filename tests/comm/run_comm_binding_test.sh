@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs comm_binding_test.py (the _core.comm_* functions) on N ranks with
+# mpirun, against the Bazel-built package in the test's runfiles, under a
+# time limit.
+#
+#   run_comm_binding_test.sh N PYTHON3 PLUGIN [DEVICE]
+set -uo pipefail
+
+n=${1:?usage: run_comm_binding_test.sh N PYTHON3 PLUGIN [DEVICE]}
+py_arg=${2:?python3}
+plugin=${3:?plugin}
+device=${4:-}
+
+root=""
+for cand in "${TEST_SRCDIR:-}/${TEST_WORKSPACE:-ndaccel}" "${TEST_SRCDIR:-}/ndaccel" "$PWD"; do
+    if [ -f "$cand/python/ndaccel/__init__.py" ] && [ -f "$cand/tests/comm/mpi_env.sh" ]; then
+        root=$(cd "$cand" && pwd)
+        break
+    fi
+done
+[ -n "$root" ] || { echo "run_comm_binding_test.sh: cannot find the runfiles" >&2; exit 1; }
+python=""
+for cand in "$py_arg" "$root/$py_arg" "${TEST_SRCDIR:-}/${py_arg#external/}" \
+    "${TEST_SRCDIR:-}/local_python/python3"; do
+    if [ -x "$cand" ]; then
+        python="$(cd "$(dirname "$cand")" && pwd)/$(basename "$cand")"
+        break
+    fi
+done
+[ -n "$python" ] || { echo "run_comm_binding_test.sh: cannot find python3 ($py_arg)" >&2; exit 1; }
+
+. "$root/tests/comm/mpi_env.sh"
+export PYTHONPATH="$root/python" PYTHONDONTWRITEBYTECODE=1
+# An ASan build of _core.so: the sanitizer runtime must be loaded first (as
+# tests/python/run_pytest.sh does).
+asan_lib=$(ldd "$root/python/ndaccel/_core.so" 2>/dev/null | awk '/libasan\.so/ { print $3; exit }')
+if [ -n "$asan_lib" ]; then
+    export LD_PRELOAD="$asan_lib${LD_PRELOAD:+:$LD_PRELOAD}" PYTHONMALLOC=malloc
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:abort_on_error=1"
+fi
+# Arrays made without a device go to the one under test (the fake CUDA
+# driver, when built, would otherwise make cuda:0 the default).
+export NDACCEL_DEVICE="${device:-opencl:0}"
+
+limit=${NDACCEL_COMM_TEST_TIMEOUT:-240}
+timeout --kill-after=10 "$limit" \
+    mpirun --allow-run-as-root --oversubscribe -n "$n" \
+    "$python" "$root/tests/comm/comm_binding_test.py" "$plugin" "$NDACCEL_DEVICE"
+rc=$?
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    echo "run_comm_binding_test.sh: FAIL: still running after ${limit}s (a rank hangs)" >&2
+    exit 1
+fi
+exit "$rc"
