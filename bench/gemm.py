@@ -10,7 +10,7 @@ GFLOP/s = 2 n^3 / time. Times are the best of --reps calls, each followed
 by a device synchronise, operands already on the device and no host
 transfer. The first library call of a dtype (CLBlast compiles its kernels
 then, PoCL caches them on disk) is reported separately. The fused path
-(forced with _linalg_basic.USE_LIBRARY = False) is measured up to
+(forced with _matmul.USE_LIBRARY = False) is measured up to
 --fused-max only: it does n^3 work in one generated kernel and is slow at
 large n. Prints a table and writes bench/results/gemm.md. Never passes or
 fails on time; not part of `./run bench`."""
@@ -23,19 +23,19 @@ import numpy
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ndaccel  # noqa: E402
 from timing import RESULTS, best_of, first_and_best, header  # noqa: E402
-from ndaccel import _linalg_basic  # noqa: E402
+from ndaccel.linalg import _matmul  # noqa: E402
 
 
 
 def time_nd(a, b, reps, library):
     """Seconds per a @ b on the device (best of reps), and the first call."""
-    saved = _linalg_basic.USE_LIBRARY
-    _linalg_basic.USE_LIBRARY = library
+    saved = _matmul.USE_LIBRARY
+    _matmul.USE_LIBRARY = library
     try:
         best, first, _ = first_and_best(lambda: a @ b, reps)
         return best, first
     finally:
-        _linalg_basic.USE_LIBRARY = saved
+        _matmul.USE_LIBRARY = saved
 
 
 def main(argv=None):
@@ -60,7 +60,7 @@ def main(argv=None):
             flop = 2.0 * n ** 3
             t_np = best_of(lambda: x @ y, args.reps)
             t_lib, first = time_nd(a, b, args.reps, True)
-            why = _linalg_basic.library_unavailable_reason(dev.id, dt)
+            why = _matmul.library_unavailable_reason(dev.id, dt)
             ref = x.astype("float64") @ y.astype("float64")
             err = float(numpy.max(numpy.abs((a @ b).get() - ref)) / numpy.max(numpy.abs(ref)))
             t_fused = time_nd(a, b, 1, False)[0] if n <= args.fused_max else None

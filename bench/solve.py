@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ndaccel  # noqa: E402
 from timing import RESULTS, best_of, first_and_best, header  # noqa: E402
 import ndaccel.linalg  # noqa: E402
-from ndaccel import _linalg_cusolver  # noqa: E402
+from ndaccel.linalg import _cusolver  # noqa: E402
 
 
 def rel_err(got, ref):
@@ -69,7 +69,7 @@ def main(argv=None):
                 t_np = best_of(f_np, args.reps)
                 t_nd, first, r = first_and_best(f_nd, args.reps)
                 err = rel_err(r, f_np())
-                how = "cuSOLVER" if _linalg_cusolver.enabled(ga._device_id) else otherwise
+                how = "cuSOLVER" if _cusolver.enabled(ga._device_id) else otherwise
                 rows.append((name, dt, n, how, t_np * 1e3, t_nd * 1e3, first * 1e3, err))
                 print(f"{name:9s} {dt:8s} n={n:5d}  numpy {t_np * 1e3:9.2f} ms  ndaccel "
                       f"{t_nd * 1e3:9.2f} ms  (first {first * 1e3:8.1f} ms, {how})  "

@@ -5,123 +5,97 @@
 runs NumPy code on a GPU through CUDA, or on any OpenCL device, with
 NumPy's dtypes, results and errors. Kernels are generated at run time and
 cached in memory and on disk ($NDACCEL_CACHE_DIR).
+
+This file is the public namespace: imports only, in the order of the
+layers (tests/python/test_import_structure.py checks it). The foundation
+modules (_dtypes, _device, _scalars, _flags, _axes, _pickling, the basic
+creation functions, the ufunc objects, basic indexing, the ndarray class)
+import nothing above them; the topic subpackages (_creation, _manipulation,
+_indexing, _math, _sorting, _statistics, linalg, fft, random, ...) build on
+them; _array_methods, imported last, attaches the ndarray and ufunc methods
+built on those subpackages.
 """
+import importlib as _importlib
+
 import numpy as _numpy
 
 from . import _core
 from ._core import __version__
-from ._creation import (arange, array, asarray, asnumpy, empty, empty_like, full, full_like,
-                        ones, ones_like, zeros, zeros_like)
+from ._config import (errstate, get_printoptions, geterr, geterrcall, info, printoptions,
+                      set_printoptions, seterr, seterrcall, show_config, show_runtime)
 from ._device import Device, devices, get_device, set_device, synchronize
+from ._iteration import iterable, ndenumerate, ndindex
 from ._ndarray import ndarray
-from ._reductions import (all, amax, amin, any, average, count_nonzero, max, mean, min,  # noqa: F401
-                          nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar, prod, ptp, std,
-                          sum, var)
-from ._ufunc import UFUNCS as _UFUNCS, ufunc, where
+from ._runtime import cache_clear, cache_info, free_cached_memory, memory_info
+from ._typing_helpers import SCALAR_TYPES as _SCALAR_TYPES
+from ._typing_helpers import (can_cast, common_type, finfo, iinfo, isdtype, isscalar,
+                              issubdtype, min_scalar_type, ndim, promote_types, result_type,
+                              shape, size)
+from ._ufunc import UFUNCS as _UFUNCS, ufunc
 
-globals().update(_UFUNCS)
+globals().update(_UFUNCS)  # add, sin, ... and their aliases (abs, conj, mod, pow, ...)
+bitwise_left_shift = _UFUNCS["left_shift"]
+bitwise_right_shift = _UFUNCS["right_shift"]
+globals().update(_SCALAR_TYPES)  # int_, double, bool, generic, floating, ... (shadows builtin bool)
 
 # dtype names and constants, as NumPy's.
-bool_ = _numpy.bool_
-int8, int16, int32, int64 = _numpy.int8, _numpy.int16, _numpy.int32, _numpy.int64
-uint8, uint16, uint32, uint64 = _numpy.uint8, _numpy.uint16, _numpy.uint32, _numpy.uint64
-float16, float32, float64 = _numpy.float16, _numpy.float32, _numpy.float64
-complex64, complex128 = _numpy.complex64, _numpy.complex128
-intp, uintp = _numpy.intp, _numpy.uintp
 dtype = _numpy.dtype
 newaxis = None
 pi, e, inf, nan = _numpy.pi, _numpy.e, _numpy.inf, _numpy.nan
 
-
-def cache_info():
-    """Kernel cache counters of this process (memory_hits, disk_hits,
-    compiles, disk_writes, disk_errors) and the disk cache's dir, entries
-    and bytes. A second process running the same program compiles 0."""
-    return _core.cache_info()
-
-
-def cache_clear(disk=True):
-    """Forgets compiled kernels of this process, and the disk cache."""
-    _core.cache_clear(disk)
-
-
-def memory_info(device=None):
-    """Caching allocator counters of a device (bytes live and cached)."""
-    from ._device import resolve
-    return _core.pool_info(resolve(device))
-
-
-def free_cached_memory(device=None):
-    """Returns the allocator's cached blocks to the device."""
-    from ._device import resolve
-    _core.pool_release(resolve(device))
-
-
-def _finish_queued_work():
-    """At exit, waits for work still queued on the devices: PoCL builds a
-    kernel's work-group function in a worker thread at first launch, and
-    exit() tearing down LLVM under that thread crashes (SIGSEGV in
-    libLLVM, about one exit in four with a cold PoCL cache). Does nothing
-    in a process forked after the devices were initialised: the queues are
-    the parent's, and waiting on them there would hang."""
-    if _core.forked_after_init():
-        return
-    try:
-        for d in _core.devices():
-            _core.synchronize(d["id"])
-    except Exception:  # noqa: BLE001 - nothing useful to do at exit
-        pass
-
-
-import atexit as _atexit  # noqa: E402
-
-_atexit.register(_finish_queued_work)
+from ._creation._basic import (empty, empty_like, full, full_like, ones, ones_like,  # noqa: E402
+                               zeros, zeros_like)
+from ._creation._from_data import array, ascontiguousarray, asarray, asnumpy, copy  # noqa: E402
+from ._creation._grids import fromfunction, indices, meshgrid  # noqa: E402
+from ._creation._matrices import diag, diagflat, eye, identity, tri, tril, triu  # noqa: E402
+from ._creation._ranges import arange, geomspace, linspace, logspace  # noqa: E402
+from ._indexing._diagonal import diagonal  # noqa: E402
+from ._indexing._nonzero import argwhere, flatnonzero, nonzero, where  # noqa: E402
+from ._indexing._take import (choose, compress, extract, place, put, put_along_axis,  # noqa: E402
+                              putmask, take, take_along_axis)
+from ._manipulation._add_remove import append, delete, insert, resize  # noqa: E402
+from ._manipulation._dims import (atleast_1d, atleast_2d, atleast_3d,  # noqa: E402
+                                  broadcast_arrays, broadcast_shapes, broadcast_to,
+                                  expand_dims, squeeze)
+from ._manipulation._join import (column_stack, concatenate, dstack, hstack, stack,  # noqa: E402
+                                  vstack)
+from ._manipulation._pad import pad  # noqa: E402
+from ._manipulation._rearrange import flip, fliplr, flipud, roll, rot90  # noqa: E402
+from ._manipulation._shape import ravel, reshape  # noqa: E402
+from ._manipulation._split import array_split, dsplit, hsplit, split, vsplit  # noqa: E402
+from ._manipulation._tiling import repeat, tile  # noqa: E402
+from ._manipulation._transpose import moveaxis, swapaxes, transpose  # noqa: E402
+from ._math._comparison import allclose, array_equal, array_equiv, isclose  # noqa: E402
+from ._math._complex import angle, imag, iscomplexobj, isrealobj, real  # noqa: E402
+from ._math._cumulative import cumprod, cumsum, nancumprod, nancumsum  # noqa: E402
+from ._math._floating import (divmod, frexp, isneginf, isposinf, modf,  # noqa: E402
+                              nan_to_num)
+from ._math._misc import bitwise_count, clip  # noqa: E402
+from ._math._rounding import around, fix, round, round_  # noqa: E402
+from ._math._vectorize import frompyfunc, vectorize  # noqa: E402
+from ._sorting._search import (argmax, argmin, nanargmax, nanargmin,  # noqa: E402
+                               searchsorted)
+from ._sorting._sets import intersect1d, isin, setdiff1d, setxor1d, union1d  # noqa: E402
+from ._sorting._sort import argpartition, argsort, lexsort, partition, sort  # noqa: E402
+from ._sorting._unique import unique  # noqa: E402
+from ._statistics._histogram import (bincount, digitize, histogram,  # noqa: E402
+                                     histogram_bin_edges)
+from ._statistics._order import (median, nanmedian, nanpercentile, nanquantile,  # noqa: E402
+                                 percentile, quantile)
+from ._statistics._reductions import (all, amax, amin, any, average, count_nonzero,  # noqa: E402
+                                      max, mean, min, nanmax, nanmean, nanmin, nanprod,
+                                      nanstd, nansum, nanvar, prod, ptp, std, sum, var)
+from .linalg._einsum import einsum  # noqa: E402
+from .linalg._matmul import matmul  # noqa: E402
+from .linalg._products import (cross, dot, inner, kron, matvec, outer, tensordot,  # noqa: E402
+                               trace, vdot, vecdot, vecmat)
+from . import emath, fft, lib, linalg, random  # noqa: E402
+from . import _array_methods  # noqa: E402,F401 - attaches the methods: must come last
 
 
 def __getattr__(name):
-    if name == "testing":  # imported on first use, as numpy.testing (~40 ms)
-        import importlib
-        return importlib.import_module(".testing", __name__)
+    if name == "testing":  # lazy: imported on first use, as numpy.testing (~40 ms)
+        return _importlib.import_module(".testing", __name__)
     if hasattr(_numpy, name):
         raise AttributeError(f"ndaccel does not implement numpy.{name} yet")
     raise AttributeError(f"module 'ndaccel' has no attribute '{name}'")
-
-from ._math import (allclose, angle, around, array_equal, array_equiv, divmod, fix, frexp, imag,  # noqa: E402
-                    iscomplexobj, isclose, isneginf, isposinf, isrealobj, modf, nan_to_num, real,
-                    round, round_)
-abs = _UFUNCS["absolute"]
-from ._manipulation import (append, array_split, ascontiguousarray, atleast_1d, atleast_2d,  # noqa: E402
-                            atleast_3d, broadcast_arrays, broadcast_shapes, broadcast_to, clip,
-                            column_stack, concatenate, delete, diagonal, dsplit, dstack,
-                            expand_dims, flip, fliplr, flipud, hsplit, hstack, insert, moveaxis,
-                            pad, ravel, repeat, reshape, resize, roll, rot90, split, squeeze,
-                            stack, swapaxes, tile, transpose, vsplit, vstack)
-from ._creation2 import (copy, diag, diagflat, eye, fromfunction, geomspace, identity, indices,  # noqa: E402
-                         linspace, logspace, meshgrid, tri, tril, triu)
-from ._search import (argmax, argmin, argwhere, compress, cumprod, cumsum, extract,  # noqa: E402
-                      flatnonzero, nanargmax, nanargmin, nancumprod, nancumsum, nonzero)
-from ._sort import argsort, searchsorted, sort, unique  # noqa: E402
-from ._sets import (argpartition, bincount, digitize, histogram, histogram_bin_edges,  # noqa: E402
-                    intersect1d, isin, lexsort, partition, setdiff1d, setxor1d, union1d)
-from ._stats import (median, nanmedian, nanpercentile, nanquantile, percentile,  # noqa: E402
-                     quantile)
-from ._linalg_basic import (cross, dot, inner, kron, matmul, matvec, outer, tensordot,  # noqa: E402
-                            trace, vdot, vecdot, vecmat)
-from ._math import bitwise_count  # noqa: E402
-from . import random  # noqa: E402
-bitwise_left_shift = _UFUNCS["left_shift"]
-bitwise_right_shift = _UFUNCS["right_shift"]
-from ._take import choose, place, put, put_along_axis, putmask, take, take_along_axis  # noqa: E402
-from . import linalg  # noqa: E402
-from ._einsum import einsum  # noqa: E402
-from ._vectorize import frompyfunc, vectorize  # noqa: E402
-from . import fft  # noqa: E402
-from ._typing_helpers import SCALAR_TYPES as _SCALAR_TYPES  # noqa: E402
-globals().update(_SCALAR_TYPES)  # int_, double, bool, generic, floating, ... (shadows builtin bool)
-from ._typing_helpers import (can_cast, common_type, finfo, iinfo, isdtype, isscalar,  # noqa: E402
-                              issubdtype, min_scalar_type, ndim, promote_types, result_type,
-                              shape, size)
-from ._config import (errstate, get_printoptions, geterr, geterrcall, info, printoptions,  # noqa: E402
-                      set_printoptions, seterr, seterrcall, show_config, show_runtime)
-from ._iteration import iterable, ndenumerate, ndindex  # noqa: E402
-from . import emath, lib  # noqa: E402

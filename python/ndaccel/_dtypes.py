@@ -71,3 +71,16 @@ def host_values(value, dtype):
     if h.dtype.kind in "OUSV":
         h = numpy.asarray(value, dtype=dtype)
     return h
+
+
+def store_scalar(dtype, value):
+    """A Python scalar as NumPy stores it into an array of `dtype`: a float
+    goes into an integer array through int() (NaN raises ValueError, inf
+    OverflowError, and the int must then fit the dtype: a[0] = -1.5 on
+    uint8 is an OverflowError, as a[0] = -1), a complex into a bool array
+    through bool()."""
+    if type(value) is float and dtype.kind in "iu":
+        return int(value)
+    if dtype.kind == "b" and type(value) is complex:
+        return bool(value)
+    return value

@@ -1,13 +1,23 @@
-"""ndaccel.ndarray: NumPy's array interface over a device buffer."""
+"""ndaccel.ndarray: NumPy's array interface over a device buffer.
+
+The class and what it needs only the foundation modules for: conversions,
+attributes, views (reshape, transpose, view), copies, pickling and the
+operators. It imports nothing above it: indexing (a[key]), reductions,
+sorting, matmul and the other methods built on the modules above are
+attached to the class by _array_methods.py, which the package imports
+last."""
 import operator
+import warnings
 
 import numpy
+from numpy.exceptions import AxisError
 
 from . import _core, _dtypes, _flags, _pickling
-from ._indexing import getitem_advanced, is_advanced_key as _is_adv, setitem_advanced, view_for
-from . import _ufunc
+from ._creation._basic import zeros
+from ._device import Device
+from ._indexing._views import _element, _is_element_key
+from ._scalars import called_from_user, numpy_scalar
 from ._ufunc import UFUNCS, _PY_SCALARS
-from ._scalars import called_from_user, numpy_scalar, returns_scalar
 
 _FAST_OPERANDS = frozenset(_PY_SCALARS)
 
@@ -51,20 +61,8 @@ def _unary(name):
     return op
 
 
-def _store_scalar(dtype, value):
-    """NumPy stores a float into an integer array through int(): NaN raises
-    ValueError, inf OverflowError, and the int must then fit the dtype
-    (a[0] = -1.5 on uint8 is an OverflowError, as a[0] = -1)."""
-    if type(value) is float and dtype.kind in "iu":
-        return int(value)
-    if dtype.kind == "b" and type(value) is complex:
-        return bool(value)
-    return value
-
-
 def _numpy_converts_size1_arrays():
     """Whether this NumPy still turns size-1 n-d arrays into Python scalars."""
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -105,22 +103,6 @@ def _check_view_type(cls):
     raise TypeError(f"view(type={cls.__module__}.{cls.__name__}): ndaccel does not support "
                     "ndarray subclasses, and a device array cannot be viewed as a host "
                     "numpy array (use .get() for a host copy)")
-
-
-def _is_int_key(k):
-    return (type(k) is int or isinstance(k, numpy.integer)) and not isinstance(k, numpy.bool_)
-
-
-def _is_element_key(key, ndim):
-    """Whether a[key] selects one element by integers (NumPy returns a scalar)."""
-    if type(key) is tuple:
-        return len(key) == ndim and all(_is_int_key(k) for k in key)
-    return ndim == 1 and _is_int_key(key)
-
-
-def _element(a, key):
-    """a[key] (one integer per axis) as a NumPy scalar: a host copy."""
-    return _core.to_numpy(view_for(a, key))[()]
 
 
 def _is_operand(x):
@@ -283,7 +265,6 @@ class ndarray(_core.ndarray_base):
     @property
     def device(self):
         """The Device holding this array (the array API's ndarray.device)."""
-        from ._device import Device
         return Device(self._device_id)
 
     @property
@@ -322,7 +303,6 @@ class ndarray(_core.ndarray_base):
     def imag(self):
         """The imaginary parts: a view for complex arrays; zeros otherwise."""
         if self.dtype.kind != "c":
-            from ._creation import zeros
             z = zeros(self.shape, self.dtype, device=self._device_id)
             z._writeable = False  # NumPy's imag of a real array is read-only
             return z
@@ -339,26 +319,6 @@ class ndarray(_core.ndarray_base):
         base = self[...]  # a materialised view (shape, strides, offset)
         return _core.view(base, base._offset + byte_off, base.shape, base.strides,
                           _dtypes.code(dt))
-
-    def take(self, indices, axis=None, out=None, mode="raise"):
-        """Elements at the given indices along an axis, gathered on the device
-        (numpy.ndarray.take)."""
-        from ._take import take
-        return take(self, indices, axis, out, mode)
-
-    def put(self, indices, values, mode="raise"):
-        """self.flat[indices] = values, scattered on the device (numpy.ndarray.put).
-
-        A non-contiguous array raises NotImplementedError."""
-        from ._take import put
-        put(self, indices, values, mode)
-
-    def round(self, decimals=0, out=None):
-        """Rounded to the given decimals (half to even), on the device (numpy.ndarray.round).
-
-        A 0-d result without out= is a NumPy scalar."""
-        from ._math import around
-        return around(self, decimals, out)
 
     def view(self, dtype=None, type=None):
         """A view of the same bytes as another dtype. A different itemsize
@@ -451,7 +411,7 @@ class ndarray(_core.ndarray_base):
                 value = complex(value) if isinstance(value, complex) else float(value)
             except TypeError:
                 raise TypeError(f"cannot fill an array with a '{type(value).__name__}'") from None
-        _core.fill(self, _store_scalar(self.dtype, value))
+        _core.fill(self, _dtypes.store_scalar(self.dtype, value))
 
     def reshape(self, *shape, order="C", copy=None):
         """The array with a new shape: a view where the layout allows, else a device copy
@@ -546,7 +506,6 @@ class ndarray(_core.ndarray_base):
         for ax in axes:
             ax = int(ax)
             if ax < -self.ndim or ax >= self.ndim:
-                from numpy.exceptions import AxisError
                 raise AxisError(ax, self.ndim)
             norm.append(ax % self.ndim)
         if sorted(norm) != list(range(self.ndim)):
@@ -557,168 +516,12 @@ class ndarray(_core.ndarray_base):
     def swapaxes(self, axis1, axis2):
         """A view with two axes interchanged, no copy (numpy.ndarray.swapaxes)."""
         axes = list(range(self.ndim))
-        from numpy.exceptions import AxisError
         for ax in (axis1, axis2):
             if ax < -self.ndim or ax >= self.ndim:
                 raise AxisError(ax, self.ndim)
         a1, a2 = axis1 % self.ndim, axis2 % self.ndim
         axes[a1], axes[a2] = axes[a2], axes[a1]
         return self.transpose(axes)
-
-    # ---- indexing ---------------------------------------------------
-    def __getitem__(self, key):
-        """a[key] as NumPy: a view for basic indices, a copy for advanced ones,
-        and a NumPy scalar (a host copy of the element, never aliasing `a`)
-        when the key is one integer per axis (or `()` on a 0-d array)."""
-        if _is_element_key(key, self.ndim) and called_from_user():
-            return _element(self, key)
-        if _is_adv(key):
-            return getitem_advanced(self, key)
-        return view_for(self, key)
-
-    def __setitem__(self, key, value):
-        if not self._writeable:
-            raise ValueError("assignment destination is read-only")
-        if _is_adv(key):
-            setitem_advanced(self, key, value)
-            return
-        target = view_for(self, key)
-        if isinstance(value, ndarray):
-            _core.assign(target, value)
-        elif type(value) in _PY_SCALARS:
-            _core.fill(target, _store_scalar(self.dtype, value))
-        else:
-            from ._creation import asarray
-            h = _dtypes.host_values(value, self.dtype)
-            if h.ndim == 0 and h.dtype.kind in "biufc":
-                _core.fill(target, _store_scalar(self.dtype, h.item())) \
-                    if h.dtype.kind != "c" or self.dtype.kind == "c" \
-                    else _core.assign(target, asarray(h))
-            else:
-                _core.assign(target, asarray(h, device=self._device_id))
-
-    # ---- reductions and scans ---------------------------------------
-    def cumsum(self, axis=None, dtype=None, out=None):
-        """Cumulative sum along an axis, on the device (numpy.ndarray.cumsum); see
-        ndaccel.cumsum."""
-        from ._search import cumsum as f
-        return f(self, axis, dtype, out)
-
-    def cumprod(self, axis=None, dtype=None, out=None):
-        """Cumulative product along an axis, on the device (numpy.ndarray.cumprod); see
-        ndaccel.cumprod."""
-        from ._search import cumprod as f
-        return f(self, axis, dtype, out)
-
-    def argmax(self, axis=None, out=None, *, keepdims=False):
-        """Index of the first maximum along an axis, on the device (numpy.ndarray.argmax).
-
-        A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
-        from ._search import argmax as f
-        return f(self, axis, out, keepdims=keepdims)
-
-    def argmin(self, axis=None, out=None, *, keepdims=False):
-        """Index of the first minimum along an axis, on the device (numpy.ndarray.argmin).
-
-        A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
-        from ._search import argmin as f
-        return f(self, axis, out, keepdims=keepdims)
-
-    def sort(self, axis=-1, kind=None, order=None):
-        """Sorts in place along an axis, NaN last, on the device (numpy.ndarray.sort).
-
-        Every kind gives the same stable order; 'order' raises NotImplementedError."""
-        from ._sort import sort as f
-        _flags.require_writeable(self, "sort array is read-only")
-        self[...] = f(self, axis, kind, order)
-
-    def argsort(self, axis=-1, kind=None, order=None):
-        """Indices that sort along an axis (stable, NaN last), on the device
-        (numpy.ndarray.argsort). 'order' raises NotImplementedError."""
-        from ._sort import argsort as f
-        return f(self, axis, kind, order)
-
-    def searchsorted(self, v, side="left", sorter=None):
-        """Indices where v would be inserted to keep this sorted 1-D array sorted, on the device
-        (numpy.ndarray.searchsorted). A scalar v gives a NumPy scalar."""
-        from ._sort import searchsorted as f
-        return f(self, v, side, sorter)
-
-    def nonzero(self):
-        """Indices of the non-zero elements, one int64 array per axis, on the device
-        (numpy.ndarray.nonzero). Waits for the device once (the count sizes the result)."""
-        from ._search import nonzero as f
-        return f(self)
-
-    def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
-        """Arithmetic mean over the given axes, on the device (numpy.ndarray.mean).
-
-        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
-        from ._reductions import mean as f
-        return f(self, axis, dtype, out, keepdims, where=where)
-
-    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
-        """Variance over the given axes, on the device (numpy.ndarray.var).
-
-        'where' raises NotImplementedError. A 0-d result (no keepdims/out) is a NumPy scalar."""
-        from ._reductions import var as f
-        return f(self, axis, dtype, out, ddof, keepdims, **kw)
-
-    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
-        """Standard deviation over the given axes, on the device (numpy.ndarray.std).
-
-        'where' raises NotImplementedError. A 0-d result (no keepdims/out) is a NumPy scalar."""
-        from ._reductions import std as f
-        return f(self, axis, dtype, out, ddof, keepdims, **kw)
-
-    def any(self, axis=None, out=None, keepdims=False, *, where=True):
-        """Whether any element along the given axes is true, on the device (numpy.ndarray.any).
-
-        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
-        from ._reductions import any as f
-        return f(self, axis, out, keepdims, where=where)
-
-    def all(self, axis=None, out=None, keepdims=False, *, where=True):
-        """Whether all elements along the given axes are true, on the device (numpy.ndarray.all).
-
-        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
-        from ._reductions import all as f
-        return f(self, axis, out, keepdims, where=where)
-
-    def ptp(self, axis=None, out=None, keepdims=False):
-        """Range (maximum - minimum) along the given axes, on the device (numpy.ptp; NumPy 2
-        removed the method). A 0-d result (no axis/keepdims/out) is a NumPy scalar."""
-        from ._reductions import ptp as f
-        return f(self, axis, out, keepdims)
-
-    # ---- reductions -------------------------------------------------
-    def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
-        """Sum over the given axes, on the device (numpy.ndarray.sum).
-
-        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
-        from ._reductions import sum as f
-        return f(self, axis, dtype, out, keepdims, initial, where)
-
-    def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
-        """Product over the given axes, on the device (numpy.ndarray.prod).
-
-        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
-        from ._reductions import prod as f
-        return f(self, axis, dtype, out, keepdims, initial, where)
-
-    def max(self, axis=None, out=None, keepdims=False, initial=None, where=True):
-        """Maximum along the given axes, on the device (numpy.ndarray.max).
-
-        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
-        from ._reductions import max as f
-        return f(self, axis, out, keepdims, initial, where)
-
-    def min(self, axis=None, out=None, keepdims=False, initial=None, where=True):
-        """Minimum along the given axes, on the device (numpy.ndarray.min).
-
-        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
-        from ._reductions import min as f
-        return f(self, axis, out, keepdims, initial, where)
 
     # ---- operators --------------------------------------------------
     __add__ = _binary("add")
@@ -778,44 +581,5 @@ class ndarray(_core.ndarray_base):
             return NotImplemented
         return UFUNCS["floor_divide"](other, self), UFUNCS["remainder"](other, self)
 
-    def __matmul__(self, other):
-        if not _is_operand(other):
-            return NotImplemented
-        from ._linalg_basic import matmul
-        return matmul(self, other)
 
-    def __rmatmul__(self, other):
-        if not _is_operand(other):
-            return NotImplemented
-        from ._linalg_basic import matmul
-        return matmul(other, self)
-
-    def __imatmul__(self, other):
-        from ._linalg_basic import matmul
-        self[...] = matmul(self, other)
-        return self
-
-    def dot(self, b, out=None):
-        """Dot product with b, on the device (numpy.ndarray.dot).
-
-        A 0-d result (two vectors, no out) is a NumPy scalar."""
-        from ._linalg_basic import dot
-        return dot(self, b, out)
-
-    def trace(self, offset=0, axis1=0, axis2=1, dtype=None, out=None):
-        """Sum along a diagonal, on the device (numpy.ndarray.trace).
-
-        A 0-d result (a 2-D array, no out) is a NumPy scalar."""
-        from ._linalg_basic import trace
-        return trace(self, offset, axis1, axis2, dtype, out)
-
-
-# Methods whose NumPy counterparts return a scalar for a single value: they
-# call ndaccel's functions from inside the package (which keep 0-d results
-# on the device), so they convert for their own callers (see _scalars.py).
-for _name in ("sum", "prod", "max", "min", "mean", "var", "std", "any", "all", "ptp", "argmax",
-              "argmin", "dot", "trace", "round", "__matmul__", "__rmatmul__", "searchsorted"):
-    setattr(ndarray, _name, returns_scalar(getattr(ndarray, _name)))
-
-_core._set_array_type(ndarray)
-_ufunc._ndarray = ndarray
+_core._set_array_type(ndarray)  # the extension makes its arrays of this class

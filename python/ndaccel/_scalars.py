@@ -76,7 +76,7 @@ def returns_scalar(f):
     """Decorates a public function whose NumPy counterpart returns a scalar
     for a single-value result. Only calls from user code convert: ndaccel's
     own functions calling each other keep 0-d results on the device."""
-    at = _out_position(f)
+    at = []  # f's positional `out` index, found at the first need (inspect is slow at import)
 
     @functools.wraps(f)
     def api(*args, **kwargs):
@@ -84,8 +84,11 @@ def returns_scalar(f):
         if not called_from_user():
             return r
         out = kwargs.get("out")
-        if out is None and at is not None and len(args) > at:
-            out = args[at]
+        if out is None and args:
+            if not at:
+                at.append(_out_position(f))
+            if at[0] is not None and len(args) > at[0]:
+                out = args[at[0]]
         return _convert(r, out)
     api.device_version = f
     return api

@@ -1,22 +1,29 @@
-"""Ufunc objects with NumPy's call signature, dispatching to the C core."""
+"""Ufunc objects with NumPy's call signature, dispatching to the C core.
+
+A foundation module, below the ndarray class (whose operators call these
+objects): it tells device arrays by their C base type, _core.ndarray_base.
+The methods that need the modules above it (reduce, at, reduceat) are
+attached by _array_methods.py; __call__, accumulate and outer are here."""
 import numbers
 
 import numpy
 
 from . import _core, _dtypes
+from ._axes import normalize_axes
+from ._creation._basic import zeros
+from ._creation._from_data import asarray as _asarray
+from ._device import get_device
 from ._scalars import called_from_user, numpy_scalar, returns_scalar
 
 _PY_SCALARS = (bool, int, float, complex)
 _FAST = frozenset(_PY_SCALARS)
-# Bound at package import (circular modules): ndaccel.ndarray, asarray.
-_ndarray = None
-_asarray = None
+_ndarray_base = _core.ndarray_base  # every device array (ndaccel.ndarray is its one subclass)
 
 
 def _operand(x):
     """An ndarray or a weak Python scalar for the C core. NumPy scalars are
     strong (NEP 50), so they become 0-d arrays of their dtype."""
-    if type(x) in _FAST or isinstance(x, _ndarray):
+    if type(x) in _FAST or isinstance(x, _ndarray_base):
         return x
     if isinstance(x, (numpy.ndarray, numpy.generic, list, tuple)):
         return _asarray(x)
@@ -66,7 +73,7 @@ class ufunc:
                 if len(out) != 1:
                     raise ValueError("The 'out' tuple must have exactly one entry per ufunc output")
                 out = out[0]
-            if not isinstance(out, _ndarray):
+            if not isinstance(out, _ndarray_base):
                 raise TypeError("return arrays must be of ArrayType (an ndaccel.ndarray)")
             if not out._writeable:
                 raise ValueError("output array is read-only")
@@ -77,10 +84,9 @@ class ufunc:
         dev = None
         if out is None:
             for o in ops:
-                if isinstance(o, _ndarray):
+                if isinstance(o, _ndarray_base):
                     break
             else:
-                from ._device import get_device
                 dev = get_device().id
         if out is None and mask is None and all(_is_host_scalar(x) for x in args) and \
                 called_from_user():
@@ -102,7 +108,6 @@ class ufunc:
         res = _core.ufunc(self.__name__, ops, None, code, casting, dev)
         m = _operand(mask)
         if out is None:
-            from ._creation import zeros
             out = zeros(res.shape, dtype=res.dtype, device=res._device_id)
         elif not _core.can_cast(res._dtype_code, out._dtype_code, casting):
             raise TypeError(f"Cannot cast ufunc '{self.__name__}' output from dtype('{res.dtype}') "
@@ -110,49 +115,13 @@ class ufunc:
         out[...] = where(m, res, out)
         return out
 
-    _REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
-                   "logical_and": "all", "logical_or": "any"}
-
-    @returns_scalar
-    def reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None,
-               where=True):
-        """Reduces array along axis (None, int or tuple) by the ufunc on the
-        device (numpy.ufunc.reduce): add, multiply, maximum, minimum,
-        logical_and, logical_or fuse into one reduction kernel; the other
-        binary ufuncs run as pairwise passes (reorderable ones) or as the
-        last element of accumulate (a sequential fold along one axis, as
-        NumPy). A single-value result is a NumPy scalar. Differs: where= on
-        a non-reorderable ufunc (subtract, ...) is not implemented."""
-        from . import _reductions
-        if self.nin != 2:
-            raise ValueError("reduce only supported for binary functions")
-        kind = self._REDUCTIONS.get(self.__name__)
-        a = _operand(array)
-        if not isinstance(a, _ndarray):
-            a = _asarray(a)
-        if a.ndim == 0 and not isinstance(axis, tuple) and axis in (0, -1):
-            axis = None  # NumPy accepts axis 0 / -1 on a 0-d array
-        if kind is None or (kind in ("all", "any") and (dtype is not None or initial is not None)):
-            # Function-level import: _ufunc_methods imports modules that import this one.
-            from . import _ufunc_methods
-            return _ufunc_methods.reduce_other(self, a, axis, dtype, out, keepdims, initial, where)
-        if kind in ("all", "any"):
-            return getattr(_reductions, kind)(a, axis, out, keepdims, where=where)
-        fn = getattr(_reductions, kind)
-        if kind in ("sum", "prod"):
-            return fn(a, axis, dtype, out, keepdims, initial, where)
-        if dtype is not None:
-            a = a.astype(dtype)
-        return fn(a, axis, out, keepdims, initial, where)
-
     def accumulate(self, array, axis=0, dtype=None, out=None):
         """Running application along an axis (a left fold), in the loop
         dtype as NumPy (int8 add.accumulate wraps, unlike cumsum)."""
-        from ._reductions import normalize_axes
         if self.nin != 2:
             raise ValueError("accumulate only supported for binary functions")
         a = _operand(array)
-        if not isinstance(a, _ndarray):
+        if not isinstance(a, _ndarray_base):
             a = _asarray(a)
         if a.ndim == 0:
             raise TypeError("cannot accumulate on a scalar")
@@ -163,36 +132,12 @@ class ufunc:
         name = "true_divide" if self.__name__ == "divide" else self.__name__
         r = _core.scan(name, a, ax, -1 if dtype is None else _dtypes.code(dtype))
         if out is not None:
-            if not isinstance(out, _ndarray) or out.shape != r.shape:
+            if not isinstance(out, _ndarray_base) or out.shape != r.shape:
                 raise ValueError(f"out of shape {getattr(out, 'shape', None)} does not match "
                                  f"the accumulation's shape {r.shape}")
             out[...] = r
             return out
         return r
-
-    def at(self, a, indices, b=None, /):
-        """a[indices] = ufunc(a[indices], b) in place on the device, unbuffered
-        (numpy.ufunc.at): a repeated index applies once per occurrence, in
-        order. Distinct indices: one gather, ufunc and scatter. Repeated
-        ones: sorted, then combined by a segmented scan (add, subtract,
-        multiply, maximum, minimum, fmax, fmin, logical and bitwise ops, when
-        the loop dtype casts back exactly or only rounds: float sums may
-        differ from NumPy's sequential ones in the last bits), else applied
-        in rounds, one per occurrence of the most repeated index."""
-        # Function-level import: _ufunc_methods imports modules that import this one.
-        from . import _ufunc_methods
-        return _ufunc_methods.at(self, a, indices, b)
-
-    def reduceat(self, array, indices, axis=0, dtype=None, out=None):
-        """Reductions over the slices array[indices[i]:indices[i+1]] along axis
-        on the device (numpy.ufunc.reduceat; array[indices[i]] alone where
-        indices[i] >= indices[i+1]). Associative ufuncs: a doubling table,
-        log2(longest slice) fused passes (float sums in a tree order, not
-        NumPy's, equal within rounding); others: a left fold, one pass per
-        element of the longest slice. The indices are read on the host."""
-        # Function-level import: _ufunc_methods imports modules that import this one.
-        from . import _ufunc_methods
-        return _ufunc_methods.reduceat(self, array, indices, axis, dtype, out)
 
     @returns_scalar
     def outer(self, A, B, **kwargs):
@@ -201,29 +146,27 @@ class ufunc:
         if self.nin != 2:
             raise ValueError("outer product only supported for binary functions")
         a, b = _operand(A), _operand(B)
-        a = a if isinstance(a, _ndarray) else _asarray(a)
-        b = b if isinstance(b, _ndarray) else _asarray(b)
+        a = a if isinstance(a, _ndarray_base) else _asarray(a)
+        b = b if isinstance(b, _ndarray_base) else _asarray(b)
         return self(a.reshape(a.shape + (1,) * b.ndim), b, **kwargs)
 
 
 def _check_integer_power(ops, code):
     """NumPy raises ValueError for integers to negative integer powers (when
     the integer loop runs over at least one element)."""
-    from ._ndarray import ndarray
-    from ._reductions import min as amin
     base, exp = ops
     if code >= 0 and _dtypes.DTYPES[code].kind not in "iu":
         return
 
     def kind(o):
-        if isinstance(o, ndarray):
+        if isinstance(o, _ndarray_base):
             return o.dtype.kind
         return {bool: "b", int: "i"}.get(type(o), "f")
 
     kb, ke = kind(base), kind(exp)
     if kb not in "biu" or ke not in "iu":
         return  # a float/complex loop, or a bool exponent (never negative)
-    arrays = [o for o in ops if isinstance(o, ndarray)]
+    arrays = [o for o in ops if isinstance(o, _ndarray_base)]
     if any(o.dtype == numpy.uint64 for o in arrays) and \
             any(o.dtype.kind == "i" for o in arrays):
         return  # uint64 with a signed integer array: NumPy's float64 loop
@@ -233,14 +176,21 @@ def _check_integer_power(ops, code):
         return  # the core reports the broadcast error
     if 0 in shape:
         return  # empty result: nothing is computed, nothing raised
-    if isinstance(exp, ndarray):
-        negative = exp.dtype.kind == "i" and bool(amin(exp) < 0)
+    if isinstance(exp, _ndarray_base):
+        negative = exp.dtype.kind == "i" and _has_negative(exp)
     else:
         negative = type(exp) is int and exp < 0
         if negative and kb == "u":
             return  # the Python int does not fit the unsigned base: OverflowError
     if negative:
         raise ValueError("Integers to negative integer powers are not allowed.")
+
+
+def _has_negative(x):
+    """Whether the integer device array x (no zero-length axis) holds a
+    negative value: one reduction over every axis, one read."""
+    low = _core.reduce_all("min", x) if x.ndim else x
+    return bool(_core.to_numpy(low) < 0)
 
 
 _NAMES = {
@@ -272,17 +222,11 @@ for _alias, _name in (("asin", "arcsin"), ("acos", "arccos"), ("atan", "arctan")
     UFUNCS[_alias] = UFUNCS[_name]
 
 
-def where(condition, x=None, y=None):
-    """numpy.where(condition, x, y) elementwise on the device (fused like any
-    ufunc); where(condition) is nonzero(condition): a tuple of int64 index
-    arrays, one per axis."""
-    from ._ndarray import ndarray
-    from ._device import get_device
-    if x is None and y is None:
-        from ._search import nonzero  # function-level: _search imports this module
-        return nonzero(condition)
+def where(condition, x, y):
+    """numpy.where(condition, x, y) elementwise on the device, fused like any
+    ufunc (ndaccel.where, in _indexing/_nonzero.py, adds where(condition))."""
     if x is None or y is None:
         raise ValueError("either both or neither of x and y should be given")
     ops = tuple(_operand(a) for a in (condition, x, y))
-    dev = None if any(isinstance(o, ndarray) for o in ops) else get_device().id
+    dev = None if any(isinstance(o, _ndarray_base) for o in ops) else get_device().id
     return _core.ufunc("where", ops, None, -1, "unsafe", dev)

@@ -13,9 +13,10 @@ returns them; lists and NumPy arrays become device arrays. ndaccel arrays,
 """
 import numpy
 
-from ._creation import asarray as _asarray
+from ._creation._from_data import asarray as _asarray
 from ._ndarray import ndarray as _ndarray
-from ._reductions import any as _device_any
+from ._scalars import returns_scalar as _returns_scalar
+from ._statistics._reductions import any as _device_any
 from ._ufunc import UFUNCS as _UFUNCS
 
 __all__ = ["arccos", "arcsin", "arctanh", "log", "log10", "log2", "logn", "power", "sqrt"]
@@ -133,6 +134,5 @@ def arctanh(x):
 
 
 # Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
-from ._scalars import returns_scalar as _returns_scalar  # noqa: E402
 for _name in __all__:
     globals()[_name] = _returns_scalar(globals()[_name])

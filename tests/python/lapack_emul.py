@@ -7,8 +7,8 @@ and writing the operands' buffers exactly where the contract says
 leading dimension ld_x).
 
 tests/python/test_linalg_solver_path.py puts it in place of the device
-library so that the cuSOLVER routing of numpy.linalg (_linalg_cusolver,
-_linalg_decomp) runs and is checked against NumPy on machines without a
+library so that the cuSOLVER routing of numpy.linalg (linalg/_cusolver.py,
+linalg/_decomp.py) runs and is checked against NumPy on machines without a
 GPU. `calls` counts the calls per op."""
 import collections
 import ctypes

@@ -91,7 +91,7 @@ def test_long(dt):
 
 # ---------------------------------------------------------------- real, even n (packed)
 # Even n runs rfft/irfft through one n/2-point complex transform and a
-# fused untangling expression (python/ndaccel/fft.py); odd n the full c2c.
+# fused untangling expression (python/ndaccel/fft/_real.py); odd n the full c2c.
 
 @pytest.mark.parametrize("dt", ["float64", "float32"])
 @pytest.mark.parametrize("n", [2, 4, 6, 1000, 1024, 1 << 15])

@@ -8,7 +8,8 @@ import numpy
 import pytest
 
 import ndaccel
-from ndaccel import _core, _linalg_basic
+from ndaccel import _core
+from ndaccel.linalg import _matmul
 from xp_util import xp_compare
 
 RNG = numpy.random.default_rng(3)
@@ -97,7 +98,7 @@ def test_library_is_used(device):
     for dt in ("float32", "float64"):
         a = ndaccel.asarray(_r((4, 4), dt))
         (a @ a).get()
-        assert _linalg_basic.library_unavailable_reason(device.id, dt) is None
+        assert _matmul.library_unavailable_reason(device.id, dt) is None
 
 
 def _gemm_args(dt):

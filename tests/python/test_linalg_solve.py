@@ -14,7 +14,7 @@ import pytest
 
 import ndaccel
 import ndaccel.linalg as la
-from ndaccel import _linalg_host
+from ndaccel.linalg import _host as _linalg_host
 
 RNG = numpy.random.default_rng(7)
 FLOATS = ["float32", "float64", "complex64", "complex128"]

@@ -1,18 +1,18 @@
 """The dense-solver-library path of numpy.linalg (cuSOLVER on CUDA:
-_linalg_cusolver, _linalg_decomp) checked against NumPy without a GPU:
+linalg/_cusolver.py, linalg/_decomp.py) checked against NumPy without a GPU:
 _core.solver is replaced by lapack_emul.solver, which follows the same
 contract (nda_solver_desc) on the host with reference LAPACK. The
 CUDA adapter's side of that contract is checked by
-//backends/cuda:cuda_backend_test against a LAPACK-backed fake cuSOLVER."""
+//tests/conformance:cuda_test against a LAPACK-backed fake cuSOLVER."""
 import warnings
 
 import numpy
 import pytest
 
 import ndaccel
-from ndaccel import _linalg_cusolver as _cus
-from ndaccel import _linalg_host
 from ndaccel import linalg
+from ndaccel.linalg import _cusolver as _cus
+from ndaccel.linalg import _host as _linalg_host
 
 import lapack_emul
 

@@ -504,9 +504,13 @@ def test_tile_repeat_resize_edge_cases():
     ])
 
 
-def test_repeat_many_counts_needs_gather():
-    with pytest.raises(NotImplementedError):
-        ndaccel.repeat(ndaccel.arange(200), numpy.arange(200) % 3)
+def test_repeat_many_counts_gathers():
+    """More than 64 runs of different counts: one gather."""
+    check_all([
+        lambda xp: xp.repeat(xp.arange(200), numpy.arange(200) % 3),
+        lambda xp: xp.repeat(make(xp, F8, "t", (3, 90)), numpy.arange(90) % 4, axis=1),
+        lambda xp: make(xp, I4, "n", (70, 2)).repeat(numpy.arange(70) % 2, axis=0),
+    ])
 
 
 # ---------------------------------------------------------------- flips and rolls
@@ -679,8 +683,42 @@ def test_pad_edge_cases():
         r = xp.pad(v(xp), 2, mode="empty")
         return (r.shape, str(r.dtype))
     assert empty_mode(numpy) == empty_mode(ndaccel)
-    with pytest.raises(NotImplementedError):
-        ndaccel.pad(v(ndaccel), 1, mode="mean")
+
+
+@pytest.mark.parametrize("mode", ["maximum", "minimum", "mean", "median"])
+@pytest.mark.parametrize("dt", ["int32", "uint8", "float64", "float32"])
+def test_pad_statistics(mode, dt):
+    """The statistic modes with NumPy's stat_length rules: None (the whole
+    axis), one length, per-axis (before, after) pairs, lengths past the axis
+    (clipped), rounded lengths; integer means and medians rounded half to even
+    (values here make .5 means)."""
+    a = lambda xp: xp.asarray(numpy.array([[1, 2, 4, 9, 3], [7, 0, 5, 6, 8],  # noqa: E731
+                                           [2, 2, 3, 1, 9], [5, 4, 1, 0, 2]], dtype=dt))
+    check_all([
+        lambda xp: xp.pad(a(xp), 2, mode=mode),
+        lambda xp: xp.pad(a(xp), ((1, 2), (3, 0)), mode=mode, stat_length=2),
+        lambda xp: xp.pad(a(xp), ((0, 3), (2, 2)), mode=mode, stat_length=((1, 3), (2, 1))),
+        lambda xp: xp.pad(a(xp), 1, mode=mode, stat_length=(1, 10)),
+        lambda xp: xp.pad(a(xp), (2, 1), mode=mode, stat_length=2.6),
+        lambda xp: xp.pad(a(xp)[::-1, 1:], ((1, 1), (2, 3)), mode=mode, stat_length=3),
+    ], rtol=1e-6 if dt == "float32" else None)
+
+
+def test_pad_statistics_edge_cases():
+    v = lambda xp: make(xp, F8, "c", (5,))  # noqa: E731
+    check_all([
+        lambda xp: xp.pad(v(xp), 2, mode="maximum", stat_length=0),  # ValueError
+        lambda xp: xp.pad(v(xp), 0, mode="minimum", stat_length=(3, 0)),  # ValueError
+        lambda xp: xp.pad(v(xp), 2, mode="mean", stat_length=-1),  # ValueError
+        lambda xp: xp.pad(v(xp), 2, mode="median", foo=1),  # ValueError
+        lambda xp: xp.pad(v(xp), 2, mode="mean", stat_length=0),  # nan, as NumPy
+        lambda xp: xp.pad(xp.ones((0, 2)), ((0, 0), (1, 1)), mode="mean"),
+        lambda xp: xp.pad(xp.ones((0, 2)), 1, mode="maximum"),  # ValueError: empty axis
+        lambda xp: xp.pad(make(xp, F8, "c", (2, 3, 4)), ((1, 0), (0, 2), (1, 1)), mode="mean"),
+        lambda xp: xp.pad(make(xp, "float16", "c", (3, 4)), 1, mode="mean"),
+        lambda xp: xp.pad(make(xp, "complex64", "c", (3, 4)), 1, mode="mean"),
+        lambda xp: xp.pad(make(xp, bool, "c", (3, 4)), 1, mode="maximum"),
+    ])
 
 
 # ---------------------------------------------------------------- clip
@@ -791,11 +829,18 @@ def test_insert():
     ])
 
 
-def test_insert_delete_scattered_need_gather():
-    with pytest.raises(NotImplementedError):
-        ndaccel.delete(ndaccel.arange(400), numpy.arange(0, 400, 3))
-    with pytest.raises(NotImplementedError):
-        ndaccel.insert(ndaccel.arange(400), numpy.arange(0, 400, 3), 1)
+def test_insert_delete_scattered_gather():
+    """More than 64 runs of kept, old or inserted elements: one gather."""
+    m = lambda xp: make(xp, F8, "t", (3, 200))  # noqa: E731
+    check_all([
+        lambda xp: xp.delete(xp.arange(400), numpy.arange(0, 400, 3)),
+        lambda xp: xp.delete(m(xp), numpy.arange(1, 200, 2), axis=1),
+        lambda xp: xp.delete(m(xp), numpy.arange(200) % 5 == 1, axis=-1),
+        lambda xp: xp.insert(xp.arange(400), numpy.arange(0, 400, 3), 1),
+        lambda xp: xp.insert(xp.arange(100), numpy.arange(100)[::-1] // 2, xp.arange(100) * 10),
+        lambda xp: xp.insert(m(xp), numpy.arange(0, 200, 2), [[7.5], [8.0], [9.0]], axis=1),
+        lambda xp: xp.insert(make(xp, I4, "n", (150,)), numpy.arange(0, 150, 2), 2.7),
+    ])
     # slices with a step are strided copies, whatever their length
     check(lambda xp: xp.delete(xp.arange(400), slice(3, None, 7)))
     check(lambda xp: xp.insert(xp.arange(400), slice(None, None, -3), 1))

@@ -18,8 +18,8 @@ import numpy
 from numpy.lib.array_utils import normalize_axis_tuple as _normalize_axis_tuple
 
 from .. import _core
-from .._creation import asarray as _asarray
-from .._manipulation import broadcast_arrays, broadcast_to
+from .._creation._from_data import asarray as _asarray
+from .._manipulation._dims import broadcast_arrays, broadcast_to
 from .._ndarray import ndarray as _ndarray
 
 __all__ = ["as_strided", "sliding_window_view", "broadcast_to", "broadcast_arrays"]

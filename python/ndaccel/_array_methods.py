@@ -1,0 +1,247 @@
+"""The methods of ndarray and ufunc that are built on modules above their
+classes (indexing, reductions, sorting, matmul, ...), attached to the
+classes here. The package imports this module last: the classes themselves
+(_ndarray.py, _ufunc.py) import nothing above the foundation modules."""
+from . import _flags
+from ._indexing import _nonzero, _take
+from ._indexing._diagonal import diagonal
+from ._indexing._subscript import getitem, setitem
+from .linalg import _matmul, _products
+from ._manipulation._dims import squeeze
+from ._manipulation._tiling import repeat
+from ._math import _cumulative, _rounding, _ufunc_methods
+from ._math._misc import _clip
+from ._ndarray import _is_operand, ndarray
+from ._scalars import returns_scalar
+from ._sorting import _search, _sort
+from ._statistics import _reductions
+from ._ufunc import ufunc
+
+
+class _ArrayMethods:
+    """ndarray's methods defined here (a class body, so that their names,
+    sum, max, round, ..., shadow no builtins of this module)."""
+
+    def take(self, indices, axis=None, out=None, mode="raise"):
+        """Elements at the given indices along an axis, gathered on the device
+        (numpy.ndarray.take)."""
+        return _take.take(self, indices, axis, out, mode)
+
+    def put(self, indices, values, mode="raise"):
+        """self.flat[indices] = values, scattered on the device (numpy.ndarray.put).
+
+        A non-contiguous array raises NotImplementedError."""
+        _take.put(self, indices, values, mode)
+
+    def round(self, decimals=0, out=None):
+        """Rounded to the given decimals (half to even), on the device (numpy.ndarray.round).
+
+        A 0-d result without out= is a NumPy scalar."""
+        return _rounding.around(self, decimals, out)
+
+    def cumsum(self, axis=None, dtype=None, out=None):
+        """Cumulative sum along an axis, on the device (numpy.ndarray.cumsum); see
+        ndaccel.cumsum."""
+        return _cumulative.cumsum(self, axis, dtype, out)
+
+    def cumprod(self, axis=None, dtype=None, out=None):
+        """Cumulative product along an axis, on the device (numpy.ndarray.cumprod); see
+        ndaccel.cumprod."""
+        return _cumulative.cumprod(self, axis, dtype, out)
+
+    def argmax(self, axis=None, out=None, *, keepdims=False):
+        """Index of the first maximum along an axis, on the device (numpy.ndarray.argmax).
+
+        A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
+        return _search.argmax(self, axis, out, keepdims=keepdims)
+
+    def argmin(self, axis=None, out=None, *, keepdims=False):
+        """Index of the first minimum along an axis, on the device (numpy.ndarray.argmin).
+
+        A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
+        return _search.argmin(self, axis, out, keepdims=keepdims)
+
+    def sort(self, axis=-1, kind=None, order=None):
+        """Sorts in place along an axis, NaN last, on the device (numpy.ndarray.sort).
+
+        Every kind gives the same stable order; 'order' raises NotImplementedError."""
+        _flags.require_writeable(self, "sort array is read-only")
+        self[...] = _sort.sort(self, axis, kind, order)
+
+    def argsort(self, axis=-1, kind=None, order=None):
+        """Indices that sort along an axis (stable, NaN last), on the device
+        (numpy.ndarray.argsort). 'order' raises NotImplementedError."""
+        return _sort.argsort(self, axis, kind, order)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        """Indices where v would be inserted to keep this sorted 1-D array sorted, on the device
+        (numpy.ndarray.searchsorted). A scalar v gives a NumPy scalar."""
+        return _search.searchsorted(self, v, side, sorter)
+
+    def nonzero(self):
+        """Indices of the non-zero elements, one int64 array per axis, on the device
+        (numpy.ndarray.nonzero). Waits for the device once (the count sizes the result)."""
+        return _nonzero.nonzero(self)
+
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+        """Arithmetic mean over the given axes, on the device (numpy.ndarray.mean).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
+        return _reductions.mean(self, axis, dtype, out, keepdims, where=where)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+        """Variance over the given axes, on the device (numpy.ndarray.var).
+
+        'where' raises NotImplementedError. A 0-d result (no keepdims/out) is a NumPy scalar."""
+        return _reductions.var(self, axis, dtype, out, ddof, keepdims, **kw)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+        """Standard deviation over the given axes, on the device (numpy.ndarray.std).
+
+        'where' raises NotImplementedError. A 0-d result (no keepdims/out) is a NumPy scalar."""
+        return _reductions.std(self, axis, dtype, out, ddof, keepdims, **kw)
+
+    def any(self, axis=None, out=None, keepdims=False, *, where=True):
+        """Whether any element along the given axes is true, on the device (numpy.ndarray.any).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
+        return _reductions.any(self, axis, out, keepdims, where=where)
+
+    def all(self, axis=None, out=None, keepdims=False, *, where=True):
+        """Whether all elements along the given axes are true, on the device (numpy.ndarray.all).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
+        return _reductions.all(self, axis, out, keepdims, where=where)
+
+    def ptp(self, axis=None, out=None, keepdims=False):
+        """Range (maximum - minimum) along the given axes, on the device (numpy.ptp; NumPy 2
+        removed the method). A 0-d result (no axis/keepdims/out) is a NumPy scalar."""
+        return _reductions.ptp(self, axis, out, keepdims)
+
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+        """Sum over the given axes, on the device (numpy.ndarray.sum).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
+        return _reductions.sum(self, axis, dtype, out, keepdims, initial, where)
+
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+        """Product over the given axes, on the device (numpy.ndarray.prod).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
+        return _reductions.prod(self, axis, dtype, out, keepdims, initial, where)
+
+    def max(self, axis=None, out=None, keepdims=False, initial=None, where=True):
+        """Maximum along the given axes, on the device (numpy.ndarray.max).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
+        return _reductions.max(self, axis, out, keepdims, initial, where)
+
+    def min(self, axis=None, out=None, keepdims=False, initial=None, where=True):
+        """Minimum along the given axes, on the device (numpy.ndarray.min).
+
+        A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
+        return _reductions.min(self, axis, out, keepdims, initial, where)
+
+    def __matmul__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return _matmul.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return _matmul.matmul(other, self)
+
+    def __imatmul__(self, other):
+        self[...] = _matmul.matmul(self, other)
+        return self
+
+    def dot(self, b, out=None):
+        """Dot product with b, on the device (numpy.ndarray.dot).
+
+        A 0-d result (two vectors, no out) is a NumPy scalar."""
+        return _products.dot(self, b, out)
+
+    def trace(self, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+        """Sum along a diagonal, on the device (numpy.ndarray.trace).
+
+        A 0-d result (a 2-D array, no out) is a NumPy scalar."""
+        return _products.trace(self, offset, axis1, axis2, dtype, out)
+
+
+    def squeeze(self, axis=None):
+        """A view without (the given) length-1 axes, no copy (numpy.ndarray.squeeze)."""
+        return squeeze(self, axis)
+
+    def repeat(self, repeats, axis=None):
+        """Each element repeated along an axis, into a new device array (numpy.ndarray.repeat)."""
+        return repeat(self, repeats, axis)
+
+    def clip(self, min=None, max=None, out=None, **kwargs):
+        """Values limited to [min, max], one fused kernel on the device (numpy.ndarray.clip)."""
+        return _clip(self, min, max, out=out, **kwargs)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        """The diagonal as a writeable strided view (numpy.ndarray.diagonal; NumPy's is read-only)."""
+        return diagonal(self, offset, axis1, axis2)
+
+    __getitem__ = getitem
+    __setitem__ = setitem
+
+
+class _UfuncMethods:
+    """ufunc's methods defined here."""
+
+    def reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None,
+               where=True):
+        """Reduces array along axis (None, int or tuple) by the ufunc on the
+        device (numpy.ufunc.reduce): add, multiply, maximum, minimum,
+        logical_and, logical_or fuse into one reduction kernel; the other
+        binary ufuncs run as pairwise passes (reorderable ones) or as the
+        last element of accumulate (a sequential fold along one axis, as
+        NumPy). A single-value result is a NumPy scalar. Differs: where= on
+        a non-reorderable ufunc (subtract, ...) is not implemented."""
+        return _ufunc_methods.reduce(self, array, axis, dtype, out, keepdims, initial, where)
+
+    def at(self, a, indices, b=None, /):
+        """a[indices] = ufunc(a[indices], b) in place on the device, unbuffered
+        (numpy.ufunc.at): a repeated index applies once per occurrence, in
+        order. Distinct indices: one gather, ufunc and scatter. Repeated
+        ones: sorted, then combined by a segmented scan (add, subtract,
+        multiply, maximum, minimum, fmax, fmin, logical and bitwise ops, when
+        the loop dtype casts back exactly or only rounds: float sums may
+        differ from NumPy's sequential ones in the last bits), else applied
+        in rounds, one per occurrence of the most repeated index."""
+        return _ufunc_methods.at(self, a, indices, b)
+
+    def reduceat(self, array, indices, axis=0, dtype=None, out=None):
+        """Reductions over the slices array[indices[i]:indices[i+1]] along axis
+        on the device (numpy.ufunc.reduceat; array[indices[i]] alone where
+        indices[i] >= indices[i+1]). Associative ufuncs: a doubling table,
+        log2(longest slice) fused passes (float sums in a tree order, not
+        NumPy's, equal within rounding); others: a left fold, one pass per
+        element of the longest slice. The indices are read on the host."""
+        return _ufunc_methods.reduceat(self, array, indices, axis, dtype, out)
+
+
+# Methods whose NumPy counterparts return a scalar for a single value: they
+# call ndaccel's functions from inside the package (which keep 0-d results
+# on the device), so they convert for their own callers (see _scalars.py).
+_RETURN_SCALARS = frozenset(("sum", "prod", "max", "min", "mean", "var", "std", "any", "all",
+                             "ptp", "argmax", "argmin", "dot", "trace", "round", "__matmul__",
+                             "__rmatmul__", "searchsorted", "reduce"))
+
+
+def _attach(cls, methods):
+    """Sets the functions of the class body `methods` on cls, named as
+    methods of cls (tracebacks, TypeError messages, help())."""
+    for name, fn in vars(methods).items():
+        if not callable(fn):
+            continue
+        fn.__name__ = name
+        fn.__qualname__ = f"{cls.__name__}.{name}"
+        setattr(cls, name, returns_scalar(fn) if name in _RETURN_SCALARS else fn)
+
+
+_attach(ndarray, _ArrayMethods)
+_attach(ufunc, _UfuncMethods)

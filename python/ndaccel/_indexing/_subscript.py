@@ -1,0 +1,45 @@
+"""a[key] and a[key] = value (ndarray.__getitem__ and __setitem__, attached
+by _array_methods.py): one integer per axis reads a NumPy scalar, basic
+keys make views, advanced keys (arrays, lists, masks) a gather or a
+scatter (_advanced.py)."""
+from .. import _core, _dtypes
+from .._creation._from_data import asarray
+from .._ndarray import ndarray
+from .._scalars import called_from_user
+from .._ufunc import _PY_SCALARS
+from ._advanced import getitem_advanced, setitem_advanced
+from ._views import _element, _is_element_key, is_advanced_key, view_for
+
+
+def getitem(self, key):
+    """a[key] as NumPy: a view for basic indices, a copy for advanced ones,
+    and a NumPy scalar (a host copy of the element, never aliasing `a`)
+    when the key is one integer per axis (or `()` on a 0-d array)."""
+    if _is_element_key(key, self.ndim) and called_from_user():
+        return _element(self, key)
+    if is_advanced_key(key):
+        return getitem_advanced(self, key)
+    return view_for(self, key)
+
+
+def setitem(self, key, value):
+    """a[key] = value as NumPy: value cast and broadcast into the selected
+    elements (a fill for a scalar, a copy or a scatter otherwise)."""
+    if not self._writeable:
+        raise ValueError("assignment destination is read-only")
+    if is_advanced_key(key):
+        setitem_advanced(self, key, value)
+        return
+    target = view_for(self, key)
+    if isinstance(value, ndarray):
+        _core.assign(target, value)
+    elif type(value) in _PY_SCALARS:
+        _core.fill(target, _dtypes.store_scalar(self.dtype, value))
+    else:
+        h = _dtypes.host_values(value, self.dtype)
+        if h.ndim == 0 and h.dtype.kind in "biufc":
+            _core.fill(target, _dtypes.store_scalar(self.dtype, h.item())) \
+                if h.dtype.kind != "c" or self.dtype.kind == "c" \
+                else _core.assign(target, asarray(h))
+        else:
+            _core.assign(target, asarray(h, device=self._device_id))

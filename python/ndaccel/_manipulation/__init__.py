@@ -1,0 +1,14 @@
+"""Array manipulation with NumPy's signatures, result dtypes, views and
+errors, one module per kind (numpy's "array manipulation routines"):
+_shape (reshape, ravel), _transpose (transpose, swapaxes, moveaxis), _dims
+(expand_dims, squeeze, broadcasting, atleast_*d), _join (concatenate and
+the stacks), _split, _tiling (tile, repeat), _rearrange (flip, rot90,
+roll), _add_remove (insert, delete, append, resize) and _pad (pad).
+
+Everything runs on the device: results are views (_core.view with
+computed offsets and strides, negative or zero strides included), are
+built by slice copies (_core.assign, which casts and broadcasts), or by
+one gather (_core.gather) where many pieces move. Host NumPy only sees
+metadata (shapes, axes, index lists given on the host). The package itself
+imports nothing: ndaccel/__init__.py imports each function from its
+module."""

@@ -1,0 +1,32 @@
+"""Axis permutations as views, no copy: transpose, swapaxes, moveaxis."""
+import operator
+
+from .._axes import normalize_axis_index, normalize_axis_tuple
+from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
+
+
+def transpose(a, axes=None):
+    """A view of a with its axes permuted, no copy (numpy.transpose)."""
+    return _arr(a).transpose(axes)
+
+
+def swapaxes(a, axis1, axis2):
+    """A view of a with two axes interchanged, no copy (numpy.swapaxes)."""
+    a = _arr(a)
+    axis1 = normalize_axis_index(operator.index(axis1), a.ndim, "axis1")
+    axis2 = normalize_axis_index(operator.index(axis2), a.ndim, "axis2")
+    return a.swapaxes(axis1, axis2)
+
+
+def moveaxis(a, source, destination):
+    """A view of a with axes moved to new positions, no copy (numpy.moveaxis)."""
+    a = _arr(a)
+    source = normalize_axis_tuple(source, a.ndim, "source")
+    destination = normalize_axis_tuple(destination, a.ndim, "destination")
+    if len(source) != len(destination):
+        raise ValueError("`source` and `destination` arguments must have "
+                         "the same number of elements")
+    order = [n for n in range(a.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return a.transpose(order)

@@ -1,0 +1,62 @@
+"""Cumulative sums and products along an axis, one device scan each:
+cumsum, cumprod, nancumsum, nancumprod. Float rounding can differ from
+NumPy's sequential loop (a parallel scan)."""
+from .. import _core, _dtypes
+from .._axes import normalize_axes
+from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
+from .._ufunc import UFUNCS, where as _where
+
+
+def _scan(name, a, axis, dtype, out):
+    a = _arr(a)
+    if axis is None:
+        ax = -1
+    else:
+        if isinstance(axis, tuple):
+            raise TypeError("'tuple' object cannot be interpreted as an integer")
+        (ax,) = normalize_axes(axis, max(a.ndim, 1)) if a.ndim else (0,)
+        if a.ndim == 0:
+            a = a.reshape(1)
+    r = _core.scan(name, a, ax, -1 if dtype is None else _dtypes.code(dtype))
+    if out is not None:
+        if out.shape != r.shape:
+            raise ValueError(f"provided out is the wrong size for the accumulation: "
+                             f"{out.shape} vs {r.shape}")
+        out[...] = r
+        return out
+    return r
+
+
+def cumsum(a, axis=None, dtype=None, out=None):
+    """Cumulative sum along an axis (flattened for axis=None), on the device (numpy.cumsum).
+
+    Float rounding can differ from NumPy's sequential sum (a parallel scan)."""
+    return _scan("cumsum", a, axis, dtype, out)
+
+
+def cumprod(a, axis=None, dtype=None, out=None):
+    """Cumulative product along an axis (flattened for axis=None), on the device
+    (numpy.cumprod).
+
+    Float rounding can differ from NumPy's sequential product (a parallel scan)."""
+    return _scan("cumprod", a, axis, dtype, out)
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    """Cumulative sum treating NaN as zero, on the device (numpy.nancumsum).
+
+    Float rounding can differ from NumPy's sequential sum (a parallel scan)."""
+    a = _arr(a)
+    if a.dtype.kind in "fc":
+        a = _where(UFUNCS["isnan"](a), 0, a).astype(a.dtype)
+    return cumsum(a, axis, dtype, out)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    """Cumulative product treating NaN as one, on the device (numpy.nancumprod).
+
+    Float rounding can differ from NumPy's sequential product (a parallel scan)."""
+    a = _arr(a)
+    if a.dtype.kind in "fc":
+        a = _where(UFUNCS["isnan"](a), 1, a).astype(a.dtype)
+    return cumprod(a, axis, dtype, out)

@@ -1,0 +1,169 @@
+"""Searching on the device: argmax, argmin and their nan versions (two
+fused reductions: the extreme, then the first index holding it) and
+searchsorted (a binary search for every query at once, one fused pass per
+step)."""
+import numpy
+
+from .. import _core
+from .._axes import normalize_axes
+from .._creation._basic import full, zeros
+from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
+from .._creation._ranges import arange
+from .._scalars import returns_scalar
+from .._statistics._reductions import all as aall, max as amax, min as amin
+from .._ufunc import UFUNCS, _operand, where as _where
+from ._bitonic import _and, _less, _lt, _not
+
+
+def _arg_extreme(kind, a, axis, out, keepdims, skipnan):
+    """Index of the first maximum/minimum: two fused reductions (the value,
+    then the smallest index holding it). NaN counts as the extreme, as in
+    NumPy (skipnan: NaN is ignored, an all-NaN slice is an error)."""
+    a = _arr(a)
+    name = ("nan" if skipnan else "") + ("argmax" if kind == "max" else "argmin")
+    if axis is None and a.ndim > 1 and (a._is_lazy or not a._c_contiguous) and a.size:
+        return _arg_extreme_flat(kind, a, out, keepdims, skipnan, name)
+    if axis is None:
+        x = a.reshape(-1)
+        ax = 0
+    else:
+        if isinstance(axis, tuple):
+            raise TypeError("'tuple' object cannot be interpreted as an integer")
+        (ax,) = normalize_axes(axis, a.ndim)
+        x = a
+    n = x.shape[ax] if x.ndim else 1
+    if x.size == 0 or n == 0:
+        raise ValueError(f"attempt to get {name} of an empty sequence")
+    floating = x.dtype.kind in "fc"
+    if skipnan and floating:
+        if bool(aall(UFUNCS["isnan"](x), axis=ax).any()):
+            raise ValueError("All-NaN slice encountered")
+        fill = float("-inf") if kind == "max" else float("inf")
+        x = _where(UFUNCS["isnan"](x), fill, x).astype(x.dtype)
+        floating = False
+    m = (amax if kind == "max" else amin)(x, axis=ax, keepdims=True)
+    if floating:
+        hit = _where(UFUNCS["isnan"](m), UFUNCS["isnan"](x), UFUNCS["equal"](x, m))
+    else:
+        hit = UFUNCS["equal"](x, m)
+    shape = [1] * x.ndim
+    shape[ax] = n
+    idx = arange(n, dtype=numpy.int64).reshape(tuple(shape))
+    r = amin(_where(hit, idx, n), axis=ax, keepdims=keepdims and axis is not None)
+    if keepdims and axis is None:
+        r = r.reshape((1,) * a.ndim)
+    if out is not None:
+        out[...] = r
+        return out
+    return r
+
+
+def _flat_index(shape):
+    """The C-order flat index of every element of `shape`, as a lazy int64
+    expression of broadcast per-axis aranges (no array of that size)."""
+    idx, step = None, 1
+    for d in range(len(shape) - 1, -1, -1):
+        view = [1] * len(shape)
+        view[d] = shape[d]
+        term = arange(shape[d], dtype=numpy.int64).reshape(tuple(view))
+        term = UFUNCS["multiply"](term, step) if step != 1 else term
+        idx = term if idx is None else UFUNCS["add"](idx, term)
+        step *= shape[d]
+    return idx
+
+
+def _arg_extreme_flat(kind, a, out, keepdims, skipnan, name):
+    """axis=None on a pending expression or a non-C-contiguous view (transposed,
+    broadcast):
+    the same two reductions over every axis with the flat index computed in
+    the kernel, instead of a C-ordered copy of the whole array."""
+    floating = a.dtype.kind in "fc"
+    x = a
+    if skipnan and floating:
+        if bool(aall(UFUNCS["isnan"](x))):
+            raise ValueError("All-NaN slice encountered")
+        fill = float("-inf") if kind == "max" else float("inf")
+        x = _where(UFUNCS["isnan"](x), fill, x).astype(x.dtype)
+        floating = False
+    m = (amax if kind == "max" else amin)(x, keepdims=True)
+    if floating:
+        hit = _where(UFUNCS["isnan"](m), UFUNCS["isnan"](x), UFUNCS["equal"](x, m))
+    else:
+        hit = UFUNCS["equal"](x, m)
+    r = amin(_where(hit, _flat_index(a.shape), a.size), keepdims=keepdims)
+    if out is not None:
+        out[...] = r
+        return out
+    return r
+
+
+def argmax(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first maximum along an axis (flattened for axis=None), on the device
+    (numpy.argmax). A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
+    return _arg_extreme("max", a, axis, out, keepdims, False)
+
+
+def argmin(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first minimum along an axis (flattened for axis=None), on the device
+    (numpy.argmin). A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
+    return _arg_extreme("min", a, axis, out, keepdims, False)
+
+
+def nanargmax(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first maximum ignoring NaNs, on the device (numpy.nanargmax).
+
+    An all-NaN slice raises ValueError. A 0-d result (axis=None, no keepdims/out) is a
+    NumPy scalar."""
+    return _arg_extreme("max", a, axis, out, keepdims, True)
+
+
+def nanargmin(a, axis=None, out=None, *, keepdims=False):
+    """Index of the first minimum ignoring NaNs, on the device (numpy.nanargmin).
+
+    An all-NaN slice raises ValueError. A 0-d result (axis=None, no keepdims/out) is a
+    NumPy scalar."""
+    return _arg_extreme("min", a, axis, out, keepdims, True)
+
+
+def searchsorted(a, v, side="left", sorter=None):
+    """Indices where v's elements would be inserted into the sorted 1-D a:
+    a binary search for every query at once, one fused pass per step."""
+    a = _arr(a)
+    if a.ndim != 1:
+        raise ValueError("object too deep for desired array")
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right' (got {side!r})")
+    if sorter is not None:
+        sorter = _arr(sorter)
+        if sorter.ndim != 1:
+            raise TypeError(f"could not parse sorter argument (a {sorter.ndim}-d array)")
+        if sorter.dtype.kind not in "iu":
+            raise TypeError(f"sorter must only contain integers (got dtype {sorter.dtype})")
+        if sorter.size != a.size:
+            raise ValueError(f"sorter.size must equal a.size ({sorter.size} != {a.size})")
+        a = a[sorter]
+    v = _operand(v)
+    scalar = not hasattr(v, "shape")
+    vv = _arr(v)
+    n = a.size
+    lo = zeros(vv.shape, dtype=numpy.int64)
+    hi = full(vv.shape, n, dtype=numpy.int64)
+    steps = max(n, 1).bit_length()
+    for _ in range(steps):
+        mid = UFUNCS["floor_divide"](UFUNCS["add"](lo, hi), 2)
+        safe = UFUNCS["minimum"](mid, max(n - 1, 0))
+        am = _core.gather(a, safe.astype(numpy.int64)) if n else vv
+        go_right = _less(am, vv) if side == "left" else _not(_less(vv, am))
+        active = _lt(lo, hi)
+        go_right = _and(active, go_right)
+        new_lo = _where(go_right, UFUNCS["add"](mid, 1), lo).astype(numpy.int64)
+        new_hi = _where(_and(active, _not(go_right)), mid, hi).astype(numpy.int64)
+        new_lo._buffer_id
+        new_hi._buffer_id
+        lo, hi = new_lo, new_hi
+    return lo.reshape(()) if scalar else lo
+
+
+# Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
+argmax, argmin, nanargmax, nanargmin, searchsorted = (
+    returns_scalar(f) for f in (argmax, argmin, nanargmax, nanargmin, searchsorted))

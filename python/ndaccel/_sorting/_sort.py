@@ -1,0 +1,151 @@
+"""Sorting on the device: sort and argsort (the bitonic network of
+_bitonic.py), lexsort (one stable argsort per key, the primary key last),
+partition and argpartition (a full sort: a valid partition for every
+kth)."""
+import numpy
+from numpy.exceptions import AxisError
+
+from .. import _core
+from .._axes import normalize_axes
+from .._creation._basic import zeros
+from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
+from .._creation._ranges import arange
+from .._manipulation._transpose import moveaxis
+from .._ufunc import UFUNCS
+from ._bitonic import _check_kind, _finish, _rows, _sort_rows
+
+
+_add = UFUNCS["add"]
+_mul = UFUNCS["multiply"]
+
+
+def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """A sorted copy along an axis (flattened for axis=None), NaN last, on the device
+    (numpy.sort). Every kind gives the same stable order; 'order' raises NotImplementedError."""
+    _check_kind(kind)
+    if order is not None:
+        raise NotImplementedError("sort: 'order' (structured arrays) is not supported")
+    a = _arr(a)
+    if a.ndim == 0 and axis is not None:
+        raise AxisError(axis, 0)
+    rows, ax = _rows(a, axis)
+    if rows.size == 0:
+        return a.copy() if axis is not None else a.reshape(-1).copy()
+    keys, _ = _sort_rows(rows, with_index=False)
+    return _finish(keys, a, axis, ax)
+
+
+def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """Indices that sort a along an axis (stable, NaN last), on the device (numpy.argsort).
+
+    Every kind gives the same stable order; 'order' raises NotImplementedError."""
+    _check_kind(kind)
+    if order is not None:
+        raise NotImplementedError("argsort: 'order' (structured arrays) is not supported")
+    a = _arr(a)
+    if a.ndim == 0 and axis is not None:
+        raise AxisError(axis, 0)
+    rows, ax = _rows(a, axis)
+    if rows.size == 0:
+        return zeros(a.shape if axis is not None else (a.size,), dtype=numpy.int64)
+    _, idx = _sort_rows(rows, with_index=True)
+    return _finish(idx, a, axis, ax)
+
+
+def _last_axis_rows(a, axis):
+    """a with `axis` moved last as a contiguous (M, n) array, and the moved shape."""
+    (ax,) = normalize_axes(axis, a.ndim)
+    m = moveaxis(a, ax, -1).copy()
+    n = a.shape[ax]
+    return m.reshape(a.size // n if n else 0, n), ax, m.shape
+
+
+def _take_rows(rows, idx):
+    """rows[i, idx[i, j]] for contiguous (M, n) rows and int64 (M, k) idx."""
+    M, n = rows.shape
+    base = _mul(arange(M, dtype=numpy.int64).reshape(M, 1), n)
+    return _core.gather(rows.reshape(-1), _add(idx, base).astype(numpy.int64))
+
+
+def lexsort(keys, axis=-1):
+    """Indirect stable sort by several keys (the last is the primary), on the device
+    (numpy.lexsort)."""
+    if isinstance(keys, (list, tuple)):
+        ks = [_arr(k) for k in keys]
+    else:
+        k = _arr(keys)
+        if k.ndim == 0:
+            raise TypeError("need sequence of keys with len > 0 in lexsort")
+        ks = [k[i] for i in range(k.shape[0])]
+    if len(ks) == 0:
+        raise TypeError("need sequence of keys with len > 0 in lexsort")
+    shape = ks[0].shape
+    for k in ks:
+        if k.shape != shape:
+            raise ValueError("all keys need to be the same shape")
+    if len(shape) == 0:
+        if axis not in (-1, 0, None):
+            raise AxisError(axis, 0)
+        return zeros((), dtype=numpy.int64)
+    rows = [_last_axis_rows(k, axis) for k in ks]
+    _, ax, moved = rows[0]
+    if rows[0][0].size == 0:
+        return zeros(shape, dtype=numpy.int64)
+    idx = None
+    for r, _, _ in rows:  # primary key last: sort by it last (stable)
+        if idx is None:
+            idx = argsort(r, axis=-1)
+        else:
+            sub = argsort(_take_rows(r, idx), axis=-1)
+            idx = _take_rows(idx, sub)
+    return moveaxis(idx.reshape(moved), -1, ax).copy()
+
+
+def _check_kth(kth, n):
+    kk = numpy.asarray(kth)
+    if kk.dtype.kind not in "iub":
+        raise TypeError("Partition index must be integer")
+    if kk.ndim > 1:
+        raise ValueError("kth array must have dimension <= 1")
+    for k in kk.reshape(-1):
+        k = int(k)
+        if k >= n or k < -n:
+            raise ValueError(f"kth(={k}) out of bounds ({n})")
+
+
+def _partition_args(a, axis):
+    """(array, normalised axis) for partition/argpartition (axis None:
+    the flattened array), with NumPy's errors."""
+    a = _arr(a)
+    if axis is None:
+        a = a.reshape(-1)
+        axis = -1
+    if a.ndim == 0:
+        raise AxisError(axis, 0)
+    (ax,) = normalize_axes(axis, a.ndim)
+    return a, ax
+
+
+def partition(a, kth, axis=-1, kind="introselect", order=None):
+    """A sorted result is a valid partition for every kth."""
+    if order is not None:
+        raise NotImplementedError("partition: 'order' is not supported")
+    a, ax = _partition_args(a, axis)
+    if a.size == 0:  # NumPy checks no kth here; sort() of an empty array raises
+        return a.copy()
+    _check_kth(kth, a.shape[ax])
+    return sort(a, axis=ax)
+
+
+def argpartition(a, kth, axis=-1, kind="introselect", order=None):
+    """Indices that partition a around kth, on the device (numpy.argpartition).
+
+    They fully sort a (a valid partition for every kth); 'kind' is ignored and 'order'
+    raises NotImplementedError."""
+    if order is not None:
+        raise NotImplementedError("argpartition: 'order' is not supported")
+    a, ax = _partition_args(a, axis)
+    if a.size == 0:
+        return zeros(a.shape, dtype=numpy.int64, device=a._device_id)
+    _check_kth(kth, a.shape[ax])
+    return argsort(a, axis=ax)

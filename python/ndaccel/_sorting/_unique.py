@@ -1,0 +1,98 @@
+"""unique on the device: a stable sort, then the starts of runs of equal
+values (for axis=: the subarrays as rows, sorted by lexsort)."""
+import numpy
+
+from .. import _core
+from .._axes import normalize_axes
+from .._creation._basic import empty
+from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
+from .._creation._ranges import arange
+from .._indexing._nonzero import nonzero
+from .._manipulation._join import concatenate
+from .._manipulation._transpose import moveaxis
+from .._math._cumulative import cumsum
+from .._statistics._reductions import any as _any
+from .._ufunc import UFUNCS
+from ._bitonic import _eq, _not, _same
+from ._sort import argsort, lexsort
+
+
+def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
+           *, equal_nan=True, sorted=True):
+    """The sorted unique elements of ar (or subarrays along axis) on the
+    device (numpy.unique): a stable sort, then the starts of runs of equal
+    values. sorted=False is accepted; the result is sorted anyway (NumPy
+    allows either)."""
+    if axis is not None:
+        return _unique_axis(_arr(ar), axis, return_index, return_inverse, return_counts)
+    a = _arr(ar).reshape(-1)
+    n = a.size
+    if n == 0:
+        res = [a.copy()]
+        if return_index:
+            res.append(empty(0, dtype=numpy.int64))
+        if return_inverse:
+            res.append(empty(_arr(ar).shape, dtype=numpy.int64))
+        if return_counts:
+            res.append(empty(0, dtype=numpy.int64))
+        return res[0] if len(res) == 1 else tuple(res)
+    order = argsort(a, axis=None)
+    s = a[order]
+    first = concatenate([_arr(numpy.array([True])),
+                         _not(_same(s[1:], s[:-1])) if equal_nan else _not(_eq(s[1:], s[:-1]))])
+    (starts,) = nonzero(first)
+    res = [s[starts]]
+    if return_index:
+        res.append(order[starts])
+    if return_inverse:
+        group = UFUNCS["subtract"](cumsum(first.astype(numpy.int64)), 1)
+        inv = empty(n, dtype=numpy.int64)
+        _core.scatter(inv, order, group)
+        res.append(inv.reshape(_arr(ar).shape))
+    if return_counts:
+        ends = concatenate([starts[1:], _arr(numpy.array([n], dtype=numpy.int64))])
+        res.append(UFUNCS["subtract"](ends, starts))
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def _unique_axis(a, axis, return_index, return_inverse, return_counts):
+    """unique(a, axis=axis) on the device: the subarrays along axis as rows,
+    sorted lexicographically (lexsort: one stable argsort per column, NaN
+    last in each), then unique as in 1-D. As NumPy (which compares the rows
+    as structured values), rows holding NaN are never equal to each other,
+    whatever equal_nan; the inverse is 1-D."""
+    (ax,) = normalize_axes(axis, a.ndim)
+    moved = moveaxis(a, ax, 0)
+    n, rest = moved.shape[0], moved.shape[1:]
+    m = 1
+    for s in rest:
+        m *= s
+    dev = a._device_id
+    if n == 0:
+        res = [a.copy()]
+        res += [empty(0, dtype=numpy.int64, device=dev)
+                for flag in (return_index, return_inverse, return_counts) if flag]
+        return res[0] if len(res) == 1 else tuple(res)
+    rows = moved.reshape(n, m)
+    if m == 0:
+        order = arange(n, dtype=numpy.int64, device=dev)
+    else:
+        order = lexsort([rows[:, j] for j in range(m - 1, -1, -1)])
+    srt = rows[order]
+    differs = _any(UFUNCS["not_equal"](srt[1:], srt[:-1]), axis=1) if m else \
+        _arr(numpy.zeros(n - 1, dtype=bool), device=dev)
+    first = concatenate([_arr(numpy.array([True]), device=dev), differs])
+    (starts,) = nonzero(first)
+    uniq = srt[starts].reshape((starts.size,) + rest)
+    res = [moveaxis(uniq, 0, ax).copy() if ax else uniq]
+    if return_index:
+        res.append(order[starts])
+    if return_inverse:
+        group = UFUNCS["subtract"](cumsum(first.astype(numpy.int64)), 1)
+        inv = empty(n, dtype=numpy.int64, device=dev)
+        _core.scatter(inv, order, group)
+        res.append(inv)
+    if return_counts:
+        ends = concatenate([starts[1:], _arr(numpy.array([n], dtype=numpy.int64), device=dev)])
+        res.append(UFUNCS["subtract"](ends, starts))
+    return res[0] if len(res) == 1 else tuple(res)

@@ -1,0 +1,134 @@
+"""qr, svd, eigh, eigvalsh, lstsq and pinv: on a device with a dense
+solver library (cuSOLVER on CUDA) they run there (_decomp);
+elsewhere, and for the arguments that path does not take (hermitian=True,
+pinv's rtol, empty matrices, bad arguments), they are host fallbacks.
+
+A host fallback copies its inputs to the host, calls numpy.linalg (LAPACK), and copies
+the results back to the input's device, so results, dtypes, errors and
+namedtuple types are exactly NumPy's. The first call of each function in a
+process warns with HostFallbackWarning naming the function; the cost is
+two transfers of the data and a host computation (no device speed-up).
+OpenCL devices have no device algorithm for these yet (Householder QR,
+Jacobi or bidiagonalisation SVD, tridiagonal eigensolvers would replace
+them one by one)."""
+import threading
+import warnings
+
+import numpy
+
+from .._creation._from_data import asarray as _asarray
+from .._ndarray import ndarray
+from . import _decomp as _dev
+
+# Names of the functions that warned already in this process.
+_warned = set()
+_warned_lock = threading.Lock()
+
+
+class HostFallbackWarning(UserWarning):
+    """A linalg function ran on the host (NumPy/LAPACK) because ndaccel has
+    no device algorithm for it yet. Silence with
+    warnings.simplefilter("ignore", ndaccel.linalg.HostFallbackWarning)."""
+
+
+def _warn_once(name, stacklevel=4):
+    """Warns the first time `name` runs; stacklevel points at the user's
+    call (4: through _run, 3: called from the public function itself)."""
+    with _warned_lock:
+        if name in _warned:
+            return
+        _warned.add(name)
+    warnings.warn(HostFallbackWarning(
+        f"ndaccel.linalg.{name} ran on the host (numpy.linalg.{name}): ndaccel has no device "
+        f"algorithm for it yet, so the data was copied to the host and the result back"),
+        stacklevel=stacklevel)
+
+
+def _device_of(*xs):
+    for x in xs:
+        if isinstance(x, ndarray):
+            return x._device_id
+    return None
+
+
+def _host(x):
+    """numpy.ndarray for an ndaccel array; other inputs pass unchanged (NumPy
+    converts them as it would)."""
+    return x.get() if isinstance(x, ndarray) else x
+
+
+def _back(r, device):
+    """NumPy results to the device: arrays and NumPy scalars become ndaccel
+    arrays; tuples (and namedtuples) keep their type."""
+    if isinstance(r, tuple):
+        vals = [_back(v, device) for v in r]
+        return type(r)(*vals) if hasattr(r, "_fields") else type(r)(vals)
+    if isinstance(r, (numpy.ndarray, numpy.generic)):
+        return _asarray(numpy.asarray(r), device=device)
+    return r
+
+
+def _run(name, fn, *arrays):
+    _warn_once(name)
+    dev = _device_of(*arrays)
+    return _back(fn(*(_host(a) for a in arrays)), dev)
+
+
+def qr(a, mode="reduced"):
+    """numpy.linalg.qr (on the host: HostFallbackWarning)."""
+    r = _dev.qr(a, mode)
+    if r is not NotImplemented:
+        return r
+    return _run("qr", lambda h: numpy.linalg.qr(h, mode=mode), a)
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """numpy.linalg.svd (on the host: HostFallbackWarning)."""
+    r = _dev.svd(a, full_matrices, compute_uv, hermitian)
+    if r is not NotImplemented:
+        return r
+    return _run("svd", lambda h: numpy.linalg.svd(h, full_matrices=full_matrices,
+                                                  compute_uv=compute_uv,
+                                                  hermitian=hermitian), a)
+
+
+def eigh(a, UPLO="L"):
+    """numpy.linalg.eigh (on the host: HostFallbackWarning)."""
+    r = _dev.eigh(a, UPLO, True)
+    if r is not NotImplemented:
+        return r
+    return _run("eigh", lambda h: numpy.linalg.eigh(h, UPLO=UPLO), a)
+
+
+def eigvalsh(a, UPLO="L"):
+    """numpy.linalg.eigvalsh (on the host: HostFallbackWarning)."""
+    r = _dev.eigh(a, UPLO, False)
+    if r is not NotImplemented:
+        return r
+    return _run("eigvalsh", lambda h: numpy.linalg.eigvalsh(h, UPLO=UPLO), a)
+
+
+def lstsq(a, b, rcond=None):
+    """numpy.linalg.lstsq (on the host: HostFallbackWarning): (x, residuals,
+    rank, s); rank is a host numpy.int32, as NumPy's (a count, like a
+    shape)."""
+    r = _dev.lstsq(a, b, rcond)
+    if r is not NotImplemented:
+        return r
+    _warn_once("lstsq", 3)
+    x, resids, rank, s = numpy.linalg.lstsq(_host(a), _host(b), rcond=_host(rcond))
+    dev = _device_of(a, b)
+    return _back(x, dev), _back(resids, dev), rank, _back(s, dev)
+
+
+_NOVALUE = object()
+
+
+def pinv(a, rcond=None, hermitian=False, *, rtol=_NOVALUE):
+    """numpy.linalg.pinv (on the host: HostFallbackWarning)."""
+    r = _dev.pinv(a, rcond, hermitian, rtol is not _NOVALUE)
+    if r is not NotImplemented:
+        return r
+    kw = {} if rtol is _NOVALUE else {"rtol": _host(rtol)}
+    return _run("pinv", lambda h: numpy.linalg.pinv(h, rcond=_host(rcond), hermitian=hermitian,
+                                                    **kw), a)
