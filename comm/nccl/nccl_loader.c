@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backends/common/dl_library.h"
+#include "backends/cuda/cuda_toolkit.h"
 
 static nda_nccl_lib nda_nccl_table;
 
@@ -19,39 +20,6 @@ static const nda_dl_symbol nda_nccl_syms[] = {
 };
 
 static const char *const nda_nccl_names[] = {"libnccl.so.2", "libnccl.so", NULL};
-
-#if defined(__aarch64__)
-#define NDA_NCCL_TARGET_LIB "targets/sbsa-linux/lib"
-#else
-#define NDA_NCCL_TARGET_LIB "targets/x86_64-linux/lib"
-#endif
-
-/* lib64, targets/<arch>/lib and lib of $CUDA_PATH, $CUDA_HOME, the
- * toolkit found at build time and /usr/local/cuda. */
-static int nda_nccl_dir(size_t i, char *buf, size_t len)
-{
-    static const char *const subdirs[] = {"lib64", NDA_NCCL_TARGET_LIB, "lib"};
-    const size_t nsub = sizeof subdirs / sizeof subdirs[0];
-    const char *roots[4];
-    size_t nroots = 0;
-
-    roots[nroots++] = getenv("CUDA_PATH");
-    roots[nroots++] = getenv("CUDA_HOME");
-#ifdef NDA_CUDA_PATH
-    roots[nroots++] = NDA_CUDA_PATH;
-#endif
-    roots[nroots++] = "/usr/local/cuda";
-    for (size_t r = 0; r < nroots; r++) {
-        if (roots[r] == NULL || roots[r][0] == '\0')
-            continue;
-        if (i < nsub) {
-            snprintf(buf, len, "%s/%s", roots[r], subdirs[i]);
-            return 1;
-        }
-        i -= nsub;
-    }
-    return 0;
-}
 
 /* NCCL >= 2.7 (ncclSend/ncclRecv); records the version and path. */
 static int nda_nccl_accept(const char *path, void *table, char *why, size_t len)
@@ -86,7 +54,7 @@ static nda_dl_library nda_nccl_library = {
     .what = "NCCL",
     .env = "NDACCEL_NCCL_LIBRARY",
     .names = nda_nccl_names,
-    .dir = nda_nccl_dir,
+    .dir = nda_cuda_toolkit_dir,
     NDA_DL_SYMBOLS(nda_nccl_syms),
     NDA_DL_TABLE(nda_nccl_table),
     .accept = nda_nccl_accept,
