@@ -42,10 +42,12 @@ globals().update(_SCALAR_TYPES)  # int_, double, bool, generic, floating, ... (s
 dtype = _numpy.dtype
 newaxis = None
 pi, e, inf, nan = _numpy.pi, _numpy.e, _numpy.inf, _numpy.nan
+__array_api_version__ = "2024.12"
 
 from ._creation._basic import (empty, empty_like, full, full_like, ones, ones_like,  # noqa: E402
                                zeros, zeros_like)
-from ._creation._from_data import array, ascontiguousarray, asarray, asnumpy, copy  # noqa: E402
+from ._creation._from_data import (array, ascontiguousarray, asarray, asnumpy, astype,  # noqa: E402
+                                   copy)
 from ._creation._grids import fromfunction, indices, meshgrid  # noqa: E402
 from ._creation._matrices import diag, diagflat, eye, identity, tri, tril, triu  # noqa: E402
 from ._creation._ranges import arange, geomspace, linspace, logspace  # noqa: E402
@@ -59,15 +61,19 @@ from ._manipulation._dims import (atleast_1d, atleast_2d, atleast_3d,  # noqa: E
                                   expand_dims, squeeze)
 from ._manipulation._join import (column_stack, concatenate, dstack, hstack, stack,  # noqa: E402
                                   vstack)
+from ._manipulation._join import concatenate as concat  # noqa: E402  (the array API's name)
 from ._manipulation._pad import pad  # noqa: E402
 from ._manipulation._rearrange import flip, fliplr, flipud, roll, rot90  # noqa: E402
 from ._manipulation._shape import ravel, reshape  # noqa: E402
-from ._manipulation._split import array_split, dsplit, hsplit, split, vsplit  # noqa: E402
+from ._manipulation._split import array_split, dsplit, hsplit, split, unstack, vsplit  # noqa: E402
 from ._manipulation._tiling import repeat, tile  # noqa: E402
-from ._manipulation._transpose import moveaxis, swapaxes, transpose  # noqa: E402
+from ._manipulation._transpose import (matrix_transpose, moveaxis, permute_dims,  # noqa: E402
+                                       swapaxes, transpose)
 from ._math._comparison import allclose, array_equal, array_equiv, isclose  # noqa: E402
 from ._math._complex import angle, imag, iscomplexobj, isrealobj, real  # noqa: E402
-from ._math._cumulative import cumprod, cumsum, nancumprod, nancumsum  # noqa: E402
+from ._math._cumulative import (cumprod, cumsum, cumulative_prod, cumulative_sum,  # noqa: E402
+                                nancumprod, nancumsum)
+from ._math._differences import diff, ediff1d  # noqa: E402
 from ._math._floating import (divmod, frexp, isneginf, isposinf, modf,  # noqa: E402
                               nan_to_num)
 from ._math._misc import bitwise_count, clip  # noqa: E402
@@ -77,7 +83,8 @@ from ._sorting._search import (argmax, argmin, nanargmax, nanargmin,  # noqa: E4
                                searchsorted)
 from ._sorting._sets import intersect1d, isin, setdiff1d, setxor1d, union1d  # noqa: E402
 from ._sorting._sort import argpartition, argsort, lexsort, partition, sort  # noqa: E402
-from ._sorting._unique import unique  # noqa: E402
+from ._sorting._unique import (unique, unique_all, unique_counts, unique_inverse,  # noqa: E402
+                               unique_values)
 from ._statistics._histogram import (bincount, digitize, histogram,  # noqa: E402
                                      histogram_bin_edges)
 from ._statistics._order import (median, nanmedian, nanpercentile, nanquantile,  # noqa: E402
@@ -89,6 +96,7 @@ from .linalg._einsum import einsum  # noqa: E402
 from .linalg._matmul import matmul  # noqa: E402
 from .linalg._products import (cross, dot, inner, kron, matvec, outer, tensordot,  # noqa: E402
                                trace, vdot, vecdot, vecmat)
+from ._namespace_info import __array_namespace_info__  # noqa: E402
 from . import emath, fft, lib, linalg, random  # noqa: E402
 from . import _array_methods  # noqa: E402,F401 - attaches the methods: must come last
 

@@ -7,6 +7,7 @@ sorting, matmul and the other methods built on the modules above are
 attached to the class by _array_methods.py, which the package imports
 last."""
 import operator
+import sys
 import warnings
 
 import numpy
@@ -14,12 +15,16 @@ from numpy.exceptions import AxisError
 
 from . import _core, _dtypes, _flags, _pickling
 from ._creation._basic import zeros
+from ._creation._from_data import to_device
 from ._device import Device
 from ._indexing._views import _element, _is_element_key
-from ._scalars import called_from_user, numpy_scalar
+from ._frames import called_from_user
+from ._scalars import numpy_scalar
 from ._ufunc import UFUNCS, _PY_SCALARS
 
 _FAST_OPERANDS = frozenset(_PY_SCALARS)
+# The array API versions __array_namespace__ accepts (None: the latest).
+_API_VERSIONS = (None, "2021.12", "2022.12", "2023.12", "2024.12")
 
 
 def _binary(name, reflected=False, inplace=False):
@@ -260,6 +265,18 @@ class ndarray(_core.ndarray_base):
         if self.ndim == 1:  # NumPy scalars, read one by one (the array may change meanwhile)
             return (_element(self, (i,)) for i in range(self.shape[0]))
         return (self[i] for i in range(self.shape[0]))
+
+    # ---- the array API ----------------------------------------------
+    def __array_namespace__(self, /, *, api_version=None):
+        """The ndaccel module: the array API namespace of this array."""
+        if api_version not in _API_VERSIONS:
+            raise ValueError(f"Version \"{api_version}\" of the Array API Standard is not "
+                             f"supported (supported: {', '.join(_API_VERSIONS[1:])})")
+        return sys.modules[__package__]
+
+    def to_device(self, device, /, *, stream=None):
+        """This array on `device`: itself when it is there, else a copy through the host."""
+        return to_device(self, device, stream=stream)
 
     # ---- attributes -------------------------------------------------
     @property

@@ -22,21 +22,13 @@ writes `a.sum(keepdims=True)` (or passes `out=`).
 Only calls from outside the package convert: ndaccel's own modules calling
 each other (or using operators and indexing) keep 0-d results on the device,
 so library code composes 0-d device arrays freely. The test is the calling
-frame's module name, one frame lookup, made only when a result is 0-d.
+frame's module name (_frames.py), one frame lookup, made only when a result is 0-d.
 """
 import functools
 import inspect
-import sys
 
 from . import _core
-
-
-def called_from_user(frames=2):
-    """Whether the code `frames` frames up (by default the caller of the
-    function asking) lies outside the ndaccel package: only there do single
-    values become NumPy scalars."""
-    name = sys._getframe(frames).f_globals.get("__name__", "")
-    return not (name == "ndaccel" or name.startswith("ndaccel."))
+from ._frames import called_from_user
 
 
 def numpy_scalar(r):

@@ -13,7 +13,8 @@ from ._axes import normalize_axes
 from ._creation._basic import zeros
 from ._creation._from_data import asarray as _asarray
 from ._device import get_device
-from ._scalars import called_from_user, numpy_scalar, returns_scalar
+from ._frames import called_from_user
+from ._scalars import numpy_scalar, returns_scalar
 
 _PY_SCALARS = (bool, int, float, complex)
 _FAST = frozenset(_PY_SCALARS)

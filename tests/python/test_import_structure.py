@@ -32,6 +32,7 @@ PKG_DIR = os.path.dirname(os.path.abspath(ndaccel.__file__))
 # Bottom first: each may import (at module level) only those before it, and
 # the extension ndaccel._core.
 FOUNDATION = [
+    "ndaccel._frames",
     "ndaccel._flags",
     "ndaccel._axes",
     "ndaccel._dtypes",

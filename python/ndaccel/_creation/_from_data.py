@@ -1,5 +1,6 @@
 """Device arrays from host data and from other arrays (numpy's "from
-existing data" routines): asarray, array, asnumpy, copy, ascontiguousarray.
+existing data" routines): asarray, array, asnumpy, copy, ascontiguousarray,
+and the array API's astype and to_device (copies between devices).
 
 A foundation module, below the ndarray class (_ndarray.py and _ufunc.py
 import it): it tells device arrays by their C base type,
@@ -28,7 +29,9 @@ def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
     if isinstance(a, _core.ndarray_base):
         dev = _device.resolve(device) if device is not None else a._device_id
         if dev != a._device_id:
-            raise NotImplementedError("asarray: copying between devices is not implemented yet")
+            if copy is False:
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
+            a, copy = to_device(a, dev), None
         if dtype is not None and _dtypes.normalize(dtype) != a.dtype:
             if copy is False:
                 raise ValueError("Unable to avoid copy while creating an array as requested.")
@@ -47,6 +50,27 @@ def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
         h = numpy.asarray(a, dtype=None if dtype is None else _dtypes.normalize(dtype))
     _dtypes.check_host(h)  # the real cause: a big Python int, strings, objects, ...
     return _wrap_host(numpy.asarray(h), device)
+
+
+def to_device(a, device, /, *, stream=None):
+    """a on `device` (a Device or its id): a itself when it is there already, else a copy
+    staged through the host (the array API's to_device). 'stream' must be None."""
+    if stream is not None:
+        raise ValueError("to_device: 'stream' is not supported (pass None)")
+    dev = _device.resolve(device)
+    if dev == a._device_id:
+        return a
+    return _wrap_host(_core.to_numpy(a), dev)
+
+
+def astype(x, dtype, /, *, copy=True, device=None):
+    """x cast to dtype, optionally on another device (numpy.astype, the array API's astype):
+    x itself when copy=False and nothing changes."""
+    if not isinstance(x, _core.ndarray_base):
+        raise TypeError(f"Input should be a NumPy array or scalar. It is a {type(x)} instead.")
+    if device is not None:
+        x = to_device(x, device)
+    return x.astype(dtype, copy=copy)
 
 
 def array(obj, dtype=None, *, copy=True, order="K", ndmin=0, device=None, like=None):

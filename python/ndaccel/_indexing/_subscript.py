@@ -5,7 +5,7 @@ scatter (_advanced.py)."""
 from .. import _core, _dtypes
 from .._creation._from_data import asarray
 from .._ndarray import ndarray
-from .._scalars import called_from_user
+from .._frames import called_from_user
 from .._ufunc import _PY_SCALARS
 from ._advanced import getitem_advanced, setitem_advanced
 from ._views import _element, _is_element_key, is_advanced_key, view_for

@@ -1,6 +1,9 @@
 """Splitting an array into views: split, array_split, hsplit, vsplit,
-dsplit."""
+dsplit, unstack."""
 import itertools
+import operator
+
+from .._axes import normalize_axis_index
 
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
 
@@ -58,3 +61,12 @@ def dsplit(ary, indices_or_sections):
     if ary.ndim < 3:
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
     return split(ary, indices_or_sections, 2)
+
+
+def unstack(x, /, *, axis=0):
+    """The views of x along an axis, as a tuple (numpy.unstack, the inverse of stack)."""
+    x = _arr(x)
+    if x.ndim == 0:
+        raise ValueError("Input array must be at least 1-d.")
+    axis = normalize_axis_index(operator.index(axis), x.ndim)
+    return tuple(x[(slice(None),) * axis + (i,)] for i in range(x.shape[axis]))

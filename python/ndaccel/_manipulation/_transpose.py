@@ -1,4 +1,5 @@
-"""Axis permutations as views, no copy: transpose, swapaxes, moveaxis."""
+"""Axis permutations as views, no copy: transpose, permute_dims, swapaxes,
+moveaxis, matrix_transpose."""
 import operator
 
 from .._axes import normalize_axis_index, normalize_axis_tuple
@@ -8,6 +9,20 @@ from .._creation._from_data import asarray as _arr  # ndarrays pass through unch
 def transpose(a, axes=None):
     """A view of a with its axes permuted, no copy (numpy.transpose)."""
     return _arr(a).transpose(axes)
+
+
+def permute_dims(a, /, axes=None):
+    """A view of a with its axes permuted, no copy (numpy.permute_dims, the array API's name
+    for transpose)."""
+    return _arr(a).transpose(axes)
+
+
+def matrix_transpose(x, /):
+    """A view of x with its last two axes swapped, no copy (numpy.matrix_transpose)."""
+    x = _arr(x)
+    if x.ndim < 2:
+        raise ValueError(f"Input array must be at least 2-dimensional, but it is {x.ndim}")
+    return x.swapaxes(-1, -2)
 
 
 def swapaxes(a, axis1, axis2):

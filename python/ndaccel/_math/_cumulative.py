@@ -1,8 +1,10 @@
 """Cumulative sums and products along an axis, one device scan each:
-cumsum, cumprod, nancumsum, nancumprod. Float rounding can differ from
+cumsum, cumprod, nancumsum, nancumprod, and the array API's
+cumulative_sum and cumulative_prod (include_initial=). Float rounding can differ from
 NumPy's sequential loop (a parallel scan)."""
 from .. import _core, _dtypes
 from .._axes import normalize_axes
+from .._creation._basic import empty
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
 from .._ufunc import UFUNCS, where as _where
 
@@ -60,3 +62,40 @@ def nancumprod(a, axis=None, dtype=None, out=None):
     if a.dtype.kind in "fc":
         a = _where(UFUNCS["isnan"](a), 1, a).astype(a.dtype)
     return cumprod(a, axis, dtype, out)
+
+
+def _cumulative(name, identity, x, axis, dtype, out, include_initial):
+    x = _arr(x)
+    if x.ndim > 1 and axis is None:
+        raise ValueError("For arrays which have more than one dimension ``axis`` argument is "
+                         "required.")
+    if x.ndim == 0:
+        x = x.reshape(1)
+    ax = 0 if axis is None else normalize_axes(axis, x.ndim)[0]
+    r = _scan(name, x, ax, dtype, None)
+    if include_initial:
+        shape = list(r.shape)
+        shape[ax] += 1
+        full = empty(tuple(shape), dtype=r.dtype, device=r._device_id)
+        full[(slice(None),) * ax + (slice(0, 1),)] = identity
+        full[(slice(None),) * ax + (slice(1, None),)] = r
+        r = full
+    if out is not None:
+        if out.shape != r.shape:
+            raise ValueError(f"provided out is the wrong size for the accumulation: "
+                             f"{out.shape} vs {r.shape}")
+        out[...] = r
+        return out
+    return r
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    """Cumulative sum along an axis (required for more than one dimension), with a leading 0
+    when include_initial=True, on the device (numpy.cumulative_sum)."""
+    return _cumulative("cumsum", 0, x, axis, dtype, out, include_initial)
+
+
+def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    """Cumulative product along an axis (required for more than one dimension), with a leading 1
+    when include_initial=True, on the device (numpy.cumulative_prod)."""
+    return _cumulative("cumprod", 1, x, axis, dtype, out, include_initial)

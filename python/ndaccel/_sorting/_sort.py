@@ -10,6 +10,7 @@ from .._axes import normalize_axes
 from .._creation._basic import zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
 from .._creation._ranges import arange
+from .._manipulation._rearrange import flip
 from .._manipulation._transpose import moveaxis
 from .._ufunc import UFUNCS
 from ._bitonic import _check_kind, _finish, _rows, _sort_rows
@@ -17,11 +18,13 @@ from ._bitonic import _check_kind, _finish, _rows, _sort_rows
 
 _add = UFUNCS["add"]
 _mul = UFUNCS["multiply"]
+_subtract = UFUNCS["subtract"]
 
 
-def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     """A sorted copy along an axis (flattened for axis=None), NaN last, on the device
-    (numpy.sort). Every kind gives the same stable order; 'order' raises NotImplementedError."""
+    (numpy.sort); descending=True (the array API's) reverses it. Every kind gives the same
+    stable order; 'order' raises NotImplementedError."""
     _check_kind(kind)
     if order is not None:
         raise NotImplementedError("sort: 'order' (structured arrays) is not supported")
@@ -32,19 +35,29 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     if rows.size == 0:
         return a.copy() if axis is not None else a.reshape(-1).copy()
     keys, _ = _sort_rows(rows, with_index=False)
-    return _finish(keys, a, axis, ax)
+    r = _finish(keys, a, axis, ax)
+    return flip(r, -1 if axis is None else ax).copy() if descending else r
 
 
-def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     """Indices that sort a along an axis (stable, NaN last), on the device (numpy.argsort).
 
-    Every kind gives the same stable order; 'order' raises NotImplementedError."""
+    descending=True (the array API's) sorts from the largest, equal elements still in their
+    order in a. Every kind gives the same stable order; 'order' raises NotImplementedError."""
     _check_kind(kind)
     if order is not None:
         raise NotImplementedError("argsort: 'order' (structured arrays) is not supported")
     a = _arr(a)
     if a.ndim == 0 and axis is not None:
         raise AxisError(axis, 0)
+    if descending:
+        # A stable ascending sort of the reversed array, read backwards: the
+        # largest first, and equal elements by increasing index in a.
+        flat = a.reshape(-1) if axis is None else a
+        ax = 0 if axis is None else normalize_axes(axis, a.ndim)[0]
+        n = flat.shape[ax]
+        idx = argsort(flip(flat, ax), ax)
+        return _subtract(n - 1, flip(idx, ax))
     rows, ax = _rows(a, axis)
     if rows.size == 0:
         return zeros(a.shape if axis is not None else (a.size,), dtype=numpy.int64)

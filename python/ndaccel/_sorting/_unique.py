@@ -1,5 +1,9 @@
 """unique on the device: a stable sort, then the starts of runs of equal
-values (for axis=: the subarrays as rows, sorted by lexsort)."""
+values (for axis=: the subarrays as rows, sorted by lexsort); the array
+API's unique_all, unique_counts, unique_inverse and unique_values over it
+(NumPy's namedtuples, NaNs never equal to each other)."""
+from typing import NamedTuple
+
 import numpy
 
 from .. import _core
@@ -96,3 +100,43 @@ def _unique_axis(a, axis, return_index, return_inverse, return_counts):
         ends = concatenate([starts[1:], _arr(numpy.array([n], dtype=numpy.int64), device=dev)])
         res.append(UFUNCS["subtract"](ends, starts))
     return res[0] if len(res) == 1 else tuple(res)
+
+
+class UniqueAllResult(NamedTuple):
+    values: object
+    indices: object
+    inverse_indices: object
+    counts: object
+
+
+class UniqueCountsResult(NamedTuple):
+    values: object
+    counts: object
+
+
+class UniqueInverseResult(NamedTuple):
+    values: object
+    inverse_indices: object
+
+
+def unique_all(x, /):
+    """Unique values of x with first indices, inverse indices (of x's shape) and counts; NaNs
+    are each their own value (numpy.unique_all)."""
+    return UniqueAllResult(*unique(x, True, True, True, equal_nan=False))
+
+
+def unique_counts(x, /):
+    """Unique values of x and their counts; NaNs are each their own value
+    (numpy.unique_counts)."""
+    return UniqueCountsResult(*unique(x, return_counts=True, equal_nan=False))
+
+
+def unique_inverse(x, /):
+    """Unique values of x and the inverse indices (of x's shape); NaNs are each their own
+    value (numpy.unique_inverse)."""
+    return UniqueInverseResult(*unique(x, return_inverse=True, equal_nan=False))
+
+
+def unique_values(x, /):
+    """The unique values of x, NaNs each their own value (numpy.unique_values)."""
+    return unique(x, equal_nan=False)

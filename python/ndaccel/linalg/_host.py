@@ -17,6 +17,7 @@ import warnings
 import numpy
 
 from .._creation._from_data import asarray as _asarray
+from .._frames import user_stacklevel
 from .._ndarray import ndarray
 from . import _decomp as _dev
 
@@ -31,9 +32,8 @@ class HostFallbackWarning(UserWarning):
     warnings.simplefilter("ignore", ndaccel.linalg.HostFallbackWarning)."""
 
 
-def _warn_once(name, stacklevel=4):
-    """Warns the first time `name` runs; stacklevel points at the user's
-    call (4: through _run, 3: called from the public function itself)."""
+def _warn_once(name):
+    """Warns the first time `name` runs, at the user's line."""
     with _warned_lock:
         if name in _warned:
             return
@@ -41,7 +41,7 @@ def _warn_once(name, stacklevel=4):
     warnings.warn(HostFallbackWarning(
         f"ndaccel.linalg.{name} ran on the host (numpy.linalg.{name}): ndaccel has no device "
         f"algorithm for it yet, so the data was copied to the host and the result back"),
-        stacklevel=stacklevel)
+        stacklevel=user_stacklevel())
 
 
 def _device_of(*xs):
@@ -115,7 +115,7 @@ def lstsq(a, b, rcond=None):
     r = _dev.lstsq(a, b, rcond)
     if r is not NotImplemented:
         return r
-    _warn_once("lstsq", 3)
+    _warn_once("lstsq")
     x, resids, rank, s = numpy.linalg.lstsq(_host(a), _host(b), rcond=_host(rcond))
     dev = _device_of(a, b)
     return _back(x, dev), _back(resids, dev), rank, _back(s, dev)

@@ -1,6 +1,5 @@
 """numpy.linalg's own versions of top-level functions (outer, cross,
-diagonal, trace: stricter arguments, over the last axes), matrix_transpose,
-and the chained products matrix_power (repeated squaring) and multi_dot."""
+diagonal, trace: stricter arguments, over the last axes) and the chained products matrix_power (repeated squaring) and multi_dot."""
 import operator
 
 from numpy.linalg import LinAlgError
@@ -31,14 +30,6 @@ def linalg_cross(x1, x2, /, *, axis=-1):
         raise ValueError(f"Both input arrays must be (arrays of) 3-dimensional vectors, but they "
                          f"are {a.shape[axis]} and {b.shape[axis]} dimensional instead.")
     return cross(a, b, axis=axis)
-
-
-def matrix_transpose(x, /):
-    """Swaps the last two axes (numpy.linalg.matrix_transpose)."""
-    a = _arr(x)
-    if a.ndim < 2:
-        raise ValueError("Input array must be at least 2-dimensional")
-    return a.swapaxes(-1, -2)
 
 
 def linalg_diagonal(x, /, *, offset=0):
