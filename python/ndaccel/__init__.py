@@ -51,6 +51,9 @@ from ._creation._from_data import (array, ascontiguousarray, asarray, asnumpy, a
 from ._creation._grids import fromfunction, indices, meshgrid  # noqa: E402
 from ._creation._matrices import diag, diagflat, eye, identity, tri, tril, triu  # noqa: E402
 from ._creation._ranges import arange, geomspace, linspace, logspace  # noqa: E402
+from ._files._npy import load, save, savez, savez_compressed  # noqa: E402
+from ._files._raw import frombuffer, fromfile, fromiter, fromstring  # noqa: E402
+from ._files._text import genfromtxt, loadtxt, savetxt  # noqa: E402
 from ._indexing._diagonal import diagonal  # noqa: E402
 from ._indexing._nonzero import argwhere, flatnonzero, nonzero, where  # noqa: E402
 from ._indexing._take import (choose, compress, extract, place, put, put_along_axis,  # noqa: E402

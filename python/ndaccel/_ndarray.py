@@ -206,6 +206,16 @@ class ndarray(_core.ndarray_base):
         """The elements as (nested) Python scalars, copied to the host (numpy.ndarray.tolist)."""
         return self.get().tolist()
 
+    def tobytes(self, order="C"):
+        """The elements' bytes in C (or order='F': Fortran) order, copied to the host
+        (numpy.ndarray.tobytes)."""
+        return self.get().tobytes(order=order)
+
+    def tofile(self, fid, /, sep="", format="%s"):
+        """Writes the elements to a file as raw bytes in C order, or as text with sep
+        (numpy.ndarray.tofile)."""
+        self.get().tofile(fid, sep=sep, format=format)
+
     def item(self, *args):
         """One element as a Python scalar (numpy.ndarray.item).
 
