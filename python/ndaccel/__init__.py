@@ -27,6 +27,7 @@ from ._device import Device, devices, get_device, set_device, synchronize
 from ._iteration import iterable, ndenumerate, ndindex
 from ._ndarray import ndarray
 from ._runtime import cache_clear, cache_info, free_cached_memory, memory_info
+from ._transfer import transfer_guard
 from ._typing_helpers import SCALAR_TYPES as _SCALAR_TYPES
 from ._typing_helpers import (can_cast, common_type, finfo, iinfo, isdtype, isscalar,
                               issubdtype, min_scalar_type, ndim, promote_types, result_type,
@@ -99,6 +100,7 @@ from .linalg._einsum import einsum  # noqa: E402
 from .linalg._matmul import matmul  # noqa: E402
 from .linalg._products import (cross, dot, inner, kron, matvec, outer, tensordot,  # noqa: E402
                                trace, vdot, vecdot, vecmat)
+from ._dlpack import from_dlpack  # noqa: E402
 from ._namespace_info import __array_namespace_info__  # noqa: E402
 from . import emath, fft, lib, linalg, random  # noqa: E402
 from . import _array_methods  # noqa: E402,F401 - attaches the methods: must come last

@@ -2,7 +2,7 @@
 classes (indexing, reductions, sorting, matmul, ...), attached to the
 classes here. The package imports this module last: the classes themselves
 (_ndarray.py, _ufunc.py) import nothing above the foundation modules."""
-from . import _flags
+from . import _dlpack, _flags, _protocols
 from ._indexing import _nonzero, _take
 from ._indexing._diagonal import diagonal
 from ._indexing._subscript import getitem, setitem
@@ -21,6 +21,23 @@ from ._ufunc import ufunc
 class _ArrayMethods:
     """ndarray's methods defined here (a class body, so that their names,
     sum, max, round, ..., shadow no builtins of this module)."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """NumPy's ufuncs on ndaccel operands run on the device (NEP 13; see _protocols.py)."""
+        return _protocols.array_ufunc(self, ufunc, method, *inputs, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        """NumPy's functions on ndaccel arrays call ndaccel's (NEP 18; see _protocols.py)."""
+        return _protocols.array_function(self, func, types, args, kwargs)
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule of this array's data: a host copy (copy=False raises BufferError;
+        see _dlpack.py)."""
+        return _dlpack.export(self, stream, max_version, dl_device, copy)
+
+    def __dlpack_device__(self):
+        """(DLPack device type, index): (4, i) for opencl:i, (2, i) for cuda:i."""
+        return _dlpack.dlpack_device(self)
 
     def take(self, indices, axis=None, out=None, mode="raise"):
         """Elements at the given indices along an axis, gathered on the device

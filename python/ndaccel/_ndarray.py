@@ -13,7 +13,7 @@ import warnings
 import numpy
 from numpy.exceptions import AxisError
 
-from . import _core, _dtypes, _flags, _pickling
+from . import _core, _dtypes, _flags, _pickling, _transfer
 from ._creation._basic import zeros
 from ._creation._from_data import to_device
 from ._device import Device
@@ -183,8 +183,9 @@ class ndarray(_core.ndarray_base):
 
     __slots__ = ()
     __array_priority__ = 100
-    # NumPy operators defer to ours (numpy_array + ndaccel_array -> ndaccel).
-    __array_ufunc__ = None
+    # __array_ufunc__ and __array_function__ (NumPy's functions on ndaccel
+    # arrays) are attached by _array_methods.py: they dispatch to the
+    # package's functions, built above this class.
     __hash__ = None
 
     # ---- conversion -------------------------------------------------
@@ -199,6 +200,8 @@ class ndarray(_core.ndarray_base):
     def __array__(self, dtype=None, copy=None):
         if copy is False:
             raise ValueError("ndaccel arrays live on a device: converting to NumPy always copies")
+        if called_from_user():
+            _transfer.implicit("numpy.asarray() (__array__) of an ndaccel array")
         h = self.get()
         return h if dtype is None else h.astype(dtype, copy=False)
 
@@ -225,6 +228,8 @@ class ndarray(_core.ndarray_base):
         return self.get().item(*args)
 
     def _scalar(self, kind):
+        if called_from_user(3):
+            _transfer.implicit(f"{kind.__name__}() of an array")
         if self.ndim != 0 and (self.size != 1 or not _SIZE1_TO_SCALAR):
             # NumPy >= 2.? converts only 0-d arrays (size-1 n-d ones were deprecated).
             raise TypeError("only 0-dimensional arrays can be converted to Python scalars"
@@ -239,6 +244,8 @@ class ndarray(_core.ndarray_base):
         if self.size != 1:
             raise ValueError("The truth value of an array with more than one element is "
                              "ambiguous. Use a.any() or a.all()")
+        if called_from_user():
+            _transfer.implicit("bool() of an array (an `if` or `while` on it)")
         return bool(self.get().reshape(()))
 
     def __float__(self):
@@ -253,6 +260,8 @@ class ndarray(_core.ndarray_base):
     def __index__(self):
         if self.ndim != 0 or self.dtype.kind not in "iub":
             raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        if called_from_user():
+            _transfer.implicit("operator.index() of an array (used as an index or a size)")
         return int(self.get())
 
     def __repr__(self):

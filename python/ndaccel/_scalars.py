@@ -27,7 +27,7 @@ frame's module name (_frames.py), one frame lookup, made only when a result is 0
 import functools
 import inspect
 
-from . import _core
+from . import _core, _transfer
 from ._frames import called_from_user
 
 
@@ -35,6 +35,7 @@ def numpy_scalar(r):
     """r as a NumPy scalar when it is a 0-d ndaccel array (one transfer);
     anything else unchanged."""
     if isinstance(r, _core.ndarray_base) and r.ndim == 0:
+        _transfer.implicit("a single-value result returned as a NumPy scalar")
         return _core.to_numpy(r)[()]
     return r
 
@@ -49,7 +50,7 @@ def _convert(r, out):
         return make(items) if make is not None else tuple(items)
     if not isinstance(r, _core.ndarray_base) or r.ndim != 0 or r is out:
         return r
-    return _core.to_numpy(r)[()]
+    return numpy_scalar(r)
 
 
 def _out_position(f):

@@ -35,6 +35,7 @@ def test_astype_copy_false_same_dtype_is_identity():
 
 def test_astype_rejects_host_input():
     xp_compare(lambda xp: xp.astype([1, 2], F8))
+    assert repr(ndaccel.astype(numpy.float32(2.5), numpy.int16)) == "np.int16(2)"
 
 
 @pytest.mark.parametrize("axis", [0, 1, -1, None])

@@ -48,6 +48,8 @@ EXTRAS = {
         "asnumpy",
         # NumPy 1's alias of round, removed in NumPy 2; kept for old code
         "round_",
+        # finding implicit device -> host copies (JAX's name)
+        "transfer_guard",
     },
     "ndaccel.linalg": {
         # the warning of the host fallbacks (qr, svd, eigh, ... off CUDA)

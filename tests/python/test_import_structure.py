@@ -33,6 +33,7 @@ PKG_DIR = os.path.dirname(os.path.abspath(ndaccel.__file__))
 # the extension ndaccel._core.
 FOUNDATION = [
     "ndaccel._frames",
+    "ndaccel._transfer",
     "ndaccel._flags",
     "ndaccel._axes",
     "ndaccel._dtypes",

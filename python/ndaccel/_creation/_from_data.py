@@ -9,6 +9,7 @@ ndaccel.ndarray (_ndarray.py registers it)."""
 import numpy
 
 from .. import _core, _device, _dtypes
+from .._scalars import numpy_scalar
 
 
 def _wrap_host(h, device):
@@ -65,9 +66,13 @@ def to_device(a, device, /, *, stream=None):
 
 def astype(x, dtype, /, *, copy=True, device=None):
     """x cast to dtype, optionally on another device (numpy.astype, the array API's astype):
-    x itself when copy=False and nothing changes."""
+    x itself when copy=False and nothing changes; a NumPy scalar for a scalar x."""
     if not isinstance(x, _core.ndarray_base):
-        raise TypeError(f"Input should be a NumPy array or scalar. It is a {type(x)} instead.")
+        if not numpy.isscalar(x):
+            raise TypeError(f"Input should be an ndaccel array or scalar. It is a {type(x)} "
+                            f"instead.")
+        # A scalar (a[i, j] gives NumPy's) gives a scalar, as NumPy.
+        return numpy_scalar(asarray(x, device=device).astype(dtype))
     if device is not None:
         x = to_device(x, device)
     return x.astype(dtype, copy=copy)

@@ -8,7 +8,8 @@ from ._ranges import arange
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
-    """Coordinate matrices from coordinate vectors, as device arrays (numpy.meshgrid).
+    """Coordinate matrices from coordinate vectors, as a list of device arrays
+    (numpy.meshgrid, which gives a tuple; the array API asks for a list, and both unpack).
 
     With copy=False the results are writeable zero-stride views (NumPy warns on writes)."""
     ndim = len(xi)
@@ -22,8 +23,8 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     if not sparse:
         output = broadcast_arrays(*output)
     if copy:
-        output = tuple(x.copy() for x in output)
-    return output
+        output = [x.copy() for x in output]
+    return list(output)
 
 
 def indices(dimensions, dtype=int, sparse=False):

@@ -5,7 +5,7 @@ import operator
 
 import numpy
 
-from .. import _core
+from .. import _core, _transfer
 
 
 def _is_advanced(k):
@@ -97,4 +97,5 @@ def _is_element_key(key, ndim):
 
 def _element(a, key):
     """a[key] (one integer per axis) as a NumPy scalar: a host copy."""
+    _transfer.implicit("an element read (a[i, j] or iteration) returned as a NumPy scalar")
     return _core.to_numpy(view_for(a, key))[()]

@@ -79,13 +79,14 @@ def broadcast_to(array, shape, subok=False):
 
 
 def broadcast_arrays(*args, subok=False):
-    """Zero-stride device views of the arguments broadcast to one shape (numpy.broadcast_arrays).
+    """Zero-stride device views of the arguments broadcast to one shape, as a list
+    (numpy.broadcast_arrays, which gives a tuple; the array API asks for a list).
 
     The views are writeable without NumPy's warning; writing through a broadcast view
     writes shared elements."""
     args = [_arr(a) for a in args]
     shape = numpy.broadcast_shapes(*[a.shape for a in args])
-    return tuple(a if a.shape == shape else _broadcast_view(a, shape) for a in args)
+    return [a if a.shape == shape else _broadcast_view(a, shape) for a in args]
 
 
 def atleast_1d(*arys):

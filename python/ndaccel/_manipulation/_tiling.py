@@ -89,6 +89,8 @@ def repeat(a, repeats, axis=None):
                          f"({r.size},)")
     if (r < 0).any():
         raise ValueError("repeats may not contain negative values.")
+    if n == 0:  # nothing to repeat (empty repeats, as the array API's edge case)
+        return _empty(a.shape[:axis] + (0,) + a.shape[axis + 1:], a.dtype, a)
     # Runs of equal counts: one broadcast copy each.
     bounds = [0] + (numpy.flatnonzero(numpy.diff(r)) + 1).tolist() + [n]
     if len(bounds) - 1 > _MAX_PIECES:  # one gather instead of a copy per run

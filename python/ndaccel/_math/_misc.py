@@ -34,20 +34,24 @@ def _clip(a, min=None, max=None, out=None, **kwargs):
     return UFUNCS["minimum"](lo, max, out=out, **kwargs)
 
 
-def clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoValue,
+def clip(a, min=_NoValue, max=_NoValue, out=None, *, a_min=_NoValue, a_max=_NoValue,
          **kwargs):
-    """Values of a limited to [min, max], one fused kernel on the device (numpy.clip)."""
-    if a_min is _NoValue and a_max is _NoValue:
-        a_min = None if min is _NoValue else min
-        a_max = None if max is _NoValue else max
-    elif a_min is _NoValue:
-        raise TypeError("clip() missing 1 required positional argument: 'a_min'")
-    elif a_max is _NoValue:
-        raise TypeError("clip() missing 1 required positional argument: 'a_max'")
-    elif min is not _NoValue or max is not _NoValue:
-        raise ValueError("Passing `min` or `max` keyword argument when `a_min` and "
-                         "`a_max` are provided is forbidden.")
-    return _clip(a, a_min, a_max, out=out, **kwargs)
+    """Values of a limited to [min, max], one fused kernel on the device (numpy.clip).
+
+    The bounds are named as the array API's (clip(x, min, max)); NumPy's a_min=/a_max=
+    keywords are accepted, both together. A single positional bound clips one side (the
+    array API's), where NumPy asks for the other."""
+    if a_min is not _NoValue or a_max is not _NoValue:
+        if a_min is _NoValue:
+            raise TypeError("clip() missing 1 required positional argument: 'a_min'")
+        if a_max is _NoValue:
+            raise TypeError("clip() missing 1 required positional argument: 'a_max'")
+        if min is not _NoValue or max is not _NoValue:
+            raise ValueError("Passing `min` or `max` keyword argument when `a_min` and "
+                             "`a_max` are provided is forbidden.")
+        min, max = a_min, a_max
+    return _clip(a, None if min is _NoValue else min, None if max is _NoValue else max,
+                 out=out, **kwargs)
 
 
 def bitwise_count(x, out=None):

@@ -34,20 +34,30 @@ def ifftshift(x, axes=None):
     return _roll(x, shift, axes)
 
 
-def fftfreq(n, d=1.0, device=None):
-    """numpy.fft.fftfreq: sample frequencies [0, 1, ..., -1] / (d * n)."""
+def fftfreq(n, d=1.0, device=None, *, dtype=None):
+    """numpy.fft.fftfreq: sample frequencies [0, 1, ..., -1] / (d * n); dtype= (the array
+    API's) a real floating dtype for the result, float64 by default."""
     if not isinstance(n, (int, numpy.integer)):
         raise ValueError("n should be an integer")
     val = 1.0 / (n * d)
     N = (n - 1) // 2 + 1
     results = _concatenate([_arange(0, N, dtype=int, device=device),
                             _arange(-(n // 2), 0, dtype=int, device=device)])
-    return results * val
+    return _as_dtype(results * val, dtype)
 
 
-def rfftfreq(n, d=1.0, device=None):
-    """numpy.fft.rfftfreq: sample frequencies [0, 1, ..., n//2] / (d * n)."""
+def rfftfreq(n, d=1.0, device=None, *, dtype=None):
+    """numpy.fft.rfftfreq: sample frequencies [0, 1, ..., n//2] / (d * n); dtype= as
+    fftfreq's."""
     if not isinstance(n, (int, numpy.integer)):
         raise ValueError("n should be an integer")
     val = 1.0 / (n * d)
-    return _arange(0, n // 2 + 1, dtype=int, device=device) * val
+    return _as_dtype(_arange(0, n // 2 + 1, dtype=int, device=device) * val, dtype)
+
+
+def _as_dtype(r, dtype):
+    if dtype is None:
+        return r
+    if numpy.dtype(dtype).kind != "f":
+        raise ValueError(f"dtype must be a real floating-point dtype (got {numpy.dtype(dtype)})")
+    return r.astype(dtype, copy=False)

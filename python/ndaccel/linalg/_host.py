@@ -11,37 +11,17 @@ two transfers of the data and a host computation (no device speed-up).
 OpenCL devices have no device algorithm for these yet (Householder QR,
 Jacobi or bidiagonalisation SVD, tridiagonal eigensolvers would replace
 them one by one)."""
-import threading
-import warnings
-
 import numpy
 
 from .._creation._from_data import asarray as _asarray
-from .._frames import user_stacklevel
+from .._fallback import HostFallbackWarning, warn_once  # noqa: F401 - re-exported
 from .._ndarray import ndarray
 from . import _decomp as _dev
 
-# Names of the functions that warned already in this process.
-_warned = set()
-_warned_lock = threading.Lock()
-
-
-class HostFallbackWarning(UserWarning):
-    """A linalg function ran on the host (NumPy/LAPACK) because ndaccel has
-    no device algorithm for it yet. Silence with
-    warnings.simplefilter("ignore", ndaccel.linalg.HostFallbackWarning)."""
-
-
 def _warn_once(name):
-    """Warns the first time `name` runs, at the user's line."""
-    with _warned_lock:
-        if name in _warned:
-            return
-        _warned.add(name)
-    warnings.warn(HostFallbackWarning(
-        f"ndaccel.linalg.{name} ran on the host (numpy.linalg.{name}): ndaccel has no device "
-        f"algorithm for it yet, so the data was copied to the host and the result back"),
-        stacklevel=user_stacklevel())
+    warn_once(name, f"ndaccel.linalg.{name} ran on the host (numpy.linalg.{name}): ndaccel has "
+                    f"no device algorithm for it yet, so the data was copied to the host and "
+                    f"the result back")
 
 
 def _device_of(*xs):

@@ -160,7 +160,9 @@ def vecdot(x1, x2, /, *, out=None, axis=-1, **kwargs):
         raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
     if a.dtype.kind == "c":
         a = UFUNCS["conjugate"](a)
-    return asum(UFUNCS["multiply"](a, b), axis=axis, out=out)
+    prod = UFUNCS["multiply"](a, b)
+    # In the operands' promoted dtype, as NumPy's gufunc (uint8 stays uint8, wrapping).
+    return asum(prod, axis=axis, dtype=prod.dtype, out=out)
 
 
 def matvec(x1, x2, /, *, out=None, **kwargs):
