@@ -2,7 +2,7 @@
 classes (indexing, reductions, sorting, matmul, ...), attached to the
 classes here. The package imports this module last: the classes themselves
 (_ndarray.py, _ufunc.py) import nothing above the foundation modules."""
-from . import _dlpack, _flags, _protocols
+from . import _cuda_array_interface, _dlpack, _flags, _protocols
 from ._indexing import _nonzero, _take
 from ._indexing._diagonal import diagonal
 from ._indexing._subscript import getitem, setitem
@@ -261,4 +261,8 @@ def _attach(cls, methods):
 
 
 _attach(ndarray, _ArrayMethods)
+ndarray.__cuda_array_interface__ = property(
+    _cuda_array_interface.interface,
+    doc="The CUDA array interface (v3) of an array on a CUDA device; see "
+        "_cuda_array_interface.py.")
 _attach(ufunc, _UfuncMethods)

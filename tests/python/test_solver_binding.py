@@ -15,6 +15,7 @@ import pytest
 
 import ndaccel
 from ndaccel import _core
+from xp_util import cuda_plugin_present, fake_cuda_libs
 
 REAL = {"float32": "float32", "float64": "float64", "complex64": "float32",
         "complex128": "float64"}
@@ -228,22 +229,6 @@ def test_misaligned_operand():
 
 # ------------------------------------------------------ fake CUDA + LAPACK
 
-def _fake_libs():
-    """Paths of libcuda_fake.so and libcusolver_fake.so (Bazel runfiles or
-    this checkout's bazel-bin), or None."""
-    roots = []
-    if os.environ.get("TEST_SRCDIR"):
-        roots.append(os.path.join(os.environ["TEST_SRCDIR"],
-                                  os.environ.get("TEST_WORKSPACE", "ndaccel"), "tests/fakes"))
-    roots.append(os.path.join(os.path.dirname(__file__), "..", "..", "bazel-bin", "tests",
-                              "fakes"))
-    for r in roots:
-        drv, slv = os.path.join(r, "libcuda_fake.so"), os.path.join(r, "libcusolver_fake.so")
-        if os.path.exists(drv) and os.path.exists(slv):
-            return os.path.abspath(drv), os.path.abspath(slv)
-    return None
-
-
 FAKE_SCRIPT = textwrap.dedent(r"""
     import os, numpy, ndaccel
     from ndaccel import _core
@@ -352,12 +337,10 @@ def test_against_fake_cusolver(device, tmp_path):
     back as NumPy computes them. Skipped where the doubles are not built."""
     if not device.id.startswith("opencl"):
         pytest.skip("runs once (in a subprocess)")
-    libs = _fake_libs()
+    libs = fake_cuda_libs()
     if libs is None:
         pytest.skip("libcuda_fake.so / libcusolver_fake.so not built")
-    dirs = [os.path.dirname(ndaccel.__file__)] + \
-        os.environ.get("NDACCEL_PLUGIN_DIR", "").split(":")
-    if not any(os.path.exists(os.path.join(d, "libndaccel_cuda.so")) for d in dirs if d):
+    if not cuda_plugin_present():
         pytest.skip("no CUDA plugin")
     env = dict(os.environ, NDACCEL_CUDA_DRIVER=libs[0], FAKE_CUSOLVER=libs[1],
                NDACCEL_CUSOLVER_LIBRARY=str(tmp_path / "missing" / "libcusolver.so"),

@@ -1,6 +1,7 @@
 """numpy-vs-ndaccel comparison helpers and test data (imported by the tests)."""
 import functools
 import inspect
+import os
 import warnings
 
 import numpy
@@ -218,3 +219,29 @@ def random_values(dt, n, rng, low=-100, high=100):
     if dt.kind == "c":
         x = x + 1j * rng.uniform(low, high, n)
     return x.astype(dt)
+
+
+# ---------------------------------------------------------------- test doubles
+
+def fake_cuda_libs():
+    """Paths of the fake CUDA driver and the LAPACK-backed fake cuSOLVER
+    (tests/fakes: Bazel runfiles, or this checkout's bazel-bin), or None
+    where they are not built."""
+    roots = []
+    if os.environ.get("TEST_SRCDIR"):
+        roots.append(os.path.join(os.environ["TEST_SRCDIR"],
+                                  os.environ.get("TEST_WORKSPACE", "ndaccel"), "tests/fakes"))
+    roots.append(os.path.join(os.path.dirname(__file__), "..", "..", "bazel-bin", "tests",
+                              "fakes"))
+    for r in roots:
+        drv, slv = os.path.join(r, "libcuda_fake.so"), os.path.join(r, "libcusolver_fake.so")
+        if os.path.exists(drv) and os.path.exists(slv):
+            return os.path.abspath(drv), os.path.abspath(slv)
+    return None
+
+
+def cuda_plugin_present():
+    """Whether a CUDA plugin is where ndaccel loads plugins from."""
+    dirs = [os.path.dirname(ndaccel.__file__)] + \
+        os.environ.get("NDACCEL_PLUGIN_DIR", "").split(":")
+    return any(os.path.exists(os.path.join(d, "libndaccel_cuda.so")) for d in dirs if d)

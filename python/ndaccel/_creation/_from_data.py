@@ -40,6 +40,11 @@ def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
         return a.copy() if copy else a
     if copy is False:
         raise ValueError("Unable to avoid copy while creating an array as requested.")
+    if hasattr(type(a), "__cuda_array_interface__") and not isinstance(a, numpy.ndarray):
+        raise NotImplementedError(
+            f"asarray: importing {type(a).__name__} through the CUDA array interface (ndaccel "
+            f"arrays over foreign device memory) is not implemented; use "
+            f"ndaccel.from_dlpack(x) for a copy")
     if isinstance(a, (numpy.ndarray, numpy.generic)):
         h = a
         if dtype is not None:
