@@ -1,4 +1,5 @@
-"""python3 -m ndaccel: version, backends and devices, kernel cache."""
+"""python3 -m ndaccel: version, backends and devices, comm plugins (for
+ndaccel.distributed), kernel cache."""
 import sys
 
 import ndaccel
@@ -20,6 +21,9 @@ def main():
                           f"{d['global_mem'] / 2**30:.1f} GiB, {fp64})")
         else:
             print(f"  {name}: unavailable ({why})")
+    print("comm plugins (ndaccel.distributed, under mpirun):")
+    for name, why, desc in _core.comm_backends():
+        print(f"  {name}: available ({desc})" if why is None else f"  {name}: unavailable ({why})")
     try:
         print(f"default device: {_core.default_device()}")
     except RuntimeError as exc:

@@ -49,7 +49,9 @@ FOUNDATION = [
 ]
 METHODS = "ndaccel._array_methods"
 # Modules `import ndaccel` does not load, on purpose.
-NOT_IMPORTED = {"ndaccel.__main__", "ndaccel.testing"}
+NOT_IMPORTED = {"ndaccel.__main__", "ndaccel.testing", "ndaccel.distributed",
+                "ndaccel.distributed._context", "ndaccel.distributed._darray",
+                "ndaccel.distributed._reductions"}
 
 # Run in a fresh interpreter as `python -c _PROBE package`: records, for
 # each module of the package, the package's modules it imports while it is

@@ -26,6 +26,10 @@ def test_main_reports_version_backends_devices_cache(tmp_path, device):
     assert device.id in out
     assert str(tmp_path / "kc") in out
     assert "default device: " in out
+    # every comm plugin, available or with the reason it is not
+    assert "comm plugins (ndaccel.distributed" in out
+    for name, why, _ in ndaccel._core.comm_backends():
+        assert (f"  {name}: available" if why is None else f"  {name}: unavailable ({why})") in out
 
 
 def test_main_with_cache_disabled(tmp_path):

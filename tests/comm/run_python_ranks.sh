@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Runs comm_binding_test.py (the _core.comm_* functions) on N ranks with
-# mpirun, against the Bazel-built package in the test's runfiles, under a
-# time limit.
+# Runs a Python test program on N ranks with mpirun, against the
+# Bazel-built package in the test's runfiles, under a time limit:
+# tests/comm/comm_binding_test.py (the _core.comm_* functions) and the
+# ndaccel.distributed tests (tests/distributed).
 #
-#   run_comm_binding_test.sh N PYTHON3 PLUGIN [DEVICE]
+#   run_python_ranks.sh N PYTHON3 DEVICE SCRIPT [ARGS...]
+#   DEVICE: the device every rank uses ("" for opencl:0); SCRIPT: a path
+#   relative to the workspace root; ARGS go to the script.
 set -uo pipefail
 
-n=${1:?usage: run_comm_binding_test.sh N PYTHON3 PLUGIN [DEVICE]}
+n=${1:?usage: run_python_ranks.sh N PYTHON3 DEVICE SCRIPT [ARGS...]}
 py_arg=${2:?python3}
-plugin=${3:?plugin}
-device=${4:-}
+device=${3:-}
+script=${4:?script}
+shift 4
 
 root=""
 for cand in "${TEST_SRCDIR:-}/${TEST_WORKSPACE:-ndaccel}" "${TEST_SRCDIR:-}/ndaccel" "$PWD"; do
@@ -18,7 +22,7 @@ for cand in "${TEST_SRCDIR:-}/${TEST_WORKSPACE:-ndaccel}" "${TEST_SRCDIR:-}/ndac
         break
     fi
 done
-[ -n "$root" ] || { echo "run_comm_binding_test.sh: cannot find the runfiles" >&2; exit 1; }
+[ -n "$root" ] || { echo "run_python_ranks.sh: cannot find the runfiles" >&2; exit 1; }
 python=""
 for cand in "$py_arg" "$root/$py_arg" "${TEST_SRCDIR:-}/${py_arg#external/}" \
     "${TEST_SRCDIR:-}/local_python/python3"; do
@@ -27,7 +31,7 @@ for cand in "$py_arg" "$root/$py_arg" "${TEST_SRCDIR:-}/${py_arg#external/}" \
         break
     fi
 done
-[ -n "$python" ] || { echo "run_comm_binding_test.sh: cannot find python3 ($py_arg)" >&2; exit 1; }
+[ -n "$python" ] || { echo "run_python_ranks.sh: cannot find python3 ($py_arg)" >&2; exit 1; }
 
 . "$root/tests/comm/mpi_env.sh"
 export PYTHONPATH="$root/python" PYTHONDONTWRITEBYTECODE=1
@@ -45,10 +49,10 @@ export NDACCEL_DEVICE="${device:-opencl:0}"
 limit=${NDACCEL_COMM_TEST_TIMEOUT:-240}
 timeout --kill-after=10 "$limit" \
     mpirun --allow-run-as-root --oversubscribe -n "$n" \
-    "$python" "$root/tests/comm/comm_binding_test.py" "$plugin" "$NDACCEL_DEVICE"
+    "$python" "$root/$script" "$@"
 rc=$?
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-    echo "run_comm_binding_test.sh: FAIL: still running after ${limit}s (a rank hangs)" >&2
+    echo "run_python_ranks.sh: FAIL: still running after ${limit}s (a rank hangs)" >&2
     exit 1
 fi
 exit "$rc"

@@ -1,0 +1,713 @@
+"""Global-view arrays distributed over the ranks in row blocks (axis 0).
+
+Each rank holds rows [start, stop) of every distributed array (block_bounds:
+contiguous, the first n % P ranks one row longer) as an ndaccel array on
+its own device, `local`. Programs index the global array; the library
+works out what each rank computes and what it needs from the others.
+
+Evaluation. Operators and ufuncs on distributed arrays, views and scalars
+build an expression (_Expr) over leaves: views of distributed arrays (a
+base array, a first row `start` along axis 0 with step 1, and a basic key
+for the other axes), replicated values (scalars, host or device arrays
+that do not span axis 0). An expression is evaluated into a target, an
+assignment `u[1:-1, 1:-1] = ...` or a new array, in the target's row
+blocks: rank r computes the target rows it owns. A leaf whose rows
+(shifted by its start) lie on other ranks needs those rows: one alltoallv
+per such leaf moves exactly the missing rows (the halos), no whole arrays,
+and a leaf whose rows are local moves nothing. Each rank then computes its
+rows in up to three pieces: the interior, where every leaf is a view of
+the local block (one fused kernel, no copy), and the rows above and below
+it that use halo rows. Every rank takes part in every exchange in the same
+order (the plan is a function of the global shapes only), so a program
+that runs the same statements on every rank never deadlocks.
+
+What is not implemented raises NotImplementedError naming the operation
+and the distribution: slices along axis 0 with a step other than 1,
+advanced indexing, broadcasting along the distributed axis, operands
+distributed with different numbers of dimensions."""
+import numbers
+
+import numpy
+
+from .. import _core
+from .._creation._basic import empty as _nd_empty, full as _nd_full
+from .._creation._from_data import asarray as _nd_asarray
+from .._manipulation._join import concatenate as _nd_concatenate
+from .._ndarray import ndarray as _nd_ndarray
+from .._ufunc import UFUNCS
+from . import _context
+
+_DIST_NAME = "row blocks along axis 0"
+
+
+def _unsupported(what):
+    return NotImplementedError(f"ndaccel.distributed: {what} is not implemented for arrays "
+                               f"distributed in {_DIST_NAME}")
+
+
+def _rest_shape(shape, rest):
+    """The shape the basic key `rest` (for axes 1..) leaves of shape[1:]."""
+    probe = numpy.broadcast_to(numpy.empty((), numpy.int8), (1,) + tuple(shape[1:]))
+    return probe[(slice(None),) + rest].shape[1:]
+
+
+def _intersect(a, b):
+    lo, hi = max(a[0], b[0]), min(a[1], b[1])
+    return (lo, hi) if lo < hi else (lo, lo)
+
+
+class _View:
+    """Rows [start, start + nrows) of a distributed array `base` (step 1), the basic key
+    `rest` on its other axes; `drop`: the key's integer on axis 0 removed that axis."""
+
+    __slots__ = ("base", "start", "nrows", "rest", "drop")
+
+    def __init__(self, base, start, nrows, rest, drop=False):
+        self.base, self.start, self.nrows, self.rest, self.drop = base, start, nrows, rest, drop
+
+    @property
+    def shape(self):
+        return (self.nrows,) + _rest_shape(self.base.shape, self.rest)
+
+    @property
+    def dtype(self):
+        return self.base.dtype
+
+
+class _Expr:
+    """A ufunc applied to operands: leaves (_View, replicated values) or _Expr."""
+
+    __slots__ = ("ufunc", "args", "kwargs")
+
+    def __init__(self, ufunc, args, kwargs=None):
+        self.ufunc, self.args, self.kwargs = ufunc, args, kwargs or {}
+
+
+def _leaves(x, out):
+    if isinstance(x, _Expr):
+        for a in x.args:
+            _leaves(a, out)
+    elif isinstance(x, _View):
+        out.append(x)
+    return out
+
+
+def _leaf_shape(x):
+    if isinstance(x, _View):
+        return x.shape
+    return numpy.shape(x)
+
+
+def _expr_shape(x):
+    if isinstance(x, _Expr):
+        return numpy.broadcast_shapes(*[_expr_shape(a) for a in x.args])
+    return tuple(_leaf_shape(x))
+
+
+def _as_operand(x):
+    """x as an expression operand: distributed arrays as full views."""
+    if isinstance(x, ndarray):
+        return x._full_view()
+    if isinstance(x, (_View, _Expr)):
+        return x
+    if isinstance(x, (numbers.Number, numpy.generic, _nd_ndarray)):
+        return x
+    if isinstance(x, (numpy.ndarray, list, tuple)):
+        return _nd_asarray(x, device=_context.world().device)
+    raise TypeError(f"ndaccel.distributed: unsupported operand type {type(x).__name__}")
+
+
+def _check_distribution(expr, shape):
+    """Every distributed leaf spans axis 0 of the result; replicated ones do not."""
+    for leaf in _leaves(expr, []):
+        if len(leaf.shape) != len(shape):
+            raise _unsupported(f"broadcasting a {len(leaf.shape)}-d distributed operand "
+                               f"against a {len(shape)}-d result")
+        if leaf.shape[0] != shape[0]:
+            raise _unsupported("broadcasting along the distributed axis (axis 0)")
+    stack = [expr]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, _Expr):
+            stack.extend(x.args)
+        elif not isinstance(x, _View) and numpy.ndim(x) == len(shape) and len(shape) > 0 \
+                and numpy.shape(x)[0] != 1 and shape[0] > 0:
+            raise _unsupported("an operand held whole on every rank that spans the distributed "
+                               "axis (make it distributed with asarray)")
+
+
+class _Fetched:
+    """A leaf's rows for this rank: the local block's rows as views, and the halo rows
+    above and below it that the exchange brought."""
+
+    __slots__ = ("leaf", "above", "above_lo", "below", "below_lo")
+
+
+def _exchange(leaf, ranges, comm):
+    """One leaf's halo exchange (collective): every rank q needs the base rows
+    [leaf.start + ranges[q][0], leaf.start + ranges[q][1]); the rows other ranks own move,
+    in one alltoallv. Returns this rank's _Fetched."""
+    base, me, p = leaf.base, comm.rank, comm.size
+    bounds = base._bounds
+    need = [(leaf.start + lo, leaf.start + hi) if lo < hi else (0, 0) for lo, hi in ranges]
+    f = _Fetched()
+    f.leaf = leaf
+    own = bounds[me]
+    mine = need[me]
+    f.above_lo, f.below_lo = mine[0], max(mine[0], own[1])
+    f.above = f.below = None
+    sends = [_intersect(need[q], own) if q != me else (0, 0) for q in range(p)]
+    recvs = [_intersect(mine, bounds[q]) if q != me else (0, 0) for q in range(p)]
+    # Whether any rank moves anything: the same answer on every rank.
+    moves = any(_intersect(need[q], bounds[s])[1] > _intersect(need[q], bounds[s])[0]
+                for q in range(p) for s in range(p) if s != q)
+    if not moves:
+        return f
+    rowsize = 1
+    for d in base.shape[1:]:
+        rowsize *= d
+    local = base._local
+    parts = [local[lo - own[0]:hi - own[0]].reshape(-1) for lo, hi in sends if hi > lo]
+    send = _nd_concatenate(parts) if len(parts) > 1 else \
+        (parts[0].copy() if parts else _nd_empty((0,), dtype=base.dtype, device=comm.device))
+    scounts = [(hi - lo) * rowsize for lo, hi in sends]
+    rcounts = [(hi - lo) * rowsize for lo, hi in recvs]
+    recv = _nd_empty((sum(rcounts),), dtype=base.dtype, device=comm.device)
+    _core.comm_alltoallv(comm, send, scounts, recv, rcounts)
+    base._stats_halo_bytes += sum(rcounts) * base.dtype.itemsize
+    # Rows from lower ranks lie above the local block, from higher ranks below.
+    pos = 0
+    above, below = [], []
+    for q in range(p):
+        lo, hi = recvs[q]
+        if hi > lo:
+            rows = recv[pos:pos + rcounts[q]].reshape((hi - lo,) + tuple(base.shape[1:]))
+            (above if q < me else below).append((lo, rows))
+            pos += rcounts[q]
+    if above:
+        f.above_lo = above[0][0]
+        f.above = above[0][1] if len(above) == 1 else _nd_concatenate([r for _, r in above])
+    if below:
+        f.below_lo = below[0][0]
+        f.below = below[0][1] if len(below) == 1 else _nd_concatenate([r for _, r in below])
+    return f
+
+
+def _rows(f, lo, hi):
+    """The leaf's local array for result rows [lo, hi): views of the local block where
+    they are local, halo rows elsewhere (concatenated only across the border)."""
+    leaf = f.leaf
+    local = leaf.base._local
+    own = leaf.base._bounds[_context.world().rank]
+    a, b = leaf.start + lo, leaf.start + hi
+    pieces = []
+    if a < min(b, own[0]):  # rows of lower ranks
+        pieces.append(f.above[a - f.above_lo:min(b, own[0]) - f.above_lo])
+    m0, m1 = max(a, own[0]), min(b, own[1])
+    if m1 > m0:
+        pieces.append(local[m0 - own[0]:m1 - own[0]])
+    if b > max(a, own[1]):  # rows of higher ranks
+        s = max(a, own[1])
+        pieces.append(f.below[s - f.below_lo:b - f.below_lo])
+    if not pieces:
+        rows = local[0:0]
+    else:
+        rows = pieces[0] if len(pieces) == 1 else _nd_concatenate(pieces)
+    return rows[(slice(None),) + leaf.rest] if leaf.rest else rows
+
+
+def _eval_piece(x, fetched, lo, hi):
+    if isinstance(x, _Expr):
+        args = [_eval_piece(a, fetched, lo, hi) for a in x.args]
+        return x.ufunc(*args, **x.kwargs)
+    if isinstance(x, _View):
+        return _rows(fetched[id(x)], lo, hi)
+    return x
+
+
+def _compute(expr, ranges, comm):
+    """This rank's result rows ranges[rank] of expr, as [(lo, hi, local array)] pieces
+    (collective: every rank calls it with the same expr and ranges)."""
+    me = comm.rank
+    leaves = _leaves(expr, [])
+    fetched = {}
+    for leaf in leaves:
+        if id(leaf) not in fetched:
+            fetched[id(leaf)] = _exchange(leaf, ranges, comm)
+    i0, i1 = ranges[me]
+    if not leaves:
+        return [(i0, i1, expr)]
+    # The interior: rows where every leaf is local.
+    lo, hi = i0, i1
+    for leaf in leaves:
+        own = leaf.base._bounds[me]
+        lo, hi = max(lo, own[0] - leaf.start), min(hi, own[1] - leaf.start)
+    cuts = [i0, i1] if lo >= hi else sorted({i0, lo, hi, i1})
+    pieces = []
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        if b > a:
+            pieces.append((a, b, _eval_piece(expr, fetched, a, b)))
+    if not pieces:  # no rows here: an empty result, for its dtype
+        pieces.append((i0, i0, _eval_piece(expr, fetched, i0, i0)))
+    return pieces
+
+
+class ndarray:
+    """A global-view array distributed over the ranks in row blocks along axis 0
+    (ndaccel.distributed's ndarray): NumPy's semantics on the global index space; each
+    rank's rows are `local`, an ndaccel array on the rank's device."""
+
+    __array_ufunc__ = None  # NumPy's operators defer to ours (host + distributed)
+    __array_priority__ = 200
+
+    def __init__(self, shape, local, comm):
+        # Internal: use the creation functions.
+        self._shape = tuple(int(s) for s in shape)
+        if not self._shape:
+            raise ValueError("ndaccel.distributed arrays have at least one dimension")
+        self._local = local
+        self._comm = comm
+        self._bounds = _context.block_bounds(self._shape[0], comm.size)
+        self._stats_halo_bytes = 0
+
+    # ---- attributes
+    @property
+    def shape(self):
+        """The global shape."""
+        return self._shape
+
+    @property
+    def dtype(self):
+        """The element type."""
+        return self._local.dtype
+
+    @property
+    def ndim(self):
+        """The number of dimensions."""
+        return len(self._shape)
+
+    @property
+    def size(self):
+        """The number of elements (global)."""
+        n = 1
+        for s in self._shape:
+            n *= s
+        return n
+
+    @property
+    def local(self):
+        """This rank's rows (an ndaccel array on its device; a view, writes go through)."""
+        return self._local
+
+    @property
+    def bounds(self):
+        """[(start, stop)]: the rows each rank holds."""
+        return list(self._bounds)
+
+    @property
+    def comm(self):
+        """The communicator of the ranks the array is spread over."""
+        return self._comm
+
+    @property
+    def halo_bytes(self):
+        """Bytes this rank received for halos of this array so far."""
+        return self._stats_halo_bytes
+
+    def __len__(self):
+        return self._shape[0]
+
+    # ---- views and indexing
+    def _full_view(self):
+        return _View(self, 0, self._shape[0], ())
+
+    def _parse_key(self, key):
+        """(start, nrows, rest, drop) of a basic key; NotImplementedError for others."""
+        if not isinstance(key, tuple):
+            key = (key,)
+        if any(k is Ellipsis for k in key):
+            i = next(j for j, k in enumerate(key) if k is Ellipsis)
+            fill = self.ndim - (len(key) - 1 - sum(k is None for k in key))
+            key = key[:i] + (slice(None),) * fill + key[i + 1:]
+        if not key:
+            key = (slice(None),)
+        k0, rest = key[0], tuple(key[1:])
+        for k in key:
+            if not (k is None or isinstance(k, (slice, numbers.Integral))):
+                raise _unsupported(f"indexing with {type(k).__name__} (advanced indexing)")
+        if k0 is None:
+            raise _unsupported("newaxis before the distributed axis")
+        n = self._shape[0]
+        if isinstance(k0, numbers.Integral):
+            i = int(k0)
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for axis 0 with size {n}")
+            i %= n
+            start, nrows, drop = i, 1, True
+        else:
+            start, stop, step = k0.indices(n)
+            if step != 1:
+                raise _unsupported(f"a slice with step {step} along the distributed axis")
+            start, nrows, drop = start, max(0, stop - start), False
+        _rest_shape(self._shape, rest)  # IndexError as NumPy for bad keys
+        return start, nrows, rest, drop
+
+    def __getitem__(self, key):
+        start, nrows, rest, drop = self._parse_key(key)
+        if drop:
+            # One row: held whole by every rank (broadcast from its owner).
+            row = _gather_rows(self, start, start + 1)
+            return row[(0,) + rest]
+        return _ViewArray(_View(self, start, nrows, rest))
+
+    def __setitem__(self, key, value):
+        start, nrows, rest, drop = self._parse_key(key)
+        _assign(_View(self, start, nrows, rest, drop), value)
+
+    # ---- arithmetic (expressions, evaluated on use)
+    def _binary(self, name, other, reflected=False):
+        try:
+            other = _as_operand(other)
+        except TypeError:
+            return NotImplemented
+        a, b = (other, _as_operand(self)) if reflected else (_as_operand(self), other)
+        return _expr_array(_Expr(UFUNCS[name], (a, b)))
+
+    def __add__(self, o): return self._binary("add", o)
+    def __radd__(self, o): return self._binary("add", o, True)
+    def __sub__(self, o): return self._binary("subtract", o)
+    def __rsub__(self, o): return self._binary("subtract", o, True)
+    def __mul__(self, o): return self._binary("multiply", o)
+    def __rmul__(self, o): return self._binary("multiply", o, True)
+    def __truediv__(self, o): return self._binary("true_divide", o)
+    def __rtruediv__(self, o): return self._binary("true_divide", o, True)
+    def __floordiv__(self, o): return self._binary("floor_divide", o)
+    def __rfloordiv__(self, o): return self._binary("floor_divide", o, True)
+    def __mod__(self, o): return self._binary("remainder", o)
+    def __rmod__(self, o): return self._binary("remainder", o, True)
+    def __pow__(self, o): return self._binary("power", o)
+    def __rpow__(self, o): return self._binary("power", o, True)
+    def __and__(self, o): return self._binary("bitwise_and", o)
+    def __or__(self, o): return self._binary("bitwise_or", o)
+    def __xor__(self, o): return self._binary("bitwise_xor", o)
+    def __lt__(self, o): return self._binary("less", o)
+    def __le__(self, o): return self._binary("less_equal", o)
+    def __gt__(self, o): return self._binary("greater", o)
+    def __ge__(self, o): return self._binary("greater_equal", o)
+    def __eq__(self, o): return self._binary("equal", o)
+    def __ne__(self, o): return self._binary("not_equal", o)
+    def __neg__(self): return _expr_array(_Expr(UFUNCS["negative"], (_as_operand(self),)))
+    def __pos__(self): return _expr_array(_Expr(UFUNCS["positive"], (_as_operand(self),)))
+    def __abs__(self): return _expr_array(_Expr(UFUNCS["absolute"], (_as_operand(self),)))
+    def __invert__(self): return _expr_array(_Expr(UFUNCS["invert"], (_as_operand(self),)))
+
+    def _inplace(self, name, other):
+        self[...] = _Expr(UFUNCS[name], (_as_operand(self), _as_operand(other)))
+        return self
+
+    def __iadd__(self, o): return self._inplace("add", o)
+    def __isub__(self, o): return self._inplace("subtract", o)
+    def __imul__(self, o): return self._inplace("multiply", o)
+    def __itruediv__(self, o): return self._inplace("true_divide", o)
+
+    __hash__ = None
+
+    # ---- copies, conversion
+    def copy(self):
+        """A distributed copy (each rank copies its rows)."""
+        return ndarray(self._shape, self._local.copy(), self._comm)
+
+    def astype(self, dtype, copy=True):
+        """A distributed copy cast to dtype (each rank casts its rows)."""
+        if numpy.dtype(dtype) == self.dtype and not copy:
+            return self
+        return ndarray(self._shape, self._local.astype(dtype), self._comm)
+
+    def get(self):
+        """The whole array as a NumPy array on every rank (an allgather)."""
+        return _gather_rows(self, 0, self._shape[0]).get()
+
+    def gather(self, root=0):
+        """The whole array as a NumPy array on rank `root` (None elsewhere): for arrays
+        too large for every rank to hold."""
+        return _gather_to_root(self, root)
+
+    def __array__(self, dtype=None, copy=None):
+        h = self.get()
+        return h if dtype is None else h.astype(dtype, copy=False)
+
+    def tolist(self):
+        """The elements as nested Python lists, on every rank."""
+        return self.get().tolist()
+
+    def item(self, *args):
+        """One element as a Python scalar, the same on every rank."""
+        return self.get().item(*args)
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError("The truth value of an array with more than one element is "
+                             "ambiguous. Use a.any() or a.all()")
+        return bool(self.get().reshape(()))
+
+    def __float__(self):
+        return float(self._one("float"))
+
+    def __int__(self):
+        return int(self._one("int"))
+
+    def _one(self, what):
+        if self.size != 1:
+            raise TypeError(f"only length-1 arrays can be converted to Python scalars ({what})")
+        return self.get().reshape(())
+
+    def __repr__(self):
+        return repr(self.get()).replace("array(", "distributed_array(", 1)
+
+    def __str__(self):
+        return str(self.get())
+
+    # ---- reductions (methods in _reductions.py, attached by __init__)
+
+
+class _ViewArray(ndarray):
+    """A basic-slice view of a distributed array: a distributed array whose rows are
+    those of its base; reading it as a whole copies it into its own row blocks."""
+
+    def __init__(self, view):  # noqa: D107 - internal
+        self._view = view
+
+    def _full_view(self):
+        return self._view
+
+    def _materialized(self):
+        return _materialize(self._view)
+
+    def __getattr__(self, name):
+        if name in ("_shape", "_local", "_comm", "_bounds", "_stats_halo_bytes"):
+            m = self._materialized()
+            return getattr(m, name)
+        raise AttributeError(name)
+
+    @property
+    def shape(self):
+        return self._view.shape
+
+    @property
+    def dtype(self):
+        return self._view.dtype
+
+    def __setitem__(self, key, value):
+        v = self._view
+        if not isinstance(key, tuple):
+            key = (key,)
+        if key in ((Ellipsis,), (slice(None),)) or key == (slice(None),) * len(v.shape):
+            _assign(v, value)
+            return
+        raise _unsupported("assignment through an indexed view of a view (index the base "
+                           "array instead)")
+
+    def __getitem__(self, key):
+        return self._materialized()[key]
+
+
+class _ExprArray(ndarray):
+    """A pending expression over distributed arrays: evaluated when assigned, reduced or
+    read (then into new row blocks)."""
+
+    def __init__(self, expr):  # noqa: D107 - internal
+        self._expr = expr
+        self._value = None
+
+    def _full_view(self):
+        return self._expr
+
+    def _materialized(self):
+        if self._value is None:
+            self._value = _materialize(self._expr)
+        return self._value
+
+    def __getattr__(self, name):
+        if name in ("_shape", "_local", "_comm", "_bounds", "_stats_halo_bytes"):
+            return getattr(self._materialized(), name)
+        raise AttributeError(name)
+
+    @property
+    def shape(self):
+        return _expr_shape(self._expr)
+
+    @property
+    def dtype(self):
+        return self._materialized().dtype
+
+    def __setitem__(self, key, value):
+        self._materialized()[key] = value
+
+    def __getitem__(self, key):
+        return self._materialized()[key]
+
+
+def _expr_array(expr):
+    """A pending expression, its shapes and distribution checked now (ValueError for
+    shapes that do not broadcast, NotImplementedError for what is not implemented), on
+    every rank alike: they depend on global shapes only."""
+    shape = _expr_shape(expr)
+    if shape:
+        _check_distribution(expr, shape)
+    return _ExprArray(expr)
+
+
+def _ranges_for(start, nrows, bounds):
+    """Per rank, the rows [lo, hi) of a view (view coordinates) that the rank owns."""
+    out = []
+    for b0, b1 in bounds:
+        lo, hi = _intersect((start, start + nrows), (b0, b1))
+        out.append((lo - start, hi - start))
+    return out
+
+
+def _materialize(x):
+    """x (a _View or _Expr) evaluated into a new distributed array in default row blocks."""
+    comm = _context.world()
+    shape = _expr_shape(x)
+    if not shape:
+        raise _unsupported("a 0-d result of distributed operands")
+    _check_distribution(x, shape)
+    bounds = _context.block_bounds(shape[0], comm.size)
+    ranges = bounds
+    pieces = _compute(x, ranges, comm)
+    lo, hi = ranges[comm.rank]
+    dtype = pieces[0][2].dtype if isinstance(pieces[0][2], _nd_ndarray) else \
+        numpy.result_type(pieces[0][2])
+    local = _nd_empty((hi - lo,) + tuple(shape[1:]), dtype=dtype, device=comm.device)
+    for a, b, v in pieces:
+        if b > a:
+            local[a - lo:b - lo] = v
+    return ndarray(shape, local, comm)
+
+
+def _assign(target, value):
+    """target (a _View) = value, NumPy's broadcasting of value to the view's shape."""
+    base = target.base
+    comm = base._comm
+    me = comm.rank
+    own = base._bounds[me]
+    ranges = _ranges_for(target.start, target.nrows, base._bounds)
+    i0, i1 = ranges[me]
+    tshape = target.shape  # with axis 0 even when drop (nrows == 1)
+
+    def key_rows(a, b):  # the local block's rows of target rows [a, b), then the rest
+        return (slice(target.start + a - own[0], target.start + b - own[0]),) + target.rest
+
+    if isinstance(value, (ndarray, _View, _Expr)):
+        if target.drop:
+            raise _unsupported("assigning a distributed array into one row")
+        expr = _as_operand(value) if isinstance(value, ndarray) else value
+        shape = _expr_shape(expr)
+        if tuple(shape) != tuple(tshape):
+            if len(shape) == len(tshape) and shape[0] == tshape[0] and \
+                    numpy.broadcast_shapes(shape, tshape) == tuple(tshape):
+                pass
+            else:
+                raise ValueError(f"could not broadcast input array from shape {tuple(shape)} "
+                                 f"into shape {tuple(tshape)}")
+        _check_distribution(expr, tshape)
+        pieces = _compute(expr, ranges, comm)
+        for a, b, v in pieces:
+            if b > a:
+                base._local[key_rows(a, b)] = v
+        return
+    # A replicated value: scalars, host arrays, ndaccel arrays held by every rank.
+    vshape = numpy.shape(value)
+    full = tshape[1:] if target.drop else tshape
+    if numpy.broadcast_shapes(vshape, full) != tuple(full):
+        raise ValueError(f"could not broadcast input array from shape {tuple(vshape)} into "
+                         f"shape {tuple(full)}")
+    if i1 <= i0:
+        return
+    if len(vshape) == len(full) and not target.drop and vshape and vshape[0] == full[0] \
+            and vshape[0] != 1:
+        value = value[i0:i1]  # the rows of a value that spans the rows
+    elif target.drop and len(vshape):
+        value = _nd_asarray(value, device=comm.device)[None] if not \
+            isinstance(value, (numbers.Number, numpy.generic)) else value
+    base._local[key_rows(i0, i1)] = value
+
+
+def _gather_rows(a, lo, hi):
+    """Rows [lo, hi) of a distributed array, on every rank (an ndaccel array): an
+    allgatherv of each owner's part."""
+    if isinstance(a, (_ViewArray, _ExprArray)):
+        a = a._materialized()
+    comm = a._comm
+    rowsize = 1
+    for d in a._shape[1:]:
+        rowsize *= d
+    parts = [_intersect((lo, hi), b) for b in a._bounds]
+    counts = [(p1 - p0) * rowsize for p0, p1 in parts]
+    own = a._bounds[comm.rank]
+    mine = parts[comm.rank]
+    send = a._local[mine[0] - own[0]:mine[1] - own[0]].reshape(-1)
+    send = send if send._c_contiguous else send.copy()
+    recv = _nd_empty((sum(counts),), dtype=a.dtype, device=comm.device)
+    if comm.size == 1:
+        recv = send.copy()
+    else:
+        _core.comm_allgatherv(comm, send.copy() if send.size == 0 else send, recv, counts)
+    return recv.reshape((hi - lo,) + tuple(a._shape[1:]))
+
+
+def _gather_to_root(a, root):
+    comm = a._comm if not isinstance(a, (_ViewArray, _ExprArray)) else a._materialized()._comm
+    whole = _gather_rows(a, 0, a.shape[0])  # collective; only root keeps the host copy
+    return whole.get() if comm.rank == root else None
+
+
+def _dtype_of_rank0(comm, dt):
+    """Rank 0's dtype, on every rank (a broadcast of its code)."""
+    codes = {t: i for i, t in enumerate(_CODES)}
+    c = _nd_asarray(numpy.array([codes.get(numpy.dtype(dt), -1)], numpy.int64),
+                    device=comm.device)
+    _core.comm_bcast(comm, c, 0)
+    k = int(c.get()[0])
+    return numpy.dtype(_CODES[k]) if k >= 0 else None
+
+
+_CODES = [numpy.dtype(t) for t in ("bool", "int8", "uint8", "int16", "uint16", "int32", "uint32",
+                                   "int64", "uint64", "float16", "float32", "float64",
+                                   "complex64", "complex128")]
+
+
+def full(shape, fill_value, dtype=None, comm=None):
+    """A distributed array of `shape` filled with fill_value, in row blocks."""
+    comm = comm or _context.world()
+    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+    if not shape:
+        raise ValueError("ndaccel.distributed arrays have at least one dimension")
+    lo, hi = _context.block_bounds(shape[0], comm.size)[comm.rank]
+    local = _nd_full((hi - lo,) + tuple(shape[1:]), fill_value, dtype=dtype, device=comm.device)
+    return ndarray(shape, local, comm)
+
+
+def from_host(h, comm=None):
+    """A distributed array of rank 0's host array `h` (broadcast from rank 0; each rank
+    keeps its rows)."""
+    comm = comm or _context.world()
+    h = numpy.asarray(h)
+    if h.ndim == 0:
+        raise ValueError("ndaccel.distributed arrays have at least one dimension")
+    meta = numpy.array(list(h.shape) + [0] * (64 - h.ndim) + [h.ndim], dtype=numpy.int64)
+    m = _nd_asarray(meta, device=comm.device)
+    _core.comm_bcast(comm, m, 0)
+    m = m.get()
+    shape = tuple(int(s) for s in m[:int(m[64])])
+    err = None
+    if shape != h.shape or h.dtype != _dtype_of_rank0(comm, h.dtype):
+        err = ValueError(f"asarray: rank {comm.rank}'s array has shape {h.shape} and dtype "
+                         f"{h.dtype}; rank 0's is used, and must match every rank's")
+    _core.comm_agree(comm, err)  # every rank raises when one does
+    whole = _nd_asarray(numpy.ascontiguousarray(h), device=comm.device)
+    if comm.size > 1:
+        _core.comm_bcast(comm, whole, 0)
+    lo, hi = _context.block_bounds(shape[0], comm.size)[comm.rank]
+    return ndarray(shape, whole[lo:hi].copy(), comm)

@@ -1,0 +1,175 @@
+"""Reductions of distributed arrays: each rank reduces its rows on its
+device, then one allreduce combines the ranks (NumPy's NaN and overflow
+semantics are the comm plugin's). Over every axis the result is a NumPy
+scalar, the same on every rank; over axis 0 an ndaccel array held by every
+rank; over another axis a distributed array with the same row blocks.
+argmax/argmin over every axis gather each rank's candidate (two
+allgathers) and pick NumPy's (the first extreme, the first NaN)."""
+import numbers
+
+import numpy
+
+from .. import _core
+from .._creation._basic import full as _nd_full
+from .._creation._from_data import asarray as _nd_asarray
+from ._darray import _ExprArray, _ViewArray, _unsupported, ndarray
+
+# reduction -> (allreduce op, identity of an empty block: None for max/min)
+_OPS = {"sum": "sum", "prod": "prod", "max": "max", "min": "min", "any": "logical_or",
+        "all": "logical_and"}
+
+
+def _base(a):
+    return a._materialized() if isinstance(a, (_ViewArray, _ExprArray)) else a
+
+
+def _axis(axis, ndim):
+    if axis is None:
+        return None
+    if isinstance(axis, tuple):
+        if len(axis) != 1:
+            raise _unsupported(f"a reduction over the axes {axis}")
+        axis = axis[0]
+    if not isinstance(axis, numbers.Integral) or not -ndim <= axis < ndim:
+        raise numpy.exceptions.AxisError(axis, ndim)
+    return axis % ndim
+
+
+def _empty_identity(kind, dtype):
+    """What an empty block contributes to max/min: the dtype's lowest/highest value."""
+    if dtype.kind == "f" or dtype.kind == "c":
+        return -numpy.inf if kind == "max" else numpy.inf
+    if dtype.kind == "b":
+        return kind == "min"
+    info = numpy.iinfo(dtype)
+    return info.min if kind == "max" else info.max
+
+
+def _reduce(kind, a, axis=None, dtype=None, keepdims=False):
+    a = _base(a)
+    comm = a._comm
+    axis = _axis(axis, a.ndim)
+    local = a._local
+    if axis is not None and axis > 0:  # rows stay where they are
+        r = getattr(local, kind)(axis=axis, keepdims=keepdims,
+                                 **({"dtype": dtype} if dtype is not None else {}))
+        shape = list(a.shape)
+        if keepdims:
+            shape[axis] = 1
+        else:
+            del shape[axis]
+        if not shape:
+            raise _unsupported("a reduction leaving no axis")
+        return ndarray(tuple(shape), r, comm)
+    if kind in ("max", "min") and a.shape[0] == 0 or (axis is None and a.size == 0 and
+                                                      kind in ("max", "min")):
+        raise ValueError(f"zero-size array to reduction operation "
+                         f"{'maximum' if kind == 'max' else 'minimum'} which has no identity")
+    kw = {"dtype": dtype} if dtype is not None and kind in ("sum", "prod") else {}
+    if local.shape[0] == 0 and kind in ("max", "min"):
+        part_shape = () if axis is None else tuple(a.shape[1:])
+        ident = _empty_identity(kind, local.dtype)
+        part = _nd_full(part_shape if part_shape else (1,), ident, dtype=local.dtype,
+                        device=comm.device)
+    else:
+        part = getattr(local, kind)(axis=axis, keepdims=False, **kw) if axis is not None \
+            else getattr(local, kind)(keepdims=True, **kw).reshape(1)
+    part = _nd_asarray(part, device=comm.device).reshape(-1).copy()
+    _core.comm_allreduce(comm, part, part, _OPS[kind])
+    if axis is None:
+        r = part.get()[0]
+        return r[()] if not keepdims else _nd_asarray(numpy.reshape(r, (1,) * a.ndim))
+    r = part.reshape(a.shape[1:])
+    return r.reshape((1,) + r.shape) if keepdims else r
+
+
+def sum(a, axis=None, dtype=None, keepdims=False):
+    """Sum over the given axis (every axis by default) of a distributed array."""
+    return _reduce("sum", a, axis, dtype, keepdims)
+
+
+def prod(a, axis=None, dtype=None, keepdims=False):
+    """Product over the given axis (every axis by default)."""
+    return _reduce("prod", a, axis, dtype, keepdims)
+
+
+def max(a, axis=None, keepdims=False):
+    """Largest element over the given axis (every axis by default); NaN propagates."""
+    return _reduce("max", a, axis, None, keepdims)
+
+
+def min(a, axis=None, keepdims=False):
+    """Smallest element over the given axis (every axis by default); NaN propagates."""
+    return _reduce("min", a, axis, None, keepdims)
+
+
+def any(a, axis=None, keepdims=False):
+    """Whether any element is true, over the given axis (every axis by default)."""
+    return _reduce("any", a, axis, None, keepdims)
+
+
+def all(a, axis=None, keepdims=False):
+    """Whether every element is true, over the given axis (every axis by default)."""
+    return _reduce("all", a, axis, None, keepdims)
+
+
+def mean(a, axis=None, dtype=None, keepdims=False):
+    """Arithmetic mean over the given axis (every axis by default); float64 for
+    integers, as NumPy."""
+    a = _base(a)
+    ax = _axis(axis, a.ndim)
+    count = a.size if ax is None else a.shape[ax]
+    acc = dtype if dtype is not None else (numpy.float64 if a.dtype.kind in "biu" else None)
+    s = _reduce("sum", a, ax, acc, keepdims)
+    with numpy.errstate(invalid="ignore", divide="ignore"):
+        if isinstance(s, ndarray):
+            return ndarray(s.shape, s._local / count, s._comm)
+        r = s / count
+    out_dtype = numpy.dtype(dtype) if dtype is not None else \
+        (numpy.dtype(numpy.float64) if a.dtype.kind in "biu" else a.dtype)
+    return r.astype(out_dtype) if hasattr(r, "astype") else r
+
+
+def _arg(kind, a, axis=None):
+    a = _base(a)
+    if axis is not None:
+        raise _unsupported(f"{kind} along an axis")
+    if a.size == 0:
+        raise ValueError(f"attempt to get {kind} of an empty sequence")
+    comm = a._comm
+    local = a._local
+    own = a._bounds[comm.rank]
+    rowsize = a.size // a.shape[0]
+    if local.size:
+        i = int(getattr(local, kind)())
+        v = local.reshape(-1)[i:i + 1].copy()
+        idx = numpy.array([own[0] * rowsize + i], numpy.int64)
+    else:
+        v = _nd_full((1,), _empty_identity("max" if kind == "argmax" else "min", local.dtype),
+                     dtype=local.dtype, device=comm.device)
+        idx = numpy.array([-1], numpy.int64)
+    vals = _nd_full((comm.size,), 0, dtype=local.dtype, device=comm.device)
+    idxs = _nd_full((comm.size,), 0, dtype=numpy.int64, device=comm.device)
+    _core.comm_allgather(comm, v, vals)
+    _core.comm_allgather(comm, _nd_asarray(idx, device=comm.device), idxs)
+    hv, hi = vals.get(), idxs.get()
+    valid = hi >= 0
+    cand = numpy.where(valid)[0]
+    pick = cand[getattr(numpy, kind)(hv[cand])]
+    return numpy.int64(hi[pick])
+
+
+def argmax(a, axis=None):
+    """Flat index of the first maximum (every axis), the same on every rank."""
+    return _arg("argmax", a, axis)
+
+
+def argmin(a, axis=None):
+    """Flat index of the first minimum (every axis), the same on every rank."""
+    return _arg("argmin", a, axis)
+
+
+def attach():
+    """Sets the reductions as methods of the distributed ndarray."""
+    for f in (sum, prod, max, min, any, all, mean, argmax, argmin):
+        setattr(ndarray, f.__name__, f)

@@ -1,0 +1,139 @@
+"""ndaccel.distributed operations against NumPy, on however many ranks
+mpirun started (the BUILD runs 2 and 3): creation, elementwise expressions
+with scalars and replicated operands, row slices that start, end or lie
+entirely on another rank (halos of width 1 and 2, empty slices),
+assignment into slices and single rows, reductions with and without axis,
+gathering, uneven blocks and arrays with fewer rows than ranks; what is not
+implemented raises NotImplementedError on every rank; bad input on one
+rank raises on every rank instead of leaving the others waiting.
+Prints "rank R: N checks passed" and exits 1 when a check failed."""
+import sys
+
+import numpy
+
+import ndaccel.distributed as dnp
+
+RANK, SIZE = dnp.rank(), dnp.size()
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print(f"rank {RANK}: FAILED: {what}", file=sys.stderr, flush=True)
+
+
+def same(got, want, what):
+    g = got.get() if hasattr(got, "get") else numpy.asarray(got)
+    w = numpy.asarray(want)
+    ok = g.shape == w.shape and g.dtype == w.dtype and numpy.array_equal(g, w, equal_nan=True)
+    check(ok, f"{what}: got {g!r}, want {w!r}")
+
+
+def raises(exc, fn, what):
+    try:
+        fn()
+    except exc:
+        check(True, what)
+        return
+    except Exception as e:  # noqa: BLE001 - a wrong class is a failure
+        check(False, f"{what}: {type(e).__name__}: {e}")
+        return
+    check(False, f"{what}: nothing raised")
+
+
+def host(n, m, seed=0, dtype=numpy.float64):
+    return (numpy.random.default_rng(seed).integers(-9, 10, size=(n, m))).astype(dtype)
+
+
+for n in (1, 2, SIZE - 1, SIZE + 1, 7, 10):
+    if n < 1:
+        continue
+    m = 4
+    h, g = host(n, m), host(n, m, 1)
+    a, b = dnp.asarray(h), dnp.asarray(g)
+    same(a, h, f"asarray n={n}")
+    same(dnp.zeros((n, m), dnp.int32), numpy.zeros((n, m), numpy.int32), "zeros")
+    same(dnp.full((n, m), 2.5), numpy.full((n, m), 2.5), "full")
+    same(dnp.arange(n), numpy.arange(n), "arange")
+    same(dnp.arange(1, 2 * n, 2, dtype=numpy.float32),
+         numpy.arange(1, 2 * n, 2, dtype=numpy.float32), "arange step")
+    # elementwise, scalars, a replicated row (broadcast along axis 1 only)
+    same(a * 2 + b / 4 - 1, h * 2 + g / 4 - 1, "expression")
+    same(3 - a, 3 - h, "reflected")
+    same(a > b, h > g, "comparison")
+    same(dnp.sqrt(abs(a)), numpy.sqrt(abs(h)), "ufunc")
+    same(dnp.maximum(a, b), numpy.maximum(h, g), "binary ufunc")
+    row = numpy.arange(m, dtype=numpy.float64)
+    same(a + row, h + row, "replicated row")
+    # row slices: every start/stop pair, shifted against each other
+    for lo in range(0, n + 1):
+        for hi in range(lo, n + 1):
+            same(a[lo:hi, 1:], h[lo:hi, 1:], f"slice [{lo}:{hi}]")
+    for k in (1, 2):  # halos of width 1 and 2
+        if n > k:
+            same(a[k:] - b[:-k], h[k:] - g[:-k], f"shift {k}")
+            same(a[:-k, ::-1] * b[k:, ::-1], h[:-k, ::-1] * g[k:, ::-1], f"shift {k} cols")
+    if n >= 4:
+        same(a[n - 2:] + b[:2], h[n - 2:] + g[:2], "rows of other ranks")
+        same(a[1:3] + a[n - 2:], h[1:3] + h[n - 2:], "same base, far apart")
+    same(a[3:2] + 1, h[3:2] + 1, "empty slice")
+    same(a[-1], h[-1], "one row")
+    same(a[n // 2, 1:3], h[n // 2, 1:3], "one row, columns")
+    # assignment
+    c, hc = a.copy(), h.copy()
+    c[0, :] = 100
+    hc[0, :] = 100
+    c[:, -1] = 75
+    hc[:, -1] = 75
+    c[-1] = row
+    hc[-1] = row
+    if n > 2:
+        c[1:-1, 1:-1] = (c[0:-2, 1:-1] + c[2:, 1:-1]) / 2 + c[1:-1, 0:-2]
+        hc[1:-1, 1:-1] = (hc[0:-2, 1:-1] + hc[2:, 1:-1]) / 2 + hc[1:-1, 0:-2]
+    same(c, hc, "assignments")
+    c[...] = b
+    same(c, g, "whole assignment")
+    c += a
+    same(c, g + h, "in place")
+    if n > 1:
+        raises(ValueError, lambda: c.__setitem__(slice(0, 1), a), "shape mismatch")
+    # reductions
+    for name in ("sum", "max", "min", "mean", "prod"):
+        same(numpy.asarray(getattr(dnp, name)(a)), getattr(numpy, name)(h), f"{name}")
+        same(getattr(dnp, name)(a, axis=1), getattr(numpy, name)(h, axis=1), f"{name} axis 1")
+        same(getattr(dnp, name)(a, axis=0), getattr(numpy, name)(h, axis=0), f"{name} axis 0")
+    same(numpy.asarray(dnp.any(a > 5)), numpy.any(h > 5), "any")
+    same(numpy.asarray(dnp.all(a > -10)), numpy.all(h > -10), "all")
+    same(numpy.asarray(a.argmax()), h.argmax(), "argmax")
+    same(numpy.asarray(a.argmin()), h.argmin(), "argmin")
+    check(type(a.sum()) is numpy.float64, "scalar type")
+    check(float(a[0:1, 0:1]) == float(h[0, 0]), "float()")
+    check(bool(a[0:1, 0:1] == h[0, 0]), "bool()")
+    check(a.gather(root=0) is None if RANK != 0 else numpy.array_equal(a.gather(0), h),
+          "gather(root)")
+    check(str(a) == str(h), "printing")
+
+# NaN propagates through max
+x = dnp.asarray(numpy.array([[1.0, 2.0], [numpy.nan, 3.0], [4.0, 5.0]]))
+check(numpy.isnan(dnp.max(x)), "max with NaN")
+# int sums in NumPy's dtype
+same(numpy.asarray(dnp.sum(dnp.asarray(numpy.ones((5, 3), numpy.int8)))), numpy.int64(15),
+     "int8 sum")
+# not implemented: NotImplementedError on every rank
+a = dnp.asarray(host(6, 3))
+raises(NotImplementedError, lambda: a[::2] + 1, "step slice")
+raises(NotImplementedError, lambda: a[numpy.array([0, 2])], "advanced indexing")
+raises(NotImplementedError, lambda: a + dnp.asarray(host(1, 3)), "broadcast along axis 0")
+raises(IndexError, lambda: a[6], "row out of bounds")
+raises(ValueError, lambda: dnp.max(dnp.zeros((0, 3))), "empty max")
+# bad input on one rank: every rank raises (agreed), nobody hangs
+bad = host(4 if RANK == SIZE - 1 and SIZE > 1 else 5, 3)
+raises(ValueError, lambda: dnp.asarray(bad), "host shapes that differ between ranks")
+same(dnp.asarray(host(5, 3)), host(5, 3), "usable after the error")
+print(f"rank {RANK}: {passed} checks passed" + (f", {failed} FAILED" if failed else ""),
+      flush=True)
+sys.exit(1 if failed else 0)
