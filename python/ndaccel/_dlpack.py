@@ -42,7 +42,12 @@ def export(a, stream=None, max_version=None, dl_device=None, copy=None):
             raise BufferError(f"__dlpack__: cannot export an array on {a._device_id} to DLPack "
                               f"device {dl_device} (only to the host, (1, 0))")
     if stream is not None and own[0] != KDL_CUDA:
-        raise ValueError("__dlpack__: 'stream' must be None for an OpenCL array")
+        # A consumer passing a stream (mpi4py does) expects to use the memory
+        # itself, for writing too: a host copy would silently drop its writes.
+        raise BufferError(f"__dlpack__(stream={stream!r}): an array on {a._device_id} can only "
+                          f"export a host copy, which a consumer that writes (mpi4py's Recv) "
+                          f"would lose; pass a.get() and copy results back with a[...] = h, "
+                          f"or use ndaccel.distributed")
     if copy is False:
         why = ("OpenCL buffers have no address a DLPack consumer can use"
                if own[0] == KDL_OPENCL else

@@ -267,6 +267,9 @@ def test_dlpack_copy_rules_and_devices():
         numpy.from_dlpack(a, copy=False)
     with pytest.raises(BufferError):
         a.__dlpack__(dl_device=(7, 0))
+    if kind == 4:  # a stream means the consumer uses the memory itself (mpi4py): refused
+        with pytest.raises(BufferError, match="host copy"):
+            a.__dlpack__(stream=-1)
     numpy.testing.assert_array_equal(numpy.from_dlpack(a, copy=True), HOST)
     numpy.testing.assert_array_equal(numpy.from_dlpack(a, device="cpu"), HOST)
     # the capsules NumPy's consumers expect, versioned when asked
