@@ -117,6 +117,16 @@ for n in (1, 2, SIZE - 1, SIZE + 1, 7, 10):
           "gather(root)")
     check(str(a) == str(h), "printing")
 
+# row blocks @ a replicated matrix or vector
+for n in (1, SIZE + 1, 7):
+    h = host(n, 4)
+    w = numpy.arange(12.0).reshape(4, 3)
+    same(dnp.asarray(h) @ w, h @ w, "matmul")
+    same(dnp.dot(dnp.asarray(h), w[:, 0]), h @ w[:, 0], "dot with a vector")
+raises(NotImplementedError, lambda: dnp.asarray(host(4, 4)) @ dnp.asarray(host(4, 4)),
+       "matmul of two distributed arrays")
+raises(ValueError, lambda: dnp.asarray(host(4, 4)) @ numpy.ones((3, 2)), "matmul shapes")
+
 # NaN propagates through max
 x = dnp.asarray(numpy.array([[1.0, 2.0], [numpy.nan, 3.0], [4.0, 5.0]]))
 check(numpy.isnan(dnp.max(x)), "max with NaN")

@@ -11,7 +11,8 @@ runs the same program; results that are single values (reductions,
 bool(), float()) are the same on every rank, and printing gathers.
 
 The namespace: creation (zeros, ones, full, empty, *_like, arange,
-asarray/array of a host array, taken from rank 0), NumPy's ufuncs on
+asarray/array of a host array, taken from rank 0), matmul/dot/@ of a
+distributed matrix and a replicated one, NumPy's ufuncs on
 distributed arrays (others fall through to ndaccel's), reductions (sum,
 prod, max, min, mean, any, all, argmax, argmin), copy, and the job's
 rank() / size() / comm(). Dtypes and constants are ndaccel's."""
@@ -25,7 +26,8 @@ from .._creation._ranges import arange as _nd_arange
 from .._ufunc import UFUNCS as _UFUNCS
 from . import _context, _reductions
 from ._darray import (_Expr, _View, _as_operand, _expr_array, from_host as _from_host,
-                      full as _full, ndarray)
+                      full as _full, matmul, ndarray)
+from ._darray import matmul as dot  # noqa: F401 - numpy.dot of a matrix and a vector/matrix
 from ._reductions import all, any, argmax, argmin, max, mean, min, prod, sum  # noqa: A004
 
 _reductions.attach()

@@ -401,6 +401,12 @@ class ndarray:
     def __abs__(self): return _expr_array(_Expr(UFUNCS["absolute"], (_as_operand(self),)))
     def __invert__(self): return _expr_array(_Expr(UFUNCS["invert"], (_as_operand(self),)))
 
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        raise _unsupported("a replicated matrix @ a distributed one")
+
     def _inplace(self, name, other):
         self[...] = _Expr(UFUNCS[name], (_as_operand(self), _as_operand(other)))
         return self
@@ -711,3 +717,25 @@ def from_host(h, comm=None):
         _core.comm_bcast(comm, whole, 0)
     lo, hi = _context.block_bounds(shape[0], comm.size)[comm.rank]
     return ndarray(shape, whole[lo:hi].copy(), comm)
+
+
+def matmul(a, b):
+    """a @ b for a distributed a (row blocks) and b held whole by every rank (a host or
+    ndaccel array, 1-d or 2-d): each rank multiplies its rows, the result keeps a's row
+    blocks. Two distributed operands raise NotImplementedError."""
+    if isinstance(a, (_ViewArray, _ExprArray)):
+        a = a._materialized()
+    if not isinstance(a, ndarray):
+        raise _unsupported("matmul with a replicated first operand")
+    if isinstance(b, (ndarray, _View, _Expr)):
+        raise _unsupported("matmul of two distributed arrays")
+    if a.ndim != 2:
+        raise _unsupported(f"matmul of a {a.ndim}-d distributed array")
+    b = _nd_asarray(b, device=a._comm.device)
+    if b.ndim not in (1, 2):
+        raise _unsupported(f"matmul with a {b.ndim}-d second operand")
+    if b.shape[0] != a.shape[1]:
+        raise ValueError(f"matmul: Input operand 1 has a mismatch in its core dimension 0 "
+                         f"(size {b.shape[0]} is different from {a.shape[1]})")
+    local = a._local @ b
+    return ndarray((a.shape[0],) + tuple(b.shape[1:]), local, a._comm)
