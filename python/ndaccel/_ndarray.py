@@ -20,7 +20,7 @@ from ._device import Device
 from ._indexing._views import _element, _is_element_key
 from ._frames import called_from_user
 from ._scalars import numpy_scalar
-from ._ufunc import UFUNCS, _PY_SCALARS
+from ._ufunc import UFUNCS, _PY_SCALARS, operator_power
 
 _FAST_OPERANDS = frozenset(_PY_SCALARS)
 # The array API versions __array_namespace__ accepts (None: the latest).
@@ -47,6 +47,10 @@ def _binary(name, reflected=False, inplace=False):
             return r
         if not _is_operand(other):
             return NotImplemented
+        if slow and not reflected and not inplace:
+            r = operator_power(self, other)  # float16 ** 2, -1, 0.5: NumPy's fast path
+            if r is not None:
+                return r
         if inplace:
             return uf(self, other, out=self)
         return uf(other, self) if reflected else uf(self, other)

@@ -33,6 +33,44 @@ def _operand(x):
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 
+# NumPy's power with a scalar exponent takes these paths for real floats
+# (bit-identical: x*x, 1/x, sqrt: -0.0 ** 0.5 is -0.0, -inf ** 0.5 NaN);
+# other exponents go to pow. The ufunc's loops do it for float32/float64
+# results; the ** operator (numpy's fast_scalar_power) for float16 too.
+_POWER_PATHS = {2: "square", -1: "reciprocal", 0.5: "sqrt"}
+
+
+def _scalar_power(ops, exponent, operator=False):
+    """("power", ops), or NumPy's fast path (name, (base,)) for a scalar exponent of 2, -1
+    or 0.5 when the result is a real float (the base cast to it first, as NumPy does);
+    float16 results only for the ** operator."""
+    base = ops[0]
+    if not isinstance(base, _ndarray_base) or base.dtype.kind not in "iuf":
+        return "power", ops
+    if type(exponent) in (int, float):
+        value = exponent
+    elif isinstance(exponent, numpy.generic) and exponent.dtype.kind in "iuf":
+        value = exponent.item()
+    else:
+        return "power", ops
+    path = _POWER_PATHS.get(value)
+    if path is None:
+        return "power", ops
+    rdt = numpy.result_type(base.dtype, exponent)
+    if rdt.kind != "f" or (rdt == numpy.float16 and not (operator and base.dtype == rdt)):
+        return "power", ops
+    return path, (base if rdt == base.dtype else base.astype(rdt),)
+
+
+def operator_power(base, exponent):
+    """base ** exponent by NumPy's operator fast path (float16 included), or None when the
+    operator does what numpy.power does."""
+    if not isinstance(base, _ndarray_base) or base.dtype != numpy.float16:
+        return None
+    name, ops = _scalar_power((base,), exponent, operator=True)
+    return None if name == "power" else UFUNCS[name](*ops)
+
+
 def _is_host_scalar(x):
     return type(x) in _FAST or isinstance(x, numpy.generic)
 
@@ -82,6 +120,8 @@ class ufunc:
         code = -1 if dtype is None else _dtypes.code(dtype)
         if name == "power":
             _check_integer_power(ops, code)
+            if code == -1 and where is True:
+                name, ops = _scalar_power(ops, args[1])
         dev = None
         if out is None:
             for o in ops:
