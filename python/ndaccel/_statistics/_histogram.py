@@ -9,7 +9,7 @@ import numpy
 from .. import _core
 from .._creation._basic import zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
-from .._creation._ranges import linspace
+from .._creation._ranges import arange, linspace
 from .._indexing._nonzero import nonzero
 from .._manipulation._join import concatenate
 from .._math._cumulative import cumsum
@@ -17,7 +17,7 @@ from .._sorting._search import searchsorted
 from .._sorting._sort import argsort
 from .._sorting._unique import unique
 from .._statistics._reductions import all as _all, max as _max, min as _min, sum as _sum
-from .._ufunc import UFUNCS
+from .._ufunc import UFUNCS, where
 
 
 _le = UFUNCS["less_equal"]
@@ -103,6 +103,15 @@ def bincount(x, weights=None, minlength=0):
     if int(_min(x)) < 0:
         raise ValueError("'list' argument must have no negative elements")
     length = builtin_max(int(_max(x)) + 1, minlength)
+    if length <= _ONEHOT_MAX_BINS:
+        # Few bins: one fused reduction of (bin == x) over the elements, about
+        # 0.6 ns per element and bin on PoCL, instead of a sort (~1.5 µs per
+        # element at 200k). Many bins take the sort below.
+        hit = UFUNCS["equal"](arange(length, dtype=numpy.int64, device=x._device_id)[:, None],
+                              x[None, :])
+        if w is None:
+            return _sum(hit, axis=1, dtype=numpy.int64)
+        return _sum(where(hit, w[None, :], 0.0), axis=1)
     res = zeros(length, dtype=out_dt)
     if w is None:
         vals, counts = unique(x, return_counts=True)
@@ -115,6 +124,8 @@ def bincount(x, weights=None, minlength=0):
 
 
 builtin_max = max
+# Up to this many bins bincount is a one-hot reduction (see bincount).
+_ONEHOT_MAX_BINS = 2048
 
 
 def _outer_edges(a, range):
