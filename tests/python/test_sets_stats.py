@@ -103,6 +103,19 @@ def test_bincount():
     cmp(lambda xp: xp.bincount(A(xp, x.reshape(2, 3))))
 
 
+@pytest.mark.parametrize("top", [1, 2047, 2048, 5000], ids=lambda t: f"max{t}")
+def test_bincount_both_paths(top):
+    # up to 2048 bins: one fused one-hot reduction; beyond: the sort
+    rng = numpy.random.default_rng(top)
+    x = rng.integers(0, top + 1, 3000).astype(numpy.int64)
+    x[0] = top
+    w = rng.random(3000)
+    cmp(lambda xp: xp.bincount(A(xp, x)))
+    cmp(lambda xp: xp.bincount(A(xp, x), weights=A(xp, w)), rtol=1e-12)
+    cmp(lambda xp: xp.bincount(A(xp, x.astype(numpy.uint8) if top < 256 else x),
+                               minlength=top + 7))
+
+
 # ---------------------------------------------------------------- histogram
 
 @pytest.mark.parametrize("h", [I32, F64N, F64N.astype(numpy.float32)], ids=["i32", "f64", "f32"])

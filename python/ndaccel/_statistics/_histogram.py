@@ -12,7 +12,6 @@ from .._creation._from_data import asarray as _arr  # ndarrays pass through unch
 from .._creation._ranges import arange, linspace
 from .._indexing._nonzero import nonzero
 from .._manipulation._join import concatenate
-from .._math._cumulative import cumsum
 from .._sorting._search import searchsorted
 from .._sorting._sort import argsort
 from .._sorting._unique import unique
@@ -61,14 +60,13 @@ def digitize(x, bins, right=False):
 
 
 def _group_sums(sorted_keys, sorted_w):
-    """Sums of sorted_w over runs of equal sorted_keys: (run values, sums),
-    as differences of a cumulative sum at the ends of the runs."""
-    last = concatenate((_ne(sorted_keys[1:], sorted_keys[:-1]), _arr(numpy.array([True]))))
-    (ends,) = nonzero(last)
-    cs = cumsum(sorted_w)
-    at_end = cs[ends]
-    prev = concatenate((_arr(numpy.zeros(1, dtype=at_end.dtype)), at_end[:-1]))
-    return sorted_keys[ends], _sub(at_end, prev)
+    """Sums of sorted_w over runs of equal sorted_keys: (run values, sums), one
+    add.reduceat over the runs (a sum per run, not differences of a running total,
+    which would lose the small runs' digits to the total's rounding)."""
+    first = concatenate((_arr(numpy.array([True]), device=sorted_keys._device_id),
+                         _ne(sorted_keys[1:], sorted_keys[:-1])))
+    (starts,) = nonzero(first)
+    return sorted_keys[starts], UFUNCS["add"].reduceat(sorted_w, starts)
 
 
 def bincount(x, weights=None, minlength=0):
