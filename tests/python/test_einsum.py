@@ -108,3 +108,27 @@ def test_einsum_options():
 def test_einsum_errors(sub, shapes):
     ops = [numpy.ones(s) for s in shapes]
     xp_compare(lambda xp: xp.einsum(sub, *[xp.asarray(o) for o in ops]))
+
+
+# Contractions with a small product matrix run as one broadcast product and
+# sum (linalg/_einsum.py): elementwise products, dot products, batches of
+# tiny matrices, over sizes where a matmul per element took seconds.
+BIG = [
+    ("i,i,i->i", (_r(100_000), _r(100_000), _r(100_000))),
+    ("i,i->", (_r(100_000), _r(100_000))),
+    ("i,i->i", (_r(50_000), _r(50_000))),
+    ("bij,bjk->bik", (_r(4000, 3, 4), _r(4000, 4, 2))),
+    ("bi,bi->b", (_r(20_000, 3), _r(20_000, 3))),
+    ("nij,j->ni", (_r(5000, 3, 3), _r(3))),
+]
+
+
+@pytest.mark.parametrize("subscripts,ops", BIG, ids=[b[0] for b in BIG])
+@pytest.mark.parametrize("dt", ["float64", "float32", "int32", "complex64", "float16", "bool"])
+def test_small_contractions_fused(subscripts, ops, dt):
+    hs = [(x * 3).astype(dt) for x in ops]
+    # Sums of a few products of size ~10 cancel: an absolute tolerance at the
+    # products' rounding (the order of the additions differs from NumPy's).
+    tol = {"float16": 2e-2, "float32": 2e-5, "complex64": 2e-5}.get(dt, 1e-12)
+    xp_compare(lambda xp: xp.einsum(subscripts, *[xp.asarray(h) for h in hs]), rtol=tol,
+               atol=tol * 10)

@@ -1,6 +1,8 @@
 """einsum: NumPy's subscripts evaluated as diagonals, sums and pairwise
 contractions, each contraction one (batched) matmul, so float products run
-on the BLAS library when the device has one.
+on the BLAS library when the device has one; contractions with a small
+product matrix (dot products, elementwise products, batches of tiny
+matrices) as one fused broadcast product and sum instead.
 
 Plan for `einsum(subscripts, *operands)`:
   1. parse: explicit `->` or implicit output (labels seen once, in ASCII
@@ -22,6 +24,7 @@ from .._creation._from_data import asarray as _arr
 from .._manipulation._dims import broadcast_to
 from .._scalars import returns_scalar
 from .._statistics._reductions import sum as asum
+from .._ufunc import UFUNCS
 from ._matmul import matmul
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -185,6 +188,34 @@ def _prod(vals):
     return p
 
 
+# Contractions whose product matrix (rows x cols) is smaller than this run as
+# a broadcast product summed over the contracted axes (one fused kernel)
+# instead of a matmul: a dot product, elementwise products ('i,i->i',
+# nothing contracted) and batches of tiny matrices would otherwise be many
+# degenerate matmuls (4M 1x1 products took seconds).
+_GEMM_MIN_OUTPUT = 64
+
+
+def _product_sum(a, la, b, lb, batch, left, right, con):
+    """a * b broadcast over batch + left + right + con, summed over con: labels
+    batch + left + right."""
+    order = batch + left + right + con
+    A = a.transpose([la.index(c) for c in batch + left + con])
+    A = A.reshape(A.shape[:len(batch) + len(left)] + (1,) * len(right) +
+                  A.shape[len(batch) + len(left):])
+    B = b.transpose([lb.index(c) for c in batch + right + con])
+    B = B.reshape(B.shape[:len(batch)] + (1,) * len(left) + B.shape[len(batch):])
+    if A.dtype == numpy.float16:  # NumPy's einsum multiplies and sums halves in float32
+        A, B = A.astype(numpy.float32), B.astype(numpy.float32)
+    prod = UFUNCS["multiply"](A, B)
+    if not con:
+        return prod
+    axes = tuple(range(len(order) - len(con), len(order)))
+    # Accumulate in the type (wrapping for integers, as NumPy's einsum); bools count
+    # (einsum casts the count back to bool: any).
+    return asum(prod, axis=axes, dtype=None if prod.dtype.kind == "b" else prod.dtype)
+
+
 def _contract(a, la, b, lb, keep, size):
     """a (labels la) times b (labels lb), summing labels in both that are
     not in `keep`: one matmul of shape batch + (rows, k) @ batch + (k, cols)."""
@@ -201,6 +232,9 @@ def _contract(a, la, b, lb, keep, size):
                 a = x
             else:
                 b = x
+    rows, cols = _prod(size[c] for c in left), _prod(size[c] for c in right)
+    if not con or rows * cols < _GEMM_MIN_OUTPUT:
+        return _product_sum(a, la, b, lb, batch, left, right, con), batch + left + right
     A = a.transpose([la.index(c) for c in batch + left + con])
     B = b.transpose([lb.index(c) for c in batch + con + right])
     bsh_a, bsh_b = A.shape[:len(batch)], B.shape[:len(batch)]
