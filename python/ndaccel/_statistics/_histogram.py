@@ -182,12 +182,28 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):
     return _bin_edges(_arr(a), bins, range, weights)[2]
 
 
+def _uniform_bins(a, edges, outer, nb):
+    """Bin indices of values inside equal-width edges, NumPy's way (no search): the
+    scaled offset truncated, then corrected by one where it disagrees with the edges
+    within rounding; the last bin holds the right edge. Fused elementwise kernels and
+    two gathers of edges."""
+    first, last = outer
+    a = a.astype(edges.dtype)
+    f = UFUNCS["multiply"](UFUNCS["true_divide"](_sub(a, first), _sub(last, first)), nb)
+    idx = f.astype(numpy.int64)
+    idx = _sub(idx, UFUNCS["equal"](idx, nb).astype(numpy.int64))
+    idx = _sub(idx, UFUNCS["less"](a, edges[idx]).astype(numpy.int64))
+    up = _and(_ge(a, edges[UFUNCS["add"](idx, 1)]), UFUNCS["not_equal"](idx, nb - 1))
+    return UFUNCS["add"](idx, up.astype(numpy.int64))
+
+
 def histogram(a, bins=10, range=None, density=None, weights=None):
-    """Edges as NumPy's (linspace on the device for an integer bins), bin
-    index = searchsorted(edges, a, 'right') - 1 with the last edge in the
-    last bin, values outside the edges dropped, counts by bincount."""
+    """Edges as NumPy's (linspace on the device for an integer bins); bin index as
+    NumPy computes it for equal-width bins (_uniform_bins), else searchsorted(edges, a,
+    'right') - 1 with the last edge in the last bin; values outside the edges dropped,
+    counts by bincount."""
     a = _arr(a)
-    a, w, edges, _ = _bin_edges(a, bins, range, weights)
+    a, w, edges, uniform = _bin_edges(a, bins, range, weights)
     nb = edges.size - 1
     ntype = numpy.int64 if w is None else w.dtype
     if a.size == 0 or nb < 1:
@@ -199,7 +215,11 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
         if ak.size == 0:
             n = zeros(nb, dtype=ntype)
         else:
-            idx = _min2(_sub(searchsorted(edges, ak, side="right"), 1), nb - 1).astype(numpy.int64)
+            if uniform is not None:
+                idx = _uniform_bins(ak, edges, uniform, nb)
+            else:
+                idx = _min2(_sub(searchsorted(edges, ak, side="right"), 1),
+                            nb - 1).astype(numpy.int64)
             n = bincount(idx, weights=wk, minlength=nb).astype(ntype)
     if density:
         db = _sub(edges[1:], edges[:-1]).astype(numpy.float64)
