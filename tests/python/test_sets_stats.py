@@ -221,3 +221,18 @@ def test_quantile_float16_rounding():
     cmp(lambda xp: xp.percentile(A(xp, h), 33, axis=0), rtol=1e-9)
     cmp(lambda xp: xp.nanquantile(A(xp, h), 0.37, axis=1), rtol=1e-9)
     cmp(lambda xp: xp.quantile(A(xp, h.astype(numpy.float32)), 0.37, axis=1), rtol=1e-9)
+
+
+@pytest.mark.parametrize("dt", ["float64", "float32", "float16", "int32"])
+@pytest.mark.parametrize("nb,rng_", [(1, None), (7, None), (13, (-2.5, 3.25)), (64, (-4.0, 4.0))])
+def test_histogram_equal_width_bins_on_the_edges(dt, nb, rng_):
+    # Equal-width bins: indices computed arithmetically, corrected against the
+    # edges; values placed exactly on every edge land where NumPy puts them.
+    g = numpy.random.default_rng(nb)
+    a = (g.normal(size=500) * 3).astype(dt)
+    lo, hi = rng_ if rng_ else (float(a.min()), float(a.max()))
+    edges = numpy.linspace(lo, hi, nb + 1)
+    a[:nb + 1] = edges.astype(dt)
+    w = g.random(500)
+    cmp(lambda xp: xp.histogram(A(xp, a), bins=nb, range=rng_))
+    cmp(lambda xp: xp.histogram(A(xp, a), bins=nb, range=rng_, weights=A(xp, w)), rtol=1e-12)
