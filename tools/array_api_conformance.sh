@@ -26,7 +26,7 @@ cp -r "$suite" "$work/suite"
 log="$work/log"
 set +e
 (cd "$work/suite" && ARRAY_API_TESTS_MODULE=ndaccel ARRAY_API_TESTS_VERSION=2024.12 \
-    python3 -m pytest -q -rfE --disable-deadline --max-examples=30 --hypothesis-seed=0 \
+    python3 -m pytest -q -rfE --disable-deadline --max-examples=30 --hypothesis-seed="${ARRAY_API_TESTS_SEED:-0}" \
     -p no:cacheprovider -W ignore::UserWarning array_api_tests/) >"$log" 2>&1
 set -e
 unexpected=0

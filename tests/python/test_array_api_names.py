@@ -233,3 +233,26 @@ def test_to_device():
         assert b.device == other and b.get().tolist() == list(range(5))
         assert ndaccel.asarray(a, device=other).device == other
         assert ndaccel.astype(a, numpy.int8, device=other).device == other
+
+
+@pytest.mark.parametrize("shapes,axes", [(((0, 0), (0, 0)), 2), (((3, 0), (0, 4)), 1),
+                                         (((2, 0, 3), (0, 3, 5)), 2), (((0, 2), (2, 0)), 1),
+                                         (((2, 3), (3, 0)), 1)])
+def test_tensordot_with_empty_axes(shapes, axes):
+    # Edge cases the array API suite draws: the sizes are explicit, never -1.
+    xp_compare(lambda xp: xp.tensordot(xp.ones(shapes[0]), xp.ones(shapes[1]), axes=axes))
+
+
+@pytest.mark.parametrize("shape,mask", [((0, 1), (0, 0)), ((2, 3), (0, 3)), ((2, 3), (2, 0)),
+                                        ((2, 3), (0,)), ((2, 3), (1, 3)), ((2, 3), (1, 0)),
+                                        ((0, 0), (0, 3)), ((0, 0), (0, 0, 0))])
+def test_empty_boolean_masks_match_any_axes(shape, mask):
+    # NumPy lets a mask axis of length 0 stand for an axis of any length (it selects
+    # nothing); other mismatches, and more mask axes than array axes, raise IndexError.
+    xp_compare(lambda xp: xp.zeros(shape)[xp.zeros(mask, dtype=bool)])
+
+
+@pytest.mark.parametrize("args,kw", [((0,), {"step": -4611686018427387905}),
+                                     ((2**62, 2**62 + 5), {}), ((0, 2**62, 2**61), {})])
+def test_arange_steps_near_the_int64_limit(args, kw):
+    xp_compare(lambda xp: xp.arange(*args, **kw))

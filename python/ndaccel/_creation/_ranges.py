@@ -61,12 +61,13 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
         step = 1
     if step == 0:
         raise ZeroDivisionError("division by zero")
-    # NumPy's own dtype for these scalars, from a two-element range (O(1);
-    # an infinite step probes with a finite one of the same type).
+    # NumPy's own dtype for these scalars, from one-element ranges (O(1); one
+    # step, so a step near the int64 limit does not overflow the probe; an
+    # infinite step probes with a finite one of the same type).
     pstep = step if numpy.isfinite(step) else type(step)(1)
     rdt = _dtypes.normalize(dtype) if dtype is not None else numpy.result_type(
-        numpy.arange(start, start + 2 * pstep, pstep).dtype,
-        numpy.arange(stop, stop + 2 * pstep, pstep).dtype)
+        numpy.arange(start, start + pstep, pstep).dtype,
+        numpy.arange(stop, stop + pstep, pstep).dtype)
     if rdt.kind == "b":
         raise TypeError("arange() not supported for inputs with DType <class 'numpy.dtypes.BoolDType'>.")
     length = _arange_length(start, stop, step)

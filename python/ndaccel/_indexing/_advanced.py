@@ -65,7 +65,8 @@ def _plan(a, key):
     for k in key:
         if _is_mask(k):
             for j in range(k.ndim):
-                if k.shape[j] != a.shape[axis + j]:
+                # NumPy lets a mask axis of length 0 stand for any axis length.
+                if k.shape[j] != a.shape[axis + j] and k.shape[j] != 0:
                     raise IndexError(f"boolean index did not match indexed array along axis "
                                      f"{axis + j}; size of axis is {a.shape[axis + j]} but size "
                                      f"of corresponding boolean axis is {k.shape[j]}")

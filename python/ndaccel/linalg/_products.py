@@ -68,6 +68,13 @@ def outer(a, b, out=None):
     return r
 
 
+def _prod_of(sizes):
+    n = 1
+    for s in sizes:
+        n *= s
+    return n
+
+
 def tensordot(a, b, axes=2):
     """Sum of products over the given axes, on the device as one matmul (numpy.tensordot).
 
@@ -93,8 +100,11 @@ def tensordot(a, b, axes=2):
     ka = 1
     for x in axa:
         ka *= a.shape[x]
-    A = a.transpose(keep_a + axa).reshape(-1, ka) if a.ndim else a.reshape(1, 1)
-    B = b.transpose(axb + keep_b).reshape(ka, -1) if b.ndim else b.reshape(1, 1)
+    rows = _prod_of(a.shape[i] for i in keep_a)
+    cols = _prod_of(b.shape[i] for i in keep_b)
+    # Explicit sizes: -1 cannot be inferred when an axis is empty.
+    A = a.transpose(keep_a + axa).reshape(rows, ka) if a.ndim else a.reshape(1, 1)
+    B = b.transpose(axb + keep_b).reshape(ka, cols) if b.ndim else b.reshape(1, 1)
     r = matmul(A, B)
     return r.reshape(tuple(a.shape[i] for i in keep_a) + tuple(b.shape[i] for i in keep_b))
 
