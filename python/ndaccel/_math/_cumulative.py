@@ -19,14 +19,18 @@ def _scan(name, a, axis, dtype, out):
         (ax,) = normalize_axes(axis, max(a.ndim, 1)) if a.ndim else (0,)
         if a.ndim == 0:
             a = a.reshape(1)
-    r = _core.scan(name, a, ax, -1 if dtype is None else _dtypes.code(dtype))
-    if out is not None:
-        if out.shape != r.shape:
-            raise ValueError(f"provided out is the wrong size for the accumulation: "
-                             f"{out.shape} vs {r.shape}")
-        out[...] = r
-        return out
-    return r
+    return _into(out, _core.scan(name, a, ax, -1 if dtype is None else _dtypes.code(dtype)))
+
+
+def _into(out, r):
+    """r, or r written into out (NumPy's error for a wrong shape)."""
+    if out is None:
+        return r
+    if out.shape != r.shape:
+        raise ValueError(f"provided out is the wrong size for the accumulation: "
+                         f"{out.shape} vs {r.shape}")
+    out[...] = r
+    return out
 
 
 def cumsum(a, axis=None, dtype=None, out=None):
@@ -80,13 +84,7 @@ def _cumulative(name, identity, x, axis, dtype, out, include_initial):
         full[(slice(None),) * ax + (slice(0, 1),)] = identity
         full[(slice(None),) * ax + (slice(1, None),)] = r
         r = full
-    if out is not None:
-        if out.shape != r.shape:
-            raise ValueError(f"provided out is the wrong size for the accumulation: "
-                             f"{out.shape} vs {r.shape}")
-        out[...] = r
-        return out
-    return r
+    return _into(out, r)
 
 
 def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):

@@ -476,7 +476,17 @@ class ndarray:
     # ---- reductions (methods in _reductions.py, attached by __init__)
 
 
-class _ViewArray(ndarray):
+class _Pending(ndarray):
+    """A distributed array not held in row blocks of its own yet (a view, an
+    expression): the block attributes come from _materialized()."""
+
+    def __getattr__(self, name):
+        if name in ("_shape", "_local", "_comm", "_bounds", "_stats_halo_bytes"):
+            return getattr(self._materialized(), name)
+        raise AttributeError(name)
+
+
+class _ViewArray(_Pending):
     """A basic-slice view of a distributed array: a distributed array whose rows are
     those of its base; reading it as a whole copies it into its own row blocks."""
 
@@ -488,12 +498,6 @@ class _ViewArray(ndarray):
 
     def _materialized(self):
         return _materialize(self._view)
-
-    def __getattr__(self, name):
-        if name in ("_shape", "_local", "_comm", "_bounds", "_stats_halo_bytes"):
-            m = self._materialized()
-            return getattr(m, name)
-        raise AttributeError(name)
 
     @property
     def shape(self):
@@ -517,7 +521,7 @@ class _ViewArray(ndarray):
         return self._materialized()[key]
 
 
-class _ExprArray(ndarray):
+class _ExprArray(_Pending):
     """A pending expression over distributed arrays: evaluated when assigned, reduced or
     read (then into new row blocks)."""
 
@@ -532,11 +536,6 @@ class _ExprArray(ndarray):
         if self._value is None:
             self._value = _materialize(self._expr)
         return self._value
-
-    def __getattr__(self, name):
-        if name in ("_shape", "_local", "_comm", "_bounds", "_stats_halo_bytes"):
-            return getattr(self._materialized(), name)
-        raise AttributeError(name)
 
     @property
     def shape(self):
@@ -643,7 +642,7 @@ def _assign(target, value):
 def _gather_rows(a, lo, hi):
     """Rows [lo, hi) of a distributed array, on every rank (an ndaccel array): an
     allgatherv of each owner's part."""
-    if isinstance(a, (_ViewArray, _ExprArray)):
+    if isinstance(a, _Pending):
         a = a._materialized()
     comm = a._comm
     rowsize = 1
@@ -664,7 +663,7 @@ def _gather_rows(a, lo, hi):
 
 
 def _gather_to_root(a, root):
-    comm = a._comm if not isinstance(a, (_ViewArray, _ExprArray)) else a._materialized()._comm
+    comm = a._comm if not isinstance(a, _Pending) else a._materialized()._comm
     whole = _gather_rows(a, 0, a.shape[0])  # collective; only root keeps the host copy
     return whole.get() if comm.rank == root else None
 
@@ -723,7 +722,7 @@ def matmul(a, b):
     """a @ b for a distributed a (row blocks) and b held whole by every rank (a host or
     ndaccel array, 1-d or 2-d): each rank multiplies its rows, the result keeps a's row
     blocks. Two distributed operands raise NotImplementedError."""
-    if isinstance(a, (_ViewArray, _ExprArray)):
+    if isinstance(a, _Pending):
         a = a._materialized()
     if not isinstance(a, ndarray):
         raise _unsupported("matmul with a replicated first operand")

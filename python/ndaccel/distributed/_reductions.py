@@ -12,7 +12,7 @@ import numpy
 from .. import _core
 from .._creation._basic import full as _nd_full
 from .._creation._from_data import asarray as _nd_asarray
-from ._darray import _ExprArray, _ViewArray, _unsupported, ndarray
+from ._darray import _Pending, _unsupported, ndarray
 
 # reduction -> (allreduce op, identity of an empty block: None for max/min)
 _OPS = {"sum": "sum", "prod": "prod", "max": "max", "min": "min", "any": "logical_or",
@@ -20,7 +20,7 @@ _OPS = {"sum": "sum", "prod": "prod", "max": "max", "min": "min", "any": "logica
 
 
 def _base(a):
-    return a._materialized() if isinstance(a, (_ViewArray, _ExprArray)) else a
+    return a._materialized() if isinstance(a, _Pending) else a
 
 
 def _axis(axis, ndim):

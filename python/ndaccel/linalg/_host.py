@@ -15,6 +15,7 @@ import numpy
 
 from .._creation._from_data import asarray as _asarray
 from .._fallback import HostFallbackWarning, warn_once  # noqa: F401 - re-exported
+from .._fallback import device_of as _device_of, host as _host
 from .._ndarray import ndarray
 from . import _decomp as _dev
 
@@ -22,19 +23,6 @@ def _warn_once(name):
     warn_once(name, f"ndaccel.linalg.{name} ran on the host (numpy.linalg.{name}): ndaccel has "
                     f"no device algorithm for it yet, so the data was copied to the host and "
                     f"the result back")
-
-
-def _device_of(*xs):
-    for x in xs:
-        if isinstance(x, ndarray):
-            return x._device_id
-    return None
-
-
-def _host(x):
-    """numpy.ndarray for an ndaccel array; other inputs pass unchanged (NumPy
-    converts them as it would)."""
-    return x.get() if isinstance(x, ndarray) else x
 
 
 def _back(r, device):
