@@ -15,6 +15,8 @@ Everything on the page comes from introspection (standard library + numpy):
   out), less deprecated aliases (a function whose docstring carries
   `.. deprecated::` before its Parameters section, or whose body warns
   DeprecationWarning unconditionally).
+* Out of scope: the names in ndaccel._scope.OUT_OF_SCOPE (datetime,
+  matrix, ...) are listed apart with their reason and not counted.
 * ndaccel has a name when getattr(ndaccel, name) succeeds (its module
   __getattr__ raises AttributeError for names it does not implement; a
   NotImplementedError on access counts as missing too).
@@ -314,7 +316,12 @@ def generate(nd=None):
     if nd is None:
         import ndaccel as nd
     ufunc_type = lookup(nd, "ufunc")
-    entries = numpy_functions()
+    scope = lookup(nd, "_scope")
+    excluded = dict(getattr(scope, "OUT_OF_SCOPE", {}))
+    all_entries = numpy_functions()
+    entries = [(n, o) for n, o in all_entries if n not in excluded]
+    excluded_funcs = sorted(n for n, _ in all_entries if n in excluded)
+    excluded_rows = [f"| `{n}` | {excluded[n]} |" for n in excluded_funcs]
     ufuncs = [(n, o) for n, o in entries if isinstance(o, numpy.ufunc)]
     funcs = [(n, o) for n, o in entries if not isinstance(o, numpy.ufunc)]
     u_rows, u_have = _function_rows(ufuncs, nd, ufunc_type)
@@ -334,7 +341,9 @@ def generate(nd=None):
         f"NumPy version: {numpy.__version__}",
         "",
         f"**{u_have + f_have} of {len(entries)} functions** of NumPy's top-level namespace "
-        f"({u_have} of {len(ufuncs)} ufuncs, {f_have} of {len(funcs)} other functions); "
+        f"({100.0 * (u_have + f_have) / max(len(entries), 1):.1f}%; "
+        f"{u_have} of {len(ufuncs)} ufuncs, {f_have} of {len(funcs)} other functions; "
+        f"{len(excluded_funcs)} more are out of scope, listed at the end); "
         f"**{m_have} of {m_total}** `ufunc` methods; "
         f"**{a_have} of {a_total}** public `ndarray` methods and attributes; {sub_summary}.",
         "",
@@ -358,6 +367,13 @@ def generate(nd=None):
         "| name | kind | in ndaccel |", "|---|---|---|", *a_rows,
         "",
         *sub_lines,
+        f"## Out of scope ({len(excluded_funcs)})",
+        "",
+        "NumPy functions ndaccel leaves out on purpose (`python/ndaccel/_scope.py`; "
+        "`ndaccel.<name>` raises AttributeError with the reason), not counted above.",
+        "",
+        "| function | reason |", "|---|---|", *excluded_rows,
+        "",
     ]
     return "\n".join(lines)
 

@@ -27,6 +27,7 @@ from ._device import Device, devices, get_device, set_device, synchronize
 from ._iteration import iterable, ndenumerate, ndindex
 from ._ndarray import ndarray
 from ._runtime import cache_clear, cache_info, free_cached_memory, memory_info
+from ._scope import out_of_scope_error as _out_of_scope_error
 from ._transfer import transfer_guard
 from ._typing_helpers import SCALAR_TYPES as _SCALAR_TYPES
 from ._typing_helpers import (can_cast, common_type, finfo, iinfo, isdtype, isscalar,
@@ -109,6 +110,9 @@ from . import _array_methods  # noqa: E402,F401 - attaches the methods: must com
 def __getattr__(name):
     if name == "testing":  # lazy: imported on first use, as numpy.testing (~40 ms)
         return _importlib.import_module(".testing", __name__)
+    out_of_scope = _out_of_scope_error(name)
+    if out_of_scope is not None:
+        raise out_of_scope
     if hasattr(_numpy, name):
         raise AttributeError(f"ndaccel does not implement numpy.{name} yet")
     raise AttributeError(f"module 'ndaccel' has no attribute '{name}'")

@@ -111,10 +111,20 @@ def test_synchronize_and_memory_info(device):
 
 
 def test_unimplemented_numpy_names():
-    with pytest.raises(AttributeError, match="does not implement"):
-        ndaccel.busday_count  # a NumPy function ndaccel has no plan for
+    with pytest.raises(AttributeError, match="out of scope"):
+        ndaccel.busday_count  # a NumPy function ndaccel leaves out on purpose (_scope.py)
     with pytest.raises(AttributeError, match="no attribute"):
         ndaccel.not_a_numpy_name
+
+
+@pytest.mark.parametrize("name", sorted(ndaccel._scope.OUT_OF_SCOPE))
+def test_out_of_scope_names_say_why(name):
+    """Each out-of-scope name is a NumPy name, absent from ndaccel (hasattr is False),
+    and the AttributeError gives the family's reason."""
+    assert hasattr(numpy, name)
+    assert not hasattr(ndaccel, name)
+    with pytest.raises(AttributeError, match=f"numpy.{name}: "):
+        getattr(ndaccel, name)
 
 
 # ---------------------------------------------------------------- repr / str
