@@ -13,6 +13,7 @@
 #include "convert.h"
 #include "lock.h"
 #include "random_binding.h"
+#include "nda/binning.h"
 #include "nda/cache.h"
 #include "nda/error.h"
 #include "nda/indexing.h"
@@ -411,6 +412,47 @@ static PyObject *py_scan(PyObject *self, PyObject *args)
     return ndapy_array_wrap(res);
 }
 
+/* bincount(idx, weights or None, nbins): partial-histogram counts (int64) or
+ * weight sums (float64); see nda/binning.h. */
+static PyObject *py_bincount(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *idx_obj, *w_obj;
+    long long nbins;
+    if (!PyArg_ParseTuple(args, "OOL", &idx_obj, &w_obj, &nbins)) return NULL;
+    nda_array *idx = ndapy_array_get(idx_obj), *w = NULL;
+    if (!idx) return NULL;
+    if (w_obj != Py_None && !(w = ndapy_array_get(w_obj))) return NULL;
+    nda_array *res;
+    int rc = nda_bincount(idx, w, (int64_t)nbins, &res);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(res);
+}
+
+/* bincount_max_bins(arr): the most bins bincount() takes on arr's device. */
+static PyObject *py_bincount_max_bins(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    nda_array *a = ndapy_array_get(arg);
+    if (!a) return NULL;
+    return PyLong_FromLongLong((long long)nda_bincount_max_bins(a->device));
+}
+
+/* searchsorted(a, v, right): insertion points of v in sorted a, int64. */
+static PyObject *py_searchsorted(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *a_obj, *v_obj;
+    int right;
+    if (!PyArg_ParseTuple(args, "OOp", &a_obj, &v_obj, &right)) return NULL;
+    nda_array *a = ndapy_array_get(a_obj), *v = a ? ndapy_array_get(v_obj) : NULL;
+    if (!v) return NULL;
+    nda_array *res;
+    int rc = nda_searchsorted(a, v, right, &res);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(res);
+}
+
 static PyObject *py_assign(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -584,6 +626,9 @@ static PyMethodDef methods[] = {
     {"reduce_axes", py_reduce_axes, METH_VARARGS, NULL},
     {"gather", py_gather, METH_VARARGS, NULL},
     {"scan", py_scan, METH_VARARGS, NULL},
+    {"bincount", py_bincount, METH_VARARGS, NULL},
+    {"bincount_max_bins", py_bincount_max_bins, METH_O, NULL},
+    {"searchsorted", py_searchsorted, METH_VARARGS, NULL},
     {"scatter", py_scatter, METH_VARARGS, NULL},
     {"assign", py_assign, METH_VARARGS, NULL},
     {"fill", py_fill, METH_VARARGS, NULL},

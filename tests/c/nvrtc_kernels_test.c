@@ -19,6 +19,7 @@
  *     the leaf/scalar/node limits;
  * with kernels/gen_scan.h: every mode, op and dtype, 32- and 64-bit indices;
  * with kernels/gen_random.h: every distribution and output dtype;
+ * with kernels/gen_bins.h: counting and searching kernels;
  * and compiles each with NVRTC for compute_90 (PTX) with the plugin's
  * options. Specs with equal keys must give equal sources (nda_fused_key is
  * the kernel cache key); such duplicates compile once. A failure prints
@@ -42,6 +43,7 @@
 #include "backends/cuda/nvrtc_loader.h"
 #include "kernels/dialect.h"
 #include "kernels/fused.h"
+#include "kernels/gen_bins.h"
 #include "kernels/gen_random.h"
 #include "kernels/gen_scan.h"
 #include "kernels/ops.h"
@@ -437,6 +439,36 @@ static void gen_random(void)
             nda_strbuf_init(&b);
             add_other(key, NDA_RANDOM_KERNEL_NAME, nda_random_source(&s, NDA_DIALECT_CUDA, &b), &b);
         }
+}
+
+/* Binning kernels (kernels/gen_bins.h): counting (weighted or not, chunked
+ * or strided) and searching (every integer and float key, both sides),
+ * 32- and 64-bit indices. */
+static void gen_bins(void)
+{
+    for (int w = 0; w < 2; w++)
+        for (int st = 0; st < 2; st++)
+            for (int i64 = 0; i64 < 2; i64++) {
+                nda_bins_spec s = {.mode = NDA_BINS_COUNT, .weighted = w, .strided = st, .idx64 = i64};
+                char key[96];
+                nda_bins_key(&s, key, sizeof key);
+                nda_strbuf b;
+                nda_strbuf_init(&b);
+                add_other(key, NDA_BINS_KERNEL_NAME, nda_bins_source(&s, NDA_DIALECT_CUDA, &b), &b);
+            }
+    for (int ti = 0; ti < NDA_NTYPES; ti++) {
+        nda_kind k = nda_dtype_kind((nda_dtype)ti);
+        if (k == NDA_KIND_BOOL || k == NDA_KIND_COMPLEX) continue;
+        for (int right = 0; right < 2; right++) {
+            nda_bins_spec s = {.mode = NDA_BINS_SEARCH, .key = (nda_dtype)ti, .right = right,
+                               .idx64 = right};
+            char key[96];
+            nda_bins_key(&s, key, sizeof key);
+            nda_strbuf b;
+            nda_strbuf_init(&b);
+            add_other(key, NDA_BINS_KERNEL_NAME, nda_bins_source(&s, NDA_DIALECT_CUDA, &b), &b);
+        }
+    }
 }
 
 /* Scan kernels (kernels/gen_scan.h): each mode, both ops, every dtype's
@@ -998,6 +1030,7 @@ int main(int argc, char **argv)
     gen_dags();
     gen_axes();
     gen_random();
+    gen_bins();
     gen_scans();
     gen_gathers();
     g_gen_failed += check_keys(&ndup);

@@ -1,7 +1,7 @@
 """Searching on the device: argmax, argmin and their nan versions (two
 fused reductions: the extreme, then the first index holding it) and
-searchsorted (a binary search for every query at once, one fused pass per
-step)."""
+searchsorted (a binary search per query in one kernel; bool and complex keys
+take one fused pass per step of the search)."""
 import numpy
 
 from .. import _core
@@ -127,7 +127,8 @@ def nanargmin(a, axis=None, out=None, *, keepdims=False):
 
 def searchsorted(a, v, side="left", sorter=None):
     """Indices where v's elements would be inserted into the sorted 1-D a:
-    a binary search for every query at once, one fused pass per step."""
+    a binary search per query, all in one kernel (bool and complex keys: one
+    fused pass per step of the search)."""
     a = _arr(a)
     if a.ndim != 1:
         raise ValueError("object too deep for desired array")
@@ -145,6 +146,12 @@ def searchsorted(a, v, side="left", sorter=None):
     v = _operand(v)
     scalar = not hasattr(v, "shape")
     vv = _arr(v)
+    dt = numpy.promote_types(a.dtype, vv.dtype)  # NumPy compares in the common dtype
+    if dt.kind in "iuf":
+        # One binary search per query in one kernel (nda/binning.h).
+        lo = _core.searchsorted(a if a.dtype == dt else a.astype(dt),
+                                vv if vv.dtype == dt else vv.astype(dt), side == "right")
+        return lo.reshape(()) if scalar else lo
     n = a.size
     lo = zeros(vv.shape, dtype=numpy.int64)
     hi = full(vv.shape, n, dtype=numpy.int64)

@@ -9,7 +9,7 @@ import numpy
 from .. import _core
 from .._creation._basic import zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
-from .._creation._ranges import arange, linspace
+from .._creation._ranges import linspace
 from .._indexing._nonzero import nonzero
 from .._manipulation._join import concatenate
 from .._sorting._search import searchsorted
@@ -25,6 +25,8 @@ _ne = UFUNCS["not_equal"]
 _and = UFUNCS["logical_and"]
 _sub = UFUNCS["subtract"]
 _min2 = UFUNCS["minimum"]
+_add = UFUNCS["add"]
+_mul = UFUNCS["multiply"]
 
 
 def _host_scalar(x):
@@ -101,15 +103,10 @@ def bincount(x, weights=None, minlength=0):
     if int(_min(x)) < 0:
         raise ValueError("'list' argument must have no negative elements")
     length = builtin_max(int(_max(x)) + 1, minlength)
-    if length <= _ONEHOT_MAX_BINS:
-        # Few bins: one fused reduction of (bin == x) over the elements, about
-        # 0.6 ns per element and bin on PoCL, instead of a sort (~1.5 µs per
-        # element at 200k). Many bins take the sort below.
-        hit = UFUNCS["equal"](arange(length, dtype=numpy.int64, device=x._device_id)[:, None],
-                              x[None, :])
-        if w is None:
-            return _sum(hit, axis=1, dtype=numpy.int64)
-        return _sum(where(hit, w[None, :], 0.0), axis=1)
+    if length <= _core.bincount_max_bins(x):
+        # Partial histograms per work-item, summed (nda/binning.h): one pass
+        # over the elements. Very many bins take the sort below.
+        return _core.bincount(x, w, length)
     res = zeros(length, dtype=out_dt)
     if w is None:
         vals, counts = unique(x, return_counts=True)
@@ -122,8 +119,6 @@ def bincount(x, weights=None, minlength=0):
 
 
 builtin_max = max
-# Up to this many bins bincount is a one-hot reduction (see bincount).
-_ONEHOT_MAX_BINS = 2048
 
 
 def _outer_edges(a, range):
@@ -185,16 +180,33 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None):
 def _uniform_bins(a, edges, outer, nb):
     """Bin indices of values inside equal-width edges, NumPy's way (no search): the
     scaled offset truncated, then corrected by one where it disagrees with the edges
-    within rounding; the last bin holds the right edge. Fused elementwise kernels and
-    two gathers of edges."""
+    within rounding; the last bin holds the right edge. One fused kernel: the edges
+    are read by gathers at indices clipped to [0, nb] (a holds values inside the
+    edges only, so the clip changes nothing and no bounds check is needed)."""
     first, last = outer
+    edges = edges if edges._c_contiguous else edges.copy()
     a = a.astype(edges.dtype)
     f = UFUNCS["multiply"](UFUNCS["true_divide"](_sub(a, first), _sub(last, first)), nb)
-    idx = f.astype(numpy.int64)
+    idx = _clip_bins(f.astype(numpy.int64), nb)
     idx = _sub(idx, UFUNCS["equal"](idx, nb).astype(numpy.int64))
-    idx = _sub(idx, UFUNCS["less"](a, edges[idx]).astype(numpy.int64))
-    up = _and(_ge(a, edges[UFUNCS["add"](idx, 1)]), UFUNCS["not_equal"](idx, nb - 1))
+    idx = _sub(idx, UFUNCS["less"](a, _core.gather(edges, idx)).astype(numpy.int64))
+    idx = _clip_bins(idx, nb)
+    upper = _core.gather(edges, _clip_bins(UFUNCS["add"](idx, 1), nb))
+    up = _and(_ge(a, upper), UFUNCS["not_equal"](idx, nb - 1))
     return UFUNCS["add"](idx, up.astype(numpy.int64))
+
+
+def _clip_bins(idx, nb):
+    return _min2(UFUNCS["maximum"](idx, 0), nb).astype(numpy.int64)
+
+
+def _count(idx, keep, nb, w):
+    """Counts (or float64 weight sums) of bin indices idx in [0, nb); idx is -1
+    where keep is false."""
+    wk = None if w is None else w.astype(numpy.float64)
+    if nb <= _core.bincount_max_bins(idx):
+        return _core.bincount(idx, wk, nb)
+    return bincount(idx[keep], weights=None if wk is None else wk[keep], minlength=nb)
 
 
 def histogram(a, bins=10, range=None, density=None, weights=None):
@@ -210,17 +222,18 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
         n = zeros(builtin_max(nb, 0), dtype=ntype)
     else:
         keep = _and(_ge(a, edges[0]), _le(a, edges[nb]))
-        ak = a[keep]
-        wk = w[keep] if w is not None else None
-        if ak.size == 0:
-            n = zeros(nb, dtype=ntype)
+        if uniform is not None:
+            # Values outside the edges (NaN too) get the sentinel -1, which the
+            # counting kernel skips: no compaction of the kept values.
+            idx = _uniform_bins(where(keep, a, edges[0]), edges, uniform, nb)
         else:
-            if uniform is not None:
-                idx = _uniform_bins(ak, edges, uniform, nb)
-            else:
-                idx = _min2(_sub(searchsorted(edges, ak, side="right"), 1),
-                            nb - 1).astype(numpy.int64)
-            n = bincount(idx, weights=wk, minlength=nb).astype(ntype)
+            idx = _min2(_sub(searchsorted(edges, a, side="right"), 1), nb - 1)
+        idx = where(keep, idx, -1).astype(numpy.int64)
+        if w is not None and w.dtype.kind == "c":
+            n = _add(_count(idx, keep, nb, w.real),
+                     _mul(1j, _count(idx, keep, nb, w.imag))).astype(ntype)
+        else:
+            n = _count(idx, keep, nb, w).astype(ntype)
     if density:
         db = _sub(edges[1:], edges[:-1]).astype(numpy.float64)
         return UFUNCS["true_divide"](UFUNCS["true_divide"](n, db), _sum(n)), edges
