@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "core/device_internal.h"
-#include "core/expr.h"
-#include "core/launch.h"
+#include "core/family.h"
 #include "kernels/gen_bins.h"
 #include "kernels/kernel_cache.h"
 #include "nda/error.h"
@@ -22,8 +21,7 @@ static int bins_source(const void *ctx, nda_dialect dialect, nda_strbuf *src)
     return nda_bins_source((const nda_bins_spec *)ctx, dialect, src);
 }
 
-/* Launches a bins kernel over `items` work-items: buffers with element
- * offsets in (buf, off) pairs first, then the sizes. */
+/* Launches a bins kernel (see nda_family_launch for the arguments). */
 static int bins_launch(nda_device *d, const nda_bins_spec *s, int nbufs, void *const *bufs,
                        const int64_t *offs, int nsizes, const int64_t *sizes, int64_t items)
 {
@@ -33,53 +31,8 @@ static int bins_launch(nda_device *d, const nda_bins_spec *s, int nbufs, void *c
     void *kernel;
     int rc = nda_kernel_get(d, key, bins_source, s, NDA_BINS_KERNEL_NAME, &kernel);
     if (rc != NDA_OK) return rc;
-    nda_kernel_arg args[12];
-    int64_t v64[12];
-    int32_t v32[12];
-    int n = 0, nv = 0;
-    for (int i = 0; i < nbufs; i++) {
-        args[n++] = (nda_kernel_arg){NDA_ARG_BUFFER, sizeof(void *), bufs[i]};
-        if (offs[i] < 0) continue; /* the output: no offset argument */
-        v64[nv] = offs[i];
-        v32[nv] = (int32_t)offs[i];
-        args[n++] = s->idx64 ? (nda_kernel_arg){NDA_ARG_SCALAR, 8, &v64[nv]}
-                             : (nda_kernel_arg){NDA_ARG_SCALAR, 4, &v32[nv]};
-        nv++;
-    }
-    for (int i = 0; i < nsizes; i++, nv++) {
-        v64[nv] = sizes[i];
-        v32[nv] = (int32_t)sizes[i];
-        args[n++] = s->idx64 ? (nda_kernel_arg){NDA_ARG_SCALAR, 8, &v64[nv]}
-                             : (nda_kernel_arg){NDA_ARG_SCALAR, 4, &v32[nv]};
-    }
-    size_t ls = nda_launch_local_size(d);
-    size_t global = ((size_t)items + ls - 1) / ls * ls;
-    return d->ops->launch(d->local_index, kernel, global, ls, n, args);
+    return nda_family_launch(d, kernel, s->idx64, nbufs, bufs, offs, nsizes, sizes, items);
 }
-
-/* *in = a computed, contiguous 1-D form of a (a itself, borrowed, when it
- * already is one; else a new copy the caller frees through *owned). */
-static int contiguous(const nda_array *a, const nda_array **in, nda_array **owned)
-{
-    *owned = NULL;
-    int rc = nda_lazy_materialize(a);
-    if (rc != NDA_OK) return rc;
-    if (nda_array_is_c_contiguous(a) && a->offset % nda_dtype_itemsize(a->dtype) == 0) {
-        *in = a;
-        return NDA_OK;
-    }
-    rc = nda_array_astype(a, a->dtype, owned);
-    if (rc == NDA_OK) rc = nda_lazy_materialize(*owned);
-    if (rc != NDA_OK) {
-        nda_array_free(*owned);
-        *owned = NULL;
-        return rc;
-    }
-    *in = *owned;
-    return NDA_OK;
-}
-
-static int64_t elem_offset(const nda_array *a) { return (int64_t)(a->offset / nda_dtype_itemsize(a->dtype)); }
 
 /* Work-items of the counting pass: enough for the device (a GPU wants tens
  * of thousands), each with at least 256 elements, within the scratch. */
@@ -121,15 +74,15 @@ int nda_bincount(const nda_array *idx, const nda_array *weights, int64_t nbins, 
     int64_t C = (n + P - 1) / P;
     const nda_array *xi = NULL, *wi = NULL;
     nda_array *xo = NULL, *wo = NULL, *part = NULL, *res = NULL;
-    int rc = contiguous(idx, &xi, &xo);
-    if (rc == NDA_OK && weights) rc = contiguous(weights, &wi, &wo);
+    int rc = nda_contiguous_input(idx, &xi, &xo);
+    if (rc == NDA_OK && weights) rc = nda_contiguous_input(weights, &wi, &wo);
     int64_t pshape[2] = {P, nbins};
     if (rc == NDA_OK) rc = nda_array_empty(d, acc, 2, pshape, &part);
     if (rc == NDA_OK && nbins > 0) {
         nda_bins_spec s = {.mode = NDA_BINS_COUNT, .weighted = weights != NULL, .strided = d->info.is_gpu != 0,
                            .idx64 = n >= INT32_MAX / 2 || P * nbins >= INT32_MAX / 2};
         void *bufs[3] = {part->buffer->handle, xi->buffer->handle, (wi ? wi : xi)->buffer->handle};
-        int64_t offs[3] = {-1, elem_offset(xi), wi ? elem_offset(wi) : 0};
+        int64_t offs[3] = {-1, nda_element_offset(xi), wi ? nda_element_offset(wi) : 0};
         int64_t sizes[4] = {n, nbins, C, P};
         rc = bins_launch(d, &s, 3, bufs, offs, 4, sizes, P);
     }
@@ -174,14 +127,14 @@ int nda_searchsorted(const nda_array *a, const nda_array *v, int right, nda_arra
     int64_t n = a->shape[0], m = nda_array_size(v);
     const nda_array *ai = NULL, *vi = NULL;
     nda_array *ao = NULL, *vo = NULL, *res = NULL;
-    int rc = contiguous(a, &ai, &ao);
-    if (rc == NDA_OK) rc = contiguous(v, &vi, &vo);
+    int rc = nda_contiguous_input(a, &ai, &ao);
+    if (rc == NDA_OK) rc = nda_contiguous_input(v, &vi, &vo);
     if (rc == NDA_OK) rc = nda_array_empty(d, NDA_INT64, v->ndim, v->shape, &res);
     if (rc == NDA_OK) {
         nda_bins_spec s = {.mode = NDA_BINS_SEARCH, .key = a->dtype, .right = right != 0,
                            .idx64 = n >= INT32_MAX / 2 || m >= INT32_MAX / 2};
         void *bufs[3] = {res->buffer->handle, ai->buffer->handle, vi->buffer->handle};
-        int64_t offs[3] = {-1, elem_offset(ai), elem_offset(vi)};
+        int64_t offs[3] = {-1, nda_element_offset(ai), nda_element_offset(vi)};
         int64_t sizes[2] = {n, m};
         rc = bins_launch(d, &s, 3, bufs, offs, 2, sizes, m);
     }

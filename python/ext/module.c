@@ -17,6 +17,7 @@
 #include "nda/cache.h"
 #include "nda/error.h"
 #include "nda/indexing.h"
+#include "nda/sort.h"
 #include "nda/ufunc.h"
 #include "nda/version.h"
 
@@ -453,6 +454,32 @@ static PyObject *py_searchsorted(PyObject *self, PyObject *args)
     return ndapy_array_wrap(res);
 }
 
+/* sort_rows(a2d, with_index): (sorted keys, int64 positions or None). */
+static PyObject *py_sort_rows(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *a_obj;
+    int with_index;
+    if (!PyArg_ParseTuple(args, "Op", &a_obj, &with_index)) return NULL;
+    nda_array *a = ndapy_array_get(a_obj);
+    if (!a) return NULL;
+    nda_array *keys = NULL, *index = NULL;
+    int rc = nda_sort_rows(a, &keys, with_index ? &index : NULL);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    PyObject *k = ndapy_array_wrap(keys);
+    if (!k) {
+        nda_array_free(index);
+        return NULL;
+    }
+    if (!index) return Py_BuildValue("(NO)", k, Py_None);
+    PyObject *x = ndapy_array_wrap(index);
+    if (!x) {
+        Py_DECREF(k);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", k, x);
+}
+
 static PyObject *py_assign(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -629,6 +656,7 @@ static PyMethodDef methods[] = {
     {"bincount", py_bincount, METH_VARARGS, NULL},
     {"bincount_max_bins", py_bincount_max_bins, METH_O, NULL},
     {"searchsorted", py_searchsorted, METH_VARARGS, NULL},
+    {"sort_rows", py_sort_rows, METH_VARARGS, NULL},
     {"scatter", py_scatter, METH_VARARGS, NULL},
     {"assign", py_assign, METH_VARARGS, NULL},
     {"fill", py_fill, METH_VARARGS, NULL},

@@ -20,6 +20,7 @@
  * with kernels/gen_scan.h: every mode, op and dtype, 32- and 64-bit indices;
  * with kernels/gen_random.h: every distribution and output dtype;
  * with kernels/gen_bins.h: counting and searching kernels;
+ * with kernels/gen_sort.h: run and merge kernels of every key dtype;
  * and compiles each with NVRTC for compute_90 (PTX) with the plugin's
  * options. Specs with equal keys must give equal sources (nda_fused_key is
  * the kernel cache key); such duplicates compile once. A failure prints
@@ -46,6 +47,7 @@
 #include "kernels/gen_bins.h"
 #include "kernels/gen_random.h"
 #include "kernels/gen_scan.h"
+#include "kernels/gen_sort.h"
 #include "kernels/ops.h"
 #include "kernels/strbuf.h"
 #include "nda/dtype.h"
@@ -469,6 +471,24 @@ static void gen_bins(void)
             add_other(key, NDA_BINS_KERNEL_NAME, nda_bins_source(&s, NDA_DIALECT_CUDA, &b), &b);
         }
     }
+}
+
+/* Sort kernels (kernels/gen_sort.h): both modes, every key dtype, with and
+ * without indices, 32- and 64-bit indices. */
+static void gen_sorts(void)
+{
+    static const nda_sort_mode modes[] = {NDA_SORT_RUNS, NDA_SORT_MERGE};
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++)
+        for (int ti = 0; ti < NDA_NTYPES; ti++)
+            for (int ix = 0; ix < 2; ix++) {
+                nda_sort_spec s = {.mode = modes[m], .key = (nda_dtype)ti, .with_index = ix,
+                                   .idx64 = ti % 2 == 0};
+                char key[96];
+                nda_sort_key(&s, key, sizeof key);
+                nda_strbuf b;
+                nda_strbuf_init(&b);
+                add_other(key, NDA_SORT_KERNEL_NAME, nda_sort_source(&s, NDA_DIALECT_CUDA, &b), &b);
+            }
 }
 
 /* Scan kernels (kernels/gen_scan.h): each mode, both ops, every dtype's
@@ -1031,6 +1051,7 @@ int main(int argc, char **argv)
     gen_axes();
     gen_random();
     gen_bins();
+    gen_sorts();
     gen_scans();
     gen_gathers();
     g_gen_failed += check_keys(&ndup);

@@ -123,3 +123,23 @@ def test_digitize_increasing_and_decreasing(right):
     inc = numpy.linspace(-2, 2, 33)
     xp_compare(lambda xp: xp.digitize(xp.asarray(x), xp.asarray(inc), right=right))
     xp_compare(lambda xp: xp.digitize(xp.asarray(x), xp.asarray(inc[::-1].copy()), right=right))
+
+
+def test_add_at_float64_sums_by_bincount():
+    """add.at into float64 with repeated indices takes the counting kernel:
+    values agree with NumPy's sequential loop to rounding, untouched elements
+    (a -0.0 here) keep their bits, views with negative steps work."""
+    rng = numpy.random.default_rng(7)
+    idx = rng.integers(0, 50, 20_000)
+    vals = rng.random(20_000)
+
+    def run(xp):
+        a = xp.zeros(60)
+        a[55] = -0.0
+        xp.add.at(a, xp.asarray(idx), xp.asarray(vals))
+        b = xp.arange(20.0)
+        xp.add.at(b[::-3], xp.asarray([0, 2, 2, 5]), xp.asarray(numpy.array([1, 2, 3, 4])))
+        return a, b
+
+    got = xp_compare(run, rtol=1e-12)
+    assert numpy.signbit(got[0].get()[55])

@@ -23,7 +23,7 @@ from .._ndarray import ndarray
 from .._sorting._search import searchsorted
 from .._sorting._sort import argsort
 from .._statistics import _reductions
-from .._statistics._reductions import max as _amax
+from .._statistics._reductions import max as _amax, min as _amin
 from .._ufunc import UFUNCS, _operand, where
 
 # The ufuncs whose reduce is one fused reduction kernel, and that reduction.
@@ -185,6 +185,9 @@ def at(uf, a, indices, b=None):
     if n == 0:
         return
     bflat = None if b is None else broadcast_to(b, shape).astype(b.dtype).reshape(-1)
+    if name == "add" and b is not None and V.dtype == numpy.float64 and b.dtype.kind in "biuf" \
+            and _add_by_bincount(V, off, bflat):
+        return
     order = argsort(off)  # stable: a repeated index keeps its occurrences in order
     k = _materialized(_core.gather(off, order))
     new = UFUNCS["not_equal"](k[1:], k[:-1])
@@ -205,6 +208,24 @@ def at(uf, a, indices, b=None):
                          loop)
             return
     _at_rounds(uf, V, off, bflat, order, first, starts, maxrun)
+
+
+def _add_by_bincount(V, off, bflat):
+    """add.at into float64 V as one pass of partial histograms (nda/binning.h):
+    each offset's values summed, then added once where an offset occurs. The
+    sums are grouped, not NumPy's one-by-one order: float64 results may differ
+    from NumPy's in the last bits. False (nothing done) when the offsets do not
+    fit the kernel's bins."""
+    lo, hi = int(_amin(off)), int(_amax(off))
+    if lo < 0 or hi >= _core.bincount_max_bins(off):
+        return False
+    off = off.astype(numpy.int64)
+    tot = _core.bincount(off, bflat.astype(numpy.float64), hi + 1)
+    hit = UFUNCS["greater"](_core.bincount(off, None, hi + 1), 0)
+    pos = arange(hi + 1, dtype=numpy.int64, device=V._device_id)
+    old = _core.gather(V, pos)
+    _core.scatter(V, pos, where(hit, UFUNCS["add"](old, tot), old))
+    return True
 
 
 def _at_combined(uf, V, k, v, ends, maxrun, loop):

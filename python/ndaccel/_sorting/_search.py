@@ -12,7 +12,7 @@ from .._creation._ranges import arange
 from .._scalars import returns_scalar
 from .._statistics._reductions import all as aall, max as amax, min as amin
 from .._ufunc import UFUNCS, _operand, where as _where
-from ._bitonic import _and, _less, _lt, _not
+from ._rows import _and, _less, _lt, _not
 
 
 def _arg_extreme(kind, a, axis, out, keepdims, skipnan):

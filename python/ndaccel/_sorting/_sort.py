@@ -1,5 +1,5 @@
-"""Sorting on the device: sort and argsort (the bitonic network of
-_bitonic.py), lexsort (one stable argsort per key, the primary key last),
+"""Sorting on the device: sort and argsort (the merge sort of
+nda/sort.h, through _rows.py), lexsort (one stable argsort per key, the primary key last),
 partition and argpartition (a full sort: a valid partition for every
 kth)."""
 import numpy
@@ -13,7 +13,7 @@ from .._creation._ranges import arange
 from .._manipulation._rearrange import flip
 from .._manipulation._transpose import moveaxis
 from .._ufunc import UFUNCS
-from ._bitonic import _check_kind, _finish, _rows, _sort_rows
+from ._rows import _check_kind, _finish, _rows, _sort_rows
 
 
 _add = UFUNCS["add"]

@@ -17,7 +17,7 @@ from .._manipulation._transpose import moveaxis
 from .._math._cumulative import cumsum
 from .._statistics._reductions import any as _any
 from .._ufunc import UFUNCS
-from ._bitonic import _eq, _not, _same
+from ._rows import _eq, _not, _same
 from ._sort import argsort, lexsort
 
 
