@@ -2,11 +2,12 @@
 classes (indexing, reductions, sorting, matmul, ...), attached to the
 classes here. The package imports this module last: the classes themselves
 (_ndarray.py, _ufunc.py) import nothing above the foundation modules."""
-from . import _cuda_array_interface, _dlpack, _flags, _protocols
+from . import _array_members, _cuda_array_interface, _dlpack, _flags, _protocols
 from ._indexing import _nonzero, _take
 from ._indexing._diagonal import diagonal
 from ._indexing._subscript import getitem, setitem
 from .linalg import _matmul, _products
+from ._indexing._take import choose, compress
 from ._manipulation._dims import squeeze
 from ._manipulation._tiling import repeat
 from ._math import _cumulative, _rounding, _ufunc_methods
@@ -198,6 +199,68 @@ class _ArrayMethods:
         """Values limited to [min, max], one fused kernel on the device (numpy.ndarray.clip)."""
         return _clip(self, min, max, out=out, **kwargs)
 
+    def partition(self, kth, axis=-1, kind="introselect", order=None):
+        """Partitions in place around kth along an axis, on the device
+        (numpy.ndarray.partition): the array ends fully sorted, which is a valid partition
+        for every kth. 'order' raises NotImplementedError."""
+        if axis is None:  # the method, unlike numpy.partition, takes no None
+            raise TypeError("'NoneType' object cannot be interpreted as an integer")
+        _flags.require_writeable(self, "partition array is read-only")
+        self[...] = _sort.partition(self, kth, axis, kind, order)
+
+    def argpartition(self, kth, axis=-1, kind="introselect", order=None):
+        """Indices that partition the array around kth along an axis (None: flattened), on
+        the device (numpy.ndarray.argpartition); they fully sort it (a valid partition for
+        every kth). 'order' raises NotImplementedError."""
+        return _sort.argpartition(self, kth, axis, kind, order)
+
+    def choose(self, choices, out=None, mode="raise"):
+        """Elements picked from choices by this index array, gathered on the device
+        (numpy.ndarray.choose; see ndaccel.choose)."""
+        return choose(self, choices, out, mode)
+
+    def compress(self, condition, axis=None, out=None):
+        """The slices along an axis (None: of the flattened array) where condition is true,
+        on the device (numpy.ndarray.compress; see ndaccel.compress)."""
+        return compress(condition, self, axis, out)
+
+    def resize(self, *new_shape, refcheck=True):
+        """Changes the shape and size in place (numpy.ndarray.resize): the elements are kept
+        in memory order and new ones are zero, on the device. An array that does not own its
+        data (a view) raises ValueError, as NumPy. NumPy's refcheck (a reference count test
+        for other users of the memory) does not apply: views of the array keep the buffer
+        alive, so refcheck is accepted and ignored. Growing past the capacity of the array's
+        device buffer raises NotImplementedError: use ndaccel.resize for a new array."""
+        _array_members.resize(self, new_shape, refcheck)
+
+    def byteswap(self, inplace=False):
+        """Each element's bytes reversed (complex: each part's), on the device
+        (numpy.ndarray.byteswap): a new array, or with inplace=True the array itself,
+        swapped in place."""
+        return _array_members.byteswap(self, inplace)
+
+    def getfield(self, dtype, offset=0):
+        """The bytes [offset, offset + itemsize) of each element viewed as dtype
+        (numpy.ndarray.getfield): the array's own dtype at offset 0 is a view of it; another
+        plain dtype is a view when aligned to its item size. Structured, subarray and
+        non-native dtypes, and unaligned offsets, raise NotImplementedError."""
+        return _array_members.getfield(self, dtype, offset)
+
+    def setfield(self, val, dtype, offset=0):
+        """Writes val into the field getfield(dtype, offset) of every element, on the
+        device (numpy.ndarray.setfield; getfield's limits)."""
+        _array_members.setfield(self, val, dtype, offset)
+
+    def dumps(self):
+        """The pickle of the array as bytes (numpy.ndarray.dumps); pickle.loads gives it
+        back on its device."""
+        return _array_members.dumps(self)
+
+    def dump(self, file):
+        """Pickles the array into a file object or a path (numpy.ndarray.dump); load it with
+        pickle.load (or numpy.load(file, allow_pickle=True))."""
+        _array_members.dump(self, file)
+
     def diagonal(self, offset=0, axis1=0, axis2=1):
         """The diagonal as a writeable strided view (numpy.ndarray.diagonal; NumPy's is read-only)."""
         return diagonal(self, offset, axis1, axis2)
@@ -265,4 +328,26 @@ ndarray.__cuda_array_interface__ = property(
     _cuda_array_interface.interface,
     doc="The CUDA array interface (v3) of an array on a CUDA device; see "
         "_cuda_array_interface.py.")
+
+
+def _no_host_pointer(name, doc):
+    def get(self):
+        raise _array_members.no_host_pointer(name)
+    return property(get, doc=doc)
+
+
+# A device array has no host address: ndarray.ctypes and ndarray.data raise
+# AttributeError, the error code that probes for a host buffer handles
+# (hasattr(a, "ctypes"), getattr(a, "data", None)): such code takes its path for
+# objects without one instead of failing; the message points to asnumpy/__dlpack__.
+ndarray.ctypes = _no_host_pointer(
+    "ctypes", "numpy.ndarray.ctypes has no device counterpart: device memory has no host "
+    "pointer, so reading it raises AttributeError (what code probing for a host buffer "
+    "with hasattr/getattr handles); use ndaccel.asnumpy(a) for a host copy, or "
+    "a.__dlpack__().")
+ndarray.data = _no_host_pointer(
+    "data", "numpy.ndarray.data (a host memoryview) has no device counterpart: device memory "
+    "has no host address, so reading it raises AttributeError (what code probing for a "
+    "host buffer with hasattr/getattr handles); use ndaccel.asnumpy(a) for a host copy, or "
+    "a.__dlpack__().")
 _attach(ufunc, _UfuncMethods)

@@ -34,7 +34,7 @@ def _vector_norm(x, ord, axis, keepdims):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")
     absx = UFUNCS["absolute"](x)
     if ord == numpy.inf:
-        return amax(absx, axis=axis, keepdims=keepdims)
+        return amax(absx, axis=axis, keepdims=keepdims, initial=0)  # NumPy's: 0 when empty
     if ord == -numpy.inf:
         return amin(absx, axis=axis, keepdims=keepdims)
     if ord == 0:
@@ -57,18 +57,20 @@ def _matrix_norm(x, ord, row_axis, col_axis, keepdims):
     if ord in (2, -2, "nuc"):
         y = moveaxis(x, (row_axis, col_axis), (-2, -1))
         sv = svd(y, compute_uv=False)
-        fn = {2: amax, -2: amin, "nuc": asum}[ord]
-        ret = fn(sv, axis=-1)
+        if ord == -2:
+            ret = amin(sv, axis=-1)
+        else:  # NumPy's initial=0: an empty matrix has norm 0
+            ret = (amax if ord == 2 else asum)(sv, axis=-1, initial=0)
     elif ord in (None, "fro", "f"):
         ret = UFUNCS["sqrt"](asum(_abs2(x), axis=(row_axis, col_axis)))
     elif ord in (1, -1):
-        fn = amax if ord == 1 else amin
         c = col_axis - 1 if col_axis > row_axis else col_axis
-        ret = fn(asum(UFUNCS["absolute"](x), axis=row_axis), axis=c)
+        colsums = asum(UFUNCS["absolute"](x), axis=row_axis)
+        ret = amax(colsums, axis=c, initial=0) if ord == 1 else amin(colsums, axis=c)
     elif ord in (numpy.inf, -numpy.inf):
-        fn = amax if ord == numpy.inf else amin
         r = row_axis - 1 if row_axis > col_axis else row_axis
-        ret = fn(asum(UFUNCS["absolute"](x), axis=col_axis), axis=r)
+        rowsums = asum(UFUNCS["absolute"](x), axis=col_axis)
+        ret = amax(rowsums, axis=r, initial=0) if ord == numpy.inf else amin(rowsums, axis=r)
     else:
         raise ValueError("Invalid norm order for matrices.")
     if keepdims:
@@ -105,7 +107,10 @@ def norm(x, ord=None, axis=None, keepdims=False):
             raise ValueError("Improper number of dimensions to norm.")
         axis = tuple(range(x.ndim))
     elif not isinstance(axis, tuple):
-        axis = (axis,)
+        try:
+            axis = (int(axis),)  # NumPy's int(): axis=1.0 is axis 1
+        except Exception as e:
+            raise TypeError("'axis' must be None, an integer or a tuple of integers") from e
     axes = _norm_axes(axis, x.ndim)
     if len(axes) == 1:
         return _vector_norm(x, ord, axes[0], keepdims)

@@ -8,6 +8,7 @@ from .._creation._from_data import asarray as _arr  # ndarrays pass through unch
 from .._indexing._diagonal import diagonal
 from .._manipulation._join import stack
 from .._manipulation._transpose import moveaxis
+from .._ndarray import ndarray
 from .._scalars import returns_scalar
 from .._statistics._reductions import sum as asum
 from .._ufunc import UFUNCS
@@ -18,7 +19,8 @@ def dot(a, b, out=None):
     """Dot product of two arrays, on the device through matmul/tensordot (numpy.dot).
 
     Float/complex products use the device's BLAS (rounding can differ from NumPy's).
-    A 0-d result (two vectors, no out) is a NumPy scalar."""
+    A 0-d result (two vectors, no out) is a NumPy scalar. out must be as NumPy's: an
+    array of the result's exact dtype and shape, C-contiguous (else ValueError)."""
     a, b = _arr(a), _arr(b)
     if a.ndim == 0 or b.ndim == 0:
         r = UFUNCS["multiply"](a, b)
@@ -28,6 +30,10 @@ def dot(a, b, out=None):
         # dot(a, b)[i..., j...] = sum(a[i..., :] * b[j..., :, k])
         r = tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 2]))
     if out is not None:
+        if isinstance(out, ndarray) and (out.dtype != r.dtype or out.shape != r.shape
+                                         or not out._c_contiguous):
+            raise ValueError("output array is not acceptable (must have the right datatype, "
+                             "number of dimensions, and be a C-Array)")
         out[...] = r
         return out
     return r

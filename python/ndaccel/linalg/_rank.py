@@ -36,7 +36,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
             rtol = max(A.shape[-2:]) * numpy.finfo(S.dtype).eps
         else:
             rtol = _arr(rtol)[..., None]
-        tol = _multiply(_max(S, axis=-1, keepdims=True), rtol)
+        tol = _multiply(_max(S, axis=-1, keepdims=True, initial=0), rtol)  # 0 for empty S
     else:
         tol = _arr(tol)[..., None]
     return count_nonzero(_greater(S, tol), axis=-1)

@@ -1,5 +1,7 @@
 """numpy.linalg's own versions of top-level functions (outer, cross,
-diagonal, trace: stricter arguments, over the last axes) and the chained products matrix_power (repeated squaring) and multi_dot."""
+diagonal, trace: stricter arguments, over the last axes) and the chained
+products matrix_power (repeated squaring) and multi_dot (NumPy's
+evaluation order)."""
 import operator
 
 from numpy.linalg import LinAlgError
@@ -10,7 +12,7 @@ from .._indexing._diagonal import diagonal
 from .._manipulation._dims import broadcast_to
 from .._scalars import returns_scalar
 from ._matmul import matmul
-from ._products import cross, outer, trace
+from ._products import cross, dot, outer, trace
 from ._solve import inv
 
 
@@ -73,21 +75,65 @@ def matrix_power(a, n):
         z = matmul(z, z)
 
 
+def _chain_order(arrays):
+    """NumPy's _multi_dot_matrix_chain_order: s[i][j] is where the cheapest
+    evaluation of arrays[i..j] splits (host ints, from the shapes)."""
+    n = len(arrays)
+    p = [a.shape[0] for a in arrays] + [arrays[-1].shape[1]]
+    m = [[0.0] * n for _ in range(n)]
+    s = [[0] * n for _ in range(n)]
+    for span in range(1, n):
+        for i in range(n - span):
+            j = i + span
+            m[i][j] = float("inf")
+            for k in range(i, j):
+                q = m[i][k] + m[k + 1][j] + p[i] * p[k + 1] * p[j + 1]
+                if q < m[i][j]:
+                    m[i][j] = q
+                    s[i][j] = k
+    return s
+
+
+def _chain(arrays, order, i, j, out=None):
+    if i == j:
+        return arrays[i]
+    return dot(_chain(arrays, order, i, order[i][j]),
+               _chain(arrays, order, order[i][j] + 1, j), out=out)
+
+
 def multi_dot(arrays, *, out=None):
-    """Chained matmul (left to right; the first/last may be 1-D)."""
-    arrays = [_arr(a) for a in arrays]
-    if len(arrays) < 2:
+    """numpy.linalg.multi_dot: the chained dot product in NumPy's order (the
+    cheapest by the matrix-chain rule; two arrays: plain dot), the first and
+    last arrays may be 1-D; out as dot's (exact dtype, C-contiguous), for
+    the 2-D product of the last step."""
+    n = len(arrays)
+    if n < 2:
         raise ValueError("Expecting at least two arrays.")
-    for i, a in enumerate(arrays):
-        lim = (1, 2) if i in (0, len(arrays) - 1) else (2,)
-        if a.ndim not in lim:
+    if n == 2:
+        return dot(arrays[0], arrays[1], out=out)
+    arrays = [_arr(a) for a in arrays]
+    first, last = arrays[0].ndim, arrays[-1].ndim
+    if first == 1:
+        arrays[0] = arrays[0].reshape(1, -1)
+    if last == 1:
+        arrays[-1] = arrays[-1].reshape(-1, 1)
+    for a in arrays:
+        if a.ndim != 2:
             raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be two-dimensional")
-    r = arrays[0]
-    for a in arrays[1:]:
-        r = matmul(r, a)
-    if out is not None:
-        out[...] = r
-        return out
+    if n == 3:
+        A, B, C = arrays
+        a0, a1b0 = A.shape
+        b1c0, c1 = C.shape
+        if a0 * b1c0 * (a1b0 + c1) < a1b0 * c1 * (a0 + b1c0):
+            r = dot(dot(A, B), C, out=out)
+        else:
+            r = dot(A, dot(B, C), out=out)
+    else:
+        r = _chain(arrays, _chain_order(arrays), 0, n - 1, out=out)
+    if first == 1 and last == 1:
+        return r[0, 0]
+    if first == 1 or last == 1:
+        return r.reshape(-1)
     return r
 
 
