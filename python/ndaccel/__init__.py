@@ -26,6 +26,9 @@ from ._config import (errstate, get_printoptions, geterr, geterrcall, info, prin
 from ._device import Device, devices, get_device, set_device, synchronize
 from ._iteration import iterable, ndenumerate, ndindex
 from ._ndarray import ndarray
+from ._printing import (array2string, array_repr, array_str, base_repr, binary_repr,
+                        format_float_positional, format_float_scientific, getbufsize,
+                        mintypecode, setbufsize, typename)
 from ._runtime import cache_clear, cache_info, free_cached_memory, memory_info
 from ._scope import out_of_scope_error as _out_of_scope_error
 from ._transfer import transfer_guard
@@ -51,16 +54,27 @@ from ._creation._basic import (empty, empty_like, full, full_like, ones, ones_li
 from ._creation._from_data import (array, ascontiguousarray, asarray, asnumpy, astype,  # noqa: E402
                                    copy)
 from ._creation._grids import fromfunction, indices, meshgrid  # noqa: E402
-from ._creation._matrices import diag, diagflat, eye, identity, tri, tril, triu  # noqa: E402
+from ._creation._matrices import (diag, diagflat, eye, identity, tri, tril, triu,  # noqa: E402
+                                  vander)
 from ._creation._ranges import arange, geomspace, linspace, logspace  # noqa: E402
+from ._creation._require import (asanyarray, asarray_chkfinite, asfortranarray,  # noqa: E402
+                                 copyto, isfortran, require)
 from ._files._npy import load, save, savez, savez_compressed  # noqa: E402
 from ._files._raw import frombuffer, fromfile, fromiter, fromstring  # noqa: E402
 from ._files._text import genfromtxt, loadtxt, savetxt  # noqa: E402
 from ._indexing._diagonal import diagonal  # noqa: E402
+from ._indexing._index_helpers import (diag_indices, diag_indices_from,  # noqa: E402
+                                       fill_diagonal, ix_, mask_indices, ravel_multi_index,
+                                       tril_indices, tril_indices_from, triu_indices,
+                                       triu_indices_from, unravel_index)
 from ._indexing._nonzero import argwhere, flatnonzero, nonzero, where  # noqa: E402
+from ._indexing._overlap import may_share_memory, shares_memory  # noqa: E402
+from ._indexing._select import piecewise, select  # noqa: E402
 from ._indexing._take import (choose, compress, extract, place, put, put_along_axis,  # noqa: E402
                               putmask, take, take_along_axis)
 from ._manipulation._add_remove import append, delete, insert, resize  # noqa: E402
+from ._manipulation._apply import apply_along_axis, apply_over_axes  # noqa: E402
+from ._manipulation._block import block  # noqa: E402
 from ._manipulation._dims import (atleast_1d, atleast_2d, atleast_3d,  # noqa: E402
                                   broadcast_arrays, broadcast_shapes, broadcast_to,
                                   expand_dims, squeeze)
@@ -73,31 +87,44 @@ from ._manipulation._shape import ravel, reshape  # noqa: E402
 from ._manipulation._split import array_split, dsplit, hsplit, split, unstack, vsplit  # noqa: E402
 from ._manipulation._tiling import repeat, tile  # noqa: E402
 from ._manipulation._transpose import (matrix_transpose, moveaxis, permute_dims,  # noqa: E402
-                                       swapaxes, transpose)
+                                       rollaxis, swapaxes, transpose)
+from ._manipulation._trim import trim_zeros  # noqa: E402
+from ._math._bits import packbits, unpackbits  # noqa: E402
 from ._math._comparison import allclose, array_equal, array_equiv, isclose  # noqa: E402
+from ._math._calculus import gradient, trapezoid, unwrap  # noqa: E402
 from ._math._complex import angle, imag, iscomplexobj, isrealobj, real  # noqa: E402
 from ._math._cumulative import (cumprod, cumsum, cumulative_prod, cumulative_sum,  # noqa: E402
                                 nancumprod, nancumsum)
 from ._math._differences import diff, ediff1d  # noqa: E402
 from ._math._floating import (divmod, frexp, isneginf, isposinf, modf,  # noqa: E402
                               nan_to_num)
+from ._math._interp import interp  # noqa: E402
 from ._math._misc import bitwise_count, clip  # noqa: E402
+from ._math._polynomial import (poly, polyadd, polyder, polydiv, polyfit, polyint,  # noqa: E402
+                                polymul, polysub, polyval, roots)
+from ._math._realness import iscomplex, isreal, real_if_close, sort_complex  # noqa: E402
 from ._math._rounding import around, fix, round, round_  # noqa: E402
+from ._math._signal import convolve, correlate  # noqa: E402
+from ._math._special import i0, sinc  # noqa: E402
 from ._math._vectorize import frompyfunc, vectorize  # noqa: E402
+from ._math._windows import bartlett, blackman, hamming, hanning, kaiser  # noqa: E402
 from ._sorting._search import (argmax, argmin, nanargmax, nanargmin,  # noqa: E402
                                searchsorted)
 from ._sorting._sets import intersect1d, isin, setdiff1d, setxor1d, union1d  # noqa: E402
 from ._sorting._sort import argpartition, argsort, lexsort, partition, sort  # noqa: E402
 from ._sorting._unique import (unique, unique_all, unique_counts, unique_inverse,  # noqa: E402
                                unique_values)
+from ._statistics._correlation import corrcoef, cov  # noqa: E402
 from ._statistics._histogram import (bincount, digitize, histogram,  # noqa: E402
                                      histogram_bin_edges)
+from ._statistics._histogramdd import histogram2d, histogramdd  # noqa: E402
 from ._statistics._order import (median, nanmedian, nanpercentile, nanquantile,  # noqa: E402
                                  percentile, quantile)
 from ._statistics._reductions import (all, amax, amin, any, average, count_nonzero,  # noqa: E402
                                       max, mean, min, nanmax, nanmean, nanmin, nanprod,
                                       nanstd, nansum, nanvar, prod, ptp, std, sum, var)
 from .linalg._einsum import einsum  # noqa: E402
+from .linalg._einsum_path import einsum_path  # noqa: E402
 from .linalg._matmul import matmul  # noqa: E402
 from .linalg._products import (cross, dot, inner, kron, matvec, outer, tensordot,  # noqa: E402
                                trace, vdot, vecdot, vecmat)

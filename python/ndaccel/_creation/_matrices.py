@@ -7,7 +7,9 @@ import numpy
 
 from .. import _core
 from .._indexing._diagonal import diagonal
+from .._manipulation._dims import broadcast_to
 from .._manipulation._helpers import _base, _view
+from .._math._cumulative import cumprod
 from .._ufunc import UFUNCS, where
 from ._basic import zeros
 from ._from_data import asarray as _arr  # ndarrays pass through unchanged
@@ -113,3 +115,23 @@ def triu(m, k=0):
     m = _arr(m)
     mask = _tri_mask(m, k - 1)
     return where(mask, zeros(1, m.dtype, device=m._device_id), m)
+
+
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of the 1-D x: its columns are powers of x, decreasing from
+    x**(N-1) (or increasing from x**0), computed on the device as NumPy does, by a
+    cumulative product (numpy.vander)."""
+    x = _arr(x)
+    if x.ndim != 1:
+        raise ValueError("x must be a one-dimensional array or sequence.")
+    n = x.shape[0]
+    N = n if N is None else operator.index(N)
+    if N < 0:
+        raise ValueError("negative dimensions are not allowed")
+    dt = numpy.promote_types(x.dtype, int)
+    if N == 0 or n == 0:
+        return zeros((n, N), dtype=dt, device=x._device_id)
+    cols = broadcast_to(x.astype(dt).reshape(n, 1), (n, N))
+    first = UFUNCS["equal"](arange(N, dtype=numpy.int64), 0)
+    v = cumprod(where(first, _arr(1, dtype=dt, device=x._device_id), cols), axis=1, dtype=dt)
+    return v if increasing else v[:, ::-1].copy()

@@ -1,8 +1,8 @@
 """Axis permutations as views, no copy: transpose, permute_dims, swapaxes,
-moveaxis, matrix_transpose."""
+moveaxis, rollaxis, matrix_transpose."""
 import operator
 
-from .._axes import normalize_axis_index, normalize_axis_tuple
+from .._axes import AxisError, normalize_axis_index, normalize_axis_tuple
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
 
 
@@ -45,3 +45,25 @@ def moveaxis(a, source, destination):
     for dest, src in sorted(zip(destination, source)):
         order.insert(dest, src)
     return a.transpose(order)
+
+
+def rollaxis(a, axis, start=0):
+    """A view of a with axis rolled back until it lies before position start, no copy
+    (numpy.rollaxis; moveaxis is the clearer spelling)."""
+    a = _arr(a)
+    n = a.ndim
+    axis = normalize_axis_index(operator.index(axis), n)
+    start = operator.index(start)
+    if start < 0:
+        start += n
+    if not 0 <= start < n + 1:
+        raise AxisError(f"'start' arg requires {-n} <= start < {n + 1}, but {start} was "
+                        f"passed in")
+    if axis < start:
+        start -= 1
+    if axis == start:
+        return a[...]
+    axes = list(range(n))
+    axes.remove(axis)
+    axes.insert(start, axis)
+    return a.transpose(axes)
