@@ -1,5 +1,5 @@
 """matmul through the device's BLAS library (CLBlast on OpenCL, cuBLAS on
-CUDA) against NumPy: transposed, strided, batched and broadcast operands,
+CUDA), and through the host's BLAS on CPU devices, against NumPy: transposed, strided, batched and broadcast operands,
 the five library dtypes, k = 0 and empty products; _core.gemm's checks;
 linalg.norm and linalg.matrix_power."""
 import ctypes.util
@@ -13,6 +13,15 @@ from ndaccel.linalg import _matmul
 from xp_util import xp_compare
 
 RNG = numpy.random.default_rng(3)
+
+
+@pytest.fixture(autouse=True, params=["library", "host-blas"])
+def gemm_path(request, monkeypatch):
+    """Every test twice: products through the device's library (CLBlast,
+    cuBLAS), and with the host-BLAS policy of CPU devices (_matmul's
+    USE_HOST_BLAS; GPUs ignore it)."""
+    monkeypatch.setattr(_matmul, "USE_HOST_BLAS", request.param == "host-blas")
+    return request.param
 DTYPES = ["float16", "float32", "float64", "complex64", "complex128"]
 RTOL = {"float16": 2e-2, "float32": 2e-5, "complex64": 2e-5, "float64": 1e-12,
         "complex128": 1e-12}
