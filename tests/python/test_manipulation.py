@@ -564,6 +564,24 @@ def test_roll(layout):
     ])
 
 
+def test_roll_is_a_snapshot_and_the_copy_path(monkeypatch):
+    """roll's pending gather reads the values at the call, whatever is written
+    into the source afterwards; arrays past the gather limit take slice copies."""
+    from ndaccel._manipulation import _rearrange
+
+    def run(xp):
+        a = xp.arange(12.0).reshape(3, 4)
+        r1, r2 = xp.roll(a, 1, 0), xp.roll(a, (1, -1), (0, 1))
+        a[...] = 0
+        a2 = xp.arange(6).reshape(2, 3)
+        r3 = xp.roll(a2, 1, 1)
+        a2 += 5
+        return r1, r2, r3 * 2 + r3
+    check_all([run])
+    monkeypatch.setattr(_rearrange, "_ROLL_GATHER_MAX", 0)
+    check_all([run, lambda xp: xp.roll(make(xp, F8, "c", (3, 4)), (1, -6), axis=(0, 1))])
+
+
 def test_roll_edge_cases():
     check_all([
         lambda xp: xp.roll(make(xp, numpy.complex64, "c", (5,)), 2),

@@ -1,13 +1,29 @@
 """Rearranging elements: flip, fliplr, flipud, rot90 (views with negative
-strides) and roll (slice copies into a new device array)."""
+strides) and roll (a pending gather at cached offsets, which fuses into the
+expression that reads it; slice copies for very large arrays)."""
+import collections
 import itertools
+import threading
 
 import numpy
 
+from .. import _core
 from .._axes import normalize_axis_tuple
+from .._creation._basic import zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
+from .._creation._ranges import arange
 from .._scalars import returns_scalar
+from .._ufunc import UFUNCS
 from ._helpers import _copy_into, _empty
+
+# roll's gather offsets, by (device, shape, element strides, shifts): a time
+# loop rolls arrays of one geometry by the same shifts every step, so each
+# offsets array is computed once. At most _ROLL_CACHE_SIZE entries of at
+# most _ROLL_GATHER_MAX elements (8 bytes each) stay on their devices.
+_ROLL_CACHE_SIZE = 16
+_ROLL_GATHER_MAX = 1 << 22
+_roll_offsets_cache = collections.OrderedDict()
+_roll_lock = threading.Lock()
 
 
 def flip(m, axis=None):
@@ -76,9 +92,11 @@ def roll(a, shift, axis=None):
     shifts = dict.fromkeys(range(a.ndim), 0)
     for sh, ax in broadcasted:
         shifts[ax] += int(sh)
+    shifts = {ax: sh % (a.shape[ax] or 1) for ax, sh in shifts.items()}
+    if 0 < a.size <= _ROLL_GATHER_MAX and any(shifts.values()):
+        return _core.gather(a, _roll_offsets(a, shifts))
     rolls = [((slice(None), slice(None)),)] * a.ndim
     for ax, offset in shifts.items():
-        offset %= a.shape[ax] or 1
         if offset:
             rolls[ax] = ((slice(None, -offset), slice(offset, None)),
                          (slice(-offset, None), slice(None, offset)))
@@ -87,6 +105,34 @@ def roll(a, shift, axis=None):
         arr_index, res_index = zip(*indices)
         _copy_into(result[res_index], a[arr_index])
     return result
+
+
+def _roll_offsets(a, shifts):
+    """int64 offsets (elements from a's element 0, through a's strides) of
+    roll's source elements: result[i] = a[(i - shift) mod n] on each axis."""
+    isz = a.dtype.itemsize
+    el_strides = tuple(st // isz for st in a.strides)
+    key = (a._device_id, a.shape, el_strides, tuple(sorted(shifts.items())))
+    with _roll_lock:
+        off = _roll_offsets_cache.get(key)
+        if off is not None:
+            _roll_offsets_cache.move_to_end(key)
+            return off
+    off = zeros((), dtype=numpy.int64, device=a._device_id)
+    for ax, n in enumerate(a.shape):
+        src = UFUNCS["remainder"](UFUNCS["subtract"](arange(n, dtype=numpy.int64,
+                                                            device=a._device_id),
+                                                     shifts.get(ax, 0)), n)
+        part = UFUNCS["multiply"](src, el_strides[ax]).reshape(
+            (1,) * ax + (n,) + (1,) * (a.ndim - ax - 1))
+        off = UFUNCS["add"](off, part)
+    off = off.astype(numpy.int64)
+    off._buffer_id  # computed once, here
+    with _roll_lock:
+        _roll_offsets_cache[key] = off
+        while len(_roll_offsets_cache) > _ROLL_CACHE_SIZE:
+            _roll_offsets_cache.popitem(last=False)
+    return off
 
 
 # flip of a 0-d array gives a NumPy scalar, as NumPy's (see _scalars.py).
