@@ -8,19 +8,19 @@ import numpy
 import pytest
 
 import ndaccel
-from ndaccel import _core
+from ndaccel import _core, _host_libraries
 from ndaccel.linalg import _matmul
 from xp_util import xp_compare
 
 RNG = numpy.random.default_rng(3)
 
 
-@pytest.fixture(autouse=True, params=["library", "host-blas"])
+@pytest.fixture(autouse=True, params=["library", "host-libraries"])
 def gemm_path(request, monkeypatch):
     """Every test twice: products through the device's library (CLBlast,
-    cuBLAS), and with the host-BLAS policy of CPU devices (_matmul's
-    USE_HOST_BLAS; GPUs ignore it)."""
-    monkeypatch.setattr(_matmul, "USE_HOST_BLAS", request.param == "host-blas")
+    cuBLAS), and with the host-libraries policy of CPU devices (GPUs ignore
+    it)."""
+    monkeypatch.setattr(_host_libraries, "USE", request.param == "host-libraries")
     return request.param
 DTYPES = ["float16", "float32", "float64", "complex64", "complex128"]
 RTOL = {"float16": 2e-2, "float32": 2e-5, "complex64": 2e-5, "float64": 1e-12,

@@ -1,5 +1,6 @@
 """The device merge sort (nda/sort.h) behind sort, argsort, unique and the
-functions built on them, against NumPy's stable sort: lengths around the run
+functions built on them, and the host sort of CPU devices, against NumPy's
+stable sort: lengths around the run
 (32) and tile (512) sizes and the merge passes' pair boundaries, several rows,
 every dtype with its special values and many ties (argsort checks stability),
 other axes, views, empty and 1-element rows."""
@@ -7,9 +8,18 @@ import numpy
 import pytest
 
 import ndaccel
+from ndaccel import _host_libraries
 from xp_util import ALL_DTYPES, dtype_id, special_values, xp_compare
 
 LENGTHS = [1, 2, 31, 32, 33, 64, 511, 512, 513, 1000, 4097]
+
+
+@pytest.fixture(autouse=True, params=["device-sort", "host-libraries"])
+def sort_path(request, monkeypatch):
+    """Every test twice: the device's merge sort, and NumPy's sort on CPU
+    devices (the host-libraries policy; GPUs ignore it)."""
+    monkeypatch.setattr(_host_libraries, "USE", request.param == "host-libraries")
+    return request.param
 
 
 def _data(dt, n, rows=1, seed=0):

@@ -188,7 +188,7 @@ def at(uf, a, indices, b=None):
     if name == "add" and b is not None and V.dtype == numpy.float64 and b.dtype.kind in "biuf" \
             and _add_by_bincount(V, off, bflat):
         return
-    order = argsort(off)  # stable: a repeated index keeps its occurrences in order
+    order = argsort(off, kind="stable")  # stable: a repeated index keeps its occurrences in order
     k = _materialized(_core.gather(off, order))
     new = UFUNCS["not_equal"](k[1:], k[:-1])
     if n == 1 or bool(new.all()):  # no index twice: one gather, op, scatter
@@ -258,7 +258,7 @@ def _at_rounds(uf, V, off, bflat, order, first, starts, maxrun):
     group = UFUNCS["subtract"](cumsum(first.astype(numpy.int64)), 1)
     pos = arange(n, dtype=numpy.int64, device=dev)
     rank = _materialized(UFUNCS["subtract"](pos, _core.gather(starts, group)))
-    order2 = argsort(rank)  # stable: rank-major, each rank in index order
+    order2 = argsort(rank, kind="stable")  # stable: rank-major, each rank in index order
     src = _materialized(_core.gather(order, order2))  # flat positions, rank-major
     ranks = _materialized(_core.gather(rank, order2))
     bounds = searchsorted(ranks, arange(maxrun + 1, dtype=numpy.int64, device=dev)).get()

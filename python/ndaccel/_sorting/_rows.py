@@ -5,7 +5,6 @@ insertion-sorted, then merge passes), and put back; the order predicates
 
 Order as NumPy: NaN sorts last (complex: lexicographic, any NaN last);
 sorting is stable (ties keep their index order)."""
-
 from .. import _core
 from .._axes import normalize_axes
 from .._manipulation._transpose import moveaxis

@@ -64,7 +64,7 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
             return aux, e, e.copy()
         return aux
     if return_indices:
-        order = argsort(aux, axis=None)
+        order = argsort(aux, axis=None, kind="stable")
         aux = aux[order]
     else:
         aux = sort(aux)

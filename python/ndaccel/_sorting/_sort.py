@@ -5,7 +5,7 @@ kth)."""
 import numpy
 from numpy.exceptions import AxisError
 
-from .. import _core
+from .. import _core, _host_libraries
 from .._axes import normalize_axes
 from .._creation._basic import zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
@@ -23,14 +23,19 @@ _subtract = UFUNCS["subtract"]
 
 def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     """A sorted copy along an axis (flattened for axis=None), NaN last, on the device
-    (numpy.sort); descending=True (the array API's) reverses it. Every kind gives the same
-    stable order; 'order' raises NotImplementedError."""
+    (numpy.sort); descending=True (the array API's) reverses it. The device's merge sort
+    gives every kind the same stable order; CPU devices sort with NumPy's own `kind`
+    (_host_libraries.py). 'order' raises NotImplementedError."""
     _check_kind(kind)
     if order is not None:
         raise NotImplementedError("sort: 'order' (structured arrays) is not supported")
     a = _arr(a)
     if a.ndim == 0 and axis is not None:
         raise AxisError(axis, 0)
+    if a.size and _host_libraries.applies(a._device_id):
+        r = numpy.sort(a.get(), axis=axis, kind="stable" if stable else kind)
+        r = _arr(r, device=a._device_id)
+        return flip(r, -1 if axis is None else axis).copy() if descending else r
     rows, ax = _rows(a, axis)
     if rows.size == 0:
         return a.copy() if axis is not None else a.reshape(-1).copy()
@@ -43,7 +48,9 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
     """Indices that sort a along an axis (stable, NaN last), on the device (numpy.argsort).
 
     descending=True (the array API's) sorts from the largest, equal elements still in their
-    order in a. Every kind gives the same stable order; 'order' raises NotImplementedError."""
+    order in a. The device's merge sort gives every kind the same stable order (so kind=None
+    is stable there: library code relies on it only with kind="stable"); CPU devices sort
+    with NumPy's own `kind` (_host_libraries.py). 'order' raises NotImplementedError."""
     _check_kind(kind)
     if order is not None:
         raise NotImplementedError("argsort: 'order' (structured arrays) is not supported")
@@ -56,8 +63,11 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
         flat = a.reshape(-1) if axis is None else a
         ax = 0 if axis is None else normalize_axes(axis, a.ndim)[0]
         n = flat.shape[ax]
-        idx = argsort(flip(flat, ax), ax)
+        idx = argsort(flip(flat, ax), ax, kind="stable")
         return _subtract(n - 1, flip(idx, ax))
+    if a.size and _host_libraries.applies(a._device_id):
+        r = numpy.argsort(a.get(), axis=axis, kind="stable" if stable else kind)
+        return _arr(r.astype(numpy.int64, copy=False), device=a._device_id)
     rows, ax = _rows(a, axis)
     if rows.size == 0:
         return zeros(a.shape if axis is not None else (a.size,), dtype=numpy.int64)
@@ -107,9 +117,9 @@ def lexsort(keys, axis=-1):
     idx = None
     for r, _, _ in rows:  # primary key last: sort by it last (stable)
         if idx is None:
-            idx = argsort(r, axis=-1)
+            idx = argsort(r, axis=-1, kind="stable")
         else:
-            sub = argsort(_take_rows(r, idx), axis=-1)
+            sub = argsort(_take_rows(r, idx), axis=-1, kind="stable")
             idx = _take_rows(idx, sub)
     return moveaxis(idx.reshape(moved), -1, ax).copy()
 

@@ -18,7 +18,7 @@ from .._math._cumulative import cumsum
 from .._statistics._reductions import any as _any
 from .._ufunc import UFUNCS
 from ._rows import _eq, _not, _same
-from ._sort import argsort, lexsort
+from ._sort import argsort, lexsort, sort
 
 
 def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None,
@@ -40,8 +40,11 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
         if return_counts:
             res.append(empty(0, dtype=numpy.int64))
         return res[0] if len(res) == 1 else tuple(res)
-    order = argsort(a, axis=None)
-    s = a[order]
+    if return_index or return_inverse:
+        order = argsort(a, axis=None, kind="stable")
+        s = a[order]
+    else:
+        s = sort(a)  # values only: no positions to carry
     first = concatenate([_arr(numpy.array([True])),
                          _not(_same(s[1:], s[:-1])) if equal_nan else _not(_eq(s[1:], s[:-1]))])
     (starts,) = nonzero(first)

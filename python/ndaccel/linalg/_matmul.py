@@ -8,17 +8,15 @@ product, no materialised intermediate), correct for every dtype.
 NDACCEL_BLAS=0 in the environment (or _matmul.USE_LIBRARY = False)
 forces the fused path.
 
-On a CPU device (OpenCL on the host's own cores, e.g. PoCL) float32/64 and
-complex products run in the host's BLAS (NumPy's matmul on copies of the
-operands) instead of the device library: the same cores, and OpenBLAS's
-kernels beat CLBlast's generated ones there by 4-10x at 1000^2 and far more
-for tall-skinny shapes (X.T @ X), copies included. NDACCEL_HOST_BLAS=0 (or
-_matmul.USE_HOST_BLAS = False) turns this off; GPUs never take it."""
+On a CPU device float32/64 and complex products run in the host's BLAS
+(NumPy's matmul on copies of the operands) instead of the device library:
+the host-libraries policy of _host_libraries.py (OpenBLAS beats CLBlast on
+the same cores by 4-10x at 1000^2, far more for X.T @ X)."""
 import os
 
 import numpy
 
-from .. import _core, _dtypes
+from .. import _core, _dtypes, _host_libraries
 from .._creation._basic import zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
 from .._manipulation._dims import broadcast_to
@@ -28,10 +26,6 @@ from .._ufunc import UFUNCS
 
 
 USE_LIBRARY = os.environ.get("NDACCEL_BLAS", "1") != "0"
-USE_HOST_BLAS = os.environ.get("NDACCEL_HOST_BLAS", "1") != "0"
-
-# device id -> whether it runs on the host's cores (not a GPU).
-_ON_HOST_CORES = {}
 _HOST_BLAS_DTYPES = frozenset(numpy.dtype(t) for t in ("float32", "float64", "complex64",
                                                        "complex128"))
 
@@ -106,19 +100,12 @@ def _gemm_operand(X, batch, itemsize):
     raise AssertionError("a C-contiguous copy always has a BLAS layout")
 
 
-def _on_host_cores(dev):
-    if dev not in _ON_HOST_CORES:
-        info = next((d for d in _core.devices() if d["id"] == dev), {})
-        _ON_HOST_CORES[dev] = info.get("is_gpu", 1) == 0 and dev.startswith("opencl")
-    return _ON_HOST_CORES[dev]
-
-
 def _host_gemm(A, B, rdt):
-    """A @ B (already rdt) by the host's BLAS when the device is the host's own
-    cores (see the module docstring), else None."""
+    """A @ B (already rdt) by the host's BLAS on CPU devices (_host_libraries),
+    else None."""
     dev = A._device_id
-    if not (USE_HOST_BLAS and USE_LIBRARY and rdt in _HOST_BLAS_DTYPES and dev == B._device_id
-            and _on_host_cores(dev)):
+    if not (USE_LIBRARY and rdt in _HOST_BLAS_DTYPES and dev == B._device_id
+            and _host_libraries.applies(dev)):
         return None
     return _arr(numpy.matmul(A.get(), B.get()), device=dev)
 
