@@ -104,10 +104,12 @@ void nda_dialect_prelude(nda_strbuf *b, nda_dialect dialect, bool fp64)
         nda_strbuf_puts(b, "typedef unsigned int uint;\n"
                            "#define NDA_AS_FLOAT(u) __uint_as_float(u)\n"
                            "#define NDA_AS_UINT(f) __float_as_uint(f)\n"
-                           "#define NDA_AS_U64(d) ((nda_u64)__double_as_longlong(d))\n");
+                           "#define NDA_AS_U64(d) ((nda_u64)__double_as_longlong(d))\n"
+                           "#define NDA_AS_F64(u) __longlong_as_double((long long)(u))\n");
     } else {
         nda_strbuf_puts(b, OPENCL_PRELUDE);
         if (fp64) nda_strbuf_puts(b, OPENCL_FP64);
+        if (fp64) nda_strbuf_puts(b, "#define NDA_AS_F64(u) as_double(u)\n");
         nda_strbuf_puts(b, "#define NDA_AS_FLOAT(u) as_float(u)\n"
                            "#define NDA_AS_UINT(f) as_uint(f)\n"
                            "#define NDA_AS_U64(d) as_ulong(d)\n");

@@ -13,6 +13,8 @@ void nda_op_helper(nda_strbuf *helpers, nda_strbuf *seen, const char *key, const
 
 /* Complex arithmetic (nda_cadd_N ... nda_cmin_N). */
 extern const char NDA_T_C_ARITH[];
+extern const char NDA_T_D_LOG[];
+extern const char NDA_T_D_POW[];
 
 /* Complex elementary functions (kernels/ops_complex.c): exp, log, sqrt,
  * power, float_power, the trigonometric and hyperbolic functions and their

@@ -1,0 +1,73 @@
+"""ndaccel's own float64 log and pow (kernels/ops.c, fdlibm's algorithms, used
+on OpenCL devices) against NumPy over the whole range: at most 1 ulp apart
+for finite results, and the same NaNs, infinities, zeros and signs (C99's
+special values, as NumPy's libm gives them)."""
+import itertools
+
+import numpy
+import pytest
+
+import ndaccel
+
+RNG = numpy.random.default_rng(20261204)
+
+
+def _ulps(got, want):
+    """Per-element ulp distance where both are finite, after checking that NaNs,
+    infinities and signs agree everywhere."""
+    nan_g, nan_w = numpy.isnan(got), numpy.isnan(want)
+    assert numpy.array_equal(nan_g, nan_w), "NaN in different places"
+    inf = numpy.isinf(want) | numpy.isinf(got)
+    assert numpy.array_equal(got[inf], want[inf]), "different infinities"
+    fin = ~(nan_w | inf)
+    assert numpy.array_equal(numpy.signbit(got[fin]), numpy.signbit(want[fin])), "signs differ"
+    return numpy.abs(got[fin].view(numpy.int64) - want[fin].view(numpy.int64))
+
+
+def _positive_bit_patterns(n):
+    return RNG.integers(0, 0x7FF0000000000000, n, dtype=numpy.int64).view(numpy.float64)
+
+
+def test_log_float64_within_one_ulp():
+    x = numpy.concatenate([
+        _positive_bit_patterns(200_000),          # every exponent, subnormals included
+        1.0 + RNG.normal(size=20_000) * 1e-9,     # near 1, where log is small
+        RNG.random(20_000) * 4,
+        [0.0, -0.0, -1.0, -numpy.inf, numpy.inf, numpy.nan, 1.0, 5e-324,
+         2.2250738585072014e-308, 1.7976931348623157e308, 0.9999999999999999],
+    ])
+    got = ndaccel.log(ndaccel.asarray(x)).get()
+    with numpy.errstate(all="ignore"):
+        want = numpy.log(x)
+    assert _ulps(got, want).max(initial=0) <= 1
+
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, numpy.inf, -numpy.inf,
+           numpy.nan, 1e-310, -1e-310, 1e308, 0.9999999999999999, 1.0000000000000002]
+
+
+@pytest.mark.parametrize("case", ["special", "wide", "negative-int", "negative-frac", "near-one",
+                                  "subnormal", "integers"])
+def test_pow_float64_within_one_ulp(case):
+    n = 100_000
+    if case == "special":
+        x, y = (numpy.array(v) for v in zip(*itertools.product(SPECIAL, SPECIAL)))
+    elif case == "wide":
+        x, y = _positive_bit_patterns(n), RNG.normal(size=n) * 0.05
+    elif case == "negative-int":
+        x, y = -RNG.random(n) * 10, RNG.integers(-40, 40, n).astype(float)
+    elif case == "negative-frac":
+        x, y = -RNG.random(n) * 10, RNG.normal(size=n)
+    elif case == "near-one":  # |y| past 2**31 with x within 2**-20 of 1
+        x, y = 1.0 + RNG.normal(size=n) * 1e-7, RNG.normal(size=n) * 1e9
+    elif case == "subnormal":
+        x, y = 5e-324 * RNG.integers(1, 2**40, n), RNG.random(n) * 1.5
+    else:
+        x, y = RNG.integers(0, 60, n).astype(float), RNG.integers(0, 9, n).astype(float)
+    got = ndaccel.power(ndaccel.asarray(x), ndaccel.asarray(y)).get()
+    with numpy.errstate(all="ignore"):
+        want = numpy.power(x, y)
+    assert _ulps(got, want).max(initial=0) <= 1
+    if case == "integers":  # representable integer results are exact
+        exact = want < 2.0**53
+        assert numpy.array_equal(got[exact], want[exact])
