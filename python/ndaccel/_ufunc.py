@@ -168,6 +168,21 @@ class ufunc:
         out[...] = where(m, res, out)
         return out
 
+    def resolve_dtypes(self, dtypes, *, signature=None, casting=None, reduction=False):
+        """The dtypes of the loop NumPy would pick for operand dtypes `dtypes`
+        (numpy.ufunc.resolve_dtypes; None for the output, Python int/float/complex
+        types for weak scalars). ndaccel picks the same loops (NEP 50); a result
+        outside ndaccel's dtypes raises TypeError."""
+        for dt in dtypes:  # ndaccel's dtypes only, inputs included
+            if isinstance(dt, numpy.dtype):
+                _dtypes.normalize(dt)
+        kwargs = {k: v for k, v in (("signature", signature), ("casting", casting))
+                  if v is not None}
+        res = getattr(numpy, self.__name__).resolve_dtypes(dtypes, reduction=reduction, **kwargs)
+        for dt in res:
+            _dtypes.normalize(dt)
+        return res
+
     def accumulate(self, array, axis=0, dtype=None, out=None):
         """Running application along an axis (a left fold), in the loop
         dtype as NumPy (int8 add.accumulate wraps, unlike cumsum)."""

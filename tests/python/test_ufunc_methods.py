@@ -2,10 +2,12 @@
 basic indices; b broadcast; the combined and the sequential-round paths),
 reduceat (NumPy's slice rules, axis, dtype, out=, errors), reduce of the
 ufuncs without a reduction kernel (bitwise, fmax, gcd, subtract, ...),
-accumulate, outer, and frompyfunc / vectorize (host loops).
+accumulate, outer, resolve_dtypes, and frompyfunc / vectorize (host loops).
 
 Float updates at a repeated index are combined in a different order than
 NumPy's sequential loop (equal within rounding); integer ones are exact."""
+import itertools
+
 import numpy
 import pytest
 
@@ -373,3 +375,27 @@ def test_vectorize():
     xp_compare(body)
     with pytest.raises(TypeError, match="unicode string"):
         ndaccel.vectorize(lambda x: f"{x}")(ndaccel.arange(2))
+
+
+def test_resolve_dtypes_is_the_loop_ndaccel_runs():
+    """ufunc.resolve_dtypes gives NumPy's loop, and ndaccel's ufuncs compute in
+    exactly that loop's output dtype; unsupported dtypes raise TypeError."""
+    dts = [numpy.dtype(c) for c in ("bool", "int8", "uint16", "int64", "uint64", "float16",
+                                    "float32", "complex64")]
+    for name in ("add", "true_divide", "floor_divide", "power", "arctan2", "left_shift",
+                 "logical_and", "maximum"):
+        uf = getattr(ndaccel, name)
+        for a, b in itertools.product(dts, dts):
+            try:
+                want = getattr(numpy, name).resolve_dtypes((a, b, None))
+            except TypeError:
+                with pytest.raises(TypeError):
+                    uf.resolve_dtypes((a, b, None))
+                continue
+            assert uf.resolve_dtypes((a, b, None)) == want
+            assert uf(ndaccel.zeros(1, a), ndaccel.zeros(1, b)).dtype == want[2]
+    assert ndaccel.multiply.resolve_dtypes((numpy.dtype("int8"), int, None))[2] == numpy.int8
+    assert ndaccel.add.resolve_dtypes((None, numpy.dtype("float32"), None),
+                                      reduction=True)[2] == numpy.float32
+    with pytest.raises(TypeError, match="datetime"):
+        ndaccel.add.resolve_dtypes((numpy.dtype("M8[s]"), numpy.dtype("m8[s]"), None))
