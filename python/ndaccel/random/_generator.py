@@ -14,6 +14,7 @@ from .._scalars import returns_scalar
 from .._sorting._search import searchsorted
 from .._sorting._sort import argsort
 from .._ufunc import UFUNCS as _UFUNCS
+from . import _continuous, _discrete, _gamma_family, _multivariate
 
 
 _FLOATS = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))
@@ -48,9 +49,21 @@ class Generator:
     def __init__(self, seed=None, *, device=None):
         ss = seed if isinstance(seed, numpy.random.SeedSequence) else numpy.random.SeedSequence(seed)
         k0, k1 = (int(w) for w in ss.generate_state(2, numpy.uint32))
+        self._seed_seq = ss
         self._key = (k0, k1)
         self._stream = 0
         self._device = device
+
+    @classmethod
+    def _from_state(cls, key, stream, device=None):
+        """A Generator at a saved (64-bit key, stream counter) state; it has no
+        SeedSequence, so it cannot spawn."""
+        g = cls.__new__(cls)
+        g._seed_seq = None
+        g._key = (key & 0xFFFFFFFF, key >> 32)
+        g._stream = stream
+        g._device = device
+        return g
 
     def __repr__(self):
         return f"Generator(Philox4x32-10, key=0x{self._key[1]:08x}{self._key[0]:08x})"
@@ -214,6 +227,148 @@ class Generator:
         out[...] = r
         return out
 
+    # -- spawning ----------------------------------------------------------
+    def spawn(self, n_children):
+        """n_children independent Generators, from this one's SeedSequence's
+        spawn (numpy.random.Generator.spawn); they use this one's device."""
+        if self._seed_seq is None:
+            raise TypeError("The underlying SeedSequence does not implement spawning "
+                            "(this Generator was made from a saved state).")
+        return [Generator(ss, device=self._device) for ss in self._seed_seq.spawn(n_children)]
+
+    # -- the gamma family (_gamma_family.py) --------------------------------
+    def standard_gamma(self, shape, size=None, dtype=numpy.float64, out=None):
+        """Standard gamma variates (Marsaglia-Tsang rejection on the device,
+        shape < 1 by the U**(1/shape) boost); float32 is computed in float64 and
+        rounded (numpy.random.Generator.standard_gamma). size=None gives a NumPy scalar."""
+        dt = _float_dtype(dtype, "standard_gamma")
+        out, _ = self._out_arg(out, size, dt, "standard_gamma")
+        if out is not None:
+            size = out.shape
+        return _gamma_family.standard_gamma(self, shape, size, dt, out)
+
+    def gamma(self, shape, scale=1.0, size=None):
+        """scale * standard_gamma(shape), float64 (numpy.random.Generator.gamma)."""
+        return _gamma_family.gamma(self, shape, scale, size)
+
+    def beta(self, a, b, size=None):
+        """Beta(a, b) as X / (X + Y) of gammas, in log space (numpy.random.Generator.beta)."""
+        return _gamma_family.beta(self, a, b, size)
+
+    def chisquare(self, df, size=None):
+        """Chi-square: 2 * standard_gamma(df / 2) (numpy.random.Generator.chisquare)."""
+        return _gamma_family.chisquare(self, df, size)
+
+    def f(self, dfnum, dfden, size=None):
+        """F distribution: a ratio of scaled chi-squares (numpy.random.Generator.f)."""
+        return _gamma_family.f_dist(self, dfnum, dfden, size)
+
+    def standard_t(self, df, size=None):
+        """Student's t: sqrt(df/2) N / sqrt(Gamma(df/2)) (numpy.random.Generator.standard_t)."""
+        return _gamma_family.standard_t(self, df, size)
+
+    def noncentral_chisquare(self, df, nonc, size=None):
+        """Noncentral chi-square by NumPy's normal or Poisson-mixture composition
+        (numpy.random.Generator.noncentral_chisquare)."""
+        return _gamma_family.noncentral_chisquare(self, df, nonc, size)
+
+    def noncentral_f(self, dfnum, dfden, nonc, size=None):
+        """Noncentral F: noncentral over central chi-square, scaled
+        (numpy.random.Generator.noncentral_f)."""
+        return _gamma_family.noncentral_f(self, dfnum, dfden, nonc, size)
+
+    def dirichlet(self, alpha, size=None):
+        """Dirichlet(alpha) rows of shape size + (len(alpha),): normalised gammas,
+        in log space (numpy.random.Generator.dirichlet). alpha is read on the host."""
+        return _gamma_family.dirichlet(self, alpha, size)
+
+    # -- continuous (_continuous.py) ----------------------------------------
+    def gumbel(self, loc=0.0, scale=1.0, size=None):
+        """Gumbel: loc - scale * log(E) (numpy.random.Generator.gumbel)."""
+        return _continuous.gumbel(self, loc, scale, size)
+
+    def logistic(self, loc=0.0, scale=1.0, size=None):
+        """Logistic: loc + scale * log(U / (1 - U)) (numpy.random.Generator.logistic)."""
+        return _continuous.logistic(self, loc, scale, size)
+
+    def pareto(self, a, size=None):
+        """Pareto II (Lomax): expm1(E / a) (numpy.random.Generator.pareto)."""
+        return _continuous.pareto(self, a, size)
+
+    def power(self, a, size=None):
+        """Power distribution: (1 - exp(-E)) ** (1/a) (numpy.random.Generator.power)."""
+        return _continuous.power(self, a, size)
+
+    def weibull(self, a, size=None):
+        """Weibull: E ** (1/a) (numpy.random.Generator.weibull)."""
+        return _continuous.weibull(self, a, size)
+
+    def triangular(self, left, mode, right, size=None):
+        """Triangular on [left, right] with peak at mode, by inversion
+        (numpy.random.Generator.triangular)."""
+        return _continuous.triangular(self, left, mode, right, size)
+
+    def vonmises(self, mu, kappa, size=None):
+        """von Mises on [-pi, pi] by Best-Fisher rejection (numpy.random.Generator.vonmises)."""
+        return _continuous.vonmises(self, mu, kappa, size)
+
+    def wald(self, mean, scale, size=None):
+        """Wald (inverse Gaussian) (numpy.random.Generator.wald)."""
+        return _continuous.wald(self, mean, scale, size)
+
+    # -- discrete (_discrete.py) ---------------------------------------------
+    def poisson(self, lam=1.0, size=None):
+        """Poisson, int64: inversion for lam < 10, PTRS rejection otherwise
+        (numpy.random.Generator.poisson)."""
+        return _discrete.poisson(self, lam, size)
+
+    def binomial(self, n, p, size=None):
+        """Binomial, int64: inversion for small n min(p, 1-p), BTRS rejection
+        otherwise (numpy.random.Generator.binomial)."""
+        return _discrete.binomial(self, n, p, size)
+
+    def negative_binomial(self, n, p, size=None):
+        """Negative binomial, int64: Poisson(Gamma(n) (1-p)/p)
+        (numpy.random.Generator.negative_binomial)."""
+        return _discrete.negative_binomial(self, n, p, size)
+
+    def geometric(self, p, size=None):
+        """Geometric on {1, 2, ...}, int64, by inversion (numpy.random.Generator.geometric)."""
+        return _discrete.geometric(self, p, size)
+
+    def hypergeometric(self, ngood, nbad, nsample, size=None):
+        """Hypergeometric, int64: simulated draws or HRUA rejection
+        (numpy.random.Generator.hypergeometric)."""
+        return _discrete.hypergeometric(self, ngood, nbad, nsample, size)
+
+    def logseries(self, p, size=None):
+        """Logarithmic series, int64 (numpy.random.Generator.logseries)."""
+        return _discrete.logseries(self, p, size)
+
+    def zipf(self, a, size=None):
+        """Zipf, int64, by rejection (numpy.random.Generator.zipf)."""
+        return _discrete.zipf(self, a, size)
+
+    def multinomial(self, n, pvals, size=None):
+        """Multinomial counts of shape batch + (len(pvals),), int64, by conditional
+        binomials (numpy.random.Generator.multinomial). pvals are read on the host."""
+        return _discrete.multinomial(self, n, pvals, size)
+
+    def multivariate_hypergeometric(self, colors, nsample, size=None, method="marginals"):
+        """Multivariate hypergeometric counts of shape size + (len(colors),), int64,
+        by conditional hypergeometrics for either method
+        (numpy.random.Generator.multivariate_hypergeometric)."""
+        return _discrete.multivariate_hypergeometric(self, colors, nsample, size, method)
+
+    # -- multivariate normal (_multivariate.py) ------------------------------
+    def multivariate_normal(self, mean, cov, size=None, check_valid="warn", tol=1e-8, *,
+                            method="svd"):
+        """Multivariate normal rows of shape size + (len(mean),): standard normals
+        times a factor of cov (svd, eigh or cholesky), plus mean
+        (numpy.random.Generator.multivariate_normal)."""
+        return _multivariate.multivariate_normal(self, mean, cov, size, check_valid, tol,
+                                                 method=method)
+
     def __getattr__(self, name):
         if not name.startswith("_") and hasattr(numpy.random.Generator, name):
             raise AttributeError(f"ndaccel.random.Generator does not implement {name} yet")
@@ -356,5 +511,9 @@ def default_rng(seed=None, *, device=None):
 # scalars (see _scalars.py); sized draws stay on the device.
 for _name in ("random", "standard_normal", "standard_exponential", "uniform", "normal",
               "exponential", "integers", "standard_cauchy", "laplace", "rayleigh", "lognormal",
-              "choice"):
+              "choice", "standard_gamma", "gamma", "beta", "chisquare", "f", "standard_t",
+              "noncentral_chisquare", "noncentral_f", "dirichlet", "gumbel", "logistic", "pareto",
+              "power", "weibull", "triangular", "vonmises", "wald", "poisson", "binomial",
+              "negative_binomial", "geometric", "hypergeometric", "logseries", "zipf", "multinomial",
+              "multivariate_hypergeometric", "multivariate_normal"):
     setattr(Generator, _name, returns_scalar(getattr(Generator, _name)))
