@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "kernels/dialect.h"
+#include "kernels/fdlibm.h"
 #include "kernels/ops.h"
 #include "nda/error.h"
 
@@ -19,34 +20,7 @@ static const char RANDOM_FUNCS[] =
     "  }\n"
     "  o[0] = c0; o[1] = c1; o[2] = c2; o[3] = c3;\n"
     "}\n"
-    /* log(x) for normal x > 0 (fdlibm e_log.c). */
-    "NDA_FUNC double nda_rlog(double x) {\n"
-    "  nda_u64 bits = NDA_AS_U64(x);\n"
-    "  int hx = (int)(uint)(bits >> 32); uint lx = (uint)bits;\n"
-    "  int k = (hx >> 20) - 1023; hx &= 0x000fffff;\n"
-    "  int i = (hx + 0x95f64) & 0x100000;\n"
-    "  x = NDA_R_AS_F64(((nda_u64)(uint)(hx | (i ^ 0x3ff00000)) << 32) | (nda_u64)lx);\n"
-    "  k += i >> 20;\n"
-    "  double f = x - 1.0, dk = (double)k;\n"
-    "  if ((0x000fffff & (2 + hx)) < 3) {\n"
-    "    if (f == 0.0) return dk * 6.93147180369123816490e-01 + dk * 1.90821492927058770002e-10;\n"
-    "    double R = f * f * (0.5 - 0.33333333333333333 * f);\n"
-    "    return dk * 6.93147180369123816490e-01 - ((R - dk * 1.90821492927058770002e-10) - f);\n"
-    "  }\n"
-    "  double s = f / (2.0 + f), z = s * s, w = z * z;\n"
-    "  int i2 = (hx - 0x6147a) | (0x6b851 - hx);\n"
-    "  double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 +\n"
-    "              w * 1.531383769920937332e-01));\n"
-    "  double t2 = z * (6.666666666666735130e-01 + w * (2.857142874366239149e-01 +\n"
-    "              w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));\n"
-    "  double R = t2 + t1;\n"
-    "  if (i2 > 0) {\n"
-    "    double hfsq = 0.5 * f * f;\n"
-    "    return dk * 6.93147180369123816490e-01 -\n"
-    "           ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);\n"
-    "  }\n"
-    "  return dk * 6.93147180369123816490e-01 - ((s * (f - R) - dk * 1.90821492927058770002e-10) - f);\n"
-    "}\n"
+    NDA_FDLIBM_LOG_SRC
     /* sin and cos of 2 pi t, t = k * 2^-53 for a 53-bit k: exact reduction
      * to |x| <= pi/4 by quadrant and complement, then fdlibm's kernels. */
     "NDA_FUNC void nda_rsincos(nda_u64 k, double *sn, double *cs) {\n"
@@ -123,16 +97,16 @@ static void emit_body(nda_strbuf *b, const nda_random_spec *s, const char *T)
     case NDA_RANDOM_NORMAL:
         nda_strbuf_printf(b,
             "  double u1 = 1.0 - (double)(w0 >> 11) * 1.1102230246251565e-16;\n"
-            "  double r = sqrt(-2.0 * nda_rlog(u1)), sn, cs;\n"
+            "  double r = sqrt(-2.0 * nda_fdlibm_log(u1, 0)), sn, cs;\n"
             "  nda_rsincos(w1 >> 11, &sn, &cs);\n"
             "  out[o] = (%s)(r * cs);\n"
             "  if (m > 1) out[o + 1] = (%s)(r * sn);\n", T, T);
         break;
     case NDA_RANDOM_EXPONENTIAL:
         nda_strbuf_printf(b,
-            "  out[o] = (%s)(0.0 - nda_rlog(1.0 - (double)(w0 >> 11) * 1.1102230246251565e-16));\n"
-            "  if (m > 1) out[o + 1] = (%s)(0.0 - nda_rlog(1.0 - (double)(w1 >> 11) * "
-            "1.1102230246251565e-16));\n", T, T);
+            "  out[o] = (%s)(0.0 - nda_fdlibm_log(1.0 - (double)(w0 >> 11) * 1.1102230246251565e-16, 0));\n"
+            "  if (m > 1) out[o + 1] = (%s)(0.0 - nda_fdlibm_log(1.0 - (double)(w1 >> 11) * "
+            "1.1102230246251565e-16, 0));\n", T, T);
         break;
     case NDA_RANDOM_INTEGERS:
         nda_strbuf_printf(b,
@@ -153,11 +127,9 @@ int nda_random_source(const nda_random_spec *s, nda_dialect dialect, nda_strbuf 
     if (rc != NDA_OK) return rc;
     nda_dialect_prelude(src, dialect, true);
     if (dialect == NDA_DIALECT_CUDA) {
-        nda_strbuf_puts(src, "#define NDA_R_AS_F64(u) __longlong_as_double((long long)(u))\n"
-                             "#define NDA_R_MULHI64(a, b) __umul64hi((a), (b))\n");
+        nda_strbuf_puts(src, "#define NDA_R_MULHI64(a, b) __umul64hi((a), (b))\n");
     } else {
         nda_strbuf_puts(src, "#pragma OPENCL FP_CONTRACT OFF\n"
-                             "#define NDA_R_AS_F64(u) as_double(u)\n"
                              "#define NDA_R_MULHI64(a, b) mul_hi((ulong)(a), (ulong)(b))\n");
     }
     nda_strbuf_puts(src, RANDOM_FUNCS);

@@ -6,6 +6,8 @@
  * npy_divmod's rules, maximum/minimum propagate NaN. Signed integer
  * arithmetic is done in unsigned types so overflow wraps without UB. */
 #include "kernels/ops.h"
+
+#include "kernels/fdlibm.h"
 #include "kernels/ops_internal.h"
 
 #include <stdio.h>
@@ -157,45 +159,20 @@ static const char T_FLOAT_REM[] =
     "  if (mod != 0) { if ((b < 0) != (mod < 0)) mod += b; }\n"
     "  else { mod = copysign(($T)0, b); }\n"
     "  return mod;\n}\n";
-/* float64 log as fdlibm's e_log.c (error < 1 ulp; special values as C99):
- * PoCL's double log takes ~20 ns per element on x86, this ~3; on CUDA the
- * device's log is kept. */
+/* float64 log on OpenCL devices: fdlibm's (kernels/fdlibm.h, error < 1 ulp)
+ * with C99's special values; PoCL's double log takes ~20 ns per element on
+ * x86, this ~3. On CUDA the device's log is kept. */
 const char NDA_T_D_LOG[] =
+    "#ifdef __OPENCL_VERSION__\n"
+    NDA_FDLIBM_LOG_SRC
+    "#endif\n"
     "NDA_FUNC double nda_log_d(double x) {\n"
     "#ifdef __OPENCL_VERSION__\n"
-    "  nda_u64 bits = NDA_AS_U64(x);\n"
-    "  int hx = (int)(uint)(bits >> 32); uint lx = (uint)bits;\n"
-    "  int k = 0;\n"
-    "  if (hx < 0x00100000) {\n"
-    "    if (((hx & 0x7fffffff) | (int)lx) == 0) return -INFINITY;\n"
-    "    if (hx < 0) return NAN;\n"
-    "    k = -54; x *= 18014398509481984.0;\n"
-    "    bits = NDA_AS_U64(x); hx = (int)(uint)(bits >> 32); lx = (uint)bits;\n"
-    "  }\n"
-    "  if (hx >= 0x7ff00000) return x + x;\n"
-    "  k += (hx >> 20) - 1023; hx &= 0x000fffff;\n"
-    "  int i = (hx + 0x95f64) & 0x100000;\n"
-    "  x = NDA_AS_F64(((nda_u64)(uint)(hx | (i ^ 0x3ff00000)) << 32) | (nda_u64)lx);\n"
-    "  k += i >> 20;\n"
-    "  double f = x - 1.0, dk = (double)k;\n"
-    "  if ((0x000fffff & (2 + hx)) < 3) {\n"
-    "    if (f == 0.0) return dk * 6.93147180369123816490e-01 + dk * 1.90821492927058770002e-10;\n"
-    "    double R = f * f * (0.5 - 0.33333333333333333 * f);\n"
-    "    return dk * 6.93147180369123816490e-01 - ((R - dk * 1.90821492927058770002e-10) - f);\n"
-    "  }\n"
-    "  double s = f / (2.0 + f), z = s * s, w = z * z;\n"
-    "  int i2 = (hx - 0x6147a) | (0x6b851 - hx);\n"
-    "  double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 +\n"
-    "              w * 1.531383769920937332e-01));\n"
-    "  double t2 = z * (6.666666666666735130e-01 + w * (2.857142874366239149e-01 +\n"
-    "              w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));\n"
-    "  double R = t2 + t1;\n"
-    "  if (i2 > 0) {\n"
-    "    double hfsq = 0.5 * f * f;\n"
-    "    return dk * 6.93147180369123816490e-01 -\n"
-    "           ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);\n"
-    "  }\n"
-    "  return dk * 6.93147180369123816490e-01 - ((s * (f - R) - dk * 1.90821492927058770002e-10) - f);\n"
+    "  if (x != x || x == INFINITY) return x + x;\n"
+    "  if (x == 0.0) return -INFINITY;\n"
+    "  if (x < 0.0) return NAN;\n"
+    "  if (x < 2.2250738585072014e-308) return nda_fdlibm_log(x * 18014398509481984.0, -54);\n"
+    "  return nda_fdlibm_log(x, 0);\n"
     "#else\n"
     "  return log(x);\n"
     "#endif\n"
