@@ -79,8 +79,10 @@ int nda_bincount(const nda_array *idx, const nda_array *weights, int64_t nbins, 
     int64_t pshape[2] = {P, nbins};
     if (rc == NDA_OK) rc = nda_array_empty(d, acc, 2, pshape, &part);
     if (rc == NDA_OK && nbins > 0) {
+        /* Offsets count too: a short view deep into a large buffer. */
+        int64_t far = nda_element_offset(xi) + n, wfar = wi ? nda_element_offset(wi) + n : 0;
         nda_bins_spec s = {.mode = NDA_BINS_COUNT, .weighted = weights != NULL, .strided = d->info.is_gpu != 0,
-                           .idx64 = n >= INT32_MAX / 2 || P * nbins >= INT32_MAX / 2};
+                           .idx64 = far >= INT32_MAX / 2 || wfar >= INT32_MAX / 2 || P * nbins >= INT32_MAX / 2};
         void *bufs[3] = {part->buffer->handle, xi->buffer->handle, (wi ? wi : xi)->buffer->handle};
         int64_t offs[3] = {-1, nda_element_offset(xi), wi ? nda_element_offset(wi) : 0};
         int64_t sizes[4] = {n, nbins, C, P};
@@ -132,7 +134,8 @@ int nda_searchsorted(const nda_array *a, const nda_array *v, int right, nda_arra
     if (rc == NDA_OK) rc = nda_array_empty(d, NDA_INT64, v->ndim, v->shape, &res);
     if (rc == NDA_OK) {
         nda_bins_spec s = {.mode = NDA_BINS_SEARCH, .key = a->dtype, .right = right != 0,
-                           .idx64 = n >= INT32_MAX / 2 || m >= INT32_MAX / 2};
+                           .idx64 = nda_element_offset(ai) + n >= INT32_MAX / 2 ||
+                                    nda_element_offset(vi) + m >= INT32_MAX / 2};
         void *bufs[3] = {res->buffer->handle, ai->buffer->handle, vi->buffer->handle};
         int64_t offs[3] = {-1, nda_element_offset(ai), nda_element_offset(vi)};
         int64_t sizes[2] = {n, m};

@@ -46,6 +46,8 @@ int nda_family_launch(nda_device *d, void *kernel, bool idx64, int nbufs, void *
         } else {
             value = sizes[i - nbufs];
         }
+        if (!idx64 && (value > INT32_MAX || value < INT32_MIN))
+            return nda_error_set(NDA_EVALUE, "kernel argument %lld needs 64-bit indices", (long long)value);
         v64[nv] = value;
         v32[nv] = (int32_t)value;
         args[n++] = idx64 ? (nda_kernel_arg){NDA_ARG_SCALAR, 8, &v64[nv]}

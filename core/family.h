@@ -21,8 +21,9 @@ int64_t nda_element_offset(const nda_array *a);
 /* Launches `kernel` on d over `items` work-items (rounded up to the
  * work-group size; nothing when items is 0) with arguments: each buffer of
  * bufs, followed by its element offset offs[i] unless offs[i] < 0; then the
- * sizes. Offsets and sizes are passed as int64 (idx64) or int32. At most
- * 16 arguments. */
+ * sizes. Offsets and sizes are passed as int64 (idx64) or int32 (then
+ * NDA_EVALUE for a value outside int32: the caller chose the index width
+ * from the sizes and offsets). At most 16 arguments. */
 int nda_family_launch(nda_device *d, void *kernel, bool idx64, int nbufs, void *const *bufs,
                       const int64_t *offs, int nsizes, const int64_t *sizes, int64_t items);
 

@@ -48,7 +48,7 @@ int nda_sort_rows(const nda_array *a, nda_array **keys, nda_array **index)
     int cur = 0;
     if (rc == NDA_OK && M * K > 0) {
         nda_sort_spec s = {.mode = NDA_SORT_RUNS, .key = a->dtype, .with_index = with_index,
-                           .idx64 = M * K >= INT32_MAX / 2};
+                           .idx64 = nda_element_offset(in) + M * K >= INT32_MAX / 2};
         void *xb0 = with_index ? x[0]->buffer->handle : k[0]->buffer->handle;
         void *b1[3] = {k[0]->buffer->handle, xb0, in->buffer->handle};
         int64_t o1[3] = {-1, -1, nda_element_offset(in)};

@@ -45,6 +45,13 @@ static int search_source(const nda_bins_spec *s, const char *I, nda_strbuf *src)
     nda_strbuf_init(&lv);
     nda_emit_load_value(&la, s->key, "a[a_off + mid]");
     nda_emit_load_value(&lv, s->key, "v[v_off + j]");
+    int rc = nda_strbuf_status(&la);
+    if (rc == NDA_OK) rc = nda_strbuf_status(&lv);
+    if (rc != NDA_OK) {
+        nda_strbuf_free(&la);
+        nda_strbuf_free(&lv);
+        return rc;
+    }
     /* NumPy's sort order: a NaN compares after every number. */
     if (k == NDA_KIND_FLOAT)
         nda_strbuf_puts(src, "#define NDA_LT(p, q) ((p) < (q) || ((q) != (q) && (p) == (p)))\n");

@@ -312,7 +312,7 @@ const char NDA_T_D_POW[] =
     "       t * 4.13813679705723846039e-08))));\n"
     "  double r = (z * t1) / (t1 - 2.0) - (w + z * w);\n"
     "  z = 1.0 - (r - z);\n"
-    "  j = NDA_HI(z) + (e << 20);\n"
+    "  j = NDA_HI(z) + (int)((uint)e << 20);\n"
     "  if ((j >> 20) <= 0) z = ldexp(z, e);\n"
     "  else z = NDA_WITH_HI(z, j);\n"
     "  return sgn * z;\n"

@@ -7,8 +7,9 @@ part of the kernel key); these tests put distinct data right at the 2^31
 (and 2^32) boundaries and read it back through slices (positive and
 negative steps, 2-D views), integer indexing, gathers, whole-array
 reductions (sum with an int64 accumulator, max, min), a reduction of a view
-that starts past 2^31, a copy (a kernel over every element, reversed) and
-an elementwise kernel over the whole array.
+that starts past 2^31, a copy (a kernel over every element, reversed), an
+elementwise kernel over the whole array, and a binary search whose queries
+are a short view past 2^30 / 2^31 (its offset alone needs 64-bit indices).
 
 The expected values come from NumPy on a compact model of the same data:
 a constant fill plus a few windows of distinct values (`Model`). A full
@@ -302,3 +303,23 @@ def test_broadcast_small_buffer_past_2_31():
     numpy.testing.assert_array_equal(rows, hx.sum(dtype=numpy.int64) + k * hr.astype(numpy.int64))
     cols = ndaccel.sum(y, axis=0, dtype=numpy.int64).get()
     numpy.testing.assert_array_equal(cols, m * hx.astype(numpy.int64) + hr.sum(dtype=numpy.int64))
+
+
+def _search_queries_far_into_the_buffer(x, h, lo, hi):
+    """searchsorted with queries that are a view deep into x (its element
+    offset, not its length, needs 64-bit index math)."""
+    edges = numpy.arange(-60, 60, 7, dtype=numpy.int8)
+    for side in ("left", "right"):
+        got = ndaccel.searchsorted(ndaccel.asarray(edges), x[lo:hi], side=side).get()
+        want = numpy.searchsorted(edges, h.slice(slice(lo, hi)), side=side)
+        numpy.testing.assert_array_equal(got, want)
+
+
+def test_search_queries_past_2_30(wide):
+    x, h, _, _ = wide
+    _search_queries_far_into_the_buffer(x, h, K - 64, K)
+
+
+def test_search_queries_past_2_31(big):
+    a, h = big
+    _search_queries_far_into_the_buffer(a, h, B31 - 32, B31 + 32)
