@@ -158,21 +158,20 @@ def test_mixed_host_and_device_arguments():
     check(numpy.stack([dev(), HOST]), numpy.stack([HOST, HOST]))
 
 
-def missing_function():
-    for name in ("gradient", "convolve", "polyval", "trapezoid", "interp", "cov"):
-        if name not in vars(ndaccel):
-            return name
-    pytest.fail("update missing_function: ndaccel has every listed function now")
+@pytest.fixture
+def missing_function(monkeypatch):
+    """The name of a NumPy function ndaccel lacks: every in-scope function
+    exists now, so one (trapezoid) is taken away for the test."""
+    monkeypatch.delattr(ndaccel, "trapezoid")
+    return "trapezoid"
 
 
-def test_a_function_ndaccel_lacks_runs_on_the_host_warns_once(monkeypatch):
+def test_a_function_ndaccel_lacks_runs_on_the_host_warns_once(monkeypatch, missing_function):
     from ndaccel import _fallback
     monkeypatch.setattr(_fallback, "_warned", set())
-    name = missing_function()
+    name = missing_function
     f = getattr(numpy, name)
-    args = {"gradient": (HOST,), "convolve": (HOST[0], HOST[1]),
-            "polyval": (HOST[0], HOST[1]), "trapezoid": (HOST,),
-            "interp": (HOST[0], numpy.sort(HOST[1]), HOST[2]), "cov": (HOST,)}[name]
+    args = (HOST,)
     want = f(*args)
     with pytest.warns(ndaccel.linalg.HostFallbackWarning, match=f"numpy.{name}"):
         got = f(*[dev(a) for a in args])
@@ -192,7 +191,7 @@ def test_other_array_types_are_left_to_numpy():
 
 # ---------------------------------------------------------------- transfer guard
 
-def test_transfer_guard_disallow():
+def test_transfer_guard_disallow(missing_function):
     a = dev()
     with ndaccel.transfer_guard("disallow"):
         for what, fn in [("asarray", lambda: numpy.asarray(a)),
@@ -201,7 +200,7 @@ def test_transfer_guard_disallow():
                          ("index", lambda: range(ndaccel.asarray(3))),
                          ("element", lambda: a[1, 2]),
                          ("sum", lambda: a.sum()),
-                         ("fallback", lambda: getattr(numpy, missing_function())(a[0]))]:
+                         ("fallback", lambda: getattr(numpy, missing_function)(a[0]))]:
             with pytest.raises(RuntimeError, match="transfer_guard"):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")

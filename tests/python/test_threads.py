@@ -198,13 +198,24 @@ def _sized_device_work():
 
 
 @pytest.fixture(scope="module")
-def sized_work(device):
+def device_libraries():
+    """Products on the device's own library: on CPU devices matmul otherwise
+    runs in the host's BLAS (_host_libraries), synchronously, with nothing
+    left on the device to wait for."""
+    from ndaccel import _host_libraries
+    saved, _host_libraries.USE = _host_libraries.USE, False
+    yield
+    _host_libraries.USE = saved
+
+
+@pytest.fixture(scope="module")
+def sized_work(device, device_libraries):
     """_sized_device_work() on the device under test (once per device)."""
     return _sized_device_work()
 
 
 @pytest.mark.parametrize("wait", ["get", "synchronize"])
-def test_gil_released_while_waiting(wait, sized_work):
+def test_gil_released_while_waiting(wait, sized_work, device_libraries):
     # No garbage collection in the counting thread: freeing an ndaccel array
     # there would wait for the library lock, which the waiting thread holds.
     gc.collect()
