@@ -2,6 +2,10 @@
 classes (indexing, reductions, sorting, matmul, ...), attached to the
 classes here. The package imports this module last: the classes themselves
 (_ndarray.py, _ufunc.py) import nothing above the foundation modules."""
+import gc
+import sys
+import types
+
 from . import _array_members, _cuda_array_interface, _dlpack, _flags, _protocols
 from ._indexing import _nonzero, _take
 from ._indexing._diagonal import diagonal
@@ -17,6 +21,20 @@ from ._scalars import returns_scalar
 from ._sorting import _search, _sort
 from ._statistics import _reductions
 from ._ufunc import ufunc
+
+
+
+def _referenced_elsewhere(a):
+    """Whether something beyond the caller's one reference holds `a` (NumPy's
+    refcheck): counted are the caller's reference, the resize frame's `self`,
+    this frame's `a` and getrefcount's argument, and a bound method object
+    when the call made one (`a.resize(*shape)`)."""
+    extra = sys.getrefcount(a) - 4
+    if extra <= 0:
+        return False
+    bound = sum(1 for r in gc.get_referrers(a)
+                if isinstance(r, types.MethodType) and r.__self__ is a)
+    return extra > bound
 
 
 class _ArrayMethods:
@@ -79,17 +97,17 @@ class _ArrayMethods:
         A 0-d result (axis=None, no keepdims/out) is a NumPy scalar."""
         return _search.argmin(self, axis, out, keepdims=keepdims)
 
-    def sort(self, axis=-1, kind=None, order=None):
-        """Sorts in place along an axis, NaN last, on the device (numpy.ndarray.sort).
-
-        Every kind gives the same stable order; 'order' raises NotImplementedError."""
+    def sort(self, axis=-1, kind=None, order=None, *, stable=None):
+        """Sorts in place along an axis, NaN last (numpy.ndarray.sort; see ndaccel.sort for
+        the device's stable merge sort and CPU devices' NumPy sort). 'order' raises
+        NotImplementedError."""
         _flags.require_writeable(self, "sort array is read-only")
-        self[...] = _sort.sort(self, axis, kind, order)
+        self[...] = _sort.sort(self, axis, kind, order, stable=stable)
 
-    def argsort(self, axis=-1, kind=None, order=None):
-        """Indices that sort along an axis (stable, NaN last), on the device
-        (numpy.ndarray.argsort). 'order' raises NotImplementedError."""
-        return _sort.argsort(self, axis, kind, order)
+    def argsort(self, axis=-1, kind=None, order=None, *, stable=None):
+        """Indices that sort along an axis, NaN last (numpy.ndarray.argsort; see
+        ndaccel.argsort). 'order' raises NotImplementedError."""
+        return _sort.argsort(self, axis, kind, order, stable=stable)
 
     def searchsorted(self, v, side="left", sorter=None):
         """Indices where v would be inserted to keep this sorted 1-D array sorted, on the device
@@ -227,10 +245,14 @@ class _ArrayMethods:
     def resize(self, *new_shape, refcheck=True):
         """Changes the shape and size in place (numpy.ndarray.resize): the elements are kept
         in memory order and new ones are zero, on the device. An array that does not own its
-        data (a view) raises ValueError, as NumPy. NumPy's refcheck (a reference count test
-        for other users of the memory) does not apply: views of the array keep the buffer
-        alive, so refcheck is accepted and ignored. Growing past the capacity of the array's
-        device buffer raises NotImplementedError: use ndaccel.resize for a new array."""
+        data (a view) raises ValueError, as NumPy; so does, with refcheck=True, an array that
+        something else references (a view of it, another name), as NumPy's reference count
+        test. Growing past the capacity of the array's device buffer raises
+        NotImplementedError: use ndaccel.resize for a new array."""
+        if refcheck and _referenced_elsewhere(self):
+            raise ValueError("cannot resize an array that references or is referenced\n"
+                             "by another array in this way.\nUse the np.resize function or "
+                             "refcheck=False")
         _array_members.resize(self, new_shape, refcheck)
 
     def byteswap(self, inplace=False):

@@ -10,11 +10,12 @@ buffers are host memory: each copy is a memcpy). Elementwise work, fused
 expressions and reductions stay in ndaccel's kernels, which beat NumPy.
 
 NDACCEL_HOST_LIBRARIES=0 in the environment (or USE = False here) turns the
-policy off: every device then uses its own library and kernels. GPUs never
-take it."""
+policy off: every device then uses its own library and kernels; so does a
+transfer guard in "log" or "disallow" mode, whose user wants no hidden
+copies. GPUs never take it."""
 import os
 
-from . import _core
+from . import _core, _transfer
 
 USE = os.environ.get("NDACCEL_HOST_LIBRARIES", "1") != "0"
 
@@ -23,8 +24,10 @@ _ON_HOST_CORES = {}
 
 
 def applies(device_id):
-    """Whether operations on device_id take the host's libraries now."""
-    if not USE:
+    """Whether operations on device_id take the host's libraries now: not under
+    a transfer guard that logs or refuses implicit copies (the device's own
+    kernels then run, with no copy to report)."""
+    if not USE or not _transfer.allowed():
         return False
     on_host = _ON_HOST_CORES.get(device_id)
     if on_host is None:

@@ -52,6 +52,12 @@ def transfer_guard(mode):
         _mode.reset(token)
 
 
+def allowed():
+    """Whether implicit transfers are allowed silently here (the guard's mode is
+    "allow"); library code that could avoid a transfer checks this first."""
+    return _mode.get() == "allow"
+
+
 def implicit(what):
     """Called just before an implicit device-to-host transfer: `what` says which (e.g.
     "float() of an array"). No cost beyond one context-variable read when allowed."""

@@ -132,6 +132,24 @@ def test_resize_method_layouts():
     numpy.testing.assert_array_equal(a.get(), h)
 
 
+def test_resize_refcheck():
+    """An array something else references (a view) cannot resize, as NumPy's
+    reference count test; refcheck=False lets it."""
+    def referenced(xp):
+        a = xp.arange(6.0)
+        b = a[2:]
+        a.resize(3)
+        return b
+
+    def unchecked(xp):
+        a = xp.arange(6.0)
+        b = a[:2]
+        a.resize(3, refcheck=False)
+        return a, b
+    xp_compare(referenced)
+    xp_compare(unchecked)
+
+
 def test_resize_past_buffer_raises():
     a = ndaccel.arange(4.0)
     with pytest.raises(NotImplementedError, match="ndaccel.resize"):

@@ -228,16 +228,26 @@ def fill_diagonal(a, val, wrap=False):
             prod *= d
             step += prod
     count = len(range(0, end, step))
-    vals = _arr(val).reshape(-1)
-    if count == 0 or vals.size == 0:
-        return
-    vals = vals.astype(a.dtype)
-    if vals.size != count:  # a.flat[...] = val repeats val cyclically (or cuts it)
-        vals = vals[UFUNCS["remainder"](arange(count), vals.size)]
+    dev = a._device_id
+    if isinstance(val, ndarray):
+        vals = val.reshape(-1)
+        if count == 0 or vals.size == 0:
+            return
+        vals = vals.astype(a.dtype)
+        if vals.size != count:  # a.flat[...] = val repeats val cyclically (or cuts it)
+            vals = vals[UFUNCS["remainder"](arange(count, device=dev), vals.size)]
+    else:
+        # NumPy's own flat assignment on the host (count values at most): its
+        # cyclic repeat and its casting errors (300 into int8, NaN into ints).
+        h = numpy.empty(count, dtype=a.dtype)
+        if count == 0 or numpy.size(val) == 0:
+            return
+        h.flat[:] = val
+        vals = _arr(h, device=dev)
     if a._c_contiguous:
         a.reshape(-1)[0:end:step] = vals
     else:
-        a[unravel_index(arange(0, end, step), a.shape)] = vals
+        a[unravel_index(arange(0, end, step, device=dev), a.shape)] = vals
 
 
 # A single-value result is a NumPy scalar (see _scalars.py).

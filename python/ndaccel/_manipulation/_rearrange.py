@@ -18,9 +18,10 @@ from ._helpers import _copy_into, _empty
 
 # roll's gather offsets, by (device, shape, element strides, shifts): a time
 # loop rolls arrays of one geometry by the same shifts every step, so each
-# offsets array is computed once. At most _ROLL_CACHE_SIZE entries of at
-# most _ROLL_GATHER_MAX elements (8 bytes each) stay on their devices.
-_ROLL_CACHE_SIZE = 16
+# offsets array is computed once. The cache keeps at most _ROLL_CACHE_BYTES
+# of offsets on the devices (least recently used go first); rolls of up to
+# _ROLL_GATHER_MAX elements gather, larger ones copy slices.
+_ROLL_CACHE_BYTES = 64 << 20
 _ROLL_GATHER_MAX = 1 << 22
 _roll_offsets_cache = collections.OrderedDict()
 _roll_lock = threading.Lock()
@@ -130,8 +131,9 @@ def _roll_offsets(a, shifts):
     off._buffer_id  # computed once, here
     with _roll_lock:
         _roll_offsets_cache[key] = off
-        while len(_roll_offsets_cache) > _ROLL_CACHE_SIZE:
-            _roll_offsets_cache.popitem(last=False)
+        total = sum(o.nbytes for o in _roll_offsets_cache.values())
+        while total > _ROLL_CACHE_BYTES and len(_roll_offsets_cache) > 1:
+            total -= _roll_offsets_cache.popitem(last=False)[1].nbytes
     return off
 
 

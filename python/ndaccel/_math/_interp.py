@@ -116,7 +116,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         lv = None if left is None else pick(left)
         rv = None if right is None else pick(right)
         parts.append(_interp_real(x, xp, getattr(fp, half), lv, rv, half == "imag"))
-    out = empty(x.shape, dtype=numpy.complex128)
+    out = empty(x.shape, dtype=numpy.complex128, device=x._device_id)
     out.real[...] = parts[0]
     out.imag[...] = parts[1]
     return out

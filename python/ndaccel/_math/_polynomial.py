@@ -72,8 +72,8 @@ def poly(seq_of_zeros):
     if len(seq) == 0:
         return 1.0
     dt = seq.dtype
-    a = ones((1,), dtype=dt)
-    zero = zeros((1,), dtype=dt)
+    a = ones((1,), dtype=dt, device=seq._device_id)
+    zero = zeros((1,), dtype=dt, device=seq._device_id)
     for k in range(len(seq)):  # one factor (x - z_k) per root: the degree
         a = _sub(concatenate((a, zero)), _mul(seq[k], concatenate((zero, a)))).astype(dt)
     if dt.kind == "c":
@@ -100,12 +100,12 @@ def roots(p):
         p = p.astype(numpy.float64)
     N = len(p)
     if N > 1:
-        A = diag(ones((N - 2,), p.dtype), -1)
+        A = diag(ones((N - 2,), p.dtype, device=p._device_id), -1)
         A[0, :] = UFUNCS["negative"](_div(p[1:], p[0]))
         r = _eigvals(A, "roots")
     else:
         r = _arr(numpy.array([]), device=p._device_id)
-    return concatenate((r, zeros(trailing_zeros, r.dtype)))
+    return concatenate((r, zeros(trailing_zeros, r.dtype, device=r._device_id)))
 
 
 def polyval(p, x):
@@ -143,8 +143,8 @@ def _add_sub(name, op, a1, a2):
     if d == 0:
         return op(a1, a2)
     if d > 0:
-        return op(concatenate((zeros(d, a1.dtype), a1)), a2)
-    return op(a1, concatenate((zeros(-d, a2.dtype), a2)))
+        return op(concatenate((zeros(d, a1.dtype, device=a1._device_id), a1)), a2)
+    return op(a1, concatenate((zeros(-d, a2.dtype, device=a2._device_id), a2)))
 
 
 def _trimmed(a):
@@ -154,8 +154,8 @@ def _trimmed(a):
         raise ValueError("Polynomial must be 1d only.")
     nz = UFUNCS["not_equal"](a, 0)
     if a.size == 0 or not bool(_any(nz)):
-        return zeros(1, dtype=a.dtype)
-    first = int(UFUNCS["maximum"].reduce(_mul(nz, arange(a.size, 0, -1))))
+        return zeros(1, dtype=a.dtype, device=a._device_id)
+    first = int(UFUNCS["maximum"].reduce(_mul(nz, arange(a.size, 0, -1, device=a._device_id))))
     return a[a.size - first:]
 
 
@@ -179,7 +179,7 @@ def polydiv(u, v):
     if m < 0 or n < 0:
         raise IndexError("index 0 is out of bounds for axis 0 with size 0")
     scale = _div(1.0, v[0])
-    q = zeros((max(m - n + 1, 1),), w_dtype)
+    q = zeros((max(m - n + 1, 1),), w_dtype, device=u._device_id)
     r = u.astype(w_dtype)
     for k in range(m - n + 1):  # the degree of the quotient
         d = _mul(scale, r[k])
@@ -194,7 +194,7 @@ def polydiv(u, v):
 def _lead_index(small):
     """Index of the first False of small (len - 1 when all are True)."""
     n = small.shape[0]
-    idx = _add(_mul(small, n), arange(n))  # True -> pushed past every False
+    idx = _add(_mul(small, n), arange(n, device=small._device_id))  # True -> pushed past every False
     return min(int(UFUNCS["minimum"].reduce(idx)), n - 1)
 
 
@@ -207,7 +207,7 @@ def polyder(p, m=1):
     p = _arr(p)
     for _ in range(m):  # the order
         n = len(p) - 1
-        p = _mul(p[:-1], arange(n, 0, -1))
+        p = _mul(p[:-1], arange(n, 0, -1, device=p._device_id))
     return p
 
 
@@ -218,23 +218,25 @@ def polyint(p, m=1, k=None):
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
     _no_poly1d("polyint", p)
+    p = _arr(p)
+    dev = p._device_id
     if k is None:
-        k = zeros(m, float)
+        k = zeros(m, float, device=dev)
     k = _1d(k)
     if len(k) == 1 and m > 1:
-        k = _mul(k[0], ones(m, float))
+        k = _mul(k[0], ones(m, float, device=dev))
     if len(k) < m:
         raise ValueError("k must be a scalar or a rank-1 array of length 1 or >m.")
     p = _arr(p)
     for i in range(m):  # the order
-        p = concatenate((_div(p, arange(len(p), 0, -1)), k[i:i + 1]))
+        p = concatenate((_div(p, arange(len(p), 0, -1, device=dev)), k[i:i + 1]))
     return p
 
 
 def _vander(x, order):
     """numpy.vander(x, order): decreasing powers by repeated multiplication."""
     n = x.shape[0]
-    one = ones((n, 1), dtype=numpy.promote_types(x.dtype, int))
+    one = ones((n, 1), dtype=numpy.promote_types(x.dtype, int), device=x._device_id)
     if order == 1:
         return one
     powers = cumprod(broadcast_to(x[:, None], (n, order - 1)), axis=1)

@@ -56,7 +56,7 @@ def _sliding_dot(a, w, start, length):
     dt = numpy.result_type(a.dtype, w.dtype)
     na, nw = a.shape[0], w.shape[0]
     if length <= 0:
-        return zeros(0, dtype=dt)
+        return zeros(0, dtype=dt, device=a._device_id)
     work = dt
     if dt.kind == "b":
         work = numpy.dtype(numpy.int64)  # a sum of ANDs, nonzero -> OR as NumPy's bool dot
@@ -68,10 +68,10 @@ def _sliding_dot(a, w, start, length):
     hi = max(0, start + length + nw - 1 - (nw - 1) - na)  # zeros needed after a
     parts = []
     if lo:
-        parts.append(zeros(lo, dtype=work))
+        parts.append(zeros(lo, dtype=work, device=a._device_id))
     parts.append(a)
     if hi:
-        parts.append(zeros(hi, dtype=work))
+        parts.append(zeros(hi, dtype=work, device=a._device_id))
     apad = concatenate(parts) if len(parts) > 1 else a
     off = start - (nw - 1) + lo  # index in apad of the first window's start
     seg = apad[off:off + length + nw - 1]

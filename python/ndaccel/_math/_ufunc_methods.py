@@ -213,9 +213,11 @@ def at(uf, a, indices, b=None):
 def _add_by_bincount(V, off, bflat):
     """add.at into float64 V as one pass of partial histograms (nda/binning.h):
     each offset's values summed, then added once where an offset occurs. The
-    sums are grouped, not NumPy's one-by-one order: float64 results may differ
-    from NumPy's in the last bits. False (nothing done) when the offsets do not
-    fit the kernel's bins."""
+    sums are grouped, not NumPy's one-by-one order, so the rounding differs
+    (as with CuPy's atomics): usually in the last bits, more where the added
+    values are far smaller than V's (1e16 + 1 + 1 gives 1e16 + 2, NumPy 1e16),
+    and an element of -0.0 that only -0.0s are added to ends +0.0. False
+    (nothing done) when the offsets do not fit the kernel's bins."""
     lo, hi = int(_amin(off)), int(_amax(off))
     if lo < 0 or hi >= _core.bincount_max_bins(off):
         return False

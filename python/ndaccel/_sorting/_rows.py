@@ -58,9 +58,13 @@ def _finish(r, a, axis, ax):
     return moveaxis(r.reshape(tuple(moved)), -1, ax).copy()
 
 
-def _check_kind(kind):
+def _check_kind(kind, stable=None):
     """NumPy reads a sort kind by its first letter (quick, heap, merge,
-    stable); every kind gives the same (stable) order here."""
+    stable), and refuses kind together with stable=. The device's merge sort
+    gives every kind the same (stable) order; CPU devices sort with NumPy's."""
+    if kind is not None and stable is not None:
+        raise ValueError("`kind` and keyword parameters can't be provided at the same time. "
+                         "Use only one of them.")
     if kind is None:
         return
     if not isinstance(kind, str):

@@ -145,7 +145,7 @@ def searchsorted(a, v, side="left", sorter=None):
         a = a[sorter]
     v = _operand(v)
     scalar = not hasattr(v, "shape")
-    vv = _arr(v)
+    vv = _arr(v, device=a._device_id)
     dt = numpy.promote_types(a.dtype, vv.dtype)  # NumPy compares in the common dtype
     if dt.kind in "iuf":
         # One binary search per query in one kernel (nda/binning.h).

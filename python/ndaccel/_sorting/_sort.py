@@ -26,7 +26,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     (numpy.sort); descending=True (the array API's) reverses it. The device's merge sort
     gives every kind the same stable order; CPU devices sort with NumPy's own `kind`
     (_host_libraries.py). 'order' raises NotImplementedError."""
-    _check_kind(kind)
+    _check_kind(kind, stable)
     if order is not None:
         raise NotImplementedError("sort: 'order' (structured arrays) is not supported")
     a = _arr(a)
@@ -51,7 +51,7 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
     order in a. The device's merge sort gives every kind the same stable order (so kind=None
     is stable there: library code relies on it only with kind="stable"); CPU devices sort
     with NumPy's own `kind` (_host_libraries.py). 'order' raises NotImplementedError."""
-    _check_kind(kind)
+    _check_kind(kind, stable)
     if order is not None:
         raise NotImplementedError("argsort: 'order' (structured arrays) is not supported")
     a = _arr(a)

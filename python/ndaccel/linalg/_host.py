@@ -39,7 +39,10 @@ def _back(r, device):
 def _run(name, fn, *arrays):
     _warn_once(name)
     dev = _device_of(*arrays)
-    return _back(fn(*(_host(a) for a in arrays)), dev)
+    # An implicit copy: a transfer guard logs or refuses it, as for NumPy's
+    # functions that ndaccel lacks (_protocols.py).
+    what = f"numpy.linalg.{name} on the host (no device algorithm here)"
+    return _back(fn(*(_host(a, what) for a in arrays)), dev)
 
 
 def qr(a, mode="reduced"):
