@@ -1,8 +1,9 @@
 """Short NumPy programs in the style of exercises and notebooks, run
 unchanged with `np` bound to NumPy and to ndaccel: their printed output must
 be the same, character for character. They touch what a new user meets
-first: printing, single values (scalars), iteration, copies, flags and the
-small helper names."""
+first: printing, single values (scalars), iteration, copies, flags, the
+small helper names, and the second wave of NumPy functions (signals,
+polynomials, 2-D statistics, index helpers, random distributions)."""
 import contextlib
 import io
 import textwrap
@@ -221,6 +222,52 @@ PROGRAMS = {
     """,
     "emath": """
         print(np.emath.sqrt(-4.0), np.emath.sqrt(np.array([4.0, -1.0])))
+    """,
+    "signal_smoothing": """
+        x = np.linspace(0, 2 * np.pi, 50)
+        y = np.sin(x)
+        k = np.hanning(7)
+        k /= k.sum()
+        s = np.convolve(y, k, mode="same")
+        print(np.round(s[:5], 6))
+        print(np.round(np.gradient(s, x)[:4], 6))
+        print(round(float(np.trapezoid(y[:25], x[:25])), 6), np.round(np.interp([0.5, 1.5], x, y), 6))
+        print(np.round(np.unwrap(np.array([0.0, 3.0, 6.5, 0.2])), 6))
+    """,
+    "polynomial_fit": """
+        x = np.arange(10.0)
+        y = 3 * x ** 2 - 2 * x + 1
+        c = np.polyfit(x, y, 2)
+        print(np.round(c, 6), np.polyval(np.round(c, 6), 2.0))
+        print(np.polyder([3, -2, 1]), np.polyint([6, -2]), np.polymul([1, 1], [1, -1]))
+        print(np.round(np.sort_complex(np.roots([1, 0, -4])), 6))
+    """,
+    "statistics_2d": """
+        data = np.array([[1.0, 2, 3, 4], [2, 4, 6, 9]])
+        print(np.round(np.cov(data), 6))
+        print(np.round(np.corrcoef(data), 6))
+        h, xe, ye = np.histogram2d([0.1, 0.5, 0.9], [0.2, 0.4, 0.8], bins=2)
+        print(h, xe)
+        print(np.bincount(np.array([0, 2, 2, 5]), minlength=7), np.digitize([0.2, 3.5], [0, 1, 2, 3]))
+    """,
+    "index_helpers": """
+        i, j = np.triu_indices(3)
+        print(i, j)
+        a = np.zeros((3, 3), dtype=int)
+        np.fill_diagonal(a, 7)
+        print(a)
+        print(np.unravel_index(5, (2, 3)), np.ravel_multi_index(([1], [2]), (2, 3)))
+        print(np.select([np.arange(5) < 2, np.arange(5) > 3], [0, 9], default=1))
+        print(np.block([[np.ones((1, 2)), np.zeros((1, 1))]]), np.vander([1, 2, 3], 3))
+    """,
+    "random_distributions": """
+        rng = np.random.default_rng(0)
+        g = rng.gamma(2.0, size=20000)
+        p = rng.poisson(4.0, size=20000)
+        b = rng.binomial(10, 0.3, size=20000)
+        print(abs(float(g.mean()) - 2.0) < 0.05, g.shape, g.dtype)
+        print(abs(float(p.mean()) - 4.0) < 0.1, p.dtype, abs(float(b.mean()) - 3.0) < 0.1)
+        print(rng.dirichlet([1.0, 2.0, 3.0], size=4).shape, rng.multinomial(10, [0.5, 0.5]).sum())
     """,
 }
 
