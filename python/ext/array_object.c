@@ -131,6 +131,39 @@ static PyObject *adopt_layout_method(ndapy_array *s, PyObject *view)
     Py_RETURN_NONE;
 }
 
+/* a._swap_storage(b): a and b exchange their storage (buffer, offset, shape,
+ * strides), after both are computed and every pending reader of either
+ * buffer too; same dtype and device, and neither may be a view (a .base).
+ * How ndarray.resize grows an array past its buffer: b, fresh, holds the
+ * new storage and takes the old one away (views of a keep the old buffer
+ * alive and see its old values, NumPy's refcheck=False case made safe). */
+static PyObject *swap_storage_method(ndapy_array *s, PyObject *o_obj)
+{
+    nda_array *oa = ndapy_array_get(o_obj);
+    if (!oa) return NULL;
+    ndapy_array *o = (ndapy_array *)o_obj;
+    if (s->base || o->base) {
+        PyErr_SetString(PyExc_ValueError, "swap storage: views do not own their storage");
+        return NULL;
+    }
+    if (oa->dtype != s->arr->dtype || oa->device != s->arr->device) {
+        PyErr_SetString(PyExc_ValueError, "swap storage: the arrays differ in dtype or device");
+        return NULL;
+    }
+    if (!ndapy_lock_acquire()) return PyErr_Format(PyExc_RuntimeError, "ndaccel: shutting down");
+    int rc = nda_array_materialize(s->arr);
+    if (rc == NDA_OK) rc = nda_array_materialize(oa);
+    if (rc == NDA_OK) rc = nda_array_flush_readers(s->arr);
+    if (rc == NDA_OK) rc = nda_array_flush_readers(oa);
+    if (rc == NDA_OK) {
+        o->arr = s->arr;
+        s->arr = oa;
+    }
+    ndapy_lock_release();
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    Py_RETURN_NONE;
+}
+
 static PyObject *get_strides(ndapy_array *s, void *c) { (void)c; return ndapy_tuple_from_i64(s->arr->ndim, s->arr->strides); }
 static PyObject *get_ndim(ndapy_array *s, void *c) { (void)c; return PyLong_FromLong(s->arr->ndim); }
 static PyObject *get_size(ndapy_array *s, void *c) { (void)c; return PyLong_FromLongLong(nda_array_size(s->arr)); }
@@ -214,6 +247,7 @@ static PyGetSetDef array_getset[] = {
 
 static PyMethodDef array_methods[] = {
     {"_adopt_layout", (PyCFunction)adopt_layout_method, METH_O, NULL},
+    {"_swap_storage", (PyCFunction)swap_storage_method, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
 

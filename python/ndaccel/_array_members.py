@@ -3,12 +3,12 @@ values: resize (in place), byteswap, getfield/setfield, dump/dumps, and
 ctypes/data (which a device array cannot have). _array_methods.py attaches
 them to ndarray.
 
-resize works inside the array's own device buffer: the array adopts a new
-layout of that buffer (_core's _adopt_layout), so it can shrink, and grow
-as far as the buffer's capacity (the allocator rounds sizes up: at least
-512 bytes); growing past it would need a new buffer, which an existing
-array object cannot take, and raises NotImplementedError pointing to
-ndaccel.resize. byteswap reverses the bytes of each element (of each
+resize works inside the array's own device buffer while it fits: the array
+adopts a new layout of that buffer (_core's _adopt_layout), so it can
+shrink, and grow as far as the buffer's capacity (the allocator rounds
+sizes up: at least 512 bytes); past it, a new buffer takes the elements in
+memory order and the zeros after them, and the array swaps its storage
+with it (_swap_storage). byteswap reverses the bytes of each element (of each
 component of a complex one) with integer shifts on unsigned views of the
 same bytes, so every bit pattern (NaN payloads included) survives."""
 import operator
@@ -79,13 +79,17 @@ def resize(a, new_shape, refcheck):
     fortran = a._f_contiguous and not a._c_contiguous
     capacity = a._buffer_bytes  # (materialises a lazy array)
     start = a._offset  # the first element: contiguous arrays run upwards from it
-    if start + size * isz > capacity:
-        raise NotImplementedError(
-            f"ndarray.resize to {size} elements ({size * isz} bytes) needs more than the "
-            f"array's device buffer holds ({capacity - start} bytes), and an existing "
-            f"device array cannot move to a new buffer: use a = ndaccel.resize(a, shape) or "
-            f"ndaccel.pad for a new array")
     old = a.size
+    if start + size * isz > capacity:
+        # A new buffer: the old elements in memory order, then zeros.
+        fresh = empty((size,), dtype=a.dtype, device=a._device_id)
+        if old:
+            _core.view(fresh, 0, (old,), (isz,))[...] = _core.view(a, start, (old,), (isz,))
+        tail = _core.view(fresh, old * isz, (size - old,), (isz,))
+        _core.fill(tail, _dtypes.store_scalar(a.dtype, 0))
+        a._swap_storage(fresh)
+        a._adopt_layout(_core.view(a, 0, shape, _contiguous_strides(shape, isz, fortran)))
+        return
     view = _core.view(a, start, shape, _contiguous_strides(shape, isz, fortran))
     if size > old:  # NumPy's realloc zero-fills the new elements
         tail = _core.view(a, start + old * isz, (size - old,), (isz,))

@@ -247,8 +247,7 @@ class _ArrayMethods:
         in memory order and new ones are zero, on the device. An array that does not own its
         data (a view) raises ValueError, as NumPy; so does, with refcheck=True, an array that
         something else references (a view of it, another name), as NumPy's reference count
-        test. Growing past the capacity of the array's device buffer raises
-        NotImplementedError: use ndaccel.resize for a new array."""
+        test. Growing past the array's device buffer moves it to a new one."""
         if refcheck and _referenced_elsewhere(self):
             raise ValueError("cannot resize an array that references or is referenced\n"
                              "by another array in this way.\nUse the np.resize function or "

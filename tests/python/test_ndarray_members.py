@@ -150,11 +150,22 @@ def test_resize_refcheck():
     xp_compare(unchecked)
 
 
-def test_resize_past_buffer_raises():
-    a = ndaccel.arange(4.0)
-    with pytest.raises(NotImplementedError, match="ndaccel.resize"):
+def test_resize_past_buffer_moves_to_a_new_one():
+    """Growing past the device buffer (4 elements -> 2^20) keeps the elements in memory
+    order with zeros after them, C and Fortran; a view taken with refcheck=False keeps
+    the old buffer and its values."""
+    def grow(xp):
+        a = xp.arange(4.0)
         a.resize(1 << 20)
-    numpy.testing.assert_array_equal(a.get(), numpy.arange(4.0))  # unchanged
+        f = xp.asfortranarray(xp.arange(6, dtype=numpy.int32).reshape(2, 3))
+        f.resize((300, 400))
+        return a[:6], a.sum(), f[:3, :3], f.flags.f_contiguous, f.flags.owndata
+    xp_compare(grow)
+    a = ndaccel.arange(4.0)
+    v = a[1:3]
+    a.resize(1 << 16, refcheck=False)
+    numpy.testing.assert_array_equal(v.get(), [1.0, 2.0])
+    numpy.testing.assert_array_equal(a[:5].get(), [0.0, 1.0, 2.0, 3.0, 0.0])
 
 
 # ---------------------------------------------------------------- byteswap

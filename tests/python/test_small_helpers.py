@@ -83,8 +83,8 @@ def test_rollaxis(xp, axis, start):
 
 # ---------------------------------------------------------------- require & co
 
-@pytest.mark.parametrize("reqs", [None, "C", ["F"], ["A", "W"], ["C", "O"], ["E", "W"],
-                                  "CF", ["X"]])
+@pytest.mark.parametrize("reqs", [None, "C", ["F"], ["A", "W"], ["C", "O"], ["F", "O"],
+                                  ["E", "W"], "CF", ["X"]])
 @pytest.mark.parametrize("layout", ["c", "t", "1d"])
 def test_require(reqs, layout):
     def f(xp):

@@ -31,15 +31,17 @@ def asanyarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
 
 
 def _fortran_copy(a):
-    """A new F-contiguous device array equal to a (ndim >= 2): the transpose of a C-ordered
-    copy of a's transpose (so its .base is that copy)."""
-    return a.transpose().copy().transpose()
+    """A new F-contiguous device array equal to a (ndim >= 2) that owns its data, as
+    NumPy's: a C-ordered copy of a's transpose, which then takes the transposed layout
+    of its own buffer (_adopt_layout)."""
+    c = a.transpose().copy()
+    c._adopt_layout(c.transpose())
+    return c
 
 
 def asfortranarray(a, dtype=None, *, like=None):
     """a as an F-contiguous (column-major) device array of at least one dimension: a itself
-    when it already is one, else a copy (numpy.asfortranarray). The copy of an array of two
-    or more dimensions is a transposed view of a C-ordered copy.
+    when it already is one, else a copy that owns its data (numpy.asfortranarray).
 
     The 'like' argument raises NotImplementedError."""
     if like is not None:
@@ -61,10 +63,7 @@ def isfortran(a):
 
 def require(a, dtype=None, requirements=None, *, like=None):
     """a as a device array of the given dtype meeting the requirements ('C', 'F', 'A', 'W',
-    'O', 'E' and their long names), copied only when needed (numpy.require).
-
-    'F' with 'O' on an array of two or more dimensions raises NotImplementedError (an
-    F-ordered copy is a view of a C-ordered one)."""
+    'O', 'E' and their long names), copied only when needed (numpy.require)."""
     if like is not None:
         raise NotImplementedError("require: the 'like' argument is not supported")
     if not requirements:
@@ -81,9 +80,6 @@ def require(a, dtype=None, requirements=None, *, like=None):
         order = "F"
         reqs.remove("F")
     arr = asarray(a, dtype=dtype)
-    if order == "F" and arr.ndim >= 2 and "O" in reqs:
-        raise NotImplementedError("require(requirements=['F', 'O']): an F-ordered array that "
-                                  "owns its data is not supported (ndaccel allocates C order)")
     if order == "C" and not arr._c_contiguous:
         arr = arr.copy()
     elif order == "F" and not arr._f_contiguous:
