@@ -2,7 +2,8 @@
 mpirun started (the BUILD runs 2 and 3): creation, elementwise expressions
 with scalars and replicated operands, row slices that start, end or lie
 entirely on another rank (halos of width 1 and 2, empty slices),
-assignment into slices and single rows, reductions with and without axis,
+assignment into slices and single rows, slices with steps along axis 0
+(read, in expressions, assigned), reductions with and without axis,
 gathering, uneven blocks and arrays with fewer rows than ranks; what is not
 implemented raises NotImplementedError on every rank; bad input on one
 rank raises on every rank instead of leaving the others waiting.
@@ -127,6 +128,37 @@ raises(NotImplementedError, lambda: dnp.asarray(host(4, 4)) @ dnp.asarray(host(4
        "matmul of two distributed arrays")
 raises(ValueError, lambda: dnp.asarray(host(4, 4)) @ numpy.ones((3, 2)), "matmul shapes")
 
+# slices along axis 0 with steps (negative too): read, in expressions, assigned
+for n in (1, 2, SIZE + 1, 7, 10):
+    h, g = host(n, 4, 2), host(n, 4, 3)
+    a = dnp.asarray(h)
+    for key in [slice(None, None, 2), slice(1, None, 3), slice(None, None, -1),
+                slice(n - 1, 0, -2), slice(None, None, -3), slice(2, 2, 2)]:
+        same(a[key], h[key], f"step slice {key} n={n}")
+        same(a[key][:, 1:3], h[key][:, 1:3], f"step slice {key} then columns n={n}")
+        same(a[key] * 2 - 1, h[key] * 2 - 1, f"step slice {key} in an expression n={n}")
+    same(a[::-2, 1:3], h[::-2, 1:3], f"step and column slice n={n}")
+    same(a[::-1] + a, h[::-1] + h, f"reversed plus itself n={n}")
+    same(dnp.sum(a[::2]), h[::2].sum(), f"sum of a step slice n={n}")
+    b, e = dnp.asarray(h), h.copy()
+    b[::2] = 0.5
+    e[::2] = 0.5
+    same(b, e, f"assign a scalar to a step slice n={n}")
+    b[::-3, 1:] = a[::3, :3] + 1
+    e[::-3, 1:] = h[::3, :3] + 1
+    same(b, e, f"assign an expression to a reversed step slice n={n}")
+    b[1::2] = b[::2][:len(range(1, n, 2))] * 10
+    e[1::2] = e[::2][:len(range(1, n, 2))] * 10
+    same(b, e, f"assign rows of the same array n={n}")
+    b[::-1] = b
+    e[::-1] = e.copy()
+    same(b, e, f"reverse in place n={n}")
+    b[::2, 0] = numpy.arange(len(range(0, n, 2)), dtype=numpy.float64)
+    e[::2, 0] = numpy.arange(len(range(0, n, 2)), dtype=numpy.float64)
+    same(b, e, f"assign a replicated column to a step slice n={n}")
+    raises(ValueError, lambda: b.__setitem__(slice(None, None, 2), dnp.asarray(host(n + 1, 4))),
+           f"step slice shape mismatch n={n}")
+
 # NaN propagates through max
 x = dnp.asarray(numpy.array([[1.0, 2.0], [numpy.nan, 3.0], [4.0, 5.0]]))
 check(numpy.isnan(dnp.max(x)), "max with NaN")
@@ -135,7 +167,6 @@ same(numpy.asarray(dnp.sum(dnp.asarray(numpy.ones((5, 3), numpy.int8)))), numpy.
      "int8 sum")
 # not implemented: NotImplementedError on every rank
 a = dnp.asarray(host(6, 3))
-raises(NotImplementedError, lambda: a[::2] + 1, "step slice")
 raises(NotImplementedError, lambda: a[numpy.array([0, 2])], "advanced indexing")
 raises(NotImplementedError, lambda: a + dnp.asarray(host(1, 3)), "broadcast along axis 0")
 raises(IndexError, lambda: a[6], "row out of bounds")

@@ -21,10 +21,15 @@ it that use halo rows. Every rank takes part in every exchange in the same
 order (the plan is a function of the global shapes only), so a program
 that runs the same statements on every rank never deadlocks.
 
+Slices along axis 0 with a step other than 1 (negative too) are views like
+the others: read, their rows move once into row blocks of their own
+(_take_rows: one alltoallv of exactly those rows); assigned, each value row
+moves to the owner of its target row (_put_rows).
+
 What is not implemented raises NotImplementedError naming the operation
-and the distribution: slices along axis 0 with a step other than 1,
-advanced indexing, broadcasting along the distributed axis, operands
-distributed with different numbers of dimensions."""
+and the distribution: advanced indexing, broadcasting along the
+distributed axis, operands distributed with different numbers of
+dimensions."""
 import numbers
 
 import numpy
@@ -57,13 +62,16 @@ def _intersect(a, b):
 
 
 class _View:
-    """Rows [start, start + nrows) of a distributed array `base` (step 1), the basic key
-    `rest` on its other axes; `drop`: the key's integer on axis 0 removed that axis."""
+    """Rows start, start + step, ... (nrows of them) of a distributed array `base`, the
+    basic key `rest` on its other axes; `drop`: the key's integer on axis 0 removed that
+    axis. A view with step 1 is read in place (halos); one with another step is first
+    moved into row blocks of its own (_take_rows)."""
 
-    __slots__ = ("base", "start", "nrows", "rest", "drop")
+    __slots__ = ("base", "start", "nrows", "rest", "drop", "step")
 
-    def __init__(self, base, start, nrows, rest, drop=False):
+    def __init__(self, base, start, nrows, rest, drop=False, step=1):
         self.base, self.start, self.nrows, self.rest, self.drop = base, start, nrows, rest, drop
+        self.step = step
 
     @property
     def shape(self):
@@ -225,10 +233,138 @@ def _eval_piece(x, fetched, lo, hi):
     return x
 
 
+def _unstep(x):
+    """x with every leaf of step other than 1 replaced by a full view of its rows moved
+    into row blocks of their own (_take_rows, collective)."""
+    if isinstance(x, _Expr):
+        return _Expr(x.ufunc, tuple(_unstep(a) for a in x.args), x.kwargs)
+    if isinstance(x, _View) and x.step != 1:
+        return _take_rows(x)._full_view()
+    return x
+
+
+def _owner_runs(rows, bounds):
+    """For the base rows `rows` (an arithmetic progression, numpy int64), the runs of
+    consecutive positions held by one rank: [(rank, i0, i1)] in position order."""
+    if rows.size == 0:
+        return []
+    starts = numpy.array([b0 for b0, _ in bounds])
+    owners = numpy.searchsorted(starts, rows, side="right") - 1
+    cuts = numpy.flatnonzero(numpy.diff(owners)) + 1
+    edges = [0, *cuts.tolist(), rows.size]
+    return [(int(owners[a]), a, b) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def _local_rows(base, own0, rows, rest):
+    """The local block's rows `rows` (an arithmetic progression inside the block, numpy
+    int64), with the key `rest` on the other axes: a basic view (no copy)."""
+    r0, r1, step = int(rows[0]) - own0, int(rows[-1]) - own0, 1
+    if rows.size > 1:
+        step = int(rows[1] - rows[0])
+    stop = r1 + (1 if step > 0 else -1)
+    key = slice(r0, stop if stop >= 0 else None, step)
+    return base._local[(key,) + rest]
+
+
+def _take_rows(view):
+    """A new distributed array, in default row blocks, holding the rows of a stepped view
+    (collective): one alltoallv moves each row from its owner to the rank that holds its
+    position in the new array."""
+    base = view.base
+    comm = base._comm
+    me, p = comm.rank, comm.size
+    shape = view.shape
+    nb = _context.block_bounds(view.nrows, p)
+    own0 = base._bounds[me][0]
+    rowsize = 1
+    for d in shape[1:]:
+        rowsize *= d
+
+    def rows_of(t0, t1):
+        return view.start + view.step * numpy.arange(t0, t1, dtype=numpy.int64)
+
+    sends, scounts = [], [0] * p
+    for q in range(p):
+        for owner, a, b in _owner_runs(rows_of(*nb[q]), base._bounds):
+            if owner == me:
+                part = _local_rows(base, own0, rows_of(nb[q][0] + a, nb[q][0] + b), view.rest)
+                sends.append(part.reshape(-1))
+                scounts[q] += (b - a) * rowsize
+    runs = _owner_runs(rows_of(*nb[me]), base._bounds)
+    rcounts = [0] * p
+    for owner, a, b in runs:
+        rcounts[owner] += (b - a) * rowsize
+    send = _nd_concatenate(sends) if len(sends) > 1 else \
+        (sends[0].copy() if sends else _nd_empty((0,), dtype=base.dtype, device=comm.device))
+    recv = _nd_empty((sum(rcounts),), dtype=base.dtype, device=comm.device)
+    if p == 1:
+        recv = send
+    else:
+        _core.comm_alltoallv(comm, send, scounts, recv, rcounts)
+    # recv holds the parts by sender rank; the new rows go in position order.
+    at, pos = {}, 0
+    for q in range(p):
+        at[q] = pos
+        pos += rcounts[q]
+    pieces = []
+    for owner, a, b in runs:
+        n = (b - a) * rowsize
+        pieces.append(recv[at[owner]:at[owner] + n])
+        at[owner] += n
+    flat = _nd_concatenate(pieces) if len(pieces) > 1 else \
+        (pieces[0] if pieces else recv[0:0])
+    local = flat.reshape((nb[me][1] - nb[me][0],) + tuple(shape[1:]))
+    return ndarray(shape, local if local._c_contiguous else local.copy(), comm)
+
+
+def _put_rows(target, value):
+    """target (a stepped _View) = value, a distributed array of the target's shape in
+    default row blocks (collective): each row moves to the owner of its base row."""
+    base = target.base
+    comm = base._comm
+    me, p = comm.rank, comm.size
+    nb = value._bounds
+    own0 = base._bounds[me][0]
+    rowsize = 1
+    for d in target.shape[1:]:
+        rowsize *= d
+
+    def rows_of(t0, t1):
+        return target.start + target.step * numpy.arange(t0, t1, dtype=numpy.int64)
+
+    mine = value._local
+    sends, scounts = [], [0] * p
+    # alltoallv's send buffer is by destination rank (a negative step meets the
+    # owners in decreasing order).
+    for owner, a, b in sorted(_owner_runs(rows_of(*nb[me]), base._bounds)):
+        sends.append(mine[a:b].reshape(-1))
+        scounts[owner] += (b - a) * rowsize
+    rcounts, incoming = [0] * p, []
+    for q in range(p):
+        for owner, a, b in _owner_runs(rows_of(*nb[q]), base._bounds):
+            if owner == me:
+                incoming.append((q, nb[q][0] + a, nb[q][0] + b))
+                rcounts[q] += (b - a) * rowsize
+    send = _nd_concatenate(sends) if len(sends) > 1 else \
+        (sends[0].copy() if sends else _nd_empty((0,), dtype=mine.dtype, device=comm.device))
+    recv = _nd_empty((sum(rcounts),), dtype=mine.dtype, device=comm.device)
+    if p == 1:
+        recv = send
+    else:
+        _core.comm_alltoallv(comm, send, scounts, recv, rcounts)
+    pos = 0
+    for q, t0, t1 in incoming:  # by sender rank, each sender's rows in position order
+        n = (t1 - t0) * rowsize
+        rows = recv[pos:pos + n].reshape((t1 - t0,) + tuple(target.shape[1:]))
+        _local_rows(base, own0, rows_of(t0, t1), target.rest)[...] = rows
+        pos += n
+
+
 def _compute(expr, ranges, comm):
     """This rank's result rows ranges[rank] of expr, as [(lo, hi, local array)] pieces
     (collective: every rank calls it with the same expr and ranges)."""
     me = comm.rank
+    expr = _unstep(expr)
     leaves = _leaves(expr, [])
     fetched = {}
     for leaf in leaves:
@@ -343,26 +479,26 @@ class ndarray:
             if not -n <= i < n:
                 raise IndexError(f"index {i} is out of bounds for axis 0 with size {n}")
             i %= n
-            start, nrows, drop = i, 1, True
+            start, nrows, drop, step = i, 1, True, 1
         else:
             start, stop, step = k0.indices(n)
-            if step != 1:
-                raise _unsupported(f"a slice with step {step} along the distributed axis")
-            start, nrows, drop = start, max(0, stop - start), False
+            nrows, drop = len(range(start, stop, step)), False
+            if nrows <= 1 or step == 1:
+                step = 1
         _rest_shape(self._shape, rest)  # IndexError as NumPy for bad keys
-        return start, nrows, rest, drop
+        return start, nrows, rest, drop, step
 
     def __getitem__(self, key):
-        start, nrows, rest, drop = self._parse_key(key)
+        start, nrows, rest, drop, step = self._parse_key(key)
         if drop:
             # One row: held whole by every rank (broadcast from its owner).
             row = _gather_rows(self, start, start + 1)
             return row[(0,) + rest]
-        return _ViewArray(_View(self, start, nrows, rest))
+        return _ViewArray(_View(self, start, nrows, rest, step=step))
 
     def __setitem__(self, key, value):
-        start, nrows, rest, drop = self._parse_key(key)
-        _assign(_View(self, start, nrows, rest, drop), value)
+        start, nrows, rest, drop, step = self._parse_key(key)
+        _assign(_View(self, start, nrows, rest, drop, step), value)
 
     # ---- arithmetic (expressions, evaluated on use)
     def _binary(self, name, other, reflected=False):
@@ -574,6 +710,8 @@ def _ranges_for(start, nrows, bounds):
 def _materialize(x):
     """x (a _View or _Expr) evaluated into a new distributed array in default row blocks."""
     comm = _context.world()
+    if isinstance(x, _View) and x.step != 1:
+        return _take_rows(x)
     shape = _expr_shape(x)
     if not shape:
         raise _unsupported("a 0-d result of distributed operands")
@@ -593,6 +731,9 @@ def _materialize(x):
 
 def _assign(target, value):
     """target (a _View) = value, NumPy's broadcasting of value to the view's shape."""
+    if target.step != 1:
+        _assign_stepped(target, value)
+        return
     base = target.base
     comm = base._comm
     me = comm.rank
@@ -637,6 +778,40 @@ def _assign(target, value):
         value = _nd_asarray(value, device=comm.device)[None] if not \
             isinstance(value, (numbers.Number, numpy.generic)) else value
     base._local[key_rows(i0, i1)] = value
+
+
+def _assign_stepped(target, value):
+    """target (a _View with a step other than 1) = value: the value evaluated (or
+    broadcast) into row blocks of the target's shape, then each row sent to the owner of
+    its base row. The value is read in full first, so it may read the target's base."""
+    comm = target.base._comm
+    tshape = target.shape
+    if isinstance(value, (ndarray, _View, _Expr)):
+        expr = _as_operand(value) if isinstance(value, ndarray) else value
+        shape = _expr_shape(expr)
+        if len(shape) != len(tshape) or shape[0] != tshape[0] or \
+                numpy.broadcast_shapes(shape, tshape) != tuple(tshape):
+            raise ValueError(f"could not broadcast input array from shape {tuple(shape)} "
+                             f"into shape {tuple(tshape)}")
+        val = _materialize(expr)
+        if tuple(val.shape) != tuple(tshape):
+            val = ndarray(tshape, val._local + _nd_full((1,) + tuple(tshape[1:]), 0,
+                                                        dtype=val.dtype, device=comm.device),
+                          comm)
+    else:
+        vshape = numpy.shape(value)
+        if numpy.broadcast_shapes(vshape, tshape) != tuple(tshape):
+            raise ValueError(f"could not broadcast input array from shape {tuple(vshape)} "
+                             f"into shape {tuple(tshape)}")
+        nb = _context.block_bounds(tshape[0], comm.size)
+        lo, hi = nb[comm.rank]
+        local = _nd_empty((hi - lo,) + tuple(tshape[1:]), dtype=target.dtype,
+                          device=comm.device)
+        if len(vshape) == len(tshape) and vshape[0] == tshape[0] and vshape[0] != 1:
+            value = value[lo:hi]  # a replicated value that spans the rows
+        local[...] = value
+        val = ndarray(tshape, local, comm)
+    _put_rows(target, val)
 
 
 def _gather_rows(a, lo, hi):
