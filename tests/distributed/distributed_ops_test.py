@@ -124,8 +124,15 @@ for n in (1, SIZE + 1, 7):
     w = numpy.arange(12.0).reshape(4, 3)
     same(dnp.asarray(h) @ w, h @ w, "matmul")
     same(dnp.dot(dnp.asarray(h), w[:, 0]), h @ w[:, 0], "dot with a vector")
-raises(NotImplementedError, lambda: dnp.asarray(host(4, 4)) @ dnp.asarray(host(4, 4)),
-       "matmul of two distributed arrays")
+for n, k in ((1, 3), (SIZE + 1, 5), (7, 2)):
+    h1, h2 = host(n, k, 4), host(k, 3, 5)
+    same(dnp.asarray(h1) @ dnp.asarray(h2), h1 @ h2, f"distributed @ distributed n={n} k={k}")
+    same(dnp.asarray(h1) @ dnp.asarray(h2[:, 0]), h1 @ h2[:, 0],
+         f"distributed @ distributed vector n={n} k={k}")
+    same(dnp.asarray(h1)[::-1] @ (dnp.asarray(h2) * 2), h1[::-1] @ (h2 * 2),
+         f"distributed views @ distributed expressions n={n} k={k}")
+raises(ValueError, lambda: dnp.asarray(host(4, 4)) @ dnp.asarray(host(3, 4)),
+       "distributed matmul shapes")
 raises(ValueError, lambda: dnp.asarray(host(4, 4)) @ numpy.ones((3, 2)), "matmul shapes")
 
 # slices along axis 0 with steps (negative too): read, in expressions, assigned

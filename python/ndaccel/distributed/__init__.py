@@ -12,7 +12,8 @@ bool(), float()) are the same on every rank, and printing gathers.
 
 The namespace: creation (zeros, ones, full, empty, *_like, arange,
 asarray/array of a host array, taken from rank 0), matmul/dot/@ of a
-distributed matrix and a replicated one, NumPy's ufuncs on
+distributed matrix and a replicated or distributed one (the latter
+gathered whole to every rank), NumPy's ufuncs on
 distributed arrays (others fall through to ndaccel's), reductions (sum,
 prod, max, min, mean, any, all, argmax, argmin), copy, and the job's
 rank() / size() / comm(). Dtypes and constants are ndaccel's."""

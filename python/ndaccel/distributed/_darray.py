@@ -896,13 +896,20 @@ def from_host(h, comm=None):
 def matmul(a, b):
     """a @ b for a distributed a (row blocks) and b held whole by every rank (a host or
     ndaccel array, 1-d or 2-d): each rank multiplies its rows, the result keeps a's row
-    blocks. Two distributed operands raise NotImplementedError."""
+    blocks. A distributed b (1-d or 2-d) is first gathered whole to every rank (one
+    allgatherv: memory for all of b on each rank; a product whose b does not fit wants a
+    2-D distribution, which ndaccel.distributed does not have)."""
     if isinstance(a, _Pending):
         a = a._materialized()
     if not isinstance(a, ndarray):
         raise _unsupported("matmul with a replicated first operand")
-    if isinstance(b, (ndarray, _View, _Expr)):
-        raise _unsupported("matmul of two distributed arrays")
+    if isinstance(b, (_View, _Expr)):
+        b = _materialize(b)
+    if isinstance(b, ndarray):
+        if a.ndim == 2 and b.shape[0] != a.shape[1]:
+            raise ValueError(f"matmul: Input operand 1 has a mismatch in its core dimension 0 "
+                             f"(size {b.shape[0]} is different from {a.shape[1]})")
+        b = _gather_rows(b, 0, b.shape[0])
     if a.ndim != 2:
         raise _unsupported(f"matmul of a {a.ndim}-d distributed array")
     b = _nd_asarray(b, device=a._comm.device)
