@@ -15,18 +15,11 @@ from .._sorting._search import searchsorted
 from .._sorting._sort import argsort
 from .._ufunc import UFUNCS as _UFUNCS
 from . import _continuous, _discrete, _gamma_family, _multivariate
+from ._support import shape_of as _shape
 
 
 _FLOATS = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))
 _U64 = 1 << 64
-
-
-def _shape(size):
-    if size is None:
-        return ()
-    if isinstance(size, (tuple, list)):
-        return tuple(operator.index(s) for s in size)
-    return (operator.index(size),)
 
 
 def _float_dtype(dtype, what):
