@@ -17,31 +17,17 @@ shift 4
 
 root=""
 for cand in "${TEST_SRCDIR:-}/${TEST_WORKSPACE:-ndaccel}" "${TEST_SRCDIR:-}/ndaccel" "$PWD"; do
-    if [ -f "$cand/python/ndaccel/__init__.py" ] && [ -f "$cand/tests/comm/mpi_env.sh" ]; then
+    if [ -f "$cand/python/ndaccel/__init__.py" ] && [ -f "$cand/tests/comm/mpi_env.sh" ] &&
+        [ -f "$cand/tests/python/python_env.sh" ]; then
         root=$(cd "$cand" && pwd)
         break
     fi
 done
 [ -n "$root" ] || { echo "run_python_ranks.sh: cannot find the runfiles" >&2; exit 1; }
-python=""
-for cand in "$py_arg" "$root/$py_arg" "${TEST_SRCDIR:-}/${py_arg#external/}" \
-    "${TEST_SRCDIR:-}/local_python/python3"; do
-    if [ -x "$cand" ]; then
-        python="$(cd "$(dirname "$cand")" && pwd)/$(basename "$cand")"
-        break
-    fi
-done
-[ -n "$python" ] || { echo "run_python_ranks.sh: cannot find python3 ($py_arg)" >&2; exit 1; }
+runner=run_python_ranks.sh
+. "$root/tests/python/python_env.sh"
 
 . "$root/tests/comm/mpi_env.sh"
-export PYTHONPATH="$root/python" PYTHONDONTWRITEBYTECODE=1
-# An ASan build of _core.so: the sanitizer runtime must be loaded first (as
-# tests/python/run_pytest.sh does).
-asan_lib=$(ldd "$root/python/ndaccel/_core.so" 2>/dev/null | awk '/libasan\.so/ { print $3; exit }')
-if [ -n "$asan_lib" ]; then
-    export LD_PRELOAD="$asan_lib${LD_PRELOAD:+:$LD_PRELOAD}" PYTHONMALLOC=malloc
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:abort_on_error=1"
-fi
 # Arrays made without a device go to the one under test (the fake CUDA
 # driver, when built, would otherwise make cuda:0 the default).
 export NDACCEL_DEVICE="${device:-opencl:0}"

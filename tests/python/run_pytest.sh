@@ -23,38 +23,17 @@ for cand in "${TEST_SRCDIR:-}/${TEST_WORKSPACE:-ndaccel}" "${TEST_SRCDIR:-}/ndac
 done
 [ -n "$root" ] || { echo "run_pytest.sh: cannot find the runfiles (python/ndaccel)" >&2; exit 1; }
 
-# The interpreter wrapper from @local_python (external/local_python/python3).
-python=""
-for cand in "$py_arg" "$root/$py_arg" "${TEST_SRCDIR:-}/${py_arg#external/}" \
-    "${TEST_SRCDIR:-}/local_python/python3"; do
-    if [ -x "$cand" ]; then
-        python="$(cd "$(dirname "$cand")" && pwd)/$(basename "$cand")"
-        break
-    fi
-done
-[ -n "$python" ] || { echo "run_pytest.sh: cannot find python3 ($py_arg)" >&2; exit 1; }
+runner=run_pytest.sh
+. "$root/tests/python/python_env.sh"
 
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
-export PYTHONPATH="$root/python"
-export PYTHONDONTWRITEBYTECODE=1
 export NDACCEL_PLUGIN_DIR="$root/backends/opencl:$root/backends/cuda"
 export NDACCEL_CACHE_DIR="$tmp/ndcache"
 export POCL_CACHE_DIR="${POCL_CACHE_DIR:-$tmp/pocl}"
 export HOME="$tmp"
 mkdir -p "$NDACCEL_CACHE_DIR" "$POCL_CACHE_DIR"
 
-# An ASan build: the sanitizer runtime must be the first library loaded.
-asan_lib=$(ldd "$root/python/ndaccel/_core.so" 2>/dev/null | awk '/libasan\.so/ { print $3; exit }')
-if [ -n "$asan_lib" ]; then
-    export LD_PRELOAD="$asan_lib${LD_PRELOAD:+:$LD_PRELOAD}"
-    # Last wins: .bazelrc asks for leak checks, which CPython cannot pass.
-    # allocator_may_return_null: an impossible malloc (NumPy's side of the
-    # absurd-size rows in test_bad_input.py) returns NULL, as without ASan,
-    # and becomes a MemoryError instead of an abort.
-    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:abort_on_error=1:allocator_may_return_null=1"
-    export PYTHONMALLOC=malloc # Python objects in ASan's allocator too
-    echo "run_pytest.sh: AddressSanitizer build, preloading $asan_lib"
-fi
+[ -z "$asan_lib" ] || echo "run_pytest.sh: AddressSanitizer build, preloading $asan_lib"
 
 if [ -n "${NDACCEL_PYTEST_FILES:-}" ]; then
     IFS=, read -r -a files <<<"$NDACCEL_PYTEST_FILES"
