@@ -1,0 +1,91 @@
+"""Library operations that are not elementwise, NumPy vs ndaccel in one run:
+binning (bincount, digitize, histogram), sorting (sort, argsort, unique with
+counts), add.at, float64 log and pow, matmul, and the host-libraries policy
+of CPU devices on and off (NDACCEL_HOST_LIBRARIES; see
+python/ndaccel/_host_libraries.py). Each ndaccel time includes
+ndaccel.synchronize() and is the best of --reps calls after a warm-up call.
+
+    PYTHONPATH=<package dir> python3 bench/library.py [--n 1000000] [--reps 5]
+
+Prints a table and writes bench/results/library.md. Never passes or fails on
+time; not part of `./run bench`."""
+import argparse
+import os
+import sys
+
+import numpy
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ndaccel  # noqa: E402
+from ndaccel import _host_libraries  # noqa: E402
+from timing import RESULTS, best_of, header  # noqa: E402
+
+
+def cases(xp, n):
+    """(name, fn) pairs over the same data for xp = numpy or ndaccel."""
+    rng = numpy.random.default_rng(0)
+    v = xp.asarray(rng.normal(size=n))
+    pos = xp.asarray(rng.random(n) + 0.5)
+    labels = xp.asarray(rng.integers(0, 64, n))
+    few = xp.asarray(rng.integers(0, 1000, n))
+    edges = xp.asarray(numpy.linspace(-4, 4, 65)[1:-1])
+    m = xp.asarray(rng.random((1000, 1000)))
+    tall = xp.asarray(rng.random((n // 8, 8)))
+    acc = xp.zeros(1000)
+    return [
+        ("bincount, 64 bins", lambda: xp.bincount(labels, minlength=64)),
+        ("digitize, 63 edges", lambda: xp.digitize(v, edges)),
+        ("histogram, 64 bins", lambda: xp.histogram(v, bins=64, range=(-4.0, 4.0))[0]),
+        ("sort", lambda: xp.sort(v)),
+        ("argsort (stable)", lambda: xp.argsort(v, kind="stable")),
+        ("unique, counts", lambda: xp.unique(few, return_counts=True)[1]),
+        ("add.at, 1000 bins", lambda: xp.add.at(acc, few, v)),
+        ("log", lambda: xp.log(pos)),
+        ("x ** 1.5", lambda: pos ** 1.5),
+        ("matmul 1000^2", lambda: m @ m),
+        ("X.T @ X, n/8 x 8", lambda: tall.T @ tall),
+    ]
+
+
+def time_all(xp, n, reps):
+    out = []
+    for name, fn in cases(xp, n):
+        def run(fn=fn):
+            r = fn()
+            if xp is ndaccel:
+                ndaccel.synchronize()
+            return r
+        run()  # compiles, plans, caches
+        out.append((name, best_of(run, reps)))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--reps", type=int, default=5)
+    args = ap.parse_args()
+    print(header(), f"n = {args.n}")
+    t_np = time_all(numpy, args.n, args.reps)
+    saved = _host_libraries.USE
+    _host_libraries.USE = True
+    t_host = time_all(ndaccel, args.n, args.reps)
+    _host_libraries.USE = False
+    t_dev = time_all(ndaccel, args.n, args.reps)
+    _host_libraries.USE = saved
+    lines = ["# Library operations: NumPy vs ndaccel (ms; ratio = NumPy / ndaccel)", "",
+             header() + f"; n = {args.n}", "",
+             "| operation | NumPy | ndaccel | ratio | device kernels only | ratio |",
+             "|---|---|---|---|---|---|"]
+    for (name, a), (_, b), (_, c) in zip(t_np, t_host, t_dev):
+        print(f"{name:20s} numpy {a * 1e3:9.2f} ms  ndaccel {b * 1e3:9.2f} ms ({a / b:5.2f}x)  "
+              f"device kernels only {c * 1e3:9.2f} ms ({a / c:5.2f}x)", flush=True)
+        lines.append(f"| {name} | {a * 1e3:.2f} | {b * 1e3:.2f} | {a / b:.2f}x | "
+                     f"{c * 1e3:.2f} | {a / c:.2f}x |")
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(os.path.join(RESULTS, "library.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
