@@ -10,10 +10,22 @@
 #include "nda/error.h"
 #include "nda/ufunc.h"
 
+static void foreign_buffer_free(nda_device *d, void *handle, void (*release)(void *), void *ctx)
+{
+    const nda_backend_ops *ops = nda_device_ops(d);
+    if (handle != NULL && !nda_forked_after_init())
+        ops->buffer_free(nda_device_local_index(d), handle);
+    if (release != NULL)
+        release(ctx);
+}
+
 static void buffer_decref(nda_buffer *b)
 {
     if (atomic_fetch_sub_explicit((_Atomic long *)&b->refcount, 1, memory_order_acq_rel) == 1) {
-        nda_pool_free(b->device, b->handle, b->capacity);
+        if (b->release != NULL)
+            foreign_buffer_free(b->device, b->handle, b->release, b->release_ctx);
+        else
+            nda_pool_free(b->device, b->handle, b->capacity);
         free(b);
     }
 }
@@ -21,6 +33,63 @@ static void buffer_decref(nda_buffer *b)
 static void buffer_incref(nda_buffer *b)
 {
     atomic_fetch_add_explicit((_Atomic long *)&b->refcount, 1, memory_order_relaxed);
+}
+
+void nda_buffer_retain(nda_buffer *b) { buffer_incref(b); }
+void nda_buffer_release(nda_buffer *b) { buffer_decref(b); }
+
+int nda_array_from_foreign(nda_device *d, void *handle, size_t capacity,
+                           void (*release)(void *ctx), void *ctx, nda_dtype t, int ndim,
+                           const int64_t *shape, const int64_t *strides, size_t offset,
+                           nda_array **out)
+{
+    int64_t n, lo = (int64_t)offset, hi = (int64_t)offset;
+    int rc;
+    *out = NULL;
+    if (release == NULL) {
+        rc = nda_error_set(NDA_EVALUE, "foreign memory needs a release callback");
+        goto fail;
+    }
+    if (!nda_dtype_valid(t)) {
+        rc = nda_error_set(NDA_ETYPE, "invalid dtype");
+        goto fail;
+    }
+    if ((rc = nda_shape_size(ndim, shape, nda_dtype_itemsize(t), &n)) != NDA_OK)
+        goto fail;
+    for (int i = 0; i < ndim && n > 0; i++) {
+        int64_t reach = (shape[i] - 1) * strides[i];
+        if (reach < 0) lo += reach; else hi += reach;
+    }
+    if (n > 0 && (lo < 0 || (uint64_t)hi + nda_dtype_itemsize(t) > capacity)) {
+        rc = nda_error_set(NDA_EVALUE, "foreign memory: the elements (bytes %lld to %lld) lie "
+                           "outside the %zu bytes handed over", (long long)lo,
+                           (long long)(hi + (int64_t)nda_dtype_itemsize(t)), capacity);
+        goto fail;
+    }
+    nda_array *a = calloc(1, sizeof *a);
+    nda_buffer *b = calloc(1, sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        rc = nda_error_set(NDA_ENOMEM, "out of host memory");
+        goto fail;
+    }
+    *b = (nda_buffer){.refcount = 1, .device = d, .handle = handle, .capacity = capacity,
+                      .release = release, .release_ctx = ctx};
+    a->buffer = b;
+    a->device = d;
+    a->dtype = t;
+    a->ndim = ndim;
+    a->offset = offset;
+    for (int i = 0; i < ndim; i++) {
+        a->shape[i] = shape[i];
+        a->strides[i] = strides[i];
+    }
+    *out = a;
+    return NDA_OK;
+fail:
+    foreign_buffer_free(d, handle, release, ctx);
+    return rc;
 }
 
 int nda_array_empty(nda_device *d, nda_dtype t, int ndim, const int64_t *shape, nda_array **out)

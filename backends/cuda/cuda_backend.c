@@ -50,6 +50,7 @@ static int nda_cu_buffer_alloc(int dev, size_t nbytes, void **buf)
         free(b);
         return rc;
     }
+    b->foreign = 0;
     r = nda_cu_drv()->MemAlloc(&b->ptr, nbytes);
     nda_cu_device_leave(d);
     if (r != CUDA_SUCCESS) {
@@ -78,7 +79,8 @@ static void nda_cu_buffer_free(int dev, void *buf)
         return;
     if (nda_cu_device_enter(dev, &d) == NDA_OK) {
         nda_cu_drv()->StreamSynchronize(d->stream);
-        nda_cu_drv()->MemFree(b->ptr);
+        if (!b->foreign)
+            nda_cu_drv()->MemFree(b->ptr);
         nda_cu_device_leave(d);
     }
     free(b);
@@ -399,6 +401,50 @@ static int nda_cu_buffer_address(int dev, const void *buf, size_t off, size_t nb
     return NDA_OK;
 }
 
+/* ---- host access and foreign memory (backend.h, abi_version >= 5) ---- */
+
+static int nda_cu_memory_kind(int dev, int *kind)
+{
+    nda_cu_device *d;
+
+    *kind = NDA_MEMORY_DEVICE;
+    return nda_cu_device_lookup(dev, &d);
+}
+
+static int nda_cu_buffer_wrap(int dev, uint64_t addr, size_t nbytes, void **buf)
+{
+    nda_cu_device *d;
+    nda_cu_buffer *b;
+    int rc = nda_cu_device_lookup(dev, &d);
+
+    *buf = NULL;
+    if (rc != NDA_OK)
+        return rc;
+    if (addr == 0)
+        return nda_plugin_error_set(NDA_EVALUE, "buffer_wrap: NULL device address");
+    if ((b = malloc(sizeof *b)) == NULL)
+        return nda_plugin_error_set(NDA_ENOMEM, "out of host memory");
+    b->ptr = (CUdeviceptr)addr;
+    b->size = nbytes;
+    b->foreign = 1;
+    *buf = b;
+    return NDA_OK;
+}
+
+static int nda_cu_foreign_stream_wait(int dev, uint64_t stream)
+{
+    nda_cu_device *d;
+    CUresult r;
+    int rc = nda_cu_device_enter(dev, &d);
+
+    if (rc != NDA_OK)
+        return rc;
+    r = nda_cu_drv()->StreamSynchronize((CUstream)(uintptr_t)stream);
+    rc = r == CUDA_SUCCESS ? NDA_OK : nda_cu_error_cu(r, "cuStreamSynchronize (foreign stream)", d);
+    nda_cu_device_leave(d);
+    return rc;
+}
+
 /* ---- entry ---- */
 
 static const nda_backend_ops nda_cu_ops = {
@@ -430,6 +476,9 @@ static const nda_backend_ops nda_cu_ops = {
     .native_enter = nda_cu_native_enter,
     .native_leave = nda_cu_native_leave,
     .buffer_address = nda_cu_buffer_address,
+    .memory_kind = nda_cu_memory_kind,
+    .buffer_wrap = nda_cu_buffer_wrap,
+    .foreign_stream_wait = nda_cu_foreign_stream_wait,
 };
 
 __attribute__((visibility("default"))) const nda_backend_ops *nda_backend_entry(void)

@@ -83,6 +83,7 @@ typedef struct nda_cu_device {
 typedef struct nda_cu_buffer {
     CUdeviceptr ptr;
     size_t size;
+    int foreign; /* buffer_wrap: another library owns ptr; never cuMemFree'd */
 } nda_cu_buffer;
 
 /* A kernel handle: the function and, when the driver can tell

@@ -237,6 +237,68 @@ static int nda_ocl_synchronize(int dev)
     return err == CL_SUCCESS ? NDA_OK : nda_ocl_error_cl(err, "clFinish", d);
 }
 
+/* ---- host access (backend.h, abi_version >= 5) ---- */
+
+/* A CPU device's buffers are host memory: PoCL's map returns the storage
+ * itself (no copy, and the device's later writes show through it). Any
+ * other device is treated as separate memory, whose map may be a staged
+ * copy that only reaches the buffer at unmap. */
+static int nda_ocl_memory_kind(int dev, int *kind)
+{
+    nda_ocl_device *d;
+    cl_device_type type = 0;
+    cl_bool unified = CL_FALSE;
+    cl_int err;
+    int rc;
+
+    *kind = NDA_MEMORY_DEVICE;
+    if ((rc = nda_ocl_device_lookup(dev, &d)) != NDA_OK)
+        return rc;
+    err = clGetDeviceInfo(d->id, CL_DEVICE_TYPE, sizeof type, &type, NULL);
+    if (err == CL_SUCCESS)
+        err = clGetDeviceInfo(d->id, CL_DEVICE_HOST_UNIFIED_MEMORY, sizeof unified, &unified,
+                              NULL);
+    if (err != CL_SUCCESS)
+        return nda_ocl_error_cl(err, "clGetDeviceInfo", d);
+    if ((type & CL_DEVICE_TYPE_CPU) != 0 && unified)
+        *kind = NDA_MEMORY_HOST;
+    return NDA_OK;
+}
+
+static int nda_ocl_buffer_map(int dev, void *buf, size_t off, size_t nbytes, void **host)
+{
+    nda_ocl_device *d;
+    cl_int err = CL_SUCCESS;
+    int rc;
+
+    *host = NULL;
+    if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
+        return rc;
+    /* Blocking: the pointer is valid, and holds the results of all
+     * earlier work (in-order queue), on return. */
+    *host = clEnqueueMapBuffer(d->queue, (cl_mem)buf, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, off,
+                               nbytes, 0, NULL, NULL, &err);
+    if (err != CL_SUCCESS || *host == NULL) {
+        *host = NULL;
+        return nda_ocl_error_cl(err, "clEnqueueMapBuffer", d);
+    }
+    return NDA_OK;
+}
+
+static int nda_ocl_buffer_unmap(int dev, void *buf, void *host)
+{
+    nda_ocl_device *d;
+    cl_int err;
+    int rc;
+
+    if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
+        return rc;
+    err = clEnqueueUnmapMemObject(d->queue, (cl_mem)buf, host, 0, NULL, NULL);
+    if (err == CL_SUCCESS)
+        err = clFinish(d->queue); /* the host's writes have reached the buffer */
+    return err == CL_SUCCESS ? NDA_OK : nda_ocl_error_cl(err, "clEnqueueUnmapMemObject", d);
+}
+
 /* ---- entry ---- */
 
 static const nda_backend_ops nda_ocl_ops = {
@@ -264,6 +326,9 @@ static const nda_backend_ops nda_ocl_ops = {
     .cache_tag = nda_ocl_device_cache_tag,
     .fft = nda_ocl_fft,
     .gemm = nda_ocl_gemm,
+    .memory_kind = nda_ocl_memory_kind,
+    .buffer_map = nda_ocl_buffer_map,
+    .buffer_unmap = nda_ocl_buffer_unmap,
 };
 
 __attribute__((visibility("default"))) const nda_backend_ops *nda_backend_entry(void)

@@ -637,8 +637,8 @@ PyObject *ndapy_solver(PyObject *self, PyObject *args, PyObject *kwargs); /* sol
 
 /* The comm_* functions and the Comm type (comm_binding.c). */
 int ndapy_comm_register(PyObject *module);
-/* device_address (address_binding.c). */
-int ndapy_address_register(PyObject *module);
+/* Zero-copy exchange: device_address, DLPack capsules, foreign memory (exchange_binding.c). */
+int ndapy_exchange_register(PyObject *module);
 
 static PyMethodDef methods[] = {
     {"devices", py_devices, METH_NOARGS, "Devices of every available backend."},
@@ -692,7 +692,7 @@ PyMODINIT_FUNC PyInit__core(void)
     PyObject *m = PyModule_Create(&module_def);
     if (!m) return NULL;
     if (ndapy_add_locked_functions(m, methods) < 0 || ndapy_comm_register(m) < 0 ||
-        ndapy_address_register(m) < 0) {
+        ndapy_exchange_register(m) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -203,5 +203,6 @@ def no_host_pointer(name):
     return AttributeError(
         f"ndaccel.ndarray has no '{name}': its elements live in device memory, which has no "
         f"host address for a Python buffer or ctypes pointer. Copy them to the host with "
-        f"ndaccel.asnumpy(a) (or a.get()), or pass them on through a.__dlpack__() (a host "
-        f"copy) or, on CUDA, a.__cuda_array_interface__ (the device pointer)")
+        f"ndaccel.asnumpy(a) (or a.get()), or share them through a.__dlpack__() (the memory "
+        f"itself on CUDA and CPU devices, else a host copy) or, on CUDA, "
+        f"a.__cuda_array_interface__ (the device pointer)")

@@ -13,6 +13,7 @@ NDACCEL_HOST_LIBRARIES=0 in the environment (or USE = False here) turns the
 policy off: every device then uses its own library and kernels; so does a
 transfer guard in "log" or "disallow" mode, whose user wants no hidden
 copies. GPUs never take it."""
+import functools
 import os
 
 from . import _core, _transfer
@@ -35,3 +36,10 @@ def applies(device_id):
         on_host = info.get("is_gpu", 1) == 0 and device_id.startswith("opencl")
         _ON_HOST_CORES[device_id] = on_host
     return on_host
+
+
+@functools.lru_cache(maxsize=None)
+def memory_is_host(device_id):
+    """Whether the device's buffers are host memory (the backend's memory_kind):
+    a mapped pointer is the storage itself."""
+    return _core.memory_kind(device_id) == "host"

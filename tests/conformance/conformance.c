@@ -400,12 +400,61 @@ void conf_reinit(const nda_backend_ops *ops)
     ops->buffer_free(0, buf);
 }
 
+/* abi_version >= 5: memory_kind always; buffer_map/unmap (a round trip:
+ * the device's data read, the host's writes kept, a mapped range inside the
+ * buffer) and buffer_wrap (a handle over another buffer's memory, freed
+ * without freeing that memory) where the plugin has them. */
+void conf_host_access(const nda_backend_ops *ops)
+{
+    enum { N = 64 };
+    double host[N], back[N];
+    void *buf = NULL, *wrapped = NULL, *p = NULL;
+    int kind = -1;
+
+    CHECK(ops->memory_kind != NULL && ops->memory_kind(0, &kind) == NDA_OK);
+    CHECK(kind == NDA_MEMORY_DEVICE || kind == NDA_MEMORY_HOST);
+    CHECK((ops->buffer_map == NULL) == (ops->buffer_unmap == NULL));
+    for (int i = 0; i < N; i++)
+        host[i] = i + 0.5;
+    CHECK(ops->buffer_alloc(0, sizeof host, &buf) == NDA_OK);
+    CHECK(ops->copy_to_device(0, buf, 0, host, sizeof host) == NDA_OK);
+    if (ops->buffer_map != NULL) {
+        CHECK(ops->buffer_map(0, buf, 8 * sizeof(double), 16 * sizeof(double), &p) == NDA_OK);
+        CHECK(p != NULL && ((double *)p)[0] == 8.5 && ((double *)p)[15] == 23.5);
+        if (p != NULL)
+            ((double *)p)[1] = -1.0;
+        CHECK(ops->buffer_unmap(0, buf, p) == NDA_OK);
+        CHECK(ops->copy_to_host(0, back, buf, 0, sizeof back) == NDA_OK);
+        CHECK(back[9] == -1.0 && back[8] == 8.5 && back[10] == 10.5);
+        printf("info: memory_kind %s; buffer_map round trip ok\n",
+               kind == NDA_MEMORY_HOST ? "host" : "device");
+    }
+    if (ops->buffer_wrap != NULL && ops->buffer_address != NULL) {
+        uint64_t addr = 0;
+        CHECK(ops->buffer_address(0, buf, 0, sizeof host, &addr) == NDA_OK);
+        err_clear();
+        CHECK(ops->buffer_wrap(0, 0, 8, &wrapped) == NDA_EVALUE && wrapped == NULL);
+        CHECK(ops->buffer_wrap(0, addr + 16 * sizeof(double), 8 * sizeof(double), &wrapped) ==
+              NDA_OK);
+        CHECK(ops->copy_to_host(0, back, wrapped, 0, 8 * sizeof(double)) == NDA_OK);
+        CHECK(back[0] == 16.5 && back[7] == 23.5);
+        err_clear();
+        CHECK(ops->copy_to_host(0, back, wrapped, 0, 9 * sizeof(double)) == NDA_EVALUE);
+        ops->buffer_free(0, wrapped); /* the handle only: buf stays usable */
+        CHECK(ops->copy_to_host(0, back, buf, 0, sizeof back) == NDA_OK && back[20] == 20.5);
+        CHECK(ops->foreign_stream_wait == NULL || ops->foreign_stream_wait(0, 0) == NDA_OK);
+        printf("info: buffer_wrap of a buffer's own address ok\n");
+    }
+    ops->buffer_free(0, buf);
+}
+
 void conf_run_all(const nda_backend_ops *ops, const conf_backend *b, int bench)
 {
     conf_info(ops, b);
     conf_first_use_threads(ops);
     conf_memory(ops, b);
     conf_fill(ops);
+    conf_host_access(ops);
     conf_programs(ops, b, bench);
     conf_enomem(ops);
     conf_reinit(ops);

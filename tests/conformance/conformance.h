@@ -46,6 +46,7 @@ void conf_memory(const nda_backend_ops *ops, const conf_backend *b);
  * lengths, byte-exact, nothing outside the range touched; bad pattern
  * sizes are NDA_EVALUE. */
 void conf_fill(const nda_backend_ops *ops);
+void conf_host_access(const nda_backend_ops *ops);
 /* Build, kernel_get, launch (results and bounds of the grid checked),
  * launch argument errors, freeing a buffer with queued work, binary round
  * trip, damaged binaries, build errors with their log. bench != 0 also

@@ -194,6 +194,8 @@ static void test_fake_driver(const nda_backend_ops *ops)
     conf_first_use_threads(ops);
     conf_memory(ops, &cuda_backend);
     conf_fill(ops);
+    conf_host_access(ops);
+    check_fake_clean(state); /* the wrapped handle freed nothing twice */
     conf_programs(ops, &cuda_backend, 0);
     test_foreign_binary(ops);
     check_fake_clean(state);
@@ -228,6 +230,7 @@ static void test_gpu(const nda_backend_ops *ops, int bench)
     conf_first_use_threads(ops);
     conf_memory(ops, &cuda_backend);
     conf_fill(ops);
+    conf_host_access(ops);
     conf_programs(ops, &cuda_backend, bench);
     test_foreign_binary(ops);
     conf_enomem(ops);

@@ -3,18 +3,15 @@ False, so Numba, CuPy and mpi4py take another path), and, in a subprocess
 on the fake CUDA driver (tests/fakes: device memory is host memory, so the
 test reads and writes through the exported pointer), the address, shape,
 strides, dtype and flags of contiguous arrays and views, and writes
-through the pointer seen by the array. Importing such objects raises
-NotImplementedError (no ndaccel arrays over foreign memory yet)."""
-import os
-import subprocess
-import sys
+through the pointer seen by the array. Importing such objects onto a
+non-CUDA device raises BufferError (imports onto CUDA: test_dlpack_exchange.py)."""
 import textwrap
 
 import numpy
 import pytest
 
 import ndaccel
-from xp_util import cuda_plugin_present, fake_cuda_libs
+from xp_util import run_on_fake_cuda
 
 
 def test_absent_off_cuda(device):
@@ -26,14 +23,16 @@ def test_absent_off_cuda(device):
         a.__cuda_array_interface__
 
 
-def test_import_is_not_implemented():
+def test_import_needs_a_cuda_device(device):
+    if device.id.startswith("cuda"):
+        pytest.skip("imported without a copy there (test_dlpack_exchange.py)")
     class Foreign:
         @property
         def __cuda_array_interface__(self):
             return {"shape": (2,), "typestr": "<f8", "data": (0, False), "version": 3,
                     "strides": None}
-    with pytest.raises(NotImplementedError, match="CUDA array interface"):
-        ndaccel.asarray(Foreign())
+    with pytest.raises(BufferError, match="CUDA device memory"):
+        ndaccel.asarray(Foreign(), device=device)
 
 
 FAKE_SCRIPT = textwrap.dedent(r"""
@@ -80,13 +79,4 @@ FAKE_SCRIPT = textwrap.dedent(r"""
 
 
 def test_on_the_fake_cuda_driver(device, tmp_path):
-    if not device.id.startswith("opencl"):
-        pytest.skip("runs once (in a subprocess)")
-    libs = fake_cuda_libs()
-    if libs is None or not cuda_plugin_present():
-        pytest.skip("the fake CUDA driver or the CUDA plugin is not built")
-    env = dict(os.environ, NDACCEL_CUDA_DRIVER=libs[0], NDACCEL_CACHE_DIR=str(tmp_path))
-    env.pop("NDACCEL_DEVICE", None)
-    r = subprocess.run([sys.executable, "-c", FAKE_SCRIPT], env=env, capture_output=True,
-                       text=True, timeout=120)
-    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
+    run_on_fake_cuda(device, FAKE_SCRIPT, tmp_path)

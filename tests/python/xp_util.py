@@ -2,6 +2,8 @@
 import functools
 import inspect
 import os
+import subprocess
+import sys
 import warnings
 
 import numpy
@@ -238,6 +240,23 @@ def fake_cuda_libs():
         if os.path.exists(drv) and os.path.exists(slv):
             return os.path.abspath(drv), os.path.abspath(slv)
     return None
+
+
+def run_on_fake_cuda(device, script, tmp_path):
+    """Runs `script` in a subprocess whose ndaccel sees the fake CUDA driver
+    (FAKE_DRIVER names its path in the script), once per test (on the OpenCL
+    device's run), and checks that it printed "ok"; skips where the fake or
+    the CUDA plugin is not built."""
+    if not device.id.startswith("opencl"):
+        pytest.skip("runs once (in a subprocess)")
+    libs = fake_cuda_libs()
+    if libs is None or not cuda_plugin_present():
+        pytest.skip("the fake CUDA driver or the CUDA plugin is not built")
+    env = dict(os.environ, NDACCEL_CUDA_DRIVER=libs[0], NDACCEL_CACHE_DIR=str(tmp_path))
+    env.pop("NDACCEL_DEVICE", None)
+    r = subprocess.run([sys.executable, "-c", f"FAKE_DRIVER = {libs[0]!r}\n" + script], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
 
 
 def cuda_plugin_present():

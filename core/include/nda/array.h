@@ -21,7 +21,18 @@ typedef struct nda_buffer {
     nda_device *device;
     void *handle;         /* backend handle */
     size_t capacity;      /* bytes usable */
+    /* Foreign memory (nda_array_from_foreign), else NULL: called once the
+     * last reference is gone, after the backend's buffer_free of the
+     * handle, to let go of the memory's owner. Such a buffer never enters
+     * the pool. */
+    void (*release)(void *ctx);
+    void *release_ctx;
 } nda_buffer;
+
+/* One more reference to b (a holder outside any array, e.g. an exported
+ * DLPack tensor); nda_buffer_release drops it. */
+void nda_buffer_retain(nda_buffer *b);
+void nda_buffer_release(nda_buffer *b);
 
 typedef struct nda_array {
     nda_buffer *buffer;   /* NULL while the array is lazy (see core/expr.h) */
@@ -63,6 +74,17 @@ bool nda_array_same_view(const nda_array *a, const nda_array *b);
 int nda_array_from_host(nda_device *d, nda_dtype t, int ndim, const int64_t *shape,
                         const void *data, nda_array **out);
 int nda_array_to_host(const nda_array *a, void *data);
+
+/* An array over foreign device memory. handle: from the backend's
+ * buffer_wrap, capacity bytes; the array's buffer takes it over (freed
+ * with buffer_free when its last reference goes, then release(ctx) runs).
+ * strides and offset in bytes; every element must lie inside the
+ * capacity (NDA_EVALUE otherwise). On any error the handle is freed and
+ * release(ctx) has run, so the caller never cleans up twice. */
+int nda_array_from_foreign(nda_device *d, void *handle, size_t capacity,
+                           void (*release)(void *ctx), void *ctx, nda_dtype t, int ndim,
+                           const int64_t *shape, const int64_t *strides, size_t offset,
+                           nda_array **out);
 
 /* Broadcasting: shapes of n operands -> result shape. NDA_EVALUE with
  * NumPy's message when they do not broadcast. */

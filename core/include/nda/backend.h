@@ -24,8 +24,9 @@
 
 /* 1: memory, programs, launches. 2: vendor libraries (gemm, fft).
  * 3: dense solvers (solver). 4: native handles (native_enter/leave,
- * buffer_address). */
-#define NDA_BACKEND_ABI_VERSION 4
+ * buffer_address). 5: host access and foreign memory (memory_kind,
+ * buffer_map/unmap, buffer_wrap, foreign_stream_wait). */
+#define NDA_BACKEND_ABI_VERSION 5
 
 /* Services the core lends to a plugin (so plugins link nothing of ours). */
 typedef struct nda_host_api {
@@ -161,6 +162,13 @@ typedef struct nda_native_queue {
     int ordinal;   /* CUDA: the CUdevice */
 } nda_native_queue;
 
+/* Where a device's buffers live (abi_version >= 5, memory_kind). */
+typedef enum nda_memory_kind {
+    NDA_MEMORY_DEVICE = 0, /* separate memory: the host reaches it by copies */
+    NDA_MEMORY_HOST = 1    /* host memory (a CPU device): a mapped pointer is
+                            * the buffer's storage itself */
+} nda_memory_kind;
+
 typedef enum nda_dialect { NDA_DIALECT_OPENCL = 1, NDA_DIALECT_CUDA = 2 } nda_dialect;
 
 typedef struct nda_backend_ops {
@@ -240,6 +248,29 @@ typedef struct nda_backend_ops {
     int (*native_enter)(int dev, nda_native_queue *q);
     void (*native_leave)(int dev);
     int (*buffer_address)(int dev, const void *buf, size_t off, size_t nbytes, uint64_t *addr);
+
+    /* ---- abi_version >= 5: host access and foreign memory. NULL: the
+     * backend cannot (each caller says so to the user).
+     * memory_kind: where the device's buffers live (nda_memory_kind).
+     * buffer_map: a host pointer to bytes [off, off + nbytes) of buf
+     * (nbytes > 0, inside the buffer), after all queued work, readable and
+     * writable; valid until buffer_unmap(dev, buf, *host), which the caller
+     * must call before freeing buf. On NDA_MEMORY_HOST devices the pointer
+     * is the storage itself: the device's later work and the host's writes
+     * see each other (once the device is synchronised) without unmapping.
+     * buffer_wrap: a buffer handle over foreign device memory (CUDA: a
+     * CUdeviceptr another library allocated) of nbytes; the backend never
+     * frees that memory: buffer_free of the handle waits for queued work
+     * and frees the handle only. The caller keeps the memory's owner alive
+     * until then.
+     * foreign_stream_wait: returns once the work another library queued on
+     * its stream (CUDA: a CUstream, as an integer; 0 the legacy default
+     * stream) has run, so later work of this backend sees its results. */
+    int (*memory_kind)(int dev, int *kind);
+    int (*buffer_map)(int dev, void *buf, size_t off, size_t nbytes, void **host);
+    int (*buffer_unmap)(int dev, void *buf, void *host);
+    int (*buffer_wrap)(int dev, uint64_t addr, size_t nbytes, void **buf);
+    int (*foreign_stream_wait)(int dev, uint64_t stream);
 } nda_backend_ops;
 
 typedef const nda_backend_ops *(*nda_backend_entry_fn)(void);

@@ -38,13 +38,16 @@ def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
                 raise ValueError("Unable to avoid copy while creating an array as requested.")
             return a.astype(dtype)
         return a.copy() if copy else a
+    if hasattr(type(a), "__cuda_array_interface__") and not isinstance(a, numpy.ndarray):
+        from .. import _cuda_array_interface  # lazy: imports this module
+        out = _cuda_array_interface.import_(a, _device.resolve(device))
+        if dtype is not None and _dtypes.normalize(dtype) != out.dtype:
+            if copy is False:
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
+            return out.astype(dtype)
+        return out.copy() if copy else out
     if copy is False:
         raise ValueError("Unable to avoid copy while creating an array as requested.")
-    if hasattr(type(a), "__cuda_array_interface__") and not isinstance(a, numpy.ndarray):
-        raise NotImplementedError(
-            f"asarray: importing {type(a).__name__} through the CUDA array interface (ndaccel "
-            f"arrays over foreign device memory) is not implemented; use "
-            f"ndaccel.from_dlpack(x) for a copy")
     if isinstance(a, (numpy.ndarray, numpy.generic)):
         h = a
         if dtype is not None:
