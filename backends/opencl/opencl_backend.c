@@ -6,9 +6,54 @@
  * they were enqueued. Sizes and offsets are in bytes. */
 #include "opencl_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- memory ---- */
+
+/* Frees a host-memory buffer's storage once the driver has let go of the
+ * buffer (after the last command using it). */
+static void CL_CALLBACK nda_ocl_host_storage_free(cl_mem mem, void *storage)
+{
+    (void)mem;
+    free(storage);
+}
+
+/* The host address of a buffer allocated as host memory, else NULL. */
+static char *nda_ocl_host_ptr(cl_mem mem)
+{
+    void *p = NULL;
+
+    if (clGetMemObjectInfo(mem, CL_MEM_HOST_PTR, sizeof p, &p, NULL) != CL_SUCCESS)
+        return NULL;
+    return p;
+}
+
+/* On host-memory devices the storage is ours (nda_ocl_device.host_memory):
+ * the device uses it in place, so its address needs no map command. */
+static cl_mem nda_ocl_host_buffer_create(nda_ocl_device *d, size_t nbytes, cl_int *err)
+{
+    size_t rounded = (nbytes + d->host_align - 1) / d->host_align * d->host_align;
+    void *storage = NULL;
+    cl_mem mem;
+
+    if (posix_memalign(&storage, d->host_align, rounded) != 0) {
+        *err = CL_OUT_OF_HOST_MEMORY;
+        return NULL;
+    }
+    mem = clCreateBuffer(d->ctx, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, nbytes, storage, err);
+    if (mem == NULL || *err != CL_SUCCESS) {
+        free(storage);
+        return NULL;
+    }
+    *err = clSetMemObjectDestructorCallback(mem, nda_ocl_host_storage_free, storage);
+    if (*err != CL_SUCCESS) {
+        clReleaseMemObject(mem); /* no command used it yet: the driver is done with it */
+        free(storage);
+        return NULL;
+    }
+    return mem;
+}
 
 static int nda_ocl_buffer_alloc(int dev, size_t nbytes, void **buf)
 {
@@ -20,7 +65,10 @@ static int nda_ocl_buffer_alloc(int dev, size_t nbytes, void **buf)
     *buf = NULL;
     if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
         return rc;
-    mem = clCreateBuffer(d->ctx, CL_MEM_READ_WRITE, nbytes, NULL, &err);
+    if (d->host_memory)
+        mem = nda_ocl_host_buffer_create(d, nbytes, &err);
+    else
+        mem = clCreateBuffer(d->ctx, CL_MEM_READ_WRITE, nbytes, NULL, &err);
     if (mem == NULL || err != CL_SUCCESS) {
         if (nda_ocl_error_code(err) == NDA_ENOMEM)
             return nda_plugin_error_set(NDA_ENOMEM,
@@ -239,41 +287,34 @@ static int nda_ocl_synchronize(int dev)
 
 /* ---- host access (backend.h, abi_version >= 5) ---- */
 
-/* A CPU device's buffers are host memory: PoCL's map returns the storage
- * itself (no copy, and the device's later writes show through it). Any
- * other device is treated as separate memory, whose map may be a staged
- * copy that only reaches the buffer at unmap. */
 static int nda_ocl_memory_kind(int dev, int *kind)
 {
     nda_ocl_device *d;
-    cl_device_type type = 0;
-    cl_bool unified = CL_FALSE;
-    cl_int err;
-    int rc;
+    int rc = nda_ocl_device_get(dev, &d);
 
-    *kind = NDA_MEMORY_DEVICE;
-    if ((rc = nda_ocl_device_lookup(dev, &d)) != NDA_OK)
-        return rc;
-    err = clGetDeviceInfo(d->id, CL_DEVICE_TYPE, sizeof type, &type, NULL);
-    if (err == CL_SUCCESS)
-        err = clGetDeviceInfo(d->id, CL_DEVICE_HOST_UNIFIED_MEMORY, sizeof unified, &unified,
-                              NULL);
-    if (err != CL_SUCCESS)
-        return nda_ocl_error_cl(err, "clGetDeviceInfo", d);
-    if ((type & CL_DEVICE_TYPE_CPU) != 0 && unified)
-        *kind = NDA_MEMORY_HOST;
-    return NDA_OK;
+    *kind = rc == NDA_OK && d->host_memory ? NDA_MEMORY_HOST : NDA_MEMORY_DEVICE;
+    return rc;
 }
 
+/* A host-memory buffer (nda_ocl_host_ptr) maps to its storage once the
+ * queue is idle: no map command. Others take a real map, which a
+ * discrete device may stage through a copy. */
 static int nda_ocl_buffer_map(int dev, void *buf, size_t off, size_t nbytes, void **host)
 {
     nda_ocl_device *d;
+    char *storage = nda_ocl_host_ptr((cl_mem)buf);
     cl_int err = CL_SUCCESS;
     int rc;
 
     *host = NULL;
     if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
         return rc;
+    if (storage != NULL) {
+        if ((err = clFinish(d->queue)) != CL_SUCCESS)
+            return nda_ocl_error_cl(err, "clFinish", d);
+        *host = storage + off;
+        return NDA_OK;
+    }
     /* Blocking: the pointer is valid, and holds the results of all
      * earlier work (in-order queue), on return. */
     *host = clEnqueueMapBuffer(d->queue, (cl_mem)buf, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, off,
@@ -291,6 +332,8 @@ static int nda_ocl_buffer_unmap(int dev, void *buf, void *host)
     cl_int err;
     int rc;
 
+    if (nda_ocl_host_ptr((cl_mem)buf) != NULL)
+        return NDA_OK; /* the storage itself was handed out: nothing to commit */
     if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
         return rc;
     err = clEnqueueUnmapMemObject(d->queue, (cl_mem)buf, host, 0, NULL, NULL);

@@ -218,6 +218,29 @@ int nda_ocl_device_lookup(int dev, nda_ocl_device **out)
     return NDA_OK;
 }
 
+/* Whether d's buffers may be host memory of the plugin's own (see
+ * nda_ocl_device.host_memory), and the alignment they need for the
+ * device to use that memory as its storage. */
+static cl_int nda_ocl_host_memory_query(nda_ocl_device *d)
+{
+    cl_device_type type = 0;
+    cl_bool unified = CL_FALSE;
+    cl_uint align_bits = 0;
+    cl_int err = clGetDeviceInfo(d->id, CL_DEVICE_TYPE, sizeof type, &type, NULL);
+
+    if (err == CL_SUCCESS)
+        err = clGetDeviceInfo(d->id, CL_DEVICE_HOST_UNIFIED_MEMORY, sizeof unified, &unified,
+                              NULL);
+    if (err == CL_SUCCESS)
+        err = clGetDeviceInfo(d->id, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof align_bits,
+                              &align_bits, NULL);
+    if (err != CL_SUCCESS)
+        return err;
+    d->host_memory = (type & CL_DEVICE_TYPE_CPU) != 0 && unified;
+    d->host_align = align_bits / 8 > 128 ? align_bits / 8 : 128;
+    return CL_SUCCESS;
+}
+
 int nda_ocl_device_open_locked(nda_ocl_device *d)
 {
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)d->platform,
@@ -233,6 +256,8 @@ int nda_ocl_device_open_locked(nda_ocl_device *d)
             return nda_ocl_error_cl(err, "clCreateContext", d);
         }
     }
+    if ((err = nda_ocl_host_memory_query(d)) != CL_SUCCESS)
+        return nda_ocl_error_cl(err, "clGetDeviceInfo", d);
     d->queue = clCreateCommandQueue(d->ctx, d->id, 0, &err);
     if (d->queue == NULL || err != CL_SUCCESS) {
         d->queue = NULL; /* ctx is kept and reused by the next attempt */

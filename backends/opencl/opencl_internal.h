@@ -29,6 +29,12 @@ typedef struct nda_ocl_device {
     pthread_mutex_t lock;    /* guards ctx/queue creation and launches */
     cl_context ctx;          /* NULL until first use */
     cl_command_queue queue;  /* in-order, no profiling; NULL until first use */
+    /* Set with the queue: a CPU device with host-unified memory, whose
+     * buffers are host memory the plugin allocates itself (host_align-
+     * aligned, CL_MEM_USE_HOST_PTR), so their host address is known
+     * without mapping and host copies are memcpy. */
+    int host_memory;
+    size_t host_align;
 } nda_ocl_device;
 
 /* ---- opencl_errors.c (messages go out through nda_plugin_error_set) ---- */

@@ -4,10 +4,11 @@ An OpenCL device that runs on the host's own cores (PoCL: is_gpu false)
 shares those cores with NumPy. For the operations where NumPy calls a
 hand-tuned library, that library beats the kernels an OpenCL compiler makes
 for the same cores: the host's BLAS (OpenBLAS: 4-10x CLBlast at 1000^2) and
-NumPy's SIMD sorts (10x our merge sort at 1M). There ndaccel copies the
-operands to the host, calls NumPy, and copies the result back (PoCL's
-buffers are host memory: each copy is a memcpy). Elementwise work, fused
-expressions and reductions stay in ndaccel's kernels, which beat NumPy.
+NumPy's SIMD sorts (10x our merge sort at 1M). There ndaccel calls NumPy on
+the arrays' own storage where the device's buffers are host memory (PoCL:
+host_view and host_output map them, no copy), else on host copies.
+Elementwise work, fused expressions and reductions stay in ndaccel's
+kernels, which beat NumPy.
 
 NDACCEL_HOST_LIBRARIES=0 in the environment (or USE = False here) turns the
 policy off: every device then uses its own library and kernels; so does a
@@ -16,7 +17,9 @@ copies. GPUs never take it."""
 import functools
 import os
 
-from . import _core, _transfer
+import numpy
+
+from . import _core, _dtypes, _transfer
 
 USE = os.environ.get("NDACCEL_HOST_LIBRARIES", "1") != "0"
 
@@ -43,3 +46,46 @@ def memory_is_host(device_id):
     """Whether the device's buffers are host memory (the backend's memory_kind):
     a mapped pointer is the storage itself."""
     return _core.memory_kind(device_id) == "host"
+
+
+class _Export:
+    """What numpy.from_dlpack needs to map an array (exchange_binding.c): `written`
+    says whether the view will be written (pending readers of the array run first)."""
+    __slots__ = ("array", "written")
+
+    def __init__(self, array, written):
+        self.array, self.written = array, written
+
+    def __dlpack_device__(self):
+        return 1, 0
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        return _core.dlpack_export(self.array, self.written, True)
+
+
+def host_view(a):
+    """a's elements for NumPy to read: a read-only view of its storage where the
+    device's memory is host memory (a's pending value computed first), else a copy."""
+    if not memory_is_host(a._device_id):
+        return a.get()
+    v = numpy.from_dlpack(_Export(a, False))
+    v.flags.writeable = False
+    return v
+
+
+def host_output(shape, dtype, device_id):
+    """A new ndaccel array on device_id (memory_is_host only) and a writable NumPy
+    view of its storage, for NumPy to write the result into."""
+    out = _core.empty(tuple(shape), _dtypes.code(numpy.dtype(dtype)), device_id)
+    return out, numpy.from_dlpack(_Export(out, True))
+
+
+def from_host(h, device_id):
+    """NumPy's result h as an ndaccel array on device_id: one memcpy into a mapped
+    new array where the device's memory is host memory, else a copy to the device."""
+    if not memory_is_host(device_id):
+        from ._creation._from_data import asarray  # lazy: _creation imports this module
+        return asarray(h, device=device_id)
+    out, o = host_output(h.shape, h.dtype, device_id)
+    o[...] = h
+    return out

@@ -33,8 +33,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     if a.ndim == 0 and axis is not None:
         raise AxisError(axis, 0)
     if a.size and _host_libraries.applies(a._device_id):
-        r = numpy.sort(a.get(), axis=axis, kind="stable" if stable else kind)
-        r = _arr(r, device=a._device_id)
+        r = _host_sort(a, axis, "stable" if stable else kind)
         return flip(r, -1 if axis is None else axis).copy() if descending else r
     rows, ax = _rows(a, axis)
     if rows.size == 0:
@@ -42,6 +41,21 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     keys, _ = _sort_rows(rows, with_index=False)
     r = _finish(keys, a, axis, ax)
     return flip(r, -1 if axis is None else ax).copy() if descending else r
+
+
+def _host_sort(a, axis, kind):
+    """numpy.sort on a CPU device (_host_libraries): NumPy sorts in place in the
+    result's own storage where the device's memory is host memory."""
+    dev = a._device_id
+    if not _host_libraries.memory_is_host(dev):
+        return _arr(numpy.sort(a.get(), axis=axis, kind=kind), device=dev)
+    src = _host_libraries.host_view(a)
+    if axis is None:
+        src = src.reshape(-1)
+    out, o = _host_libraries.host_output(src.shape, src.dtype, dev)
+    o[...] = src
+    o.sort(axis=-1 if axis is None else axis, kind=kind)
+    return out
 
 
 def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
@@ -70,8 +84,8 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
         # An unstable kind asked for by name: NumPy's own on CPU devices. Without
         # one the order is stable (the array API's default, and what library code
         # relies on), where the device's merge sort beats NumPy's stable sorts.
-        r = numpy.argsort(a.get(), axis=axis, kind=kind)
-        return _arr(r.astype(numpy.int64, copy=False), device=a._device_id)
+        r = numpy.argsort(_host_libraries.host_view(a), axis=axis, kind=kind)
+        return _host_libraries.from_host(r.astype(numpy.int64, copy=False), a._device_id)
     rows, ax = _rows(a, axis)
     if rows.size == 0:
         return zeros(a.shape if axis is not None else (a.size,), dtype=numpy.int64)

@@ -100,14 +100,19 @@ def _gemm_operand(X, batch, itemsize):
     raise AssertionError("a C-contiguous copy always has a BLAS layout")
 
 
-def _host_gemm(A, B, rdt):
-    """A @ B (already rdt) by the host's BLAS on CPU devices (_host_libraries),
-    else None."""
+def _host_gemm(A, B, shape, rdt):
+    """A @ B (already rdt; result shape `shape`) by the host's BLAS on CPU devices
+    (_host_libraries), written straight into the result's storage where the device's
+    memory is host memory; None elsewhere."""
     dev = A._device_id
     if not (USE_LIBRARY and rdt in _HOST_BLAS_DTYPES and dev == B._device_id
             and _host_libraries.applies(dev)):
         return None
-    return _arr(numpy.matmul(A.get(), B.get()), device=dev)
+    if not _host_libraries.memory_is_host(dev):
+        return _arr(numpy.matmul(A.get(), B.get()), device=dev)
+    out, o = _host_libraries.host_output(shape, rdt, dev)
+    numpy.matmul(_host_libraries.host_view(A), _host_libraries.host_view(B), out=o)
+    return out
 
 
 def _gemm(A, B, batch, n, k, m, rdt):
@@ -121,7 +126,7 @@ def _gemm(A, B, batch, n, k, m, rdt):
         return None
     if n == 0 or m == 0 or k == 0 or 0 in batch:
         return None  # nothing to multiply: the fused path makes the zeros
-    host = _host_gemm(A, B, rdt)
+    host = _host_gemm(A, B, tuple(batch) + (n, m), rdt)
     if host is not None:
         return host
     isz = rdt.itemsize

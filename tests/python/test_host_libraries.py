@@ -1,0 +1,60 @@
+"""The host-libraries policy of CPU devices (_host_libraries.py): NumPy's
+sorts and the host's BLAS run on the arrays' own storage where the device's
+memory is host memory (mapped, no copy), else on host copies. Both routes
+against NumPy, results that do not alias their inputs, pending inputs, and
+no buffer left held by a mapping afterwards."""
+import gc
+
+import numpy
+import pytest
+
+import ndaccel
+from ndaccel import _core, _host_libraries
+
+RNG = numpy.random.default_rng(11)
+
+
+@pytest.fixture(params=["mapped", "copies"])
+def route(request, monkeypatch, device):
+    if not _host_libraries.applies(device.id):
+        pytest.skip("the policy applies to CPU devices only")
+    if request.param == "mapped" and not _host_libraries.memory_is_host(device.id):
+        pytest.skip("the device's memory is not host memory")
+    if request.param == "copies":
+        monkeypatch.setattr(_host_libraries, "memory_is_host", lambda device_id: False)
+    return request.param
+
+
+@pytest.mark.parametrize("axis", [-1, 0, None])
+@pytest.mark.parametrize("dtype", ["float64", "int16", "complex64"])
+def test_sort_and_argsort(route, axis, dtype):
+    h = (RNG.standard_normal((7, 9)) * 10).astype(dtype)
+    a = ndaccel.asarray(h)
+    s = ndaccel.sort(a + 0, axis=axis)          # a pending input
+    numpy.testing.assert_array_equal(s.get(), numpy.sort(h + 0, axis=axis))
+    i = ndaccel.argsort(a, axis=axis, kind="quicksort")
+    numpy.testing.assert_array_equal(numpy.take_along_axis(h.reshape(-1) if axis is None else h,
+                                                           i.get(), -1 if axis is None else axis),
+                                     numpy.sort(h, axis=axis))
+    s[...] = 0                                   # the result is its own storage
+    numpy.testing.assert_array_equal(a.get(), h)
+
+
+@pytest.mark.parametrize("shapes", [((5, 4), (4, 3)), ((2, 5, 4), (4, 3)), ((3,), (3, 2)),
+                                    ((6, 2), (2,))])
+def test_matmul(route, shapes):
+    ha, hb = (RNG.standard_normal(s) for s in shapes)
+    a, b = ndaccel.asarray(ha), ndaccel.asarray(hb)
+    got = (a * 2) @ b.T.T
+    numpy.testing.assert_allclose(got.get(), (ha * 2) @ hb, rtol=1e-12)
+    numpy.testing.assert_allclose((a.T.T @ b).get(), ha @ hb, rtol=1e-12)
+
+
+def test_no_buffer_held_afterwards(route, device):
+    gc.collect()
+    before = _core.pool_info(device.id)["live_bytes"]
+    a = ndaccel.asarray(RNG.standard_normal((64, 64)))
+    r = [ndaccel.sort(a), a @ a, ndaccel.argsort(a, kind="heapsort")]
+    del a, r
+    gc.collect()
+    assert _core.pool_info(device.id)["live_bytes"] == before
