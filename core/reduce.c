@@ -67,6 +67,14 @@ int nda_reduce_all(const char *name, const nda_array *a, nda_array **result)
     int ls = (int)nda_reduce_local_size(d);
     int64_t groups = (n + ls - 1) / ls;
     if (groups > REDUCE_MAX_GROUPS) groups = REDUCE_MAX_GROUPS;
+    if (!d->info.is_gpu) {
+        /* CPU devices: a few work-groups per core, so every work-item folds
+         * a long contiguous run; more groups only add tree folds and
+         * barriers (PoCL, 1M float64 sum: 256 groups 0.56 ms, 16 groups
+         * 0.34 ms; 4M: 1.10 vs 0.87 ms). */
+        int64_t cap = 8 * (int64_t)(d->info.compute_units > 0 ? d->info.compute_units : 1);
+        if (groups > cap) groups = cap;
+    }
     /* Small inputs: one work-group folds everything (one kernel, no second
      * pass to compile or launch). */
     if (n <= 65536) groups = 1;

@@ -298,7 +298,10 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
             nda_strbuf_printf(src, "  %s o = g;\n", I);
         } else {
             nda_strbuf_printf(src, "  %s g = (%s)NDA_GLOBAL_ID;\n  if (g >= M * S) return;\n", I, I);
-            nda_strbuf_printf(src, "  %s o = g / S, part = g - o * S;\n", I);
+            /* Neighbouring work-items take neighbouring outputs (the part
+             * varies slowest): on CPU devices their loads are neighbours
+             * too, which the work-item loop vectorises. */
+            nda_strbuf_printf(src, "  %s part = g / M, o = g - part * M;\n", I);
         }
         nda_strbuf_printf(src, "  %s q = o;\n", I);
         for (int d = keep - 1; d >= 1; d--)
@@ -337,7 +340,8 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         nda_strbuf_printf(src, "  %s acc = %s;\n", A, s->unroll_k > 0 ? "acc0" : call.data ? call.data : "");
         /* Output: partials are contiguous [o][part]; else out over kept axes. */
         nda_strbuf_printf(src, "  %s po = off_o", I);
-        if (s->out_layout == NDA_LAYOUT_CONTIG) nda_strbuf_puts(src, " + g");
+        if (s->out_layout == NDA_LAYOUT_CONTIG)
+            nda_strbuf_puts(src, s->chunk > 0 ? " + g" : " + o * S + part");
         else if (s->out_layout == NDA_LAYOUT_STRIDED || s->out_layout == NDA_LAYOUT_ROWS)
             for (int d = 0; d < keep; d++) nda_strbuf_printf(src, " + c%d * st_o_%d", d, d);
         nda_strbuf_puts(src, ";\n  out[po] = ");

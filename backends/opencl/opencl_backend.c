@@ -102,6 +102,15 @@ static int nda_ocl_copy_to_device(int dev, void *dst, size_t dst_off, const void
         return NDA_OK;
     if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
         return rc;
+    char *storage = nda_ocl_host_ptr((cl_mem)dst);
+    if (storage != NULL) {
+        /* Host memory: once the queue is idle (no queued command still
+         * reads or writes it), a memcpy, without a command round trip. */
+        if ((err = clFinish(d->queue)) != CL_SUCCESS)
+            return nda_ocl_error_cl(err, "clFinish", d);
+        memcpy(storage + dst_off, src, nbytes);
+        return NDA_OK;
+    }
     /* Blocking: returns once `src` may be reused. */
     err = clEnqueueWriteBuffer(d->queue, (cl_mem)dst, CL_TRUE, dst_off, nbytes, src, 0, NULL,
                                NULL);
@@ -119,6 +128,13 @@ static int nda_ocl_copy_to_host(int dev, void *dst, const void *src, size_t src_
         return NDA_OK;
     if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
         return rc;
+    const char *storage = nda_ocl_host_ptr((cl_mem)src);
+    if (storage != NULL) { /* as in copy_to_device */
+        if ((err = clFinish(d->queue)) != CL_SUCCESS)
+            return nda_ocl_error_cl(err, "clFinish", d);
+        memcpy(dst, storage + src_off, nbytes);
+        return NDA_OK;
+    }
     /* Blocking, and after all earlier work (in-order queue). */
     err = clEnqueueReadBuffer(d->queue, (cl_mem)src, CL_TRUE, src_off, nbytes, dst, 0, NULL,
                               NULL);
