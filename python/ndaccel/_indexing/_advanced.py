@@ -10,8 +10,8 @@ from .._creation._basic import empty, zeros
 from .._creation._from_data import asarray
 from .._creation._ranges import arange
 from .._ndarray import ndarray
-from .._statistics._reductions import max as amax, min as amin
-from .._ufunc import _PY_SCALARS, where
+from .._statistics._reductions import any as aany, max as amax, min as amin
+from .._ufunc import _PY_SCALARS, UFUNCS, where
 from ._nonzero import nonzero
 from ._views import _as_index, _is_advanced, _is_bool_scalar, view_for
 
@@ -123,25 +123,35 @@ def _plan(a, key):
     for axis in adv_pos:
         idx = entries[axis][1]
         n = V.shape[axis]
-        if idx.size:
+        if idx.size and _out_of_bounds(idx, n):
             lo, hi = int(amin(idx)), int(amax(idx))
-            if hi >= n or lo < -n:
-                bad = hi if hi >= n else lo
-                raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
-        idx = idx.astype(numpy.int64)
+            bad = hi if hi >= n else lo
+            raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
+        idx = idx.astype(numpy.int64, copy=False)
         if idx.dtype.kind == "i":
             idx = where(idx < 0, idx + n, idx)
         idx = idx.reshape((1,) * (nB - idx.ndim) + idx.shape)
         shape = (1,) * nb + idx.shape + (1,) * len(after)
-        add(idx.reshape(shape) * (V.strides[axis] // itemsize))
+        step = V.strides[axis] // itemsize
+        add(idx.reshape(shape) * step if step != 1 else idx.reshape(shape))
     for pos, axis in enumerate(before + after):
         n = V.shape[axis]
         out_axis = pos if pos < nb else pos + nB
         shape = [1] * len(out_shape)
         shape[out_axis] = n
         add(arange(n, dtype=numpy.int64).reshape(tuple(shape)) * (V.strides[axis] // itemsize))
-    offsets = (offsets + zeros(out_shape, dtype=numpy.int64)).astype(numpy.int64)
-    return V, out_shape, offsets
+    if offsets.shape != out_shape:  # broadcast to the output's shape
+        offsets = offsets + zeros(out_shape, dtype=numpy.int64)
+    return V, out_shape, offsets.astype(numpy.int64, copy=False)
+
+
+def _out_of_bounds(idx, n):
+    """Whether an index array has an entry outside [-n, n): one fused pass and
+    one readback (the bounds themselves are read only to word the error)."""
+    bad = UFUNCS["greater_equal"](idx, n)
+    if idx.dtype.kind == "i":
+        bad = UFUNCS["logical_or"](bad, UFUNCS["less"](idx, -n))
+    return bool(aany(bad))
 
 
 def getitem_advanced(a, key):

@@ -216,15 +216,20 @@ def _add_by_bincount(V, off, bflat):
     sums are grouped, not NumPy's one-by-one order, so the rounding differs
     (as with CuPy's atomics): usually in the last bits, more where the added
     values are far smaller than V's (1e16 + 1 + 1 gives 1e16 + 2, NumPy 1e16),
-    and an element of -0.0 that only -0.0s are added to ends +0.0. False
-    (nothing done) when the offsets do not fit the kernel's bins."""
-    lo, hi = int(_amin(off)), int(_amax(off))
-    if lo < 0 or hi >= _core.bincount_max_bins(off):
+    and an element of -0.0 that only -0.0s are added to ends +0.0. The offsets
+    lie inside V's span (_plan checked the indices), so the span's length in bins
+    holds them, with nothing read back; False (nothing done) for a span that
+    runs backwards (negative strides) or needs more bins than the kernel has."""
+    steps = [(n - 1) * (st // V.itemsize) for n, st in zip(V.shape, V.strides)]
+    if any(s < 0 for s in steps):
         return False
-    off = off.astype(numpy.int64)
-    tot = _core.bincount(off, bflat.astype(numpy.float64), hi + 1)
-    hit = UFUNCS["greater"](_core.bincount(off, None, hi + 1), 0)
-    pos = arange(hi + 1, dtype=numpy.int64, device=V._device_id)
+    bins = sum(steps) + 1
+    if bins > _core.bincount_max_bins(off):
+        return False
+    off = off.astype(numpy.int64, copy=False)
+    tot = _core.bincount(off, bflat.astype(numpy.float64, copy=False), bins)
+    hit = UFUNCS["greater"](_core.bincount(off, None, bins), 0)
+    pos = arange(bins, dtype=numpy.int64, device=V._device_id)
     old = _core.gather(V, pos)
     _core.scatter(V, pos, where(hit, UFUNCS["add"](old, tot), old))
     return True

@@ -19,6 +19,7 @@ from .._statistics._reductions import all as _all, max as _max, min as _min, sum
 from .._ufunc import UFUNCS, where
 
 
+_lt = UFUNCS["less"]
 _le = UFUNCS["less_equal"]
 _ge = UFUNCS["greater_equal"]
 _ne = UFUNCS["not_equal"]
@@ -95,14 +96,17 @@ def bincount(x, weights=None, minlength=0):
         if not numpy.can_cast(w.dtype, numpy.float64, "safe"):
             raise TypeError(f"Cannot cast array data from {w.dtype!r} to dtype('float64') "
                             "according to the rule 'safe'")
-        w = w.astype(numpy.float64)
+        w = w.astype(numpy.float64, copy=False)
     out_dt = numpy.float64 if w is not None else numpy.int64
     if x.size == 0:
         return zeros(minlength, dtype=out_dt)
-    x = x.astype(numpy.int64)
-    if int(_min(x)) < 0:
+    x = x.astype(numpy.int64, copy=False)
+    # One fused pass for both checks: negatives count as the largest int64,
+    # which only an input holding that value itself also reaches.
+    top = int(_max(where(_lt(x, 0), _INT64_MAX, x)))
+    if top == _INT64_MAX and int(_min(x)) < 0:
         raise ValueError("'list' argument must have no negative elements")
-    length = builtin_max(int(_max(x)) + 1, minlength)
+    length = builtin_max(top + 1, minlength)
     if length <= _core.bincount_max_bins(x):
         # Partial histograms per work-item, summed (nda/binning.h): one pass
         # over the elements. Very many bins take the sort below.
@@ -119,6 +123,7 @@ def bincount(x, weights=None, minlength=0):
 
 
 builtin_max = max
+_INT64_MAX = numpy.iinfo(numpy.int64).max
 
 
 def _outer_edges(a, range):
