@@ -52,6 +52,9 @@ CASES = [
     ("abcd,dc->ab", T2345, _r(5, 4)),  # two contracted axes
     ("ij,ij->ij", A34, A34),           # elementwise (batch labels only)
     ("ij,ij->", A34, A34),
+    ("i,i,i->i", V4, W4, V4),          # one fused product (same labels everywhere)
+    ("ij,ij->ji", A34, A34),
+    ("ij,ij,ij->j", A34, A34 * 2, A34),
     ("ii,i->i", S44, V4),              # diagonal times vector
     ("ij,i->j", _r(1, 4), V3),         # size-1 axis broadcasts
     ("", numpy.float64(3.0)),          # scalar

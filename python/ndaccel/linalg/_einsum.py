@@ -246,6 +246,28 @@ def _contract(a, la, b, lb, keep, size):
     return r.reshape(tuple(r.shape[:len(batch)]) + tuple(size[c] for c in left + right)), out_l
 
 
+def _elementwise_product(ops, labels, out_l):
+    """The operands' product, summed over the labels the output drops, when every
+    operand has the same labels, each once, and the same shape ("i,i,i->i",
+    "ij,ij->i"): one fused multiply (and reduction) instead of pairwise
+    contractions. None otherwise (and for bools and halves, whose sums einsum
+    counts or widens)."""
+    first = labels[0]
+    if (len(set(first)) != len(first) or any(ls != first for ls in labels[1:])
+            or any(x.shape != ops[0].shape for x in ops[1:]) or not set(out_l) <= set(first)
+            or ops[0].dtype.kind == "b" or ops[0].dtype == numpy.float16):
+        return None
+    p = ops[0]
+    for x in ops[1:]:
+        p = UFUNCS["multiply"](p, x)
+    drop = tuple(i for i, c in enumerate(first) if c not in out_l)
+    if drop:
+        p = asum(p, axis=drop, dtype=p.dtype)
+    kept = [c for c in first if c in out_l]
+    perm = [kept.index(c) for c in out_l]
+    return p.transpose(perm) if perm != list(range(len(perm))) else p
+
+
 def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
     """numpy.einsum (string or interleaved sublist form)."""
     if not operands:
@@ -266,6 +288,12 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
         dt = numpy.result_type(*[x.dtype for x in ops]) if ops else None
         ops = [x.astype(dt) if x.dtype != dt else x for x in ops]
     labels, out_l = _parse(subscripts, ops)
+    fast = _elementwise_product(ops, labels, out_l)
+    if fast is not None:
+        if out is not None:
+            out[...] = fast
+            return out
+        return fast
     ops_l = [_diagonals(x, ls) for x, ls in zip(ops, labels)]
     xs, labels = [p[0] for p in ops_l], [p[1] for p in ops_l]
     size = _sizes(xs, labels)
