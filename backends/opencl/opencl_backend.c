@@ -29,6 +29,17 @@ static char *nda_ocl_host_ptr(cl_mem mem)
     return p;
 }
 
+/* Whether [off, off + n) lies inside the buffer (what the driver checks
+ * for the commands a memcpy replaces). */
+static int nda_ocl_in_range(cl_mem mem, size_t off, size_t n)
+{
+    size_t size = 0;
+
+    if (clGetMemObjectInfo(mem, CL_MEM_SIZE, sizeof size, &size, NULL) != CL_SUCCESS)
+        return 0;
+    return off <= size && n <= size - off;
+}
+
 /* On host-memory devices the storage is ours (nda_ocl_device.host_memory):
  * the device uses it in place, so its address needs no map command. */
 static cl_mem nda_ocl_host_buffer_create(nda_ocl_device *d, size_t nbytes, cl_int *err)
@@ -106,6 +117,8 @@ static int nda_ocl_copy_to_device(int dev, void *dst, size_t dst_off, const void
     if (storage != NULL) {
         /* Host memory: once the queue is idle (no queued command still
          * reads or writes it), a memcpy, without a command round trip. */
+        if (!nda_ocl_in_range((cl_mem)dst, dst_off, nbytes))
+            return nda_ocl_error_cl(CL_INVALID_VALUE, "clEnqueueWriteBuffer", d);
         if ((err = clFinish(d->queue)) != CL_SUCCESS)
             return nda_ocl_error_cl(err, "clFinish", d);
         memcpy(storage + dst_off, src, nbytes);
@@ -130,6 +143,8 @@ static int nda_ocl_copy_to_host(int dev, void *dst, const void *src, size_t src_
         return rc;
     const char *storage = nda_ocl_host_ptr((cl_mem)src);
     if (storage != NULL) { /* as in copy_to_device */
+        if (!nda_ocl_in_range((cl_mem)src, src_off, nbytes))
+            return nda_ocl_error_cl(CL_INVALID_VALUE, "clEnqueueReadBuffer", d);
         if ((err = clFinish(d->queue)) != CL_SUCCESS)
             return nda_ocl_error_cl(err, "clFinish", d);
         memcpy(dst, storage + src_off, nbytes);
@@ -326,6 +341,8 @@ static int nda_ocl_buffer_map(int dev, void *buf, size_t off, size_t nbytes, voi
     if ((rc = nda_ocl_device_get(dev, &d)) != NDA_OK)
         return rc;
     if (storage != NULL) {
+        if (!nda_ocl_in_range((cl_mem)buf, off, nbytes))
+            return nda_ocl_error_cl(CL_INVALID_VALUE, "clEnqueueMapBuffer", d);
         if ((err = clFinish(d->queue)) != CL_SUCCESS)
             return nda_ocl_error_cl(err, "clFinish", d);
         *host = storage + off;
