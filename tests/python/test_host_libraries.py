@@ -58,3 +58,22 @@ def test_no_buffer_held_afterwards(route, device):
     del a, r
     gc.collect()
     assert _core.pool_info(device.id)["live_bytes"] == before
+
+
+@pytest.mark.parametrize("use", [True, False], ids=["host-libraries", "device-kernels"])
+@pytest.mark.parametrize("dtype", ["float64", "int32", "bool"])
+def test_unique(route, monkeypatch, use, dtype):
+    monkeypatch.setattr(_host_libraries, "USE", use)
+    h = (RNG.integers(0, 7, (6, 5)) - 2).astype(dtype)
+    if dtype == "float64":
+        h[0, :2] = numpy.nan
+    a = ndaccel.asarray(h)
+    for flags in [{}, {"return_counts": True},
+                  {"return_index": True, "return_inverse": True, "return_counts": True}]:
+        got = ndaccel.unique(a, **flags)
+        want = numpy.unique(h, **flags)
+        got = got if isinstance(got, tuple) else (got,)
+        want = want if isinstance(want, tuple) else (want,)
+        for g, w in zip(got, want):
+            assert g.shape == w.shape and g.dtype == w.dtype
+            numpy.testing.assert_array_equal(g.get(), w)

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy
 
-from .. import _core
+from .. import _core, _host_libraries
 from .._axes import normalize_axes
 from .._creation._basic import empty
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
@@ -40,6 +40,9 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
         if return_counts:
             res.append(empty(0, dtype=numpy.int64))
         return res[0] if len(res) == 1 else tuple(res)
+    if _host_libraries.applies(a._device_id):
+        return _host_unique(a, _arr(ar).shape, return_index, return_inverse, return_counts,
+                            equal_nan)
     if return_index or return_inverse:
         order = argsort(a, axis=None, kind="stable")
         s = a[order]
@@ -60,6 +63,22 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
         ends = concatenate([starts[1:], _arr(numpy.array([n], dtype=numpy.int64))])
         res.append(UFUNCS["subtract"](ends, starts))
     return res[0] if len(res) == 1 else tuple(res)
+
+
+def _host_unique(a, shape, return_index, return_inverse, return_counts, equal_nan):
+    """numpy.unique (a sort and a pass over it) on a CPU device, as its sorts
+    (_host_libraries): on the array's own storage where the device's memory is
+    host memory; the results copied into new device arrays."""
+    res = numpy.unique(_host_libraries.host_view(a), return_index=return_index,
+                       return_inverse=return_inverse, return_counts=return_counts,
+                       equal_nan=equal_nan)
+    res = list(res) if isinstance(res, tuple) else [res]
+    if return_inverse:
+        i = 1 + bool(return_index)
+        res[i] = res[i].reshape(shape)
+    out = [_host_libraries.from_host(r if k == 0 else r.astype(numpy.int64, copy=False),
+                                     a._device_id) for k, r in enumerate(res)]
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 def _unique_axis(a, axis, return_index, return_inverse, return_counts):
