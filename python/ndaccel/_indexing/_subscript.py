@@ -8,13 +8,17 @@ from .._ndarray import ndarray
 from .._frames import called_from_user
 from .._ufunc import _PY_SCALARS
 from ._advanced import getitem_advanced, setitem_advanced
-from ._views import _element, _is_element_key, is_advanced_key, view_for
+from ._views import _element, _is_element_key, is_advanced_key, slices_view, view_for
 
 
 def getitem(self, key):
     """a[key] as NumPy: a view for basic indices, a copy for advanced ones,
     and a NumPy scalar (a host copy of the element, never aliasing `a`)
     when the key is one integer per axis (or `()` on a 0-d array)."""
+    if type(key) is tuple and key:
+        v = slices_view(self, key)
+        if v is not None:
+            return v
     if _is_element_key(key, self.ndim) and called_from_user():
         return _element(self, key)
     if is_advanced_key(key):
@@ -27,10 +31,12 @@ def setitem(self, key, value):
     elements (a fill for a scalar, a copy or a scatter otherwise)."""
     if not self._writeable:
         raise ValueError("assignment destination is read-only")
-    if is_advanced_key(key):
-        setitem_advanced(self, key, value)
-        return
-    target = view_for(self, key)
+    target = slices_view(self, key) if type(key) is tuple else None
+    if target is None:
+        if is_advanced_key(key):
+            setitem_advanced(self, key, value)
+            return
+        target = view_for(self, key)
     if isinstance(value, ndarray):
         _core.assign(target, value)
     elif type(value) in _PY_SCALARS:

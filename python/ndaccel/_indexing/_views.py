@@ -33,8 +33,37 @@ def is_advanced_key(key):
     return any(_is_advanced(k) for k in key)
 
 
+def slices_view(a, key):
+    """a[key] for a tuple of slices, at most one per axis (the common case of
+    stencils: u[1:-1, 2:]), without view_for's general parsing; None for any
+    other key."""
+    shape = a.shape
+    if len(key) > len(shape):
+        return None
+    for k in key:
+        if type(k) is not slice:
+            return None
+    strides = a.strides
+    offset = a._offset
+    new_shape, new_strides = list(shape), list(strides)
+    for axis, k in enumerate(key):
+        start, stop, step = k.indices(shape[axis])
+        length = len(range(start, stop, step))
+        if length > 0:
+            offset += start * strides[axis]
+        new_shape[axis] = length
+        new_strides[axis] = strides[axis] * step
+    return _core.view(a, offset, tuple(new_shape), tuple(new_strides))
+
+
 def view_for(a, key):
     """The view a[key] for a basic index (ints, slices, None, Ellipsis)."""
+    if type(key) is tuple:
+        v = slices_view(a, key)
+        if v is not None:
+            return v
+    elif type(key) is slice:
+        return slices_view(a, (key,))
     if not isinstance(key, tuple):
         key = (key,)
     if any(_is_advanced(k) for k in key):
