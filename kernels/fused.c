@@ -7,7 +7,7 @@
 
 /* Node evaluations (leaf values v<k> already defined). */
 static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, nda_strbuf *helpers,
-                      nda_strbuf *seen);
+                      nda_strbuf *seen, int vec);
 
 nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r)
 {
@@ -53,6 +53,8 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
         nda_strbuf_printf(b, "store:%c%c:k%d@%c%d", nda_dtype_char(s->out_dtype), s->out_layout,
                           s->chunk, s->out_offset.kind ? s->out_offset.kind : '-',
                           s->out_offset.index);
+    if (!s->reduce && !s->axes && s->vec > 0)
+        nda_strbuf_printf(b, ":v%d", s->vec);
     return nda_strbuf_status(b);
 }
 
@@ -139,11 +141,13 @@ static int emit_eval(nda_strbuf *b, const nda_fused_spec *s, const char *I, cons
         nda_emit_load_value(b, s->leaf_dtype[k], lv);
         nda_strbuf_puts(b, ";\n");
     }
-    return emit_nodes(b, s, ind, helpers, seen);
+    return emit_nodes(b, s, ind, helpers, seen, 0);
 }
 
+/* vec > 0: the values are vectors of vec elements (the vector store form,
+ * whose operations nda_fused_vectorizable admitted). */
 static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, nda_strbuf *helpers,
-                      nda_strbuf *seen)
+                      nda_strbuf *seen, int vec)
 {
     for (int i = 0; i < s->nnodes; i++) {
         const nda_fused_node *n = &s->node[i];
@@ -168,11 +172,18 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
         }
         nda_strbuf expr;
         nda_strbuf_init(&expr);
-        int rc = nda_op_emit(n->op, n->loop_in, n->loop_out, args, &expr, helpers, seen);
+        /* The vector form's log is the builtin's vector log (within 1 ulp
+         * of NumPy's, as ndaccel's own scalar log that float64 uses). */
+        int rc = vec > 0 && n->op == NDA_OP_LOG
+                     ? (nda_strbuf_printf(&expr, "log(%s)", args[0]), nda_strbuf_status(&expr))
+                     : nda_op_emit(n->op, n->loop_in, n->loop_out, args, &expr, helpers, seen);
         /* float16 computes in float, but every operation's result is a
          * float16 (NumPy rounds each one): round before anything uses it. */
         if (rc == NDA_OK && n->loop_out == NDA_FLOAT16)
             nda_strbuf_printf(b, "%sfloat n%d = nda_h2f(nda_f2h(%s));\n", ind, i,
+                              expr.data ? expr.data : "");
+        else if (rc == NDA_OK && vec > 0)
+            nda_strbuf_printf(b, "%s%s%d n%d = %s;\n", ind, nda_type_compute(n->loop_out), vec, i,
                               expr.data ? expr.data : "");
         else if (rc == NDA_OK)
             nda_strbuf_printf(b, "%s%s n%d = %s;\n", ind, nda_type_compute(n->loop_out), i,
@@ -224,7 +235,7 @@ static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char
         nda_emit_load_value(b, s->leaf_dtype[k], lv);
         nda_strbuf_puts(b, ";\n");
     }
-    int rc = emit_nodes(b, s, "    ", helpers, seen);
+    int rc = emit_nodes(b, s, "    ", helpers, seen, 0);
     if (rc != NDA_OK) return rc;
     char res[24];
     ref_name(s->result, res, sizeof res);
@@ -286,7 +297,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
             nda_emit_load_value(&body, s->leaf_dtype[k], lv);
             nda_strbuf_puts(&body, ";\n");
         }
-        rc = emit_nodes(&body, s, "      ", helpers, seen);
+        rc = emit_nodes(&body, s, "      ", helpers, seen, 0);
     }
     if (rc == NDA_OK) {
         if (s->chunk > 0) {
@@ -357,6 +368,70 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
     return rc;
 }
 
+/* Operations whose code (ops.c, ops_math.c) for a float32/float64 loop is
+ * an operator or a math builtin of the same name, which OpenCL also
+ * defines for vectors (log: emit_nodes writes the builtin in the vector
+ * form). PoCL's vector builtins are within 1 ulp of NumPy's results for
+ * these over the whole range; tan is not (3 ulp) and stays scalar. */
+static bool vector_op(nda_op op, nda_dtype t)
+{
+    (void)t;
+    switch (op) {
+    case NDA_OP_ADD: case NDA_OP_SUBTRACT: case NDA_OP_MULTIPLY: case NDA_OP_TRUE_DIVIDE:
+    case NDA_OP_NEGATIVE: case NDA_OP_ABSOLUTE: case NDA_OP_FABS: case NDA_OP_RECIPROCAL:
+    case NDA_OP_SQRT: case NDA_OP_EXP: case NDA_OP_EXP2: case NDA_OP_EXPM1: case NDA_OP_LOG2:
+    case NDA_OP_LOG10: case NDA_OP_LOG1P: case NDA_OP_SIN: case NDA_OP_COS: case NDA_OP_LOG:
+    case NDA_OP_ARCSIN: case NDA_OP_ARCCOS: case NDA_OP_ARCTAN: case NDA_OP_SINH:
+    case NDA_OP_COSH: case NDA_OP_TANH: case NDA_OP_ARCSINH: case NDA_OP_ARCCOSH:
+    case NDA_OP_ARCTANH: case NDA_OP_FLOOR: case NDA_OP_CEIL: case NDA_OP_TRUNC:
+    case NDA_OP_RINT: case NDA_OP_CBRT: case NDA_OP_DEG2RAD: case NDA_OP_RAD2DEG:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool nda_fused_vectorizable(const nda_fused_spec *s)
+{
+    nda_dtype t = s->out_dtype;
+    if (s->reduce || s->axes || s->rank != 1 || s->out_layout != NDA_LAYOUT_CONTIG ||
+        (t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->nnodes == 0)
+        return false;
+    for (int k = 0; k < s->nleaves; k++)
+        if (s->leaf_dtype[k] != t ||
+            (s->leaf_layout[k] != NDA_LAYOUT_CONTIG && s->leaf_layout[k] != NDA_LAYOUT_ZERO))
+            return false;
+    for (int k = 0; k < s->nscalars; k++) {
+        nda_kind kind = nda_dtype_kind(s->scalar_dtype[k]);
+        if (kind == NDA_KIND_COMPLEX || s->scalar_dtype[k] == NDA_FLOAT16) return false;
+    }
+    for (int i = 0; i < s->nnodes; i++) {
+        const nda_fused_node *n = &s->node[i];
+        if (n->loop_out != t || !vector_op(n->op, t)) return false;
+        for (int k = 0; k < n->nin; k++)
+            if (n->loop_in[k] != t || (n->arg[k].kind != NDA_REF_SCALAR &&
+                                       nda_fused_ref_dtype(s, n->arg[k]) != t))
+                return false;
+    }
+    return s->result.kind == NDA_REF_NODE && nda_fused_ref_dtype(s, s->result) == t;
+}
+
+/* The vector form's loads and nodes for the vec elements from i8. */
+static int emit_vector_eval(nda_strbuf *b, const nda_fused_spec *s, nda_strbuf *helpers,
+                            nda_strbuf *seen)
+{
+    const char *T = nda_type_compute(s->out_dtype);
+    for (int k = 0; k < s->nleaves; k++) {
+        if (s->leaf_layout[k] == NDA_LAYOUT_ZERO)
+            nda_strbuf_printf(b, "    %s%d v%d = (%s%d)(in%d[off%d]);\n", T, s->vec, k, T, s->vec,
+                              k, k);
+        else
+            nda_strbuf_printf(b, "    %s%d v%d = vload%d(0, in%d + (off%d + i8));\n", T, s->vec, k,
+                              s->vec, k, k);
+    }
+    return emit_nodes(b, s, "    ", helpers, seen, s->vec);
+}
+
 int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *src)
 {
     if (s->rank < 1 || s->rank > NDA_FUSED_MAXRANK || s->nleaves > NDA_FUSED_MAX_LEAVES ||
@@ -411,9 +486,13 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     char res[24];
     ref_name(s->result, res, sizeof res);
     nda_dtype res_t = nda_fused_ref_dtype(s, s->result);
+    nda_strbuf vbody;
+    nda_strbuf_init(&vbody);
     bool chunked = !s->reduce && s->chunk > 0 && s->rank > 1;
     int rc = chunked ? emit_chunked_store(&body, s, I, &helpers, &seen)
                      : emit_eval(&body, s, I, ind, &helpers, &seen);
+    bool vector = !s->reduce && !chunked && s->vec > 0;
+    if (rc == NDA_OK && vector) rc = emit_vector_eval(&vbody, s, &helpers, &seen);
     if (rc != NDA_OK) goto out;
     if (s->reduce) {
         nda_dtype lt[2] = {s->acc, s->acc};
@@ -471,6 +550,19 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     if (chunked) {
         nda_strbuf_puts(src, body.data ? body.data : "");
         nda_strbuf_puts(src, "}\n");
+    } else if (vector) {
+        /* Whole blocks as vectors; the last work-item's partial block
+         * element by element (the scalar form's body). */
+        nda_strbuf_printf(src, "  %s i8 = (%s)NDA_GLOBAL_ID * %d;\n  if (i8 + %d <= n) {\n", I, I,
+                          s->vec, s->vec);
+        nda_strbuf_puts(src, vbody.data ? vbody.data : "");
+        nda_strbuf_printf(src, "    vstore%d(%s, 0, out + (off_o + i8));\n    return;\n  }\n",
+                          s->vec, res);
+        nda_strbuf_printf(src, "  for (%s i = i8; i < n; i++) {\n", I);
+        nda_strbuf_puts(src, body.data ? body.data : "");
+        nda_strbuf_puts(src, "  out[po] = ");
+        nda_emit_store_value(src, res_t, s->out_dtype, res);
+        nda_strbuf_puts(src, ";\n  }\n}\n");
     } else if (!s->reduce) {
         nda_strbuf_printf(src, "  %s i = (%s)NDA_GLOBAL_ID;\n  if (i >= n) return;\n", I, I);
         nda_strbuf_puts(src, body.data ? body.data : "");
@@ -534,6 +626,7 @@ out:
     nda_strbuf_free(&helpers);
     nda_strbuf_free(&seen);
     nda_strbuf_free(&body);
+    nda_strbuf_free(&vbody);
     nda_strbuf_free(&fold);
     nda_strbuf_free(&fold2);
     nda_strbuf_free(&fold_all);

@@ -107,6 +107,12 @@ typedef struct nda_fused_spec {
      * Chunking suits CPU devices (one index division per chunk, unit-stride
      * inner loops); GPUs use 0 (coalesced accesses). */
     int chunk;
+    /* store, rank 1, OpenCL CPU devices (nda_fused_vectorizable): each
+     * work-item computes `vec` consecutive elements with OpenCL vector
+     * types (vloadN, the math builtins' vector forms, vstoreN), the grid
+     * covering ceil(n / vec) work-items; the last one finishes a partial
+     * block element by element. 0: one element per work-item. */
+    int vec;
 } nda_fused_spec;
 
 /* Dtype of the value a ref denotes. */
@@ -114,5 +120,12 @@ nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r);
 /* Writes the structural key (unique per source) into b. */
 int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b);
 int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *src);
+
+/* Whether a store spec can take the vector form (`vec`): rank 1, every
+ * leaf contiguous or a broadcast scalar, every value of one float type
+ * (float32 or float64), and only operations whose emitted code is the same
+ * for a vector of that type (arithmetic, negation, fabs, the C math
+ * functions of one argument). */
+bool nda_fused_vectorizable(const nda_fused_spec *s);
 
 #endif

@@ -1,7 +1,8 @@
 """ndaccel's own float64 log and pow (kernels/ops.c, fdlibm's algorithms, used
-on OpenCL devices) against NumPy over the whole range: at most 1 ulp apart
-for finite results, and the same NaNs, infinities, zeros and signs (C99's
-special values, as NumPy's libm gives them)."""
+on OpenCL devices) and the vector math builtins of CPU OpenCL devices'
+vector kernels against NumPy over the whole range: at most 1 ulp apart for
+finite float64 results (2 for float32), and the same NaNs, infinities, zeros
+and signs (C99's special values, as NumPy's libm gives them)."""
 import itertools
 
 import numpy
@@ -71,3 +72,44 @@ def test_pow_float64_within_one_ulp(case):
     if case == "integers":  # representable integer results are exact
         exact = want < 2.0**53
         assert numpy.array_equal(got[exact], want[exact])
+
+
+# The vector form of elementwise kernels on CPU OpenCL devices (kernels/fused.c
+# vector_op: PoCL's vector math builtins) against NumPy: contiguous inputs of a
+# length that leaves a partial block (the scalar tail), over wide ranges.
+UNARY = {
+    "exp": (-745.0, 709.0), "exp2": (-1074.0, 1023.0), "expm1": (-40.0, 709.0),
+    "log": None, "log2": None, "log10": None, "log1p": (-0.999, 1e300),
+    "sin": (-1e5, 1e5), "cos": (-1e5, 1e5), "arctan": (-1e300, 1e300),
+    "sinh": (-709.0, 709.0), "cosh": (-709.0, 709.0), "tanh": (-30.0, 30.0),
+    "arcsinh": (-1e300, 1e300), "arccosh": (1.0, 1e300), "arctanh": (-1.0, 1.0),
+    "arcsin": (-1.0, 1.0), "arccos": (-1.0, 1.0), "cbrt": (-1e300, 1e300),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_vector_math_float64_within_one_ulp(name):
+    lo_hi = UNARY[name]
+    n = 100_003
+    if lo_hi is None:  # every positive exponent
+        x = _positive_bit_patterns(n)
+    else:
+        lo, hi = lo_hi
+        x = RNG.uniform(lo, hi, n) if hi - lo < 1e6 else \
+            numpy.sign(RNG.normal(size=n)) * numpy.exp(RNG.uniform(-700, numpy.log(hi), n))
+        x = numpy.clip(x, lo, hi)
+        x[:8] = [lo, hi, 0.0, -0.0, numpy.nan, numpy.inf, -numpy.inf, 1.0]
+    got = getattr(ndaccel, name)(ndaccel.asarray(x)).get()
+    with numpy.errstate(all="ignore"):
+        want = getattr(numpy, name)(x)
+    assert _ulps(got, want).max(initial=0) <= 1
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "sin", "tanh", "expm1", "arctan"])
+def test_vector_math_float32(name):
+    x = RNG.uniform(0.001, 20.0, 10_007).astype(numpy.float32)
+    got = getattr(ndaccel, name)(ndaccel.asarray(x)).get()
+    want = getattr(numpy, name)(x)
+    assert got.dtype == numpy.float32
+    d = numpy.abs(got.view(numpy.int32).astype(numpy.int64) - want.view(numpy.int32))
+    assert d.max() <= 2
