@@ -48,6 +48,10 @@ static cl_mem nda_ocl_host_buffer_create(nda_ocl_device *d, size_t nbytes, cl_in
     void *storage = NULL;
     cl_mem mem;
 
+    if (nbytes > d->max_alloc) { /* what clCreateBuffer says, before any host allocation */
+        *err = CL_INVALID_BUFFER_SIZE;
+        return NULL;
+    }
     if (posix_memalign(&storage, d->host_align, rounded) != 0) {
         *err = CL_OUT_OF_HOST_MEMORY;
         return NULL;

@@ -234,6 +234,9 @@ static cl_int nda_ocl_host_memory_query(nda_ocl_device *d)
     if (err == CL_SUCCESS)
         err = clGetDeviceInfo(d->id, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof align_bits,
                               &align_bits, NULL);
+    if (err == CL_SUCCESS)
+        err = clGetDeviceInfo(d->id, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof d->max_alloc,
+                              &d->max_alloc, NULL);
     if (err != CL_SUCCESS)
         return err;
     d->host_memory = (type & CL_DEVICE_TYPE_CPU) != 0 && unified;

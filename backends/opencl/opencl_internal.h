@@ -35,6 +35,7 @@ typedef struct nda_ocl_device {
      * without mapping and host copies are memcpy. */
     int host_memory;
     size_t host_align;
+    cl_ulong max_alloc;  /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */
 } nda_ocl_device;
 
 /* ---- opencl_errors.c (messages go out through nda_plugin_error_set) ---- */
