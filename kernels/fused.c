@@ -8,6 +8,8 @@
 /* Node evaluations (leaf values v<k> already defined). */
 static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, nda_strbuf *helpers,
                       nda_strbuf *seen, int vec);
+static int emit_vector_op(const nda_fused_node *n, const char *V, const char *const *a,
+                          nda_strbuf *e);
 
 nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r)
 {
@@ -172,10 +174,13 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
         }
         nda_strbuf expr;
         nda_strbuf_init(&expr);
-        /* The vector form's log is the builtin's vector log (within 1 ulp
-         * of NumPy's, as ndaccel's own scalar log that float64 uses). */
-        int rc = vec > 0 && n->op == NDA_OP_LOG
-                     ? (nda_strbuf_printf(&expr, "log(%s)", args[0]), nda_strbuf_status(&expr))
+        char vtype[16] = "", mtype[16] = "";
+        if (vec > 0) {
+            snprintf(vtype, sizeof vtype, "%s%d", nda_type_compute(s->out_dtype), vec);
+            snprintf(mtype, sizeof mtype, "%s%d", s->out_dtype == NDA_FLOAT64 ? "long" : "int", vec);
+        }
+        int rc = vec > 0 && emit_vector_op(n, vtype, args, &expr)
+                     ? nda_strbuf_status(&expr)
                      : nda_op_emit(n->op, n->loop_in, n->loop_out, args, &expr, helpers, seen);
         /* float16 computes in float, but every operation's result is a
          * float16 (NumPy rounds each one): round before anything uses it. */
@@ -183,7 +188,7 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
             nda_strbuf_printf(b, "%sfloat n%d = nda_h2f(nda_f2h(%s));\n", ind, i,
                               expr.data ? expr.data : "");
         else if (rc == NDA_OK && vec > 0)
-            nda_strbuf_printf(b, "%s%s%d n%d = %s;\n", ind, nda_type_compute(n->loop_out), vec, i,
+            nda_strbuf_printf(b, "%s%s n%d = %s;\n", ind, n->loop_out == NDA_BOOL ? mtype : vtype, i,
                               expr.data ? expr.data : "");
         else if (rc == NDA_OK)
             nda_strbuf_printf(b, "%s%s n%d = %s;\n", ind, nda_type_compute(n->loop_out), i,
@@ -370,12 +375,13 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
 
 /* Operations whose code (ops.c, ops_math.c) for a float32/float64 loop is
  * an operator or a math builtin of the same name, which OpenCL also
- * defines for vectors (log: emit_nodes writes the builtin in the vector
- * form). PoCL's vector builtins are within 1 ulp of NumPy's results for
- * these over the whole range; tan is not (3 ulp) and stays scalar. */
-static bool vector_op(nda_op op, nda_dtype t)
+ * defines for vectors, and those emit_vector_op writes for vectors itself
+ * (log, maximum/minimum, comparisons, where, logical operations on the
+ * comparisons' masks). PoCL's vector builtins are within 1 ulp of NumPy's
+ * results for these over the whole range; tan is not (3 ulp) and stays
+ * scalar. */
+static bool vector_op(nda_op op)
 {
-    (void)t;
     switch (op) {
     case NDA_OP_ADD: case NDA_OP_SUBTRACT: case NDA_OP_MULTIPLY: case NDA_OP_TRUE_DIVIDE:
     case NDA_OP_NEGATIVE: case NDA_OP_ABSOLUTE: case NDA_OP_FABS: case NDA_OP_RECIPROCAL:
@@ -385,10 +391,20 @@ static bool vector_op(nda_op op, nda_dtype t)
     case NDA_OP_COSH: case NDA_OP_TANH: case NDA_OP_ARCSINH: case NDA_OP_ARCCOSH:
     case NDA_OP_ARCTANH: case NDA_OP_FLOOR: case NDA_OP_CEIL: case NDA_OP_TRUNC:
     case NDA_OP_RINT: case NDA_OP_CBRT: case NDA_OP_DEG2RAD: case NDA_OP_RAD2DEG:
+    case NDA_OP_MAXIMUM: case NDA_OP_MINIMUM: case NDA_OP_WHERE:
         return true;
     default:
         return false;
     }
+}
+
+static bool is_comparison(nda_op op) { return op >= NDA_OP_EQUAL && op <= NDA_OP_GREATER_EQUAL; }
+/* On bools: and, or, xor, not (bitwise or logical: the same on masks). */
+static bool is_mask_logic(nda_op op)
+{
+    return op == NDA_OP_LOGICAL_AND || op == NDA_OP_LOGICAL_OR || op == NDA_OP_LOGICAL_NOT ||
+           op == NDA_OP_LOGICAL_XOR || op == NDA_OP_BITWISE_AND || op == NDA_OP_BITWISE_OR ||
+           op == NDA_OP_BITWISE_XOR || op == NDA_OP_INVERT;
 }
 
 bool nda_fused_vectorizable(const nda_fused_spec *s)
@@ -405,15 +421,54 @@ bool nda_fused_vectorizable(const nda_fused_spec *s)
         nda_kind kind = nda_dtype_kind(s->scalar_dtype[k]);
         if (kind == NDA_KIND_COMPLEX || s->scalar_dtype[k] == NDA_FLOAT16) return false;
     }
+    /* Values are t, or bool masks (comparisons of t, logic of masks) that only
+     * where's condition and the logic consume. */
     for (int i = 0; i < s->nnodes; i++) {
         const nda_fused_node *n = &s->node[i];
-        if (n->loop_out != t || !vector_op(n->op, t)) return false;
-        for (int k = 0; k < n->nin; k++)
-            if (n->loop_in[k] != t || (n->arg[k].kind != NDA_REF_SCALAR &&
-                                       nda_fused_ref_dtype(s, n->arg[k]) != t))
+        bool mask = is_comparison(n->op) || is_mask_logic(n->op);
+        if (mask ? n->loop_out != NDA_BOOL : (n->loop_out != t || !vector_op(n->op)))
+            return false;
+        for (int k = 0; k < n->nin; k++) {
+            bool want_mask = is_mask_logic(n->op) || (n->op == NDA_OP_WHERE && k == 0);
+            nda_dtype want = want_mask ? NDA_BOOL : t;
+            if (n->loop_in[k] != want) return false;
+            if (n->arg[k].kind == NDA_REF_SCALAR ? want_mask
+                                                 : nda_fused_ref_dtype(s, n->arg[k]) != want)
                 return false;
+        }
     }
     return s->result.kind == NDA_REF_NODE && nda_fused_ref_dtype(s, s->result) == t;
+}
+
+/* The vector form's code of the operations nda_op_emit's scalar code does not
+ * fit: masks are OpenCL's vector comparison results (all bits set for
+ * true), where a select on them; 0 when op is not one of those. */
+static int emit_vector_op(const nda_fused_node *n, const char *V, const char *const *a,
+                          nda_strbuf *e)
+{
+    static const char *const cmp[] = {"==", "!=", "<", "<=", ">", ">="};
+    if (is_comparison(n->op)) {
+        nda_strbuf_printf(e, "((%s) %s (%s))", a[0], cmp[n->op - NDA_OP_EQUAL], a[1]);
+    } else if (is_mask_logic(n->op) && n->nin == 2) {
+        char c = n->op == NDA_OP_LOGICAL_AND || n->op == NDA_OP_BITWISE_AND ? '&'
+                 : n->op == NDA_OP_LOGICAL_OR || n->op == NDA_OP_BITWISE_OR ? '|' : '^';
+        nda_strbuf_printf(e, "((%s) %c (%s))", a[0], c, a[1]);
+    } else if (is_mask_logic(n->op)) {
+        nda_strbuf_printf(e, "(~(%s))", a[0]);
+    } else if (n->op == NDA_OP_WHERE) {
+        nda_strbuf_printf(e, "select((%s)(%s), (%s)(%s), %s)", V, a[2], V, a[1], a[0]);
+    } else if (n->op == NDA_OP_MAXIMUM || n->op == NDA_OP_MINIMUM) {
+        /* NumPy's: the first operand when it compares >= (<=) or is NaN. */
+        nda_strbuf_printf(e, "select((%s)(%s), (%s)(%s), ((%s) %s (%s)) | isnan((%s)(%s)))", V, a[1],
+                          V, a[0], a[0], n->op == NDA_OP_MAXIMUM ? ">=" : "<=", a[1], V, a[0]);
+    } else if (n->op == NDA_OP_LOG) {
+        /* The builtin's vector log (within 1 ulp of NumPy's, as ndaccel's
+         * own scalar log that float64 uses elsewhere). */
+        nda_strbuf_printf(e, "log(%s)", a[0]);
+    } else {
+        return 0;
+    }
+    return 1;
 }
 
 /* The vector form's loads and nodes for the vec elements from i8. */
