@@ -7,7 +7,7 @@ Data are float64 (and int16 for sets with casting): every rank of strided
 view is a kernel (copy / fill / assign), so the dtype set stays small."""
 import numpy
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import ndaccel
@@ -68,6 +68,9 @@ def host(shape, dtype="float64"):
 
 # ---------------------------------------------------------------- get
 
+@example(((), slice(None)))  # the slices-only fast path must still reject a 0-d array
+@example(((), (slice(None),)))
+@example(((2, 3), (slice(None), slice(None), slice(None))))
 @given(shape_and_key())
 def test_get_matches_numpy(case):
     shape, key = case

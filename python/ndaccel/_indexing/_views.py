@@ -58,12 +58,10 @@ def slices_view(a, key):
 
 def view_for(a, key):
     """The view a[key] for a basic index (ints, slices, None, Ellipsis)."""
-    if type(key) is tuple:
-        v = slices_view(a, key)
-        if v is not None:
-            return v
-    elif type(key) is slice:
-        return slices_view(a, (key,))
+    v = slices_view(a, key if type(key) is tuple else (key,)) \
+        if type(key) is tuple or type(key) is slice else None
+    if v is not None:
+        return v
     if not isinstance(key, tuple):
         key = (key,)
     if any(_is_advanced(k) for k in key):
