@@ -1,6 +1,7 @@
 """Library operations that are not elementwise, NumPy vs ndaccel in one run:
 binning (bincount, digitize, histogram), sorting (sort, argsort, unique with
-counts), add.at, float64 log and pow, matmul, and the host-libraries policy
+counts), add.at, float64 log, exp, tanh, sin, a where expression (the vector
+kernels of CPU devices) and pow, matmul, and the host-libraries policy
 of CPU devices on and off (NDACCEL_HOST_LIBRARIES; see
 python/ndaccel/_host_libraries.py). Each ndaccel time includes
 ndaccel.synchronize() and is the best of --reps calls after a warm-up call.
@@ -41,6 +42,10 @@ def cases(xp, n):
         ("unique, counts", lambda: xp.unique(few, return_counts=True)[1]),
         ("add.at, 1000 bins", lambda: xp.add.at(acc, few, v)),
         ("log", lambda: xp.log(pos)),
+        ("exp", lambda: xp.exp(v)),
+        ("tanh", lambda: xp.tanh(v)),
+        ("sin", lambda: xp.sin(v)),
+        ("where(v > 0, sqrt(v), -v)", lambda: xp.where(v > 0, xp.sqrt(xp.abs(v)), -v)),
         ("x ** 1.5", lambda: pos ** 1.5),
         ("matmul 1000^2", lambda: m @ m),
         ("X.T @ X, n/8 x 8", lambda: tall.T @ tall),
