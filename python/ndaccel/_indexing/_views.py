@@ -33,6 +33,14 @@ def is_advanced_key(key):
     return any(_is_advanced(k) for k in key)
 
 
+def _slice_axis(k, n, stride):
+    """(byte offset of its first element, length, byte stride) of slice k over an
+    axis of n elements with the given stride."""
+    start, stop, step = k.indices(n)
+    length = len(range(start, stop, step))
+    return (start * stride if length > 0 else 0), length, stride * step
+
+
 def slices_view(a, key):
     """a[key] for a tuple of slices, at most one per axis (the common case of
     stencils: u[1:-1, 2:]), without view_for's general parsing; None for any
@@ -47,12 +55,8 @@ def slices_view(a, key):
     offset = a._offset
     new_shape, new_strides = list(shape), list(strides)
     for axis, k in enumerate(key):
-        start, stop, step = k.indices(shape[axis])
-        length = len(range(start, stop, step))
-        if length > 0:
-            offset += start * strides[axis]
-        new_shape[axis] = length
-        new_strides[axis] = strides[axis] * step
+        skip, new_shape[axis], new_strides[axis] = _slice_axis(k, shape[axis], strides[axis])
+        offset += skip
     return _core.view(a, offset, tuple(new_shape), tuple(new_strides))
 
 
@@ -89,12 +93,10 @@ def view_for(a, key):
             new_strides.append(0)
             continue
         if isinstance(k, slice):
-            start, stop, step = k.indices(shape[axis])
-            length = len(range(start, stop, step))
-            if length > 0:
-                offset += start * strides[axis]
+            skip, length, stride = _slice_axis(k, shape[axis], strides[axis])
+            offset += skip
             new_shape.append(length)
-            new_strides.append(strides[axis] * step)
+            new_strides.append(stride)
             axis += 1
             continue
         i = _as_index(k)
