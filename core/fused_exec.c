@@ -339,13 +339,16 @@ static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const
         items = (size_t)(inner_n / row) * (size_t)((row + s->chunk - 1) / s->chunk);
     }
     s->vec = 0;
-    if (!d->info.is_gpu && d->ops->dialect == NDA_DIALECT_OPENCL && s->chunk == 0 &&
-        inner_n >= 8 && (s->idx64 || inner_n < ((int64_t)1 << 30)) && nda_fused_vectorizable(s)) {
+    int64_t run = s->chunk > 0 ? inner.shape[inner.rank - 1] : inner_n;
+    if (!d->info.is_gpu && d->ops->dialect == NDA_DIALECT_OPENCL && run >= 8 &&
+        (s->idx64 || inner_n < ((int64_t)1 << 30)) && nda_fused_vectorizable(s)) {
         /* CPU OpenCL: vectors of 8 reach the vector forms of the math
          * builtins (PoCL, 1M float64: exp 3.4 -> 1.0 ms, log 11.4 -> 1.4,
-         * sin 16.2 -> 2.9, tanh 7.9 -> 3.5), which scalar kernels never do. */
+         * sin 16.2 -> 2.9, tanh 7.9 -> 3.5), which scalar kernels never do.
+         * Chunked stores keep their work-items and take vectors along each
+         * chunk of a row. */
         s->vec = 8;
-        items = (size_t)((inner_n + 7) / 8);
+        if (s->chunk == 0) items = (size_t)((inner_n + 7) / 8);
     }
     size_t global = (items + ls - 1) / ls * ls;
     rc = launch(d, L, sp, outer, dst->buffer->handle, 0, global, ls);

@@ -202,8 +202,42 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
 
 static bool has_strides(char layout) { return layout == NDA_LAYOUT_STRIDED || layout == NDA_LAYOUT_ROWS; }
 
+/* The chunked form's load of leaf k at column j (u = 0) or, for the vector
+ * form, the vec columns from j (u = vec). */
+static void emit_row_load(nda_strbuf *b, const nda_fused_spec *s, int k, int vec)
+{
+    const char *T = nda_type_compute(s->leaf_dtype[k]);
+    char lay = s->leaf_layout[k];
+    int last = s->rank - 1;
+    if (vec > 0 && lay == NDA_LAYOUT_ROWS) {
+        nda_strbuf_printf(b, "    %s%d v%d = vload%d(0, in%d + (p%d + j));\n", T, vec, k, vec, k, k);
+        return;
+    }
+    if (vec > 0) {
+        /* Broadcast (ZERO) or any inner stride, 0 included: one element per lane. */
+        nda_strbuf_printf(b, "    %s%d v%d = (%s%d)(", T, vec, k, T, vec);
+        for (int u = 0; u < vec; u++) {
+            if (lay == NDA_LAYOUT_STRIDED)
+                nda_strbuf_printf(b, "%sin%d[p%d + (j + %d) * st%d_%d]", u ? ", " : "", k, k, u, k, last);
+            else
+                nda_strbuf_printf(b, "%sin%d[p%d]", u ? ", " : "", k, k);
+            if (lay != NDA_LAYOUT_STRIDED) break;
+        }
+        nda_strbuf_puts(b, ");\n");
+        return;
+    }
+    char lv[64];
+    if (lay == NDA_LAYOUT_ROWS) snprintf(lv, sizeof lv, "in%d[p%d + j]", k, k);
+    else if (lay == NDA_LAYOUT_STRIDED) snprintf(lv, sizeof lv, "in%d[p%d + j * st%d_%d]", k, k, k, last);
+    else snprintf(lv, sizeof lv, "in%d[p%d]", k, k);
+    nda_strbuf_printf(b, "    %s v%d = ", T, k);
+    nda_emit_load_value(b, s->leaf_dtype[k], lv);
+    nda_strbuf_puts(b, ";\n");
+}
+
 /* Chunked store body: decompose the row index once, then loop along the
- * innermost axis. */
+ * innermost axis; with s->vec, whole vectors of vec columns first, then the
+ * chunk's last columns one by one. */
 static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char *I,
                               nda_strbuf *helpers, nda_strbuf *seen)
 {
@@ -228,22 +262,26 @@ static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char
             for (int d = 0; d < last; d++) nda_strbuf_printf(b, " + c%d * st%d_%d", d, k, d);
         nda_strbuf_puts(b, ";\n");
     }
-    nda_strbuf_printf(b, "  for (%s j = j0; j < j1; j++) {\n", I);
-    for (int k = 0; k < s->nleaves; k++) {
-        char lv[64];
-        char lay = s->leaf_layout[k];
-        if (lay == NDA_LAYOUT_GATHER) continue;
-        if (lay == NDA_LAYOUT_ROWS) snprintf(lv, sizeof lv, "in%d[p%d + j]", k, k);
-        else if (lay == NDA_LAYOUT_STRIDED) snprintf(lv, sizeof lv, "in%d[p%d + j * st%d_%d]", k, k, k, last);
-        else snprintf(lv, sizeof lv, "in%d[p%d]", k, k);
-        nda_strbuf_printf(b, "    %s v%d = ", nda_type_compute(s->leaf_dtype[k]), k);
-        nda_emit_load_value(b, s->leaf_dtype[k], lv);
-        nda_strbuf_puts(b, ";\n");
-    }
-    int rc = emit_nodes(b, s, "    ", helpers, seen, 0);
-    if (rc != NDA_OK) return rc;
     char res[24];
     ref_name(s->result, res, sizeof res);
+    nda_strbuf_printf(b, "  %s j = j0;\n", I);
+    if (s->vec > 0) {
+        nda_strbuf_printf(b, "  for (; j + %d <= j1; j += %d) {\n", s->vec, s->vec);
+        for (int k = 0; k < s->nleaves; k++) emit_row_load(b, s, k, s->vec);
+        int rc = emit_nodes(b, s, "    ", helpers, seen, s->vec);
+        if (rc != NDA_OK) return rc;
+        if (s->out_layout == NDA_LAYOUT_ROWS)
+            nda_strbuf_printf(b, "    vstore%d(%s, 0, out + (po + j));\n", s->vec, res);
+        else
+            for (int u = 0; u < s->vec; u++)
+                nda_strbuf_printf(b, "    out[po + (j + %d) * st_o_%d] = %s.s%x;\n", u, last, res, u);
+        nda_strbuf_puts(b, "  }\n");
+    }
+    nda_strbuf_puts(b, "  for (; j < j1; j++) {\n");
+    for (int k = 0; k < s->nleaves; k++)
+        if (s->leaf_layout[k] != NDA_LAYOUT_GATHER) emit_row_load(b, s, k, 0);
+    int rc = emit_nodes(b, s, "    ", helpers, seen, 0);
+    if (rc != NDA_OK) return rc;
     if (s->out_layout == NDA_LAYOUT_ROWS) nda_strbuf_puts(b, "    out[po + j] = ");
     else if (s->out_layout == NDA_LAYOUT_STRIDED) nda_strbuf_printf(b, "    out[po + j * st_o_%d] = ", last);
     else nda_strbuf_puts(b, "    out[po] = ");
@@ -410,13 +448,20 @@ static bool is_mask_logic(nda_op op)
 bool nda_fused_vectorizable(const nda_fused_spec *s)
 {
     nda_dtype t = s->out_dtype;
-    if (s->reduce || s->axes || s->rank != 1 || s->out_layout != NDA_LAYOUT_CONTIG ||
-        (t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->nnodes == 0)
+    /* Rank 1: contiguous blocks. Rank > 1: the chunked form's rows, whose
+     * leaves load a vector (unit inner stride) or one element per lane. */
+    bool rows = s->rank > 1 && s->chunk > 0;
+    if (s->reduce || s->axes || (t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->nnodes == 0 ||
+        (rows ? s->out_layout != NDA_LAYOUT_ROWS && s->out_layout != NDA_LAYOUT_STRIDED
+              : s->rank != 1 || s->out_layout != NDA_LAYOUT_CONTIG))
         return false;
-    for (int k = 0; k < s->nleaves; k++)
+    for (int k = 0; k < s->nleaves; k++) {
+        char lay = s->leaf_layout[k];
         if (s->leaf_dtype[k] != t ||
-            (s->leaf_layout[k] != NDA_LAYOUT_CONTIG && s->leaf_layout[k] != NDA_LAYOUT_ZERO))
+            (rows ? lay != NDA_LAYOUT_ROWS && lay != NDA_LAYOUT_STRIDED && lay != NDA_LAYOUT_ZERO
+                  : lay != NDA_LAYOUT_CONTIG && lay != NDA_LAYOUT_ZERO))
             return false;
+    }
     for (int k = 0; k < s->nscalars; k++) {
         nda_kind kind = nda_dtype_kind(s->scalar_dtype[k]);
         if (kind == NDA_KIND_COMPLEX || s->scalar_dtype[k] == NDA_FLOAT16) return false;

@@ -13,8 +13,8 @@ from xp_util import xp_compare
 RNG = numpy.random.default_rng(8)
 
 
-def _data(n, dtype):
-    x = RNG.uniform(-3, 3, n).astype(dtype)
+def _data(n, dtype, rng=RNG):
+    x = rng.uniform(-3, 3, n).astype(dtype)
     if n > 5:
         x[[1, 5]] = numpy.nan
         x[2] = -0.0
@@ -41,3 +41,51 @@ def test_vector_form_matches_numpy(name, dtype, n):
     rtol, atol = (2e-6, 1e-5) if dtype == "float32" else (1e-13, 1e-14)
     with numpy.errstate(all="ignore"):
         xp_compare(lambda xp: EXPRS[name](xp, xp.asarray(a), xp.asarray(b)), rtol=rtol, atol=atol)
+
+
+def _rows_operands(xp, shape, dtype):
+    """Operands of every layout the chunked vector form loads: rows of a
+    larger array (unit inner stride), a column broadcast along the rows
+    (inner stride 0), every other element (inner stride 2), one element."""
+    m, r = shape
+    big = _data(m * (2 * r + 3), dtype, numpy.random.default_rng(m * r)).reshape(m, 2 * r + 3)
+    rows = xp.asarray(big)[:, 1:r + 1]
+    column = xp.asarray(big[:, :1].copy())
+    strided = xp.asarray(big)[:, 2:2 * r + 2:2]
+    one = xp.asarray(big[:1, :1].copy())
+    return rows, column, strided, one
+
+
+# Rows shorter than, equal to and longer than a vector, and longer than one
+# work-item's chunk of a row (256), with partial vectors at each end.
+@pytest.mark.parametrize("shape", [(5, 3), (4, 8), (6, 13), (3, 56), (2, 300), (1, 520)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(EXPRS))
+def test_rows_vector_form_matches_numpy(name, dtype, shape):
+    rtol, atol = (2e-6, 1e-5) if dtype == "float32" else (1e-13, 1e-14)
+
+    def fn(xp):
+        rows, column, strided, one = _rows_operands(xp, shape, dtype)
+        return EXPRS[name](xp, rows * column + one, strided) - column
+
+    with numpy.errstate(all="ignore"):
+        xp_compare(fn, rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("shape", [(3, 7), (4, 40), (2, 300)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_rows_vector_form_strided_output(dtype, shape):
+    """Stores into every other column (the output's inner stride 2) and into
+    a 4-D slice whose rows are two merged axes."""
+    def fn(xp):
+        rows, column, strided, one = _rows_operands(xp, shape, dtype)
+        out = xp.zeros((shape[0], 2 * shape[1]), dtype=dtype)
+        out[:, 1::2] = xp.tanh(rows - strided) * column
+        rng = numpy.random.default_rng(3)
+        vol = xp.asarray(_data(4 * 5 * 6 * 8, dtype, rng).reshape(4, 5, 6, 8))
+        w = xp.asarray(_data(4, dtype, rng).reshape(4, 1, 1, 1))
+        d = (vol[1:, 1:-1, 1:, :] - vol[:-1, 1:-1, :-1, :]) / w[1:]
+        return out, xp.where(xp.abs(d) > 0.1, xp.exp(-d * d), 0.0)
+
+    with numpy.errstate(all="ignore"):
+        xp_compare(fn, rtol=1e-5 if dtype == "float32" else 1e-13, atol=1e-6 if dtype == "float32" else 1e-14)
