@@ -9,7 +9,7 @@
 static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, nda_strbuf *helpers,
                       nda_strbuf *seen, int vec);
 static int emit_vector_op(const nda_fused_node *n, const char *V, const char *const *a,
-                          nda_strbuf *e);
+                          nda_strbuf *e, nda_strbuf *helpers, nda_strbuf *seen);
 
 nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r)
 {
@@ -179,7 +179,7 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
             snprintf(vtype, sizeof vtype, "%s%d", nda_type_compute(s->out_dtype), vec);
             snprintf(mtype, sizeof mtype, "%s%d", s->out_dtype == NDA_FLOAT64 ? "long" : "int", vec);
         }
-        int rc = vec > 0 && emit_vector_op(n, vtype, args, &expr)
+        int rc = vec > 0 && emit_vector_op(n, vtype, args, &expr, helpers, seen)
                      ? nda_strbuf_status(&expr)
                      : nda_op_emit(n->op, n->loop_in, n->loop_out, args, &expr, helpers, seen);
         /* float16 computes in float, but every operation's result is a
@@ -417,7 +417,8 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
  * (log, maximum/minimum, comparisons, where, logical operations on the
  * comparisons' masks). PoCL's vector builtins are within 1 ulp of NumPy's
  * results for these over the whole range; tan is not (3 ulp) and stays
- * scalar. */
+ * scalar. float64 power is ndaccel's own (nda_op_emit_pow_d8); PoCL's
+ * vector pow is wrong at zeros and float32 power stays scalar. */
 static bool vector_op(nda_op op)
 {
     switch (op) {
@@ -471,7 +472,8 @@ bool nda_fused_vectorizable(const nda_fused_spec *s)
     for (int i = 0; i < s->nnodes; i++) {
         const nda_fused_node *n = &s->node[i];
         bool mask = is_comparison(n->op) || is_mask_logic(n->op);
-        if (mask ? n->loop_out != NDA_BOOL : (n->loop_out != t || !vector_op(n->op)))
+        bool pow64 = n->op == NDA_OP_POWER && t == NDA_FLOAT64;
+        if (mask ? n->loop_out != NDA_BOOL : (n->loop_out != t || !(vector_op(n->op) || pow64)))
             return false;
         for (int k = 0; k < n->nin; k++) {
             bool want_mask = is_mask_logic(n->op) || (n->op == NDA_OP_WHERE && k == 0);
@@ -489,7 +491,7 @@ bool nda_fused_vectorizable(const nda_fused_spec *s)
  * fit: masks are OpenCL's vector comparison results (all bits set for
  * true), where a select on them; 0 when op is not one of those. */
 static int emit_vector_op(const nda_fused_node *n, const char *V, const char *const *a,
-                          nda_strbuf *e)
+                          nda_strbuf *e, nda_strbuf *helpers, nda_strbuf *seen)
 {
     static const char *const cmp[] = {"==", "!=", "<", "<=", ">", ">="};
     if (is_comparison(n->op)) {
@@ -506,6 +508,9 @@ static int emit_vector_op(const nda_fused_node *n, const char *V, const char *co
         /* NumPy's: the first operand when it compares >= (<=) or is NaN. */
         nda_strbuf_printf(e, "select((%s)(%s), (%s)(%s), ((%s) %s (%s)) | isnan((%s)(%s)))", V, a[1],
                           V, a[0], a[0], n->op == NDA_OP_MAXIMUM ? ">=" : "<=", a[1], V, a[0]);
+    } else if (n->op == NDA_OP_POWER) {
+        /* float64 only (nda_fused_vectorizable): the scalar helper's lanes. */
+        nda_op_emit_pow_d8(a[0], a[1], e, helpers, seen);
     } else if (n->op == NDA_OP_LOG) {
         /* The builtin's vector log (within 1 ulp of NumPy's, as ndaccel's
          * own scalar log that float64 uses elsewhere). */

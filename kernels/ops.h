@@ -20,6 +20,11 @@
 int nda_op_emit(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out, const char *const *args,
                 nda_strbuf *expr, nda_strbuf *helpers, nda_strbuf *seen);
 
+/* The vector form's float64 power (kernels/ops_pow_vector.c, OpenCL only):
+ * appends the call nda_pow_d8(a, b) on double8 values (a scalar operand is
+ * broadcast) to e and its helpers to h once. */
+int nda_op_emit_pow_d8(const char *a, const char *b, nda_strbuf *e, nda_strbuf *h, nda_strbuf *seen);
+
 /* Cross-check of the catalogue against the emitters (for tests): every op
  * id has an emitter, and nda_op_emit succeeds for every loop the catalogue
  * lists; copy for every dtype (its loop type is the output dtype), where

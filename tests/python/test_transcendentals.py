@@ -1,5 +1,5 @@
 """ndaccel's own float64 log and pow (kernels/ops.c, fdlibm's algorithms, used
-on OpenCL devices) and the vector math builtins of CPU OpenCL devices'
+on OpenCL devices; pow's vector form, kernels/ops_pow_vector.c) and the vector math builtins of CPU OpenCL devices'
 vector kernels against NumPy over the whole range: at most 1 ulp apart for
 finite float64 results (2 for float32), and the same NaNs, infinities, zeros
 and signs (C99's special values, as NumPy's libm gives them)."""
@@ -72,6 +72,40 @@ def test_pow_float64_within_one_ulp(case):
     if case == "integers":  # representable integer results are exact
         exact = want < 2.0**53
         assert numpy.array_equal(got[exact], want[exact])
+
+
+@pytest.mark.parametrize("case", ["mixed", "wide-y", "scalar-exponent"])
+def test_pow_float64_vector_lanes_match_scalar_form(case):
+    """On CPU OpenCL devices contiguous float64 power runs eight lanes at a
+    time (kernels/ops_pow_vector.c) and hands special lanes to the scalar
+    helper; strided operands take the scalar form. Both must give the same
+    bits, and NumPy's values within 1 ulp, with special lanes (zeros,
+    negatives, infinities, NaNs, overflow, subnormal results) inside
+    otherwise ordinary vectors."""
+    n = 50_001
+    if case == "mixed":
+        x = RNG.uniform(0.0, 10.0, n)
+        y = RNG.normal(size=n) * 3
+        pick = RNG.integers(0, n, n // 20)
+        x[pick] = RNG.choice(SPECIAL, pick.size)
+        y[pick[::3]] = RNG.choice(SPECIAL, pick[::3].size)
+    elif case == "wide-y":  # results that overflow, underflow or are subnormal
+        x, y = RNG.uniform(0.0, 4.0, n), RNG.uniform(-1100.0, 1100.0, n)
+    else:
+        x, y = _positive_bit_patterns(n), numpy.full(n, 1.5)
+    both = numpy.empty(2 * n)
+    both[::2] = x
+    a = ndaccel.asarray(x)
+    strided = ndaccel.asarray(both)[::2]
+    if case == "scalar-exponent":
+        vec, scal = (a ** 1.5).get(), (strided ** 1.5).get()
+    else:
+        b = ndaccel.asarray(y)
+        vec, scal = ndaccel.power(a, b).get(), ndaccel.power(strided, b).get()
+    assert numpy.array_equal(vec.view(numpy.int64), scal.view(numpy.int64))
+    with numpy.errstate(all="ignore"):
+        want = numpy.power(x, y)
+    assert _ulps(vec, want).max(initial=0) <= 1
 
 
 # The vector form of elementwise kernels on CPU OpenCL devices (kernels/fused.c
