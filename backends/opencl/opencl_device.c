@@ -364,6 +364,12 @@ int nda_ocl_device_info(int dev, nda_device_info *info)
             NDA_OK)
         return rc;
     info->is_gpu = (type & CL_DEVICE_TYPE_GPU) != 0;
+    /* NDACCEL_OPENCL_CPU_FORMS=1 (tests): the device gets the kernel forms
+     * of CPU devices (row chunks, vectors, chunked reductions), so that a
+     * checking device that says it is a GPU (oclgrind) checks them too. */
+    const char *cpu_forms = getenv("NDACCEL_OPENCL_CPU_FORMS");
+    if (cpu_forms && strcmp(cpu_forms, "1") == 0)
+        info->is_gpu = 0;
     info->global_mem_bytes = gmem;
     info->max_alloc_bytes = maxalloc;
     info->max_work_group_size = wg;

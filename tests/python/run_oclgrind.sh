@@ -53,30 +53,40 @@ export NDACCEL_CACHE_DIR="$tmp/ndcache-oclgrind"
 # (float16 inf + -inf gives inf in oclgrind's simulation of the IEEE code
 # that gives NaN on PoCL), test_reduction_of_expressions (oclgrind rejects
 # a kernel binary it built itself: CL_INVALID_KERNEL_NAME).
-export NDACCEL_PYTEST_FILES=test_fusion.py,test_layouts.py,test_indexing.py,test_take.py,test_reductions.py,test_stats_scans_sort.py
 keep="not test_many_pending_arrays_stay_correct and not test_large and not ten_million"
 keep="$keep and not test_nan_propagates and not test_reduction_of_expressions"
 
-log="$tmp/oclgrind.out"
-"$runner" "$py" -s -k "$keep" >"$log" 2>&1
-rc=$?
-tail -n 25 "$log"
+# run_pass NAME FILES: the files' tests on oclgrind, failing on any report.
+run_pass() {
+    local name=$1 log="$tmp/oclgrind-$1.out" rc
+    NDACCEL_PYTEST_FILES=$2 "$runner" "$py" -s -k "$keep" >"$log" 2>&1
+    rc=$?
+    echo "== $name pass"
+    tail -n 25 "$log"
+    # The device really was oclgrind's.
+    if ! grep -q "Oclgrind Simulator" "$log"; then
+        echo "run_oclgrind.sh: the $name pass did not run on oclgrind's device" >&2
+        exit 1
+    fi
+    # Every oclgrind report names the kernel on a tab-indented line; API
+    # errors and fatal errors name oclgrind itself.
+    local reports
+    reports=$(grep -cE $'^\tKernel: |Oclgrind - OpenCL runtime error|OCLGRIND FATAL|errors generated' "$log")
+    if [ "$reports" -gt 0 ]; then
+        echo "run_oclgrind.sh: oclgrind reported $reports problem(s) in the $name pass; the first ones:" >&2
+        grep -m 5 -B 2 -A 12 -E $'^\tKernel: |Oclgrind - OpenCL runtime error|OCLGRIND FATAL' "$log" >&2
+        exit 1
+    fi
+    if [ "$rc" -ne 0 ]; then
+        echo "run_oclgrind.sh: the $name pass failed on oclgrind (exit $rc)" >&2
+        exit "$rc"
+    fi
+}
 
-# The device really was oclgrind's.
-if ! grep -q "Oclgrind Simulator" "$log"; then
-    echo "run_oclgrind.sh: the tests did not run on oclgrind's device" >&2
-    exit 1
-fi
-# Every oclgrind report names the kernel on a tab-indented line; API errors
-# and fatal errors name oclgrind itself.
-reports=$(grep -cE $'^\tKernel: |Oclgrind - OpenCL runtime error|OCLGRIND FATAL|errors generated' "$log")
-if [ "$reports" -gt 0 ]; then
-    echo "run_oclgrind.sh: oclgrind reported $reports problem(s); the first ones:" >&2
-    grep -m 5 -B 2 -A 12 -E $'^\tKernel: |Oclgrind - OpenCL runtime error|OCLGRIND FATAL' "$log" >&2
-    exit 1
-fi
-if [ "$rc" -ne 0 ]; then
-    echo "run_oclgrind.sh: the tests failed on oclgrind (exit $rc)" >&2
-    exit "$rc"
-fi
+# oclgrind says it is a GPU, so the first pass checks the GPU kernel forms;
+# the second the forms of CPU devices (row chunks, vectors of 8, chunked
+# reductions) on the files that reach them, with a cache of their own.
+run_pass gpu-forms test_fusion.py,test_layouts.py,test_indexing.py,test_take.py,test_reductions.py,test_stats_scans_sort.py
+export NDACCEL_OPENCL_CPU_FORMS=1 NDACCEL_CACHE_DIR="$tmp/ndcache-oclgrind-cpu"
+run_pass cpu-forms test_fusion.py,test_layouts.py,test_vector_kernels.py,test_reductions.py
 echo "run_oclgrind.sh: no oclgrind reports"
