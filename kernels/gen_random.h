@@ -22,10 +22,11 @@
  *
  * Arguments: (out, out_off, n, k0, k1, stream, low, range), with out_off
  * and n in elements (int64), k0, k1 uint32, stream uint64, low int64,
- * range uint64. Launch ceil(n / PER) work-items (rounded up). */
+ * range uint64. Launch ceil(n / nda_random_per_item) work-items (rounded up). */
 #ifndef NDA_GEN_RANDOM_H
 #define NDA_GEN_RANDOM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "kernels/strbuf.h"
@@ -46,11 +47,16 @@ typedef struct nda_random_spec {
     nda_random_dist dist;
     nda_dtype out_dtype; /* UNIFORM/NORMAL/EXPONENTIAL: float32/64; INTEGERS:
                             bool or an integer type; BITS: uint64 */
+    int lanes;           /* 0, or 8 (OpenCL, UNIFORM and BITS: nda_random_vector):
+                            work-item g computes blocks 8g .. 8g + 7 as uint8
+                            vectors; the same values as lanes 0 */
 } nda_random_spec;
 
 /* NDA_ETYPE when the dtype does not fit the distribution. */
 int nda_random_check(const nda_random_spec *s);
-/* Outputs per work-item (PER above). */
+/* Whether the distribution has the vector form (lanes = 8). */
+bool nda_random_vector(const nda_random_spec *s);
+/* Outputs per work-item (PER above, times lanes when lanes > 0). */
 int nda_random_per_item(const nda_random_spec *s);
 void nda_random_key(const nda_random_spec *s, char *buf, size_t len);
 int nda_random_source(const nda_random_spec *s, nda_dialect dialect, nda_strbuf *src);

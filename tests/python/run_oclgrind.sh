@@ -88,5 +88,5 @@ run_pass() {
 # reductions) on the files that reach them, with a cache of their own.
 run_pass gpu-forms test_fusion.py,test_layouts.py,test_indexing.py,test_take.py,test_reductions.py,test_stats_scans_sort.py
 export NDACCEL_OPENCL_CPU_FORMS=1 NDACCEL_CACHE_DIR="$tmp/ndcache-oclgrind-cpu"
-run_pass cpu-forms test_fusion.py,test_layouts.py,test_vector_kernels.py,test_reductions.py
+run_pass cpu-forms test_fusion.py,test_layouts.py,test_vector_kernels.py,test_reductions.py,test_random.py
 echo "run_oclgrind.sh: no oclgrind reports"
