@@ -61,9 +61,26 @@ static const char RANDOM_FUNCS8[] =
     "  o[0] = c0; o[1] = c1; o[2] = c2; o[3] = c3;\n"
     "}\n";
 
+/* OpenCL's vector element type for an integer or bool dtype, and the
+ * unsigned one of its width (shuffle masks). */
+static const char *lane_type(nda_dtype t, bool mask)
+{
+    switch (t) {
+    case NDA_BOOL: case NDA_UINT8: return "uchar";
+    case NDA_INT8: return mask ? "uchar" : "char";
+    case NDA_UINT16: return "ushort";
+    case NDA_INT16: return mask ? "ushort" : "short";
+    case NDA_UINT32: return "uint";
+    case NDA_INT32: return mask ? "uint" : "int";
+    case NDA_UINT64: return "ulong";
+    default: return mask ? "ulong" : "long";
+    }
+}
+
 bool nda_random_vector(const nda_random_spec *s)
 {
-    return s->dist == NDA_RANDOM_UNIFORM || s->dist == NDA_RANDOM_BITS;
+    return s->dist == NDA_RANDOM_UNIFORM || s->dist == NDA_RANDOM_BITS ||
+           s->dist == NDA_RANDOM_INTEGERS;
 }
 
 int nda_random_check(const nda_random_spec *s)
@@ -126,7 +143,16 @@ static void emit_vector_body(nda_strbuf *b, const nda_random_spec *s)
     }
     nda_strbuf_puts(b, "    ulong8 w0 = (convert_ulong8(xv[1]) << 32) | convert_ulong8(xv[0]);\n"
                        "    ulong8 w1 = (convert_ulong8(xv[3]) << 32) | convert_ulong8(xv[2]);\n");
-    if (s->dist == NDA_RANDOM_UNIFORM)
+    if (s->dist == NDA_RANDOM_INTEGERS) {
+        /* low + mulhi64(u64, range), converted as the scalar form's cast */
+        const char *L = lane_type(s->out_dtype, false), *M = lane_type(s->out_dtype, true);
+        nda_strbuf_puts(b, "    ulong8 r0 = range ? mul_hi(w0, (ulong8)range) : w0;\n"
+                           "    ulong8 r1 = range ? mul_hi(w1, (ulong8)range) : w1;\n");
+        nda_strbuf_printf(b, "    vstore16(shuffle2(convert_%s8((ulong8)(ulong)low + r0),\n"
+                             "                      convert_%s8((ulong8)(ulong)low + r1),\n"
+                             "                      (%s16)%s), 0, (NDA_GLOBAL %s *)out + o);\n",
+                          L, L, M, pairs, L);
+    } else if (s->dist == NDA_RANDOM_UNIFORM)
         nda_strbuf_printf(b, "    vstore16(shuffle2(convert_double8(w0 >> 11) * 1.1102230246251565e-16,\n"
                              "                      convert_double8(w1 >> 11) * 1.1102230246251565e-16,\n"
                              "                      (ulong16)%s), 0, out + o);\n", pairs);

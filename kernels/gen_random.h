@@ -47,7 +47,7 @@ typedef struct nda_random_spec {
     nda_random_dist dist;
     nda_dtype out_dtype; /* UNIFORM/NORMAL/EXPONENTIAL: float32/64; INTEGERS:
                             bool or an integer type; BITS: uint64 */
-    int lanes;           /* 0, or 8 (OpenCL, UNIFORM and BITS: nda_random_vector):
+    int lanes;           /* 0, or 8 (OpenCL; UNIFORM, INTEGERS, BITS: nda_random_vector):
                             work-item g computes blocks 8g .. 8g + 7 as uint8
                             vectors; the same values as lanes 0 */
 } nda_random_spec;
