@@ -10,7 +10,7 @@ from .._creation._basic import empty, zeros
 from .._creation._from_data import asarray
 from .._creation._ranges import arange
 from .._ndarray import ndarray
-from .._statistics._reductions import any as aany, max as amax, min as amin
+from .._statistics._reductions import max as amax, min as amin
 from .._ufunc import _PY_SCALARS, UFUNCS, where
 from ._nonzero import nonzero
 from ._views import _as_index, _is_advanced, _is_bool_scalar, view_for
@@ -123,12 +123,13 @@ def _plan(a, key):
     for axis in adv_pos:
         idx = entries[axis][1]
         n = V.shape[axis]
-        if idx.size and _out_of_bounds(idx, n):
+        code = _bounds_code(idx, n) if idx.size else 0
+        if code >= 2:
             lo, hi = int(amin(idx)), int(amax(idx))
             bad = hi if hi >= n else lo
             raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
         idx = idx.astype(numpy.int64, copy=False)
-        if idx.dtype.kind == "i":
+        if code == 1:  # negative indices count from the end
             idx = where(idx < 0, idx + n, idx)
         idx = idx.reshape((1,) * (nB - idx.ndim) + idx.shape)
         shape = (1,) * nb + idx.shape + (1,) * len(after)
@@ -145,13 +146,15 @@ def _plan(a, key):
     return V, out_shape, offsets.astype(numpy.int64, copy=False)
 
 
-def _out_of_bounds(idx, n):
-    """Whether an index array has an entry outside [-n, n): one fused pass and
-    one readback (the bounds themselves are read only to word the error)."""
-    bad = UFUNCS["greater_equal"](idx, n)
+def _bounds_code(idx, n):
+    """2 when an index array has an entry outside [-n, n), else 1 when it has
+    a negative one, else 0: one fused pass and one readback (the bounds
+    themselves are read only to word the error)."""
+    code = UFUNCS["multiply"](UFUNCS["greater_equal"](idx, n), numpy.int8(2))
     if idx.dtype.kind == "i":
-        bad = UFUNCS["logical_or"](bad, UFUNCS["less"](idx, -n))
-    return bool(aany(bad))
+        code = UFUNCS["add"](code, UFUNCS["less"](idx, 0))
+        code = UFUNCS["add"](code, UFUNCS["less"](idx, -n))
+    return int(amax(code))
 
 
 def getitem_advanced(a, key):

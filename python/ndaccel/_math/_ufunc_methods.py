@@ -184,7 +184,11 @@ def at(uf, a, indices, b=None):
     n = off.size
     if n == 0:
         return
-    bflat = None if b is None else broadcast_to(b, shape).astype(b.dtype).reshape(-1)
+    bflat = None
+    if b is not None:  # contiguous (gathered by element offsets), copied only if it is not
+        bflat = broadcast_to(b, shape).reshape(-1)
+        if not bflat.flags.c_contiguous:
+            bflat = bflat.copy()
     if name == "add" and b is not None and V.dtype == numpy.float64 and b.dtype.kind in "biuf" \
             and _add_by_bincount(V, off, bflat):
         return
@@ -212,14 +216,17 @@ def at(uf, a, indices, b=None):
 
 def _add_by_bincount(V, off, bflat):
     """add.at into float64 V as one pass of partial histograms (nda/binning.h):
-    each offset's values summed, then added once where an offset occurs. The
-    sums are grouped, not NumPy's one-by-one order, so the rounding differs
-    (as with CuPy's atomics): usually in the last bits, more where the added
-    values are far smaller than V's (1e16 + 1 + 1 gives 1e16 + 2, NumPy 1e16),
-    and an element of -0.0 that only -0.0s are added to ends +0.0. The offsets
-    lie inside V's span (_plan checked the indices), so the span's length in bins
-    holds them, with nothing read back; False (nothing done) for a span that
-    runs backwards (negative strides) or needs more bins than the kernel has."""
+    each offset's values summed, then added once where the sum is not zero
+    (a zero sum leaves the element as it is, which is what adding it would
+    do but for -0.0). The sums are grouped, not NumPy's one-by-one order, so
+    the rounding differs (as with CuPy's atomics): usually in the last bits,
+    more where the added values are far smaller than V's (1e16 + 1 + 1 gives
+    1e16 + 2, NumPy 1e16), and an element of -0.0 whose added values sum to
+    exactly zero stays -0.0 (NumPy's +0.0 unless they are all -0.0). The
+    offsets lie inside V's span (_plan checked the indices), so the span's
+    length in bins holds them, with nothing read back; False (nothing done)
+    for a span that runs backwards (negative strides) or needs more bins
+    than the kernel has."""
     steps = [(n - 1) * (st // V.itemsize) for n, st in zip(V.shape, V.strides)]
     if any(s < 0 for s in steps):
         return False
@@ -228,10 +235,9 @@ def _add_by_bincount(V, off, bflat):
         return False
     off = off.astype(numpy.int64, copy=False)
     tot = _core.bincount(off, bflat.astype(numpy.float64, copy=False), bins)
-    hit = UFUNCS["greater"](_core.bincount(off, None, bins), 0)
     pos = arange(bins, dtype=numpy.int64, device=V._device_id)
     old = _core.gather(V, pos)
-    _core.scatter(V, pos, where(hit, UFUNCS["add"](old, tot), old))
+    _core.scatter(V, pos, where(UFUNCS["equal"](tot, 0.0), old, UFUNCS["add"](old, tot)))
     return True
 
 
