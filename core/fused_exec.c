@@ -399,6 +399,7 @@ int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int g
     s->out_dtype = out->dtype;
     s->local_size = (int)nda_reduce_local_size(d);
     s->chunk = d->info.is_gpu ? 0 : 4;
+    s->vec = 0;
     s->idx64 = false;
     for (int k = 0; k < s->nleaves; k++) {
         if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) {
@@ -410,6 +411,10 @@ int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int g
     }
     rc = check_fp64(d, s);
     if (rc != NDA_OK) goto out;
+    /* CPU OpenCL: runs of 8-element vectors (PoCL, 10M float64: max 8.5 -> 4.3 ms,
+     * sum 5.0 -> 3.4 ms; NumPy 5.3 and 5.0). */
+    if (!d->info.is_gpu && d->ops->dialect == NDA_DIALECT_OPENCL && nda_fused_vectorizable(s))
+        s->vec = 8;
     if (out->offset != 0) {
         rc = nda_error_set(NDA_EVALUE, "reduction output must start at offset 0");
         goto out;

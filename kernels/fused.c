@@ -55,7 +55,7 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
         nda_strbuf_printf(b, "store:%c%c:k%d@%c%d", nda_dtype_char(s->out_dtype), s->out_layout,
                           s->chunk, s->out_offset.kind ? s->out_offset.kind : '-',
                           s->out_offset.index);
-    if (!s->reduce && !s->axes && s->vec > 0)
+    if (!s->axes && s->vec > 0)
         nda_strbuf_printf(b, ":v%d", s->vec);
     return nda_strbuf_status(b);
 }
@@ -176,8 +176,9 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
         nda_strbuf_init(&expr);
         char vtype[16] = "", mtype[16] = "";
         if (vec > 0) {
-            snprintf(vtype, sizeof vtype, "%s%d", nda_type_compute(s->out_dtype), vec);
-            snprintf(mtype, sizeof mtype, "%s%d", s->out_dtype == NDA_FLOAT64 ? "long" : "int", vec);
+            nda_dtype t = s->reduce ? s->acc : s->out_dtype;
+            snprintf(vtype, sizeof vtype, "%s%d", nda_type_compute(t), vec);
+            snprintf(mtype, sizeof mtype, "%s%d", t == NDA_FLOAT64 ? "long" : "int", vec);
         }
         int rc = vec > 0 && emit_vector_op(n, vtype, args, &expr, helpers, seen)
                      ? nda_strbuf_status(&expr)
@@ -430,7 +431,8 @@ static bool vector_op(nda_op op)
     case NDA_OP_COSH: case NDA_OP_TANH: case NDA_OP_ARCSINH: case NDA_OP_ARCCOSH:
     case NDA_OP_ARCTANH: case NDA_OP_FLOOR: case NDA_OP_CEIL: case NDA_OP_TRUNC:
     case NDA_OP_RINT: case NDA_OP_CBRT: case NDA_OP_DEG2RAD: case NDA_OP_RAD2DEG:
-    case NDA_OP_MAXIMUM: case NDA_OP_MINIMUM: case NDA_OP_WHERE:
+    case NDA_OP_MAXIMUM: case NDA_OP_MINIMUM: case NDA_OP_WHERE: case NDA_OP_SQUARE:
+    case NDA_OP_POSITIVE: case NDA_OP_COPY:
         return true;
     default:
         return false;
@@ -448,13 +450,26 @@ static bool is_mask_logic(nda_op op)
 
 bool nda_fused_vectorizable(const nda_fused_spec *s)
 {
-    nda_dtype t = s->out_dtype;
+    if (s->reduce) {
+        /* Whole-array folds (CPU form) of a contiguous float expression, or
+         * of a contiguous float array itself, computed and accumulated in
+         * the same dtype. */
+        nda_op op = s->reduce_op;
+        nda_dtype t = s->acc;
+        if (s->axes || s->rank != 1 || s->chunk == 0 || (t != NDA_FLOAT32 && t != NDA_FLOAT64) ||
+            s->out_dtype != t || nda_fused_ref_dtype(s, s->result) != t ||
+            (op != NDA_OP_ADD && op != NDA_OP_MULTIPLY && op != NDA_OP_MAXIMUM && op != NDA_OP_MINIMUM))
+            return false;
+        if (s->nnodes == 0)
+            return s->nleaves == 1 && s->leaf_layout[0] == NDA_LAYOUT_CONTIG && s->leaf_dtype[0] == t;
+    }
+    nda_dtype t = s->reduce ? s->acc : s->out_dtype;
     /* Rank 1: contiguous blocks. Rank > 1: the chunked form's rows, whose
      * leaves load a vector (unit inner stride) or one element per lane. */
-    bool rows = s->rank > 1 && s->chunk > 0;
-    if (s->reduce || s->axes || (t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->nnodes == 0 ||
+    bool rows = !s->reduce && s->rank > 1 && s->chunk > 0;
+    if (s->axes || (t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->nnodes == 0 ||
         (rows ? s->out_layout != NDA_LAYOUT_ROWS && s->out_layout != NDA_LAYOUT_STRIDED
-              : s->rank != 1 || s->out_layout != NDA_LAYOUT_CONTIG))
+              : s->rank != 1 || (!s->reduce && s->out_layout != NDA_LAYOUT_CONTIG)))
         return false;
     for (int k = 0; k < s->nleaves; k++) {
         char lay = s->leaf_layout[k];
@@ -525,7 +540,7 @@ static int emit_vector_op(const nda_fused_node *n, const char *V, const char *co
 static int emit_vector_eval(nda_strbuf *b, const nda_fused_spec *s, nda_strbuf *helpers,
                             nda_strbuf *seen)
 {
-    const char *T = nda_type_compute(s->out_dtype);
+    const char *T = nda_type_compute(s->reduce ? s->acc : s->out_dtype);
     for (int k = 0; k < s->nleaves; k++) {
         if (s->leaf_layout[k] == NDA_LAYOUT_ZERO)
             nda_strbuf_printf(b, "    %s%d v%d = (%s%d)(in%d[off%d]);\n", T, s->vec, k, T, s->vec,
@@ -535,6 +550,19 @@ static int emit_vector_eval(nda_strbuf *b, const nda_fused_spec *s, nda_strbuf *
                               s->vec, k, k);
     }
     return emit_nodes(b, s, "    ", helpers, seen, s->vec);
+}
+
+/* `acc = op(acc, v)` on vectors of type V for the vector form's folds:
+ * maximum/minimum as the scalar folds (the accumulator when it compares
+ * >= / <= or is NaN, else v: NaNs propagate). */
+static void emit_vector_fold(nda_strbuf *src, nda_op op, const char *V, const char *acc,
+                             const char *v)
+{
+    if (op == NDA_OP_MAXIMUM || op == NDA_OP_MINIMUM)
+        nda_strbuf_printf(src, "    %s = select((%s)(%s), %s, ((%s) %s (%s)) | isnan(%s));\n", acc, V,
+                          v, acc, acc, op == NDA_OP_MAXIMUM ? ">=" : "<=", v, acc);
+    else
+        nda_strbuf_printf(src, "    %s = %s %c (%s);\n", acc, acc, op == NDA_OP_ADD ? '+' : '*', v);
 }
 
 int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *src)
@@ -596,7 +624,7 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     bool chunked = !s->reduce && s->chunk > 0 && s->rank > 1;
     int rc = chunked ? emit_chunked_store(&body, s, I, &helpers, &seen)
                      : emit_eval(&body, s, I, ind, &helpers, &seen);
-    bool vector = !s->reduce && !chunked && s->vec > 0;
+    bool vector = !chunked && s->vec > 0;
     if (rc == NDA_OK && vector) rc = emit_vector_eval(&vbody, s, &helpers, &seen);
     if (rc != NDA_OK) goto out;
     if (s->reduce) {
@@ -655,7 +683,7 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     if (chunked) {
         nda_strbuf_puts(src, body.data ? body.data : "");
         nda_strbuf_puts(src, "}\n");
-    } else if (vector) {
+    } else if (vector && !s->reduce) {
         /* Whole blocks as vectors; the last work-item's partial block
          * element by element (the scalar form's body). */
         nda_strbuf_printf(src, "  %s i8 = (%s)NDA_GLOBAL_ID * %d;\n  if (i8 + %d <= n) {\n", I, I,
@@ -691,9 +719,38 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
              * loop the compiler can schedule; 28x the grid-stride form on
              * PoCL). */
             nda_strbuf_printf(src, "  %s cnt = (n + total - 1) / total;\n", I);
-            nda_strbuf_puts(src, "  cnt = (cnt + 3) & ~3;\n");
+            nda_strbuf_puts(src, s->vec > 0 ? "  cnt = (cnt + 15) & ~15;\n" : "  cnt = (cnt + 3) & ~3;\n");
             nda_strbuf_printf(src, "  %s j = (%s)NDA_GLOBAL_ID * cnt, e = j + cnt;\n", I, I);
             nda_strbuf_puts(src, "  if (e > n) e = n;\n");
+            if (s->vec > 0) {
+                /* Vector form: two vector accumulators over the run's whole
+                 * vectors, their lanes folded into vacc; the rest below. */
+                const char *VT = s->acc == NDA_FLOAT64 ? "double8" : "float8";
+                nda_strbuf_printf(src, "  %s vacc = acc;\n  %s va0 = (%s)(acc), va1 = va0;\n", A, VT, VT);
+                nda_strbuf_puts(src, "  for (; j + 16 <= e; j += 16) {\n");
+                for (int u = 0; u < 2; u++) {
+                    nda_strbuf_printf(src, "   {\n    %s i8 = j + %d;\n", I, 8 * u);
+                    nda_strbuf_puts(src, vbody.data ? vbody.data : "");
+                    char va[8];
+                    snprintf(va, sizeof va, "va%d", u);
+                    emit_vector_fold(src, s->reduce_op, VT, va, res);
+                    nda_strbuf_puts(src, "   }\n");
+                }
+                nda_strbuf_puts(src, "  }\n");
+                emit_vector_fold(src, s->reduce_op, VT, "va0", "va1");
+                for (int u = 0; u < 8; u++) {
+                    char lane[16];
+                    snprintf(lane, sizeof lane, "va0.s%d", u);
+                    nda_dtype lt[2] = {s->acc, s->acc};
+                    const char *a2[2] = {"vacc", lane};
+                    nda_strbuf f;
+                    nda_strbuf_init(&f);
+                    rc = nda_op_emit(s->reduce_op, lt, s->acc, a2, &f, &helpers, &seen);
+                    nda_strbuf_printf(src, "  vacc = %s;\n", f.data ? f.data : "");
+                    nda_strbuf_free(&f);
+                    if (rc != NDA_OK) goto out;
+                }
+            }
             for (int u = 1; u < 4; u++) {
                 nda_strbuf_printf(src, "  %s acc%d = acc;\n", A, u);
             }
@@ -710,6 +767,16 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
             nda_strbuf_puts(src, body.data ? body.data : "");
             nda_strbuf_printf(src, "    acc = %s;\n  }\n", fold.data ? fold.data : "");
             nda_strbuf_printf(src, "  acc = %s;\n", fold_all.data ? fold_all.data : "");
+            if (s->vec > 0) {
+                nda_dtype lt[2] = {s->acc, s->acc};
+                const char *a2[2] = {"acc", "vacc"};
+                nda_strbuf f;
+                nda_strbuf_init(&f);
+                rc = nda_op_emit(s->reduce_op, lt, s->acc, a2, &f, &helpers, &seen);
+                nda_strbuf_printf(src, "  acc = %s;\n", f.data ? f.data : "");
+                nda_strbuf_free(&f);
+                if (rc != NDA_OK) goto out;
+            }
         } else {
             nda_strbuf_printf(src, "  for (%s i = (%s)NDA_GROUP_ID * %d + lid; i < n; i += total) {\n",
                               I, I, s->local_size);

@@ -29,6 +29,7 @@ EXPRS = {
     "logic": lambda xp, a, b: xp.where(xp.logical_or(a == b, (a != 0.0) ^ (b >= 1.0)), a, -b),
     "broadcast": lambda xp, a, b: a * xp.asarray([2.0], dtype=a.dtype) + b[:1],
     "log": lambda xp, a, b: xp.log(xp.abs(a) + 1e-300) * 3.0,
+    "square": lambda xp, a, b: a ** 2 - xp.square(b) + xp.positive(a),
 }
 
 
@@ -89,3 +90,32 @@ def test_rows_vector_form_strided_output(dtype, shape):
 
     with numpy.errstate(all="ignore"):
         xp_compare(fn, rtol=1e-5 if dtype == "float32" else 1e-13, atol=1e-6 if dtype == "float32" else 1e-14)
+
+
+# Whole-array folds of contiguous float arrays and expressions (the vector
+# form of reductions on CPU OpenCL devices: two vector accumulators per
+# work-item's run, then its last elements one by one): lengths around the
+# 16-element step, NaNs inside the vectors and in the tail, +-0.0.
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 100, 4099, 70_001])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", ["sum", "prod", "max", "min"])
+@pytest.mark.parametrize("nan_at", [None, "vector", "tail"])
+def test_vector_reductions_match_numpy(name, dtype, n, nan_at):
+    rng = numpy.random.default_rng(n)
+    x = rng.uniform(0.5, 1.5, n).astype(dtype)
+    if name == "prod":  # products of order 1, far from underflow
+        x = (x * 0.02 + 0.99).astype(dtype)
+    else:
+        x[n // 3] = -0.0
+    if nan_at == "vector" and n > 20:
+        x[5] = numpy.nan
+    elif nan_at == "tail":
+        x[-1] = numpy.nan
+    rtol = 1e-4 if dtype == "float32" else 1e-11  # another summation order
+
+    def fn(xp):
+        a = xp.asarray(x)
+        return getattr(xp, name)(a), getattr(xp, name)(a * 0.5 + 0.75)
+
+    with numpy.errstate(all="ignore"):
+        xp_compare(fn, rtol=None if name in ("max", "min") else rtol)
