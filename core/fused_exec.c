@@ -573,6 +573,17 @@ int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *redu
     s->chunk = s->unroll_k > 0 && !d->info.is_gpu ? nda_row_chunk(d) : 0;
     rc = check_fp64(d, s);
     if (rc != NDA_OK) goto out;
+    /* CPU OpenCL, one kept axis of unit stride in every strided leaf (a
+     * column reduction of a C-ordered array): 8 neighbouring outputs per
+     * work-item as vectors. */
+    s->vec = 0;
+    if (!d->info.is_gpu && d->ops->dialect == NDA_DIALECT_OPENCL && M >= 8) {
+        bool unit = s->rank_keep == 1;
+        for (int k = 0; k < s->nleaves && unit; k++)
+            unit = s->leaf_layout[k] == NDA_LAYOUT_ZERO ||
+                   (s->leaf_layout[k] == NDA_LAYOUT_STRIDED && sp->st[k + 1][0] == 1);
+        if (unit && nda_fused_vectorizable(s)) s->vec = 8;
+    }
     nda_strbuf key;
     nda_strbuf_init(&key);
     rc = nda_fused_key(s, &key);
@@ -607,6 +618,14 @@ int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *redu
     size_t ls = nda_launch_local_size(d);
     size_t items = (size_t)(M * splits);
     if (s->chunk > 0) items = (items + (size_t)s->chunk - 1) / (size_t)s->chunk;
+    if (s->vec > 0) {
+        /* Tiles of nda_axes_tile_outputs(vec) outputs; small work-groups, so
+         * that a few tiles still reach every core (PoCL runs a work-group
+         * on one thread). */
+        int64_t T = nda_axes_tile_outputs(s->vec);
+        items = (size_t)(((M + T - 1) / T) * splits);
+        ls = 8;
+    }
     size_t global = (items + ls - 1) / ls * ls;
     rc = d->ops->launch(d->local_index, kernel, global, ls, p->n, p->a);
     free(p);

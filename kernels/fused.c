@@ -10,6 +10,8 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
                       nda_strbuf *seen, int vec);
 static int emit_vector_op(const nda_fused_node *n, const char *V, const char *const *a,
                           nda_strbuf *e, nda_strbuf *helpers, nda_strbuf *seen);
+static void emit_vector_fold(nda_strbuf *src, nda_op op, const char *V, const char *acc,
+                             const char *v);
 
 nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r)
 {
@@ -55,7 +57,7 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
         nda_strbuf_printf(b, "store:%c%c:k%d@%c%d", nda_dtype_char(s->out_dtype), s->out_layout,
                           s->chunk, s->out_offset.kind ? s->out_offset.kind : '-',
                           s->out_offset.index);
-    if (!s->axes && s->vec > 0)
+    if (s->vec > 0)
         nda_strbuf_printf(b, ":v%d", s->vec);
     return nda_strbuf_status(b);
 }
@@ -176,7 +178,7 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
         nda_strbuf_init(&expr);
         char vtype[16] = "", mtype[16] = "";
         if (vec > 0) {
-            nda_dtype t = s->reduce ? s->acc : s->out_dtype;
+            nda_dtype t = s->reduce || s->axes ? s->acc : s->out_dtype;
             snprintf(vtype, sizeof vtype, "%s%d", nda_type_compute(t), vec);
             snprintf(mtype, sizeof mtype, "%s%d", t == NDA_FLOAT64 ? "long" : "int", vec);
         }
@@ -291,6 +293,97 @@ static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char
     return NDA_OK;
 }
 
+/* The axes sink's vector form (s->vec, one kept axis of unit stride in
+ * every strided leaf: column folds of C-ordered arrays): work-item g folds
+ * a tile of NDA_AXES_TILE vectors of neighbouring outputs of its part,
+ * walking the reduced elements in order, so that each step reads one run
+ * of NDA_AXES_TILE * vec contiguous elements (a row of the tile) rather
+ * than one vector per row. Outputs past the last whole tile: vector by
+ * vector, then one by one with the scalar `body` and `fold0` (acc0's
+ * fold). */
+#define NDA_AXES_TILE 8
+int nda_axes_tile_outputs(int vec) { return NDA_AXES_TILE * vec; }
+
+static int emit_axes_vector(nda_strbuf *src, const nda_fused_spec *s, const char *I,
+                            nda_strbuf *helpers, nda_strbuf *seen, const char *body,
+                            const char *fold0)
+{
+    int keep = s->rank_keep, rank = s->rank, vec = s->vec, W = NDA_AXES_TILE;
+    const char *A = nda_type_compute(s->acc);
+    char V[16], res[24];
+    snprintf(V, sizeof V, "%s%d", A, vec);
+    ref_name(s->result, res, sizeof res);
+    /* pre: reduced coordinates and offsets of element r (prologue of a
+     * step); vals: one vector at +x (x an expression) through the nodes */
+    nda_strbuf pre, vals;
+    nda_strbuf_init(&pre);
+    nda_strbuf_init(&vals);
+    nda_strbuf_printf(&pre, "      %s q = r;\n", I);
+    for (int d = rank - 1; d > keep; d--)
+        nda_strbuf_printf(&pre, "      %s c%d = q %% sh%d; q /= sh%d;\n", I, d, d, d);
+    nda_strbuf_printf(&pre, "      %s c%d = q;\n", I, keep);
+    for (int k = 0; k < s->nleaves; k++) {
+        if (s->leaf_layout[k] == NDA_LAYOUT_ZERO) continue;
+        nda_strbuf_printf(&pre, "      %s p%d = b%d", I, k, k);
+        for (int d = keep; d < rank; d++) nda_strbuf_printf(&pre, " + c%d * st%d_%d", d, k, d);
+        nda_strbuf_puts(&pre, ";\n");
+    }
+    for (int k = 0; k < s->nleaves; k++) {
+        if (s->leaf_layout[k] == NDA_LAYOUT_ZERO)
+            nda_strbuf_printf(&vals, "       %s v%d = (%s)(in%d[b%d]);\n", V, k, V, k, k);
+        else
+            nda_strbuf_printf(&vals, "       %s v%d = vload%d(0, in%d + p%d + x);\n", V, k, vec, k, k);
+    }
+    int rc = emit_nodes(&vals, s, "       ", helpers, seen, vec);
+    if (rc != NDA_OK) goto out;
+    nda_strbuf_printf(src, "  %s g = (%s)NDA_GLOBAL_ID, T = %d, MT = (M + T - 1) / T;\n", I, I, W * vec);
+    nda_strbuf_puts(src, "  if (g >= MT * S) return;\n");
+    nda_strbuf_printf(src, "  %s part = g / MT, o = (g - part * MT) * T;\n", I);
+    nda_strbuf_printf(src, "  %s j0 = part * Kc, je = j0 + Kc;\n  if (je > K) je = K;\n", I);
+    /* tiles (width W), then single vectors (width 1) */
+    for (int pass = 0; pass < 2; pass++) {
+        int w = pass == 0 ? W : 1;
+        if (pass == 0) nda_strbuf_puts(src, "  if (o + T <= M) {\n");
+        else nda_strbuf_printf(src, "  for (; o + %d <= M; o += %d) {\n", vec, vec);
+        nda_strbuf_printf(src, "    %s c0 = o;\n", I);
+        for (int k = 0; k < s->nleaves; k++) {
+            nda_strbuf_printf(src, "    %s b%d = off%d", I, k, k);
+            if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED) nda_strbuf_printf(src, " + c0 * st%d_0", k);
+            nda_strbuf_puts(src, ";\n");
+        }
+        nda_strbuf_printf(src, "    %s va[%d];\n    for (int w = 0; w < %d; w++) va[w] = (%s)(", V, w, w, V);
+        emit_identity(src, s->reduce_op, s->acc);
+        nda_strbuf_printf(src, ");\n    for (%s r = j0; r < je; r++) {\n%s", I, pre.data ? pre.data : "");
+        nda_strbuf_printf(src, "      for (int w = 0; w < %d; w++) {\n       %s x = w * %d;\n%s", w, I, vec,
+                          vals.data ? vals.data : "");
+        emit_vector_fold(src, s->reduce_op, V, "va[w]", res);
+        nda_strbuf_puts(src, "      }\n    }\n");
+        nda_strbuf_printf(src, "    for (int w = 0; w < %d; w++) {\n", w);
+        for (int u = 0; u < vec; u++)
+            nda_strbuf_printf(src, "      out[off_o + (o + w * %d + %d) * S + part] = va[w].s%x;\n", vec, u, u);
+        nda_strbuf_puts(src, "    }\n");
+        if (pass == 0) nda_strbuf_puts(src, "    return;\n  }\n");
+        else nda_strbuf_puts(src, "  }\n");
+    }
+    nda_strbuf_puts(src, "  for (; o < M; o++) {\n    ");
+    nda_strbuf_printf(src, "%s c0 = o;\n", I);
+    for (int k = 0; k < s->nleaves; k++) {
+        nda_strbuf_printf(src, "    %s b%d = off%d", I, k, k);
+        if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED) nda_strbuf_printf(src, " + c0 * st%d_0", k);
+        nda_strbuf_puts(src, ";\n");
+    }
+    nda_strbuf_printf(src, "    %s acc0 = ", A);
+    emit_identity(src, s->reduce_op, s->acc);
+    nda_strbuf_printf(src, ";\n    for (%s j = j0; j < je; j++) {\n      %s r = j;\n%s", I, I, body);
+    nda_strbuf_printf(src, "      acc0 = %s;\n    }\n", fold0);
+    nda_strbuf_puts(src, "    out[off_o + o * S + part] = acc0;\n  }\n}\n");
+    rc = nda_strbuf_status(src);
+out:
+    nda_strbuf_free(&pre);
+    nda_strbuf_free(&vals);
+    return rc;
+}
+
 /* The axes sink: one output (part) per work-item. */
 static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nda_strbuf *helpers,
                      nda_strbuf *seen)
@@ -343,7 +436,10 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         }
         rc = emit_nodes(&body, s, "      ", helpers, seen, 0);
     }
-    if (rc == NDA_OK) {
+    if (rc == NDA_OK && s->vec > 0) {
+        rc = emit_axes_vector(src, s, I, helpers, seen, body.data ? body.data : "",
+                              fold[0].data ? fold[0].data : "");
+    } else if (rc == NDA_OK) {
         if (s->chunk > 0) {
             /* CPU, with unroll_k (S == 1): `chunk` consecutive outputs per
              * work-item, a loop without divisions that compilers vectorise. */
@@ -450,6 +546,21 @@ static bool is_mask_logic(nda_op op)
 
 bool nda_fused_vectorizable(const nda_fused_spec *s)
 {
+    if (s->axes) {
+        /* The caller checked the strides: one kept axis, unit stride. */
+        nda_op op = s->reduce_op;
+        nda_dtype t = s->acc;
+        if (s->rank_keep != 1 || s->unroll_k > 0 || s->out_layout != NDA_LAYOUT_CONTIG ||
+            (t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->out_dtype != t ||
+            nda_fused_ref_dtype(s, s->result) != t ||
+            (op != NDA_OP_ADD && op != NDA_OP_MULTIPLY && op != NDA_OP_MAXIMUM && op != NDA_OP_MINIMUM))
+            return false;
+        for (int k = 0; k < s->nleaves; k++)
+            if (s->leaf_dtype[k] != t ||
+                (s->leaf_layout[k] != NDA_LAYOUT_STRIDED && s->leaf_layout[k] != NDA_LAYOUT_ZERO))
+                return false;
+        if (s->nnodes == 0) return s->result.kind == NDA_REF_LEAF;
+    }
     if (s->reduce) {
         /* Whole-array folds (CPU form) of a contiguous float expression, or
          * of a contiguous float array itself, computed and accumulated in
@@ -463,15 +574,17 @@ bool nda_fused_vectorizable(const nda_fused_spec *s)
         if (s->nnodes == 0)
             return s->nleaves == 1 && s->leaf_layout[0] == NDA_LAYOUT_CONTIG && s->leaf_dtype[0] == t;
     }
-    nda_dtype t = s->reduce ? s->acc : s->out_dtype;
+    bool fold = s->reduce || s->axes;
+    nda_dtype t = fold ? s->acc : s->out_dtype;
     /* Rank 1: contiguous blocks. Rank > 1: the chunked form's rows, whose
      * leaves load a vector (unit inner stride) or one element per lane. */
-    bool rows = !s->reduce && s->rank > 1 && s->chunk > 0;
-    if (s->axes || (t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->nnodes == 0 ||
-        (rows ? s->out_layout != NDA_LAYOUT_ROWS && s->out_layout != NDA_LAYOUT_STRIDED
-              : s->rank != 1 || (!s->reduce && s->out_layout != NDA_LAYOUT_CONTIG)))
+    bool rows = !fold && s->rank > 1 && s->chunk > 0;
+    if ((t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->nnodes == 0 ||
+        (s->axes ? false
+         : rows ? s->out_layout != NDA_LAYOUT_ROWS && s->out_layout != NDA_LAYOUT_STRIDED
+                : s->rank != 1 || (!s->reduce && s->out_layout != NDA_LAYOUT_CONTIG)))
         return false;
-    for (int k = 0; k < s->nleaves; k++) {
+    for (int k = 0; k < s->nleaves && !s->axes; k++) {
         char lay = s->leaf_layout[k];
         if (s->leaf_dtype[k] != t ||
             (rows ? lay != NDA_LAYOUT_ROWS && lay != NDA_LAYOUT_STRIDED && lay != NDA_LAYOUT_ZERO

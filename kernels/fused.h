@@ -107,11 +107,15 @@ typedef struct nda_fused_spec {
      * Chunking suits CPU devices (one index division per chunk, unit-stride
      * inner loops); GPUs use 0 (coalesced accesses). */
     int chunk;
-    /* store, rank 1, OpenCL CPU devices (nda_fused_vectorizable): each
-     * work-item computes `vec` consecutive elements with OpenCL vector
+    /* OpenCL CPU devices (nda_fused_vectorizable), 0 or 8. Store, rank 1:
+     * each work-item computes `vec` consecutive elements with OpenCL vector
      * types (vloadN, the math builtins' vector forms, vstoreN), the grid
      * covering ceil(n / vec) work-items; the last one finishes a partial
-     * block element by element. 0: one element per work-item. */
+     * block element by element. Store, rank > 1 (chunk): vectors along
+     * each work-item's chunk of a row. Reduce: vector accumulators over
+     * each work-item's run. Axes (one kept axis, unit stride in every
+     * strided leaf, no unroll_k): `vec` consecutive outputs per work-item,
+     * the last partial group output by output. */
     int vec;
 } nda_fused_spec;
 
@@ -121,11 +125,17 @@ nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r);
 int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b);
 int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *src);
 
-/* Whether a store spec can take the vector form (`vec`): rank 1, every
- * leaf contiguous or a broadcast scalar, every value of one float type
- * (float32 or float64), and only operations whose emitted code is the same
- * for a vector of that type (arithmetic, negation, fabs, the C math
- * functions of one argument). */
+/* Whether a spec can take the vector form (`vec`): every value of one
+ * float type (float32 or float64) and only operations with a vector form
+ * (arithmetic, the C math functions of one argument, comparisons, where,
+ * maximum/minimum, float64 power). Stores: rank 1 with contiguous or
+ * broadcast leaves, or the chunked rows of rank > 1. Reductions (sum,
+ * prod, max, min accumulated in that type): whole-array folds of rank 1;
+ * axes folds with one kept axis, whose unit stride the caller checks. */
 bool nda_fused_vectorizable(const nda_fused_spec *s);
+
+/* Outputs per work-item of the axes sink's vector form: launch
+ * ceil(M / this) * S work-items. */
+int nda_axes_tile_outputs(int vec);
 
 #endif

@@ -119,3 +119,34 @@ def test_vector_reductions_match_numpy(name, dtype, n, nan_at):
 
     with numpy.errstate(all="ignore"):
         xp_compare(fn, rtol=None if name in ("max", "min") else rtol)
+
+
+# Column folds (the axes sink's vector form on CPU OpenCL devices: tiles of
+# 64 neighbouring outputs, then single vectors of 8, then the last outputs
+# one by one; split reduced ranges when there are few outputs): kept widths
+# around those sizes, several reduced axes, row views, a row broadcast
+# along the reduced axis, fused expressions, NaNs.
+@pytest.mark.parametrize("shape,axis", [
+    ((5, 7), 0), ((9, 8), 0), ((300, 64), 0), ((33, 200), 0), ((1000, 77), 0),
+    ((3000, 9), 0), ((6, 5, 130), (0, 1)), ((4, 70, 3), 0)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", ["sum", "prod", "max", "min"])
+def test_vector_column_folds_match_numpy(name, dtype, shape, axis):
+    rng = numpy.random.default_rng(sum(shape))
+    x = rng.uniform(0.5, 1.5, shape).astype(dtype)
+    if name == "prod":
+        x = (x * 0.02 + 0.99).astype(dtype)
+    flat = x.reshape(-1)
+    flat[::97] = numpy.nan if name in ("max", "min") else flat[::97]
+    row = rng.uniform(0.5, 1.5, (1,) + shape[1:]).astype(dtype)
+    rtol = 1e-4 if dtype == "float32" else 1e-11
+
+    c = (1.0, 0.001) if name == "prod" else (0.5, -0.25)  # products stay of order 1
+
+    def fn(xp):
+        a, r = xp.asarray(x), xp.asarray(row)
+        f = getattr(xp, name)
+        return f(a, axis=axis), f(a[::2] * c[0] + r * c[1], axis=axis), f(a + r * c[1], axis=axis)
+
+    with numpy.errstate(all="ignore"):
+        xp_compare(fn, rtol=None if name in ("max", "min") else rtol)
