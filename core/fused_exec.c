@@ -577,12 +577,20 @@ int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *redu
      * column reduction of a C-ordered array): 8 neighbouring outputs per
      * work-item as vectors. */
     s->vec = 0;
-    if (!d->info.is_gpu && d->ops->dialect == NDA_DIALECT_OPENCL && M >= 8) {
-        bool unit = s->rank_keep == 1;
-        for (int k = 0; k < s->nleaves && unit; k++)
-            unit = s->leaf_layout[k] == NDA_LAYOUT_ZERO ||
-                   (s->leaf_layout[k] == NDA_LAYOUT_STRIDED && sp->st[k + 1][0] == 1);
-        if (unit && nda_fused_vectorizable(s)) s->vec = 8;
+    s->vec_rows = false;
+    if (!d->info.is_gpu && d->ops->dialect == NDA_DIALECT_OPENCL) {
+        /* Or, one reduced axis of unit stride (row folds): each work-item's
+         * run of the row as vectors. */
+        int last = sp->rank - 1;
+        bool kept_unit = s->rank_keep == 1 && M >= 8, rows_unit = last == s->rank_keep && Kc >= 16;
+        for (int k = 0; k < s->nleaves; k++) {
+            bool zero = s->leaf_layout[k] == NDA_LAYOUT_ZERO, strided = s->leaf_layout[k] == NDA_LAYOUT_STRIDED;
+            kept_unit = kept_unit && (zero || (strided && sp->st[k + 1][0] == 1));
+            rows_unit = rows_unit && (zero || (strided && sp->st[k + 1][last] == 1));
+        }
+        s->vec_rows = !kept_unit && rows_unit;
+        if ((kept_unit || rows_unit) && nda_fused_vectorizable(s)) s->vec = 8;
+        else s->vec_rows = false;
     }
     nda_strbuf key;
     nda_strbuf_init(&key);
@@ -618,7 +626,7 @@ int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *redu
     size_t ls = nda_launch_local_size(d);
     size_t items = (size_t)(M * splits);
     if (s->chunk > 0) items = (items + (size_t)s->chunk - 1) / (size_t)s->chunk;
-    if (s->vec > 0) {
+    if (s->vec > 0 && !s->vec_rows) {
         /* Tiles of nda_axes_tile_outputs(vec) outputs; small work-groups, so
          * that a few tiles still reach every core (PoCL runs a work-group
          * on one thread). */

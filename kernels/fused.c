@@ -58,7 +58,7 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
                           s->chunk, s->out_offset.kind ? s->out_offset.kind : '-',
                           s->out_offset.index);
     if (s->vec > 0)
-        nda_strbuf_printf(b, ":v%d", s->vec);
+        nda_strbuf_printf(b, ":v%d%s", s->vec, s->axes && s->vec_rows ? "r" : "");
     return nda_strbuf_status(b);
 }
 
@@ -436,7 +436,20 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         }
         rc = emit_nodes(&body, s, "      ", helpers, seen, 0);
     }
-    if (rc == NDA_OK && s->vec > 0) {
+    nda_strbuf rowvals;
+    nda_strbuf_init(&rowvals);
+    const char *V = s->acc == NDA_FLOAT64 ? "double8" : "float8";
+    if (rc == NDA_OK && s->vec > 0 && s->vec_rows) {
+        /* the row fold's vector at reduced element x (unit stride) */
+        for (int k = 0; k < s->nleaves; k++) {
+            if (s->leaf_layout[k] == NDA_LAYOUT_ZERO)
+                nda_strbuf_printf(&rowvals, "      %s v%d = (%s)(in%d[b%d]);\n", V, k, V, k, k);
+            else
+                nda_strbuf_printf(&rowvals, "      %s v%d = vload8(0, in%d + b%d + x);\n", V, k, k, k);
+        }
+        rc = emit_nodes(&rowvals, s, "      ", helpers, seen, 8);
+    }
+    if (rc == NDA_OK && s->vec > 0 && !s->vec_rows) {
         rc = emit_axes_vector(src, s, I, helpers, seen, body.data ? body.data : "",
                               fold[0].data ? fold[0].data : "");
     } else if (rc == NDA_OK) {
@@ -477,6 +490,22 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
             }
         } else {
         nda_strbuf_printf(src, "  %s j = part * Kc, e = j + Kc;\n  if (e > K) e = K;\n", I);
+        if (s->vec_rows) {
+            /* two vector accumulators over whole vectors of the row, their
+             * lanes folded into acc below; the rest element by element */
+            nda_strbuf_printf(src, "  %s va0 = (%s)(acc0), va1 = va0;\n", V, V);
+            nda_strbuf_puts(src, "  for (; j + 16 <= e; j += 16) {\n");
+            for (int u = 0; u < 2; u++) {
+                char va[8];
+                snprintf(va, sizeof va, "va%d", u);
+                nda_strbuf_printf(src, "    {\n      %s x = j + %d;\n%s", I, 8 * u,
+                                  rowvals.data ? rowvals.data : "");
+                emit_vector_fold(src, s->reduce_op, V, va, res);
+                nda_strbuf_puts(src, "    }\n");
+            }
+            nda_strbuf_puts(src, "  }\n");
+            emit_vector_fold(src, s->reduce_op, V, "va0", "va1");
+        }
         nda_strbuf_puts(src, "  for (; j + 3 < e; j += 4) {\n");
         for (int u = 0; u < 4; u++) {
             nda_strbuf_printf(src, "    {\n      %s r = j + %d;\n", I, u);
@@ -489,6 +518,16 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         nda_strbuf_printf(src, "      acc0 = %s;\n    }\n  }\n", fold[0].data ? fold[0].data : "");
         }
         nda_strbuf_printf(src, "  %s acc = %s;\n", A, s->unroll_k > 0 ? "acc0" : call.data ? call.data : "");
+        for (int u = 0; u < 8 && s->vec_rows && rc == NDA_OK; u++) {
+            char lane[16];
+            snprintf(lane, sizeof lane, "va0.s%d", u);
+            const char *a2[2] = {"acc", lane};
+            nda_strbuf f;
+            nda_strbuf_init(&f);
+            rc = nda_op_emit(s->reduce_op, lt, s->acc, a2, &f, helpers, seen);
+            nda_strbuf_printf(src, "  acc = %s;\n", f.data ? f.data : "");
+            nda_strbuf_free(&f);
+        }
         /* Output: partials are contiguous [o][part]; else out over kept axes. */
         nda_strbuf_printf(src, "  %s po = off_o", I);
         if (s->out_layout == NDA_LAYOUT_CONTIG)
@@ -499,6 +538,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         nda_emit_store_value(src, s->acc, s->out_dtype, "acc");
         nda_strbuf_puts(src, s->chunk > 0 ? ";\n  }\n}\n" : ";\n}\n");
     }
+    nda_strbuf_free(&rowvals);
     nda_strbuf_free(&conv);
     nda_strbuf_free(&body);
     nda_strbuf_free(&c01);
@@ -547,10 +587,12 @@ static bool is_mask_logic(nda_op op)
 bool nda_fused_vectorizable(const nda_fused_spec *s)
 {
     if (s->axes) {
-        /* The caller checked the strides: one kept axis, unit stride. */
+        /* The caller checked the strides: one kept axis (or, vec_rows, one
+         * reduced axis) of unit stride. */
         nda_op op = s->reduce_op;
         nda_dtype t = s->acc;
-        if (s->rank_keep != 1 || s->unroll_k > 0 || s->out_layout != NDA_LAYOUT_CONTIG ||
+        if ((s->vec_rows ? s->rank != s->rank_keep + 1 : s->rank_keep != 1) || s->unroll_k > 0 ||
+            s->chunk > 0 || (!s->vec_rows && s->out_layout != NDA_LAYOUT_CONTIG) ||
             (t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->out_dtype != t ||
             nda_fused_ref_dtype(s, s->result) != t ||
             (op != NDA_OP_ADD && op != NDA_OP_MULTIPLY && op != NDA_OP_MAXIMUM && op != NDA_OP_MINIMUM))

@@ -93,6 +93,9 @@ typedef struct nda_fused_spec {
      * code that devices vectorise across work-items, for short axes. With
      * chunk > 0 (CPU devices) a work-item computes `chunk` outputs. */
     int unroll_k;
+    /* axes with vec: vectors along the one reduced axis (unit stride in
+     * every strided leaf: row folds) instead of across kept outputs */
+    bool vec_rows;
     nda_dtype out_dtype;   /* store: out array dtype; reduce: partial dtype */
     char out_layout;       /* store only */
     nda_op reduce_op;      /* ADD, MULTIPLY, MAXIMUM, MINIMUM */

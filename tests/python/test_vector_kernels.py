@@ -150,3 +150,32 @@ def test_vector_column_folds_match_numpy(name, dtype, shape, axis):
 
     with numpy.errstate(all="ignore"):
         xp_compare(fn, rtol=None if name in ("max", "min") else rtol)
+
+
+# Row folds (one reduced axis of unit stride: vectors along each work-item's
+# run of the row, two accumulators, then the run's last elements singly):
+# row lengths around 16, several kept axes, split rows (few outputs), a row
+# broadcast down the kept axes, a column broadcast (not vectorised), NaNs.
+@pytest.mark.parametrize("shape", [(7, 15), (5, 16), (9, 33), (3, 4, 50), (2, 5000), (300, 129)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", ["sum", "prod", "max", "min"])
+def test_vector_row_folds_match_numpy(name, dtype, shape):
+    rng = numpy.random.default_rng(sum(shape) + 1)
+    x = rng.uniform(0.5, 1.5, shape).astype(dtype)
+    if name == "prod":
+        x = (x * 0.02 + 0.99).astype(dtype)
+    if name in ("max", "min"):
+        x.reshape(-1)[::89] = numpy.nan
+    row = rng.uniform(0.5, 1.5, shape[-1]).astype(dtype)
+    col = rng.uniform(0.5, 1.5, shape[:-1] + (1,)).astype(dtype)
+    c = (1.0, 0.001) if name == "prod" else (0.5, -0.25)  # products stay of order 1
+    rtol = 1e-4 if dtype == "float32" else 1e-11
+
+    def fn(xp):
+        a, r, k = xp.asarray(x), xp.asarray(row), xp.asarray(col)
+        f = getattr(xp, name)
+        return (f(a, axis=-1), f(a * c[0] + r * c[1], axis=-1), f(a + k * c[1], axis=-1),
+                f(a[..., 1:], axis=-1))
+
+    with numpy.errstate(all="ignore"):
+        xp_compare(fn, rtol=None if name in ("max", "min") else rtol)
