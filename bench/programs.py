@@ -49,7 +49,7 @@ def eos(xp, n):
 
 
 def isoneutral(xp, n):
-    k = max(4, int(round((n / 64) ** (1 / 3))))
+    k = max(4, int(round((n / 64) ** 0.5)))  # (k, k, 8, 8): n elements
     rng = numpy.random.default_rng(2)
     rho = xp.asarray(rng.random((k, k, 8, 8)))
     dx = xp.asarray(rng.random((k, 1, 1, 1)) + 0.5)
