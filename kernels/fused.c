@@ -12,6 +12,13 @@ static int emit_vector_op(const nda_fused_node *n, const char *V, const char *co
                           nda_strbuf *e, nda_strbuf *helpers, nda_strbuf *seen);
 static void emit_vector_fold(nda_strbuf *src, nda_op op, const char *V, const char *acc,
                              const char *v);
+static void emit_vector_run(nda_strbuf *src, const nda_fused_spec *s, const char *I, const char *V,
+                            const char *ix, const char *body, const char *res);
+static int emit_scalar_folds(nda_strbuf *src, const nda_fused_spec *s, const char *acc,
+                             const char *const *xs, int n, nda_strbuf *helpers, nda_strbuf *seen);
+/* The lanes of vector accumulator va0. */
+static const char *const VA0_LANES[8] = {"va0.s0", "va0.s1", "va0.s2", "va0.s3",
+                                         "va0.s4", "va0.s5", "va0.s6", "va0.s7"};
 
 nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r)
 {
@@ -494,17 +501,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
             /* two vector accumulators over whole vectors of the row, their
              * lanes folded into acc below; the rest element by element */
             nda_strbuf_printf(src, "  %s va0 = (%s)(acc0), va1 = va0;\n", V, V);
-            nda_strbuf_puts(src, "  for (; j + 16 <= e; j += 16) {\n");
-            for (int u = 0; u < 2; u++) {
-                char va[8];
-                snprintf(va, sizeof va, "va%d", u);
-                nda_strbuf_printf(src, "    {\n      %s x = j + %d;\n%s", I, 8 * u,
-                                  rowvals.data ? rowvals.data : "");
-                emit_vector_fold(src, s->reduce_op, V, va, res);
-                nda_strbuf_puts(src, "    }\n");
-            }
-            nda_strbuf_puts(src, "  }\n");
-            emit_vector_fold(src, s->reduce_op, V, "va0", "va1");
+            emit_vector_run(src, s, I, V, "x", rowvals.data ? rowvals.data : "", res);
         }
         nda_strbuf_puts(src, "  for (; j + 3 < e; j += 4) {\n");
         for (int u = 0; u < 4; u++) {
@@ -518,16 +515,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         nda_strbuf_printf(src, "      acc0 = %s;\n    }\n  }\n", fold[0].data ? fold[0].data : "");
         }
         nda_strbuf_printf(src, "  %s acc = %s;\n", A, s->unroll_k > 0 ? "acc0" : call.data ? call.data : "");
-        for (int u = 0; u < 8 && s->vec_rows && rc == NDA_OK; u++) {
-            char lane[16];
-            snprintf(lane, sizeof lane, "va0.s%d", u);
-            const char *a2[2] = {"acc", lane};
-            nda_strbuf f;
-            nda_strbuf_init(&f);
-            rc = nda_op_emit(s->reduce_op, lt, s->acc, a2, &f, helpers, seen);
-            nda_strbuf_printf(src, "  acc = %s;\n", f.data ? f.data : "");
-            nda_strbuf_free(&f);
-        }
+        if (s->vec_rows) rc = emit_scalar_folds(src, s, "acc", VA0_LANES, 8, helpers, seen);
         /* Output: partials are contiguous [o][part]; else out over kept axes. */
         nda_strbuf_printf(src, "  %s po = off_o", I);
         if (s->out_layout == NDA_LAYOUT_CONTIG)
@@ -720,6 +708,42 @@ static void emit_vector_fold(nda_strbuf *src, nda_op op, const char *V, const ch
         nda_strbuf_printf(src, "    %s = %s %c (%s);\n", acc, acc, op == NDA_OP_ADD ? '+' : '*', v);
 }
 
+/* The vector folds of a run [j, e): `for (; j + 16 <= e; j += 16)` two
+ * vectors per step, vector `body` (which defines `res` from index variable
+ * `ix`) at j and j + 8 folded into va0 and va1 (declared by the caller),
+ * then va1 folded into va0. */
+static void emit_vector_run(nda_strbuf *src, const nda_fused_spec *s, const char *I, const char *V,
+                            const char *ix, const char *body, const char *res)
+{
+    nda_strbuf_puts(src, "  for (; j + 16 <= e; j += 16) {\n");
+    for (int u = 0; u < 2; u++) {
+        char va[8];
+        snprintf(va, sizeof va, "va%d", u);
+        nda_strbuf_printf(src, "   {\n    %s %s = j + %d;\n%s", I, ix, 8 * u, body);
+        emit_vector_fold(src, s->reduce_op, V, va, res);
+        nda_strbuf_puts(src, "   }\n");
+    }
+    nda_strbuf_puts(src, "  }\n");
+    emit_vector_fold(src, s->reduce_op, V, "va0", "va1");
+}
+
+/* `acc = op(acc, x)` in the accumulator type, for each x of xs (n of them). */
+static int emit_scalar_folds(nda_strbuf *src, const nda_fused_spec *s, const char *acc,
+                             const char *const *xs, int n, nda_strbuf *helpers, nda_strbuf *seen)
+{
+    nda_dtype lt[2] = {s->acc, s->acc};
+    int rc = NDA_OK;
+    for (int u = 0; u < n && rc == NDA_OK; u++) {
+        const char *a2[2] = {acc, xs[u]};
+        nda_strbuf f;
+        nda_strbuf_init(&f);
+        rc = nda_op_emit(s->reduce_op, lt, s->acc, a2, &f, helpers, seen);
+        nda_strbuf_printf(src, "  %s = %s;\n", acc, f.data ? f.data : "");
+        nda_strbuf_free(&f);
+    }
+    return rc;
+}
+
 int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *src)
 {
     if (s->rank < 1 || s->rank > NDA_FUSED_MAXRANK || s->nleaves > NDA_FUSED_MAX_LEAVES ||
@@ -882,29 +906,9 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
                  * vectors, their lanes folded into vacc; the rest below. */
                 const char *VT = s->acc == NDA_FLOAT64 ? "double8" : "float8";
                 nda_strbuf_printf(src, "  %s vacc = acc;\n  %s va0 = (%s)(acc), va1 = va0;\n", A, VT, VT);
-                nda_strbuf_puts(src, "  for (; j + 16 <= e; j += 16) {\n");
-                for (int u = 0; u < 2; u++) {
-                    nda_strbuf_printf(src, "   {\n    %s i8 = j + %d;\n", I, 8 * u);
-                    nda_strbuf_puts(src, vbody.data ? vbody.data : "");
-                    char va[8];
-                    snprintf(va, sizeof va, "va%d", u);
-                    emit_vector_fold(src, s->reduce_op, VT, va, res);
-                    nda_strbuf_puts(src, "   }\n");
-                }
-                nda_strbuf_puts(src, "  }\n");
-                emit_vector_fold(src, s->reduce_op, VT, "va0", "va1");
-                for (int u = 0; u < 8; u++) {
-                    char lane[16];
-                    snprintf(lane, sizeof lane, "va0.s%d", u);
-                    nda_dtype lt[2] = {s->acc, s->acc};
-                    const char *a2[2] = {"vacc", lane};
-                    nda_strbuf f;
-                    nda_strbuf_init(&f);
-                    rc = nda_op_emit(s->reduce_op, lt, s->acc, a2, &f, &helpers, &seen);
-                    nda_strbuf_printf(src, "  vacc = %s;\n", f.data ? f.data : "");
-                    nda_strbuf_free(&f);
-                    if (rc != NDA_OK) goto out;
-                }
+                emit_vector_run(src, s, I, VT, "i8", vbody.data ? vbody.data : "", res);
+                rc = emit_scalar_folds(src, s, "vacc", VA0_LANES, 8, &helpers, &seen);
+                if (rc != NDA_OK) goto out;
             }
             for (int u = 1; u < 4; u++) {
                 nda_strbuf_printf(src, "  %s acc%d = acc;\n", A, u);
@@ -923,13 +927,8 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
             nda_strbuf_printf(src, "    acc = %s;\n  }\n", fold.data ? fold.data : "");
             nda_strbuf_printf(src, "  acc = %s;\n", fold_all.data ? fold_all.data : "");
             if (s->vec > 0) {
-                nda_dtype lt[2] = {s->acc, s->acc};
-                const char *a2[2] = {"acc", "vacc"};
-                nda_strbuf f;
-                nda_strbuf_init(&f);
-                rc = nda_op_emit(s->reduce_op, lt, s->acc, a2, &f, &helpers, &seen);
-                nda_strbuf_printf(src, "  acc = %s;\n", f.data ? f.data : "");
-                nda_strbuf_free(&f);
+                const char *vacc[1] = {"vacc"};
+                rc = emit_scalar_folds(src, s, "acc", vacc, 1, &helpers, &seen);
                 if (rc != NDA_OK) goto out;
             }
         } else {
