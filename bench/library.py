@@ -1,7 +1,8 @@
 """Library operations that are not elementwise, NumPy vs ndaccel in one run:
 binning (bincount, digitize, histogram), sorting (sort, argsort, unique with
 counts), add.at, float64 log, exp, tanh, sin, a where expression (the vector
-kernels of CPU devices) and pow, matmul, and the host-libraries policy
+kernels of CPU devices) and pow, matmul, reductions (whole-array, column and
+row folds, std), random draws, and the host-libraries policy
 of CPU devices on and off (NDACCEL_HOST_LIBRARIES; see
 python/ndaccel/_host_libraries.py). Each ndaccel time includes
 ndaccel.synchronize() and is the best of --reps calls after a warm-up call.
@@ -49,6 +50,13 @@ def cases(xp, n):
         ("x ** 1.5", lambda: pos ** 1.5),
         ("matmul 1000^2", lambda: m @ m),
         ("X.T @ X, n/8 x 8", lambda: tall.T @ tall),
+        ("sum", lambda: v.sum()),
+        ("max", lambda: v.max()),
+        ("sum, axis 0 of n/8 x 8", lambda: tall.sum(axis=0)),
+        ("max, axis 1 of 1000^2", lambda: m.max(axis=1)),
+        ("std", lambda: v.std()),
+        ("random(n)", lambda: xp.random.default_rng(1).random(n)),
+        ("integers(0, 100, n)", lambda: xp.random.default_rng(1).integers(0, 100, n)),
     ]
 
 
