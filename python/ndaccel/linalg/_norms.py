@@ -13,6 +13,7 @@ from .._scalars import returns_scalar
 from .._statistics._reductions import max as amax, min as amin, sum as asum
 from .._ufunc import UFUNCS
 from ._host import svd
+from ._matmul import matmul
 
 
 def _norm_float(x):
@@ -101,7 +102,10 @@ def norm(x, ord=None, axis=None, keepdims=False):
     x = _norm_float(_arr(x))
     if axis is None:
         if ord is None:
-            r = UFUNCS["sqrt"](asum(_abs2(x.reshape(-1))))
+            flat = x.reshape(-1)
+            # NumPy's formula for real arrays, sqrt(x.dot(x)): the matrix product
+            # runs on the BLAS library (the host's on CPU devices, as NumPy's).
+            r = UFUNCS["sqrt"](matmul(flat, flat) if flat.dtype.kind == "f" else asum(_abs2(flat)))
             return r.reshape((1,) * x.ndim) if keepdims else r
         if x.ndim not in (1, 2):
             raise ValueError("Improper number of dimensions to norm.")
