@@ -14,7 +14,7 @@ n-body accelerations (1k bodies, broadcasting), a histogram pipeline, an
 einsum contraction, a Monte-Carlo estimate of pi with random draws, an FFT
 convolution, and a small-array loop (64x64, 2000 steps). Writes
 bench/results/programs.md and programs.png. Never passes or fails on time;
-not part of `./run bench`."""
+the last part of `./run bench`."""
 import argparse
 import os
 import sys
