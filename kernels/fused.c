@@ -20,6 +20,19 @@ static int emit_scalar_folds(nda_strbuf *src, const nda_fused_spec *s, const cha
 static const char *const VA0_LANES[8] = {"va0.s0", "va0.s1", "va0.s2", "va0.s3",
                                          "va0.s4", "va0.s5", "va0.s6", "va0.s7"};
 
+/* The one float type of a vector-form spec's values: the accumulator of
+ * folds, the output of stores. */
+static nda_dtype vector_dtype(const nda_fused_spec *s)
+{
+    return s->reduce || s->axes ? s->acc : s->out_dtype;
+}
+
+/* OpenCL's vector type of vec values of vector_dtype(s) ("double8"). */
+static void vector_type(const nda_fused_spec *s, int vec, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%d", nda_type_compute(vector_dtype(s)), vec);
+}
+
 nda_dtype nda_fused_ref_dtype(const nda_fused_spec *s, nda_fused_ref r)
 {
     switch (r.kind) {
@@ -185,9 +198,8 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
         nda_strbuf_init(&expr);
         char vtype[16] = "", mtype[16] = "";
         if (vec > 0) {
-            nda_dtype t = s->reduce || s->axes ? s->acc : s->out_dtype;
-            snprintf(vtype, sizeof vtype, "%s%d", nda_type_compute(t), vec);
-            snprintf(mtype, sizeof mtype, "%s%d", t == NDA_FLOAT64 ? "long" : "int", vec);
+            vector_type(s, vec, vtype, sizeof vtype);
+            snprintf(mtype, sizeof mtype, "%s%d", vector_dtype(s) == NDA_FLOAT64 ? "long" : "int", vec);
         }
         int rc = vec > 0 && emit_vector_op(n, vtype, args, &expr, helpers, seen)
                      ? nda_strbuf_status(&expr)
@@ -223,16 +235,14 @@ static void emit_row_load(nda_strbuf *b, const nda_fused_spec *s, int k, int vec
         nda_strbuf_printf(b, "    %s%d v%d = vload%d(0, in%d + (p%d + j));\n", T, vec, k, vec, k, k);
         return;
     }
-    if (vec > 0) {
-        /* Broadcast (ZERO) or any inner stride, 0 included: one element per lane. */
+    if (vec > 0 && lay != NDA_LAYOUT_STRIDED) { /* broadcast (ZERO) */
+        nda_strbuf_printf(b, "    %s%d v%d = (%s%d)(in%d[p%d]);\n", T, vec, k, T, vec, k, k);
+        return;
+    }
+    if (vec > 0) { /* any inner stride, 0 included: one element per lane */
         nda_strbuf_printf(b, "    %s%d v%d = (%s%d)(", T, vec, k, T, vec);
-        for (int u = 0; u < vec; u++) {
-            if (lay == NDA_LAYOUT_STRIDED)
-                nda_strbuf_printf(b, "%sin%d[p%d + (j + %d) * st%d_%d]", u ? ", " : "", k, k, u, k, last);
-            else
-                nda_strbuf_printf(b, "%sin%d[p%d]", u ? ", " : "", k, k);
-            if (lay != NDA_LAYOUT_STRIDED) break;
-        }
+        for (int u = 0; u < vec; u++)
+            nda_strbuf_printf(b, "%sin%d[p%d + (j + %d) * st%d_%d]", u ? ", " : "", k, k, u, k, last);
         nda_strbuf_puts(b, ");\n");
         return;
     }
@@ -318,7 +328,7 @@ static int emit_axes_vector(nda_strbuf *src, const nda_fused_spec *s, const char
     int keep = s->rank_keep, rank = s->rank, vec = s->vec, W = NDA_AXES_TILE;
     const char *A = nda_type_compute(s->acc);
     char V[16], res[24];
-    snprintf(V, sizeof V, "%s%d", A, vec);
+    vector_type(s, vec, V, sizeof V);
     ref_name(s->result, res, sizeof res);
     /* pre: reduced coordinates and offsets of element r (prologue of a
      * step); vals: one vector at +x (x an expression) through the nodes */
@@ -445,7 +455,8 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
     }
     nda_strbuf rowvals;
     nda_strbuf_init(&rowvals);
-    const char *V = s->acc == NDA_FLOAT64 ? "double8" : "float8";
+    char V[16];
+    vector_type(s, 8, V, sizeof V);
     if (rc == NDA_OK && s->vec > 0 && s->vec_rows) {
         /* the row fold's vector at reduced element x (unit stride) */
         for (int k = 0; k < s->nleaves; k++) {
@@ -605,7 +616,7 @@ bool nda_fused_vectorizable(const nda_fused_spec *s)
             return s->nleaves == 1 && s->leaf_layout[0] == NDA_LAYOUT_CONTIG && s->leaf_dtype[0] == t;
     }
     bool fold = s->reduce || s->axes;
-    nda_dtype t = fold ? s->acc : s->out_dtype;
+    nda_dtype t = vector_dtype(s);
     /* Rank 1: contiguous blocks. Rank > 1: the chunked form's rows, whose
      * leaves load a vector (unit inner stride) or one element per lane. */
     bool rows = !fold && s->rank > 1 && s->chunk > 0;
@@ -683,14 +694,13 @@ static int emit_vector_op(const nda_fused_node *n, const char *V, const char *co
 static int emit_vector_eval(nda_strbuf *b, const nda_fused_spec *s, nda_strbuf *helpers,
                             nda_strbuf *seen)
 {
-    const char *T = nda_type_compute(s->reduce ? s->acc : s->out_dtype);
+    char V[16];
+    vector_type(s, s->vec, V, sizeof V);
     for (int k = 0; k < s->nleaves; k++) {
         if (s->leaf_layout[k] == NDA_LAYOUT_ZERO)
-            nda_strbuf_printf(b, "    %s%d v%d = (%s%d)(in%d[off%d]);\n", T, s->vec, k, T, s->vec,
-                              k, k);
+            nda_strbuf_printf(b, "    %s v%d = (%s)(in%d[off%d]);\n", V, k, V, k, k);
         else
-            nda_strbuf_printf(b, "    %s%d v%d = vload%d(0, in%d + (off%d + i8));\n", T, s->vec, k,
-                              s->vec, k, k);
+            nda_strbuf_printf(b, "    %s v%d = vload%d(0, in%d + (off%d + i8));\n", V, k, s->vec, k, k);
     }
     return emit_nodes(b, s, "    ", helpers, seen, s->vec);
 }
@@ -904,7 +914,8 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
             if (s->vec > 0) {
                 /* Vector form: two vector accumulators over the run's whole
                  * vectors, their lanes folded into vacc; the rest below. */
-                const char *VT = s->acc == NDA_FLOAT64 ? "double8" : "float8";
+                char VT[16];
+                vector_type(s, s->vec, VT, sizeof VT);
                 nda_strbuf_printf(src, "  %s vacc = acc;\n  %s va0 = (%s)(acc), va1 = va0;\n", A, VT, VT);
                 emit_vector_run(src, s, I, VT, "i8", vbody.data ? vbody.data : "", res);
                 rc = emit_scalar_folds(src, s, "vacc", VA0_LANES, 8, &helpers, &seen);

@@ -36,6 +36,9 @@ AT_CASES = [
     ("add", "int64", (5,), [0, 0, 1, 4, -1, -1, -1], 3),            # repeats, negative
     ("add", "int64", (5,), [0, 0, 1, 4, -1], numpy.array([1, 2, 3, 4, 5])),
     ("add", "float64", (5,), [2, 2, 2, 0], numpy.array([0.5, 0.25, 1e-3, 2.0])),
+    # values that cancel to exactly 0 (the element is left as it is), NaN, inf - inf
+    ("add", "float64", (6,), [1, 1, 3, 4, 4, 5], numpy.array([1.5, -1.5, numpy.nan, numpy.inf,
+                                                              -numpy.inf, -0.0])),
     ("add", "float32", (5,), [1, 1, 3], 0.1),                        # f64 loop, f32 target
     ("add", "int64", (5,), [0, 0, 3], 1.5),                          # truncation each step
     ("add", "bool", (4,), [0, 0, 2], True),
