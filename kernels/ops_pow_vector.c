@@ -4,12 +4,13 @@
  * bit-identical to the scalar helper's results, and through it within
  * 1 ulp of NumPy.
  *
- * The select form covers the common case: x positive and finite
- * (subnormals included), y finite with |y| <= 2^31, a normal result, and
- * the scalar helper's exact answers for y = 0, +-1, 2, 0.5 and x = 1. Any
- * other lane (x <= 0, infinities, NaNs, huge |y|, overflow, underflow to
- * a subnormal or zero) is recomputed by nda_pow_d itself, so the special
- * values stay those of one implementation. PoCL's scalar pow costs ~120 ns
+ * The select form covers the common case: x finite and non-zero
+ * (subnormals included; x < 0 takes |x| and the sign or NaN that y's
+ * parity gives), y finite with |y| <= 2^31, a normal result, and the
+ * scalar helper's exact answers for y = 0, +-1, 2, 0.5 and x = 1. Any
+ * other lane (x = 0 or -1, infinities, NaNs, huge |y|, overflow,
+ * underflow to a subnormal or zero) is recomputed by nda_pow_d itself, so
+ * the special values stay those of one implementation. PoCL's scalar pow costs ~120 ns
  * per element and nda_pow_d ~55 ns per work-item (branches stop PoCL's
  * work-group vectorizer); the select form runs at a few ns per element. */
 #include "kernels/ops.h"
@@ -21,9 +22,9 @@ static const char T_D_POW8[] =
     "NDA_FUNC double8 nda_pow_d8(double8 x, double8 y) {\n"
     "  long8 bx = as_long8(x), by = as_long8(y);\n"
     "  long8 ix = (bx >> 32) & 0x7fffffffL, hy = by >> 32, iy = hy & 0x7fffffffL;\n"
-    "  long8 ok = (x > 0.0) & (x < (double8)INFINITY) & (iy <= 0x41e00000L);\n"
-    /* log2(x) in extra precision: t1 + t2 */
-    "  double8 ax = x;\n"
+    "  long8 ok = (x != 0.0) & (fabs(x) < (double8)INFINITY) & (iy <= 0x41e00000L) & (x != -1.0);\n"
+    /* log2(|x|) in extra precision: t1 + t2 */
+    "  double8 ax = fabs(x);\n"
     "  long8 sub = ix < 0x00100000L;\n"
     "  ax = select(ax, ax * 9007199254740992.0, sub);\n"
     "  long8 m = select((long8)0, (long8)-53, sub);\n"
@@ -96,8 +97,13 @@ static const char T_D_POW8[] =
     "  j = (as_long8(z) >> 32) + (e << 20);\n"
     "  ok &= (j >> 20) > 0L;\n"
     "  double8 res = as_double8((j << 32) | (as_long8(z) & 0xffffffffL));\n"
-    /* nda_pow_d's exact answers (its early returns, x > 0) */
-    "  res = select(res, sqrt(x), y == 0.5);\n"
+    /* x < 0: y odd negates, y not an integer gives NaN (|y| < 2^32 here,
+     * so trunc and the conversion are exact) */
+    "  long8 neg = x < 0.0, yint = trunc(y) == y;\n"
+    "  res = select(res, -res, neg & yint & ((convert_long8(y) & 1L) != 0L));\n"
+    "  res = select(res, (double8)NAN, neg & ~yint);\n"
+    /* nda_pow_d's exact answers (its early returns) */
+    "  res = select(res, sqrt(x), (y == 0.5) & (x > 0.0));\n"
     "  res = select(res, x * x, y == 2.0);\n"
     "  res = select(res, 1.0 / x, y == -1.0);\n"
     "  res = select(res, x, y == 1.0);\n"

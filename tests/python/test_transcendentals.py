@@ -74,7 +74,7 @@ def test_pow_float64_within_one_ulp(case):
         assert numpy.array_equal(got[exact], want[exact])
 
 
-@pytest.mark.parametrize("case", ["mixed", "wide-y", "scalar-exponent"])
+@pytest.mark.parametrize("case", ["mixed", "negative", "wide-y", "scalar-exponent"])
 def test_pow_float64_vector_lanes_match_scalar_form(case):
     """On CPU OpenCL devices contiguous float64 power runs eight lanes at a
     time (kernels/ops_pow_vector.c) and hands special lanes to the scalar
@@ -89,6 +89,11 @@ def test_pow_float64_vector_lanes_match_scalar_form(case):
         pick = RNG.integers(0, n, n // 20)
         x[pick] = RNG.choice(SPECIAL, pick.size)
         y[pick[::3]] = RNG.choice(SPECIAL, pick[::3].size)
+    elif case == "negative":  # negative bases: odd, even and non-integer exponents
+        x = RNG.uniform(-10.0, 10.0, n)
+        y = numpy.where(RNG.random(n) < 0.5, RNG.integers(-9, 10, n), RNG.normal(size=n) * 3)
+        y[::7] = RNG.choice([0.5, 2.0, 1.0, -1.0, 3.0, -2.0], y[::7].size)
+        x[::11] = -1.0
     elif case == "wide-y":  # results that overflow, underflow or are subnormal
         x, y = RNG.uniform(0.0, 4.0, n), RNG.uniform(-1100.0, 1100.0, n)
     else:
