@@ -550,8 +550,8 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
 /* Operations whose code (ops.c, ops_math.c) for a float32/float64 loop is
  * an operator or a math builtin of the same name, which OpenCL also
  * defines for vectors, and those emit_vector_op writes for vectors itself
- * (log, maximum/minimum, comparisons, where, logical operations on the
- * comparisons' masks). PoCL's vector builtins are within 1 ulp of NumPy's
+ * (log, maximum/minimum, comparisons, isnan/isinf/isfinite/signbit,
+ * where, logical operations on masks). PoCL's vector builtins are within 1 ulp of NumPy's
  * results for these over the whole range; tan is not (3 ulp) and stays
  * scalar. float64 power is ndaccel's own (nda_op_emit_pow_d8); PoCL's
  * vector pow is wrong at zeros and float32 power stays scalar. */
@@ -575,6 +575,12 @@ static bool vector_op(nda_op op)
 }
 
 static bool is_comparison(nda_op op) { return op >= NDA_OP_EQUAL && op <= NDA_OP_GREATER_EQUAL; }
+/* Tests of one value (masks like the comparisons'; OpenCL's vector
+ * isnan/isinf/isfinite/signbit return them). */
+static bool is_value_test(nda_op op)
+{
+    return op == NDA_OP_ISNAN || op == NDA_OP_ISINF || op == NDA_OP_ISFINITE || op == NDA_OP_SIGNBIT;
+}
 /* On bools: and, or, xor, not (bitwise or logical: the same on masks). */
 static bool is_mask_logic(nda_op op)
 {
@@ -640,7 +646,7 @@ bool nda_fused_vectorizable(const nda_fused_spec *s)
      * where's condition and the logic consume. */
     for (int i = 0; i < s->nnodes; i++) {
         const nda_fused_node *n = &s->node[i];
-        bool mask = is_comparison(n->op) || is_mask_logic(n->op);
+        bool mask = is_comparison(n->op) || is_value_test(n->op) || is_mask_logic(n->op);
         bool pow64 = n->op == NDA_OP_POWER && t == NDA_FLOAT64;
         if (mask ? n->loop_out != NDA_BOOL : (n->loop_out != t || !(vector_op(n->op) || pow64)))
             return false;
@@ -665,6 +671,8 @@ static int emit_vector_op(const nda_fused_node *n, const char *V, const char *co
     static const char *const cmp[] = {"==", "!=", "<", "<=", ">", ">="};
     if (is_comparison(n->op)) {
         nda_strbuf_printf(e, "((%s) %s (%s))", a[0], cmp[n->op - NDA_OP_EQUAL], a[1]);
+    } else if (is_value_test(n->op)) {
+        nda_strbuf_printf(e, "%s((%s)(%s))", nda_op_describe(n->op)->name, V, a[0]);
     } else if (is_mask_logic(n->op) && n->nin == 2) {
         char c = n->op == NDA_OP_LOGICAL_AND || n->op == NDA_OP_BITWISE_AND ? '&'
                  : n->op == NDA_OP_LOGICAL_OR || n->op == NDA_OP_BITWISE_OR ? '|' : '^';

@@ -1,8 +1,8 @@
 """The vector form of elementwise kernels (CPU OpenCL devices: 8 elements per
 work-item with OpenCL vector types, the last work-item finishing a partial
 block element by element; kernels/fused.c nda_fused_vectorizable) against
-NumPy: arithmetic, math functions, comparisons, where, maximum/minimum with
-NaNs, logic on masks, broadcast one-element operands and scalars, lengths
+NumPy: arithmetic, math functions, comparisons, isnan/isinf/isfinite/signbit,
+where, maximum/minimum with NaNs, logic on masks, broadcast one-element operands and scalars, lengths
 around the block size, float32 and float64. Other devices run the same
 expressions in scalar kernels, so the tests hold everywhere."""
 import numpy
@@ -30,6 +30,8 @@ EXPRS = {
     "broadcast": lambda xp, a, b: a * xp.asarray([2.0], dtype=a.dtype) + b[:1],
     "log": lambda xp, a, b: xp.log(xp.abs(a) + 1e-300) * 3.0,
     "square": lambda xp, a, b: a ** 2 - xp.square(b) + xp.positive(a),
+    "tests": lambda xp, a, b: xp.where(xp.isnan(a), 0.5, xp.where(
+        xp.isinf(b / a) | xp.signbit(b), -a, xp.where(xp.isfinite(a * 1e38 * b * 1e270), a, b))),
 }
 
 
