@@ -550,7 +550,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
 /* Operations whose code (ops.c, ops_math.c) for a float32/float64 loop is
  * an operator or a math builtin of the same name, which OpenCL also
  * defines for vectors, and those emit_vector_op writes for vectors itself
- * (log, maximum/minimum, comparisons, isnan/isinf/isfinite/signbit,
+ * (log, maximum/minimum, sign, comparisons, isnan/isinf/isfinite/signbit,
  * where, logical operations on masks). PoCL's vector builtins are within 1 ulp of NumPy's
  * results for these over the whole range; tan is not (3 ulp) and stays
  * scalar. float64 power is ndaccel's own (nda_op_emit_pow_d8); PoCL's
@@ -567,7 +567,7 @@ static bool vector_op(nda_op op)
     case NDA_OP_ARCTANH: case NDA_OP_FLOOR: case NDA_OP_CEIL: case NDA_OP_TRUNC:
     case NDA_OP_RINT: case NDA_OP_CBRT: case NDA_OP_DEG2RAD: case NDA_OP_RAD2DEG:
     case NDA_OP_MAXIMUM: case NDA_OP_MINIMUM: case NDA_OP_WHERE: case NDA_OP_SQUARE:
-    case NDA_OP_POSITIVE: case NDA_OP_COPY:
+    case NDA_OP_POSITIVE: case NDA_OP_COPY: case NDA_OP_SIGN: case NDA_OP_COPYSIGN:
         return true;
     default:
         return false;
@@ -685,6 +685,10 @@ static int emit_vector_op(const nda_fused_node *n, const char *V, const char *co
         /* NumPy's: the first operand when it compares >= (<=) or is NaN. */
         nda_strbuf_printf(e, "select((%s)(%s), (%s)(%s), ((%s) %s (%s)) | isnan((%s)(%s)))", V, a[1],
                           V, a[0], a[0], n->op == NDA_OP_MAXIMUM ? ">=" : "<=", a[1], V, a[0]);
+    } else if (n->op == NDA_OP_SIGN) {
+        /* As the scalar code: +-1, +0 for either zero, NaN itself. */
+        nda_strbuf_printf(e, "select(select(select((%s)(%s), (%s)0, (%s) == 0), (%s)-1, (%s) < 0), (%s)1, (%s) > 0)",
+                          V, a[0], V, a[0], V, a[0], V, a[0]);
     } else if (n->op == NDA_OP_POWER) {
         /* float64 only (nda_fused_vectorizable): the scalar helper's lanes. */
         nda_op_emit_pow_d8(a[0], a[1], e, helpers, seen);

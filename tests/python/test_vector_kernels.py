@@ -32,6 +32,7 @@ EXPRS = {
     "square": lambda xp, a, b: a ** 2 - xp.square(b) + xp.positive(a),
     "tests": lambda xp, a, b: xp.where(xp.isnan(a), 0.5, xp.where(
         xp.isinf(b / a) | xp.signbit(b), -a, xp.where(xp.isfinite(a * 1e38 * b * 1e270), a, b))),
+    "sign": lambda xp, a, b: xp.sign(a) * 2.5 + xp.copysign(b, a) + xp.sign(b - b) + xp.sign(-a * 0.0),
 }
 
 
