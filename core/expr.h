@@ -36,6 +36,8 @@ typedef struct nda_expr {
     nda_dtype loop_in[3];
     struct nda_expr *arg[3];
     int nodes, leaves, scalars; /* upper bounds over the subtree */
+    int cost;              /* rough work per element over the subtree (shared
+                            * nodes counted per use; see nda_expr_operand) */
 } nda_expr;
 
 void nda_expr_incref(nda_expr *e);
@@ -52,10 +54,18 @@ int nda_expr_node(nda_op op, int nin, const nda_dtype *loop_in, nda_dtype loop_o
 int nda_expr_of_array(const nda_array *a, nda_expr **out);
 
 /* The expression an operand contributes to a new node, materialising a
- * lazy operand first when its expression uses more than half of any of the
- * kernel limits (nodes, leaves, scalars): the node built from two operands
- * then always fits one kernel, and a loop like `b = b + 0.02` flushes at
- * the same depth every time (one kernel, whatever the iteration count). */
+ * lazy operand first when
+ * - its expression uses more than half of any of the kernel limits (nodes,
+ *   leaves, scalars): the node built from two operands then always fits
+ *   one kernel, and a loop like `b = b + 0.02` flushes at the same depth
+ *   every time (one kernel, whatever the iteration count); or
+ * - its expression is already held by another live expression (a pending
+ *   array computes it too) and is worth storing: see lazy.c's
+ *   shared_worth_storing. Materialising turns the shared node into a leaf
+ *   of the stored values (nda_lazy_materialize), so every holder reads
+ *   them instead of computing them again.
+ * A caller passing the same array as several operands of one node asks
+ * once and shares the reference. */
 int nda_expr_operand(const nda_array *a, nda_expr **out);
 
 /* Executes e over dst's shape, writing into dst (a materialised view);
@@ -83,13 +93,23 @@ int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int g
 int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduced, nda_array *out,
                          int64_t splits);
 
+/* Bracket code that keeps raw pointers into expressions (a linearised DAG)
+ * across calls that may materialise other arrays: while any bracket is
+ * open, materialising leaves shared nodes as they are (nodes, not leaves).
+ * Nests; the library lock serialises callers (nda/device.h). */
+void nda_expr_hold_begin(void);
+void nda_expr_hold_end(void);
+
 /* Whether any leaf of e may overlap dst without being the identical view. */
 bool nda_expr_conflicts(const nda_expr *e, const nda_array *dst);
 /* Whether any leaf of e lives in buffer b. */
 bool nda_expr_reads(const nda_expr *e, const nda_buffer *b);
 
 /* Makes a lazy array a normal one (allocates and computes). No-op for a
- * materialised array. Logically const: a's value does not change. */
+ * materialised array. Logically const: a's value does not change. When
+ * other expressions still hold a's expression node, the node becomes a
+ * leaf viewing a's new buffer (their values are unchanged: writes into
+ * that buffer flush its readers first, as for every leaf). */
 int nda_lazy_materialize(const nda_array *a);
 /* New lazy array of the given dtype/shape holding e (new reference). */
 int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out);

@@ -358,17 +358,26 @@ out:
     return rc;
 }
 
+/* The entry points bracket their work with nda_expr_hold_begin/end: the
+ * linearised DAG keeps raw pointers into e, and an allocation may
+ * materialise other pending arrays (the pool's reclaim hook). */
 int nda_expr_store(nda_expr *e, nda_array *dst)
 {
-    return store(e, dst, NULL, dst->ndim, dst->shape);
+    nda_expr_hold_begin();
+    int rc = store(e, dst, NULL, dst->ndim, dst->shape);
+    nda_expr_hold_end();
+    return rc;
 }
 
 int nda_expr_scatter(nda_expr *values, nda_expr *offsets, nda_array *dst)
 {
-    return store(values, dst, offsets, offsets->ndim, offsets->shape);
+    nda_expr_hold_begin();
+    int rc = store(values, dst, offsets, offsets->ndim, offsets->shape);
+    nda_expr_hold_end();
+    return rc;
 }
 
-int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups)
+static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups)
 {
     nda_device *d = out->device;
     int64_t n = 1;
@@ -463,8 +472,8 @@ static void coalesce_range(space *s, int nops, int lo, int hi, int *new_hi)
     *new_hi = w;
 }
 
-int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduced, nda_array *out,
-                         int64_t splits)
+static int reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduced, nda_array *out,
+                       int64_t splits)
 {
     nda_device *d = out->device;
     int nd = e->ndim;
@@ -640,5 +649,22 @@ int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *redu
 out:
     free(L);
     free(sp);
+    return rc;
+}
+
+int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups)
+{
+    nda_expr_hold_begin();
+    int rc = reduce_all(e, op, acc, out, groups);
+    nda_expr_hold_end();
+    return rc;
+}
+
+int nda_expr_reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduced, nda_array *out,
+                         int64_t splits)
+{
+    nda_expr_hold_begin();
+    int rc = reduce_axes(e, op, acc, reduced, out, splits);
+    nda_expr_hold_end();
     return rc;
 }

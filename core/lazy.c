@@ -38,6 +38,41 @@ void nda_expr_decref(nda_expr *e)
     }
 }
 
+/* Open nda_expr_hold_begin brackets (library lock held: no atomics). */
+static int g_holds;
+
+void nda_expr_hold_begin(void) { g_holds++; }
+void nda_expr_hold_end(void) { g_holds--; }
+
+/* Rough work per element of op, in units of an addition: what computing a
+ * shared node again costs against storing it once (shared_worth_storing).
+ * Libm-style functions ~16 (PoCL's vector forms run ~10-30 additions'
+ * time), divisions and square roots ~4, complex values 4x. */
+static int op_cost(nda_op op, nda_dtype t)
+{
+    int c;
+    switch (op) {
+    case NDA_OP_TRUE_DIVIDE: case NDA_OP_FLOOR_DIVIDE: case NDA_OP_REMAINDER: case NDA_OP_FMOD:
+    case NDA_OP_SQRT: case NDA_OP_RECIPROCAL: case NDA_OP_GATHER:
+        c = 4;
+        break;
+    case NDA_OP_POWER: case NDA_OP_FLOAT_POWER: case NDA_OP_EXP: case NDA_OP_LOG: case NDA_OP_EXP2:
+    case NDA_OP_EXPM1: case NDA_OP_LOG2: case NDA_OP_LOG10: case NDA_OP_LOG1P: case NDA_OP_LOGADDEXP:
+    case NDA_OP_LOGADDEXP2: case NDA_OP_SIN: case NDA_OP_COS: case NDA_OP_TAN: case NDA_OP_ARCSIN:
+    case NDA_OP_ARCCOS: case NDA_OP_ARCTAN: case NDA_OP_SINH: case NDA_OP_COSH: case NDA_OP_TANH:
+    case NDA_OP_ARCSINH: case NDA_OP_ARCCOSH: case NDA_OP_ARCTANH: case NDA_OP_ARCTAN2:
+    case NDA_OP_HYPOT: case NDA_OP_CBRT:
+        c = 16;
+        break;
+    default:
+        c = 1;
+    }
+    return nda_dtype_kind(t) == NDA_KIND_COMPLEX ? 4 * c : c;
+}
+
+/* Sums of subtree costs are upper bounds; keep them from overflowing. */
+static int cost_add(int a, int b) { return a > (1 << 24) - b ? 1 << 24 : a + b; }
+
 static nda_expr *expr_new(int kind, nda_dtype t)
 {
     nda_expr *e = calloc(1, sizeof *e);
@@ -86,6 +121,7 @@ int nda_expr_node(nda_op op, int nin, const nda_dtype *loop_in, nda_dtype loop_o
     e->op = op;
     e->nin = nin;
     e->nodes = 1;
+    e->cost = op_cost(op, loop_out);
     for (int k = 0; k < nin; k++) {
         e->loop_in[k] = loop_in[k];
         e->arg[k] = args[k];
@@ -93,6 +129,7 @@ int nda_expr_node(nda_op op, int nin, const nda_dtype *loop_in, nda_dtype loop_o
         e->nodes += args[k]->nodes;
         e->leaves += args[k]->leaves;
         e->scalars += args[k]->scalars;
+        e->cost = cost_add(e->cost, args[k]->cost);
     }
     e->ndim = ndim;
     memcpy(e->shape, shape, sizeof(int64_t) * (size_t)ndim);
@@ -110,11 +147,31 @@ int nda_expr_of_array(const nda_array *a, nda_expr **out)
     return nda_expr_leaf(a, out);
 }
 
+/* Below this many elements one more launch (~20-100 us on PoCL) costs
+ * more than computing a shared node again saves. */
+#define NDA_SHARED_MIN_ELEMENTS 32768
+
+/* Whether pending array a, whose expression another live expression holds
+ * too (a pending array that will compute it), is better stored once than
+ * computed by each holder. Storing costs a write per element, a read per
+ * holder and a launch; computing again costs the subtree's work (its
+ * leaves are often read by the holder anyway). So: a subtree worth 8
+ * additions or more (one libm function, two divisions). */
+static bool shared_worth_storing(const nda_array *a)
+{
+    const nda_expr *e = a->lazy;
+    if (e->kind != NDA_EX_NODE || e->leaves < 1 ||
+        atomic_load_explicit((_Atomic long *)&e->refcount, memory_order_relaxed) < 2)
+        return false;
+    if (nda_array_size(a) < NDA_SHARED_MIN_ELEMENTS) return false;
+    return e->cost >= 8;
+}
+
 int nda_expr_operand(const nda_array *a, nda_expr **out)
 {
     const nda_expr *e = a->lazy;
     if (e && (e->nodes > NDA_FUSED_MAX_NODES / 2 - 1 || e->leaves > NDA_FUSED_MAX_LEAVES / 2 ||
-              e->scalars > NDA_FUSED_MAX_SCALARS / 2)) {
+              e->scalars > NDA_FUSED_MAX_SCALARS / 2 || shared_worth_storing(a))) {
         int rc = nda_lazy_materialize(a);
         if (rc != NDA_OK) return rc;
     }
@@ -142,6 +199,7 @@ int nda_expr_gather(const nda_array *src, nda_expr *offsets, nda_expr **out)
     e->nodes = offsets->nodes + 1;
     e->leaves = offsets->leaves + 1;
     e->scalars = offsets->scalars;
+    e->cost = cost_add(offsets->cost, op_cost(NDA_OP_GATHER, src->dtype));
     *out = e;
     return NDA_OK;
 }
@@ -260,6 +318,36 @@ int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out)
     return NDA_OK;
 }
 
+/* Node e, just computed into a, is held by other expressions too: make it
+ * a leaf viewing a's values, so that they read them instead of computing
+ * them again. Its ancestors' bounds (nodes, leaves, scalars, cost) stay
+ * upper bounds: a subtree with at least one leaf becomes one leaf. Not
+ * while an expression is held by raw pointers (nda_expr_hold_begin): the
+ * subtree's nodes and leaf views are freed here. Best effort: on failure
+ * the node stays a node (same values, computed again). */
+static void expr_become_leaf(nda_expr *e, const nda_array *a)
+{
+    if (g_holds > 0 || e->kind != NDA_EX_NODE || e->leaves < 1) return;
+    nda_array *view;
+    if (nda_array_view(a, a->offset, a->ndim, a->shape, a->strides, &view) != NDA_OK) {
+        nda_error_clear();
+        return;
+    }
+    nda_array *gather_src = e->leaf;
+    nda_expr *args[3] = {e->arg[0], e->arg[1], e->arg[2]};
+    int nin = e->nin;
+    e->kind = NDA_EX_LEAF;
+    e->leaf = view;
+    e->nin = 0;
+    memset(e->arg, 0, sizeof e->arg);
+    e->nodes = 0;
+    e->leaves = 1;
+    e->scalars = 0;
+    e->cost = 0;
+    nda_array_free(gather_src);
+    for (int k = 0; k < nin; k++) nda_expr_decref(args[k]);
+}
+
 int nda_lazy_materialize(const nda_array *ca)
 {
     nda_array *a = (nda_array *)ca; /* logically const: the value is unchanged */
@@ -285,12 +373,18 @@ int nda_lazy_materialize(const nda_array *ca)
         pthread_mutex_unlock(&g_pending_lock);
         return rc;
     }
+    nda_expr *e = a->lazy;
+    nda_expr_incref(e);
     nda_lazy_forget(a);
     a->buffer = tmp->buffer; /* take tmp's buffer reference */
     a->offset = tmp->offset;
     memcpy(a->strides, tmp->strides, sizeof(int64_t) * (size_t)a->ndim);
     tmp->buffer = NULL;
     free(tmp);
+    /* Held by others besides this function's reference? */
+    if (atomic_load_explicit((_Atomic long *)&e->refcount, memory_order_relaxed) > 1)
+        expr_become_leaf(e, a);
+    nda_expr_decref(e);
     return NDA_OK;
 }
 

@@ -90,7 +90,13 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
     }
     nda_expr *args[3] = {NULL, NULL, NULL}, *node = NULL;
     for (int i = 0; i < nin && rc == NDA_OK; i++) {
-        if (ops[i].array) {
+        int same = -1; /* x * x: one operand (nda_expr_operand's contract) */
+        for (int j = 0; j < i && same < 0; j++)
+            if (ops[i].array && ops[j].array == ops[i].array) same = j;
+        if (same >= 0) {
+            args[i] = args[same];
+            nda_expr_incref(args[i]);
+        } else if (ops[i].array) {
             rc = nda_expr_operand(ops[i].array, &args[i]);
         } else {
             nda_ew_input in;

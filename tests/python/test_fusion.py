@@ -109,3 +109,71 @@ def test_many_pending_arrays_stay_correct():
     a[...] = 0
     for i in (0, 7, 1499):
         assert numpy.array_equal(keep[i].get(), numpy.arange(8.0) * i)
+
+
+# A pending array that a second pending expression also uses is computed
+# once when it is worth storing (core/lazy.c shared_worth_storing: a libm
+# function or two divisions, at 32768+ elements); the first consumer's copy
+# of its expression becomes a read of the stored values.
+SHARED_N = 100_000
+
+
+def test_shared_costly_intermediate_is_stored_once():
+    h = numpy.random.default_rng(2).random(SHARED_N)
+    d = ndaccel.asarray(h)
+    t = ndaccel.exp(d)
+    a = t * 2.0
+    assert t._is_lazy
+    b = t + 1.0            # the second consumer: t is computed now ...
+    assert not t._is_lazy
+    assert a._is_lazy and b._is_lazy  # ... and its consumers stay pending
+    tv = t.get()
+    assert numpy.array_equal(a.get(), tv * 2.0)
+    assert numpy.array_equal(b.get(), tv + 1.0)
+    assert numpy.allclose(tv, numpy.exp(h), rtol=1e-15, atol=0)
+
+
+def test_shared_operand_of_one_operation_stays_lazy():
+    d = ndaccel.asarray(numpy.random.default_rng(3).random(SHARED_N))
+    t = ndaccel.exp(d)
+    s = t * t               # one consumer, two operands: one kernel
+    assert t._is_lazy and s._is_lazy
+    cheap = d + 1.0
+    c = (cheap * 2.0, cheap - 3.0)  # one addition: computed again, not stored
+    assert cheap._is_lazy and c[1]._is_lazy
+    small = ndaccel.exp(d[:1000])
+    k = (small * 2.0, small + 1.0)  # too small to pay for another launch
+    assert small._is_lazy and k[1]._is_lazy
+
+
+@pytest.mark.parametrize("write", ["iadd", "slice", "out", "copyto", "fill", "del", "input"])
+def test_shared_values_survive_writes(write):
+    """Once the shared array is stored, its earlier consumers read its
+    buffer: every later write into it (or into the input) must leave their
+    values as NumPy's."""
+    h = numpy.random.default_rng(4).random(SHARED_N)
+    perm = numpy.random.default_rng(5).permutation(SHARED_N)
+
+    def body(xp):
+        d = xp.array(h)  # a copy: the "input" case writes into it
+        t = xp.log1p(d[xp.asarray(perm)]) / (d + 0.5)
+        a = t * 2.0
+        b = xp.sqrt(t) - 1.0
+        if write == "iadd":
+            t += 1.0
+        elif write == "slice":
+            t[3:SHARED_N // 2] = -7.0
+        elif write == "out":
+            xp.multiply(d, 3.0, out=t)
+        elif write == "copyto":
+            xp.copyto(t, d)
+        elif write == "fill":
+            t.fill(0.25)
+        elif write == "del":
+            del t
+            t = None
+        else:
+            d[...] = 0.0
+        c = a + b
+        return [a, b, c] + ([t] if t is not None else [])
+    xp_compare(body, rtol=1e-13, atol=1e-15)  # log1p: within an ulp of NumPy
