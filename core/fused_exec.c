@@ -591,15 +591,23 @@ static int reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduce
         /* Or, one reduced axis of unit stride (row folds): each work-item's
          * run of the row as vectors. */
         int last = sp->rank - 1;
-        bool kept_unit = s->rank_keep == 1 && M >= 8, rows_unit = last == s->rank_keep && Kc >= 16;
+        bool kept_unit = s->rank_keep == 1 && M >= 8,
+             rows_unit = last == s->rank_keep && (Kc >= 16 || s->unroll_k == 8);
+        s->row_const = 0;
         for (int k = 0; k < s->nleaves; k++) {
             bool zero = s->leaf_layout[k] == NDA_LAYOUT_ZERO, strided = s->leaf_layout[k] == NDA_LAYOUT_STRIDED;
             kept_unit = kept_unit && (zero || (strided && sp->st[k + 1][0] == 1));
-            rows_unit = rows_unit && (zero || (strided && sp->st[k + 1][last] == 1));
+            /* rows: unit stride, or one value per row (stride 0) */
+            rows_unit = rows_unit && (zero || (strided && (sp->st[k + 1][last] == 1 || sp->st[k + 1][last] == 0)));
+            if (strided && sp->st[k + 1][last] == 0) s->row_const |= 1u << k;
         }
         s->vec_rows = !kept_unit && rows_unit;
-        if ((kept_unit || rows_unit) && nda_fused_vectorizable(s)) s->vec = 8;
-        else s->vec_rows = false;
+        if ((kept_unit || rows_unit) && nda_fused_vectorizable(s)) {
+            s->vec = 8;
+        } else {
+            s->vec_rows = false;
+        }
+        if (!s->vec_rows) s->row_const = 0;
     }
     nda_strbuf key;
     nda_strbuf_init(&key);

@@ -79,6 +79,7 @@ int nda_fused_key(const nda_fused_spec *s, nda_strbuf *b)
                           s->out_offset.index);
     if (s->vec > 0)
         nda_strbuf_printf(b, ":v%d%s", s->vec, s->axes && s->vec_rows ? "r" : "");
+    if (s->vec > 0 && s->axes && s->vec_rows && s->row_const) nda_strbuf_printf(b, "c%x", s->row_const);
     return nda_strbuf_status(b);
 }
 
@@ -460,7 +461,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
     if (rc == NDA_OK && s->vec > 0 && s->vec_rows) {
         /* the row fold's vector at reduced element x (unit stride) */
         for (int k = 0; k < s->nleaves; k++) {
-            if (s->leaf_layout[k] == NDA_LAYOUT_ZERO)
+            if (s->leaf_layout[k] == NDA_LAYOUT_ZERO || (s->row_const >> k & 1u))
                 nda_strbuf_printf(&rowvals, "      %s v%d = (%s)(in%d[b%d]);\n", V, k, V, k, k);
             else
                 nda_strbuf_printf(&rowvals, "      %s v%d = vload8(0, in%d + b%d + x);\n", V, k, k, k);
@@ -499,7 +500,28 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         nda_strbuf_printf(src, "  %s acc0 = ", A);
         emit_identity(src, s->reduce_op, s->acc);
         nda_strbuf_printf(src, ";\n  %s acc1 = acc0, acc2 = acc0, acc3 = acc0;\n", A);
-        if (s->unroll_k > 0) {
+        if (s->unroll_k > 0 && s->vec_rows) {
+            /* Rows of 8 (unit stride): one vector, folded as the pairs tree
+             * NumPy's pairwise sum takes for 8 elements (bit-identical
+             * sums): (0+1)+(2+3), (4+5)+(6+7), then the two. */
+            char V4[16], V2[16], odd[40];
+            snprintf(V4, sizeof V4, "%s4", nda_type_compute(s->acc));
+            snprintf(V2, sizeof V2, "%s2", nda_type_compute(s->acc));
+            snprintf(odd, sizeof odd, "(%s).odd", res);
+            nda_strbuf_printf(src, "  {\n      %s x = 0;\n", I);
+            nda_strbuf_puts(src, rowvals.data ? rowvals.data : "");
+            nda_strbuf_printf(src, "    %s h4 = (%s).even;\n", V4, res);
+            emit_vector_fold(src, s->reduce_op, V4, "h4", odd);
+            nda_strbuf_printf(src, "    %s h2 = h4.even;\n", V2);
+            emit_vector_fold(src, s->reduce_op, V2, "h2", "h4.odd");
+            /* the tree's value folded into the identity, as NumPy does
+             * (a row of -0.0 sums to +0.0) */
+            nda_strbuf_printf(src, "    %s t8 = h2.s0;\n", A);
+            static const char *const h2_s1[1] = {"h2.s1"}, *const t8[1] = {"t8"};
+            rc = emit_scalar_folds(src, s, "t8", h2_s1, 1, helpers, seen);
+            if (rc == NDA_OK) rc = emit_scalar_folds(src, s, "acc0", t8, 1, helpers, seen);
+            nda_strbuf_puts(src, "  }\n");
+        } else if (s->unroll_k > 0) {
             /* K is a constant: straight-line code, folded in order. */
             for (int j = 0; j < s->unroll_k; j++) {
                 nda_strbuf_printf(src, "  {\n      %s r = %d;\n", I, j);
@@ -526,7 +548,7 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
         nda_strbuf_printf(src, "      acc0 = %s;\n    }\n  }\n", fold[0].data ? fold[0].data : "");
         }
         nda_strbuf_printf(src, "  %s acc = %s;\n", A, s->unroll_k > 0 ? "acc0" : call.data ? call.data : "");
-        if (s->vec_rows) rc = emit_scalar_folds(src, s, "acc", VA0_LANES, 8, helpers, seen);
+        if (s->vec_rows && s->unroll_k == 0) rc = emit_scalar_folds(src, s, "acc", VA0_LANES, 8, helpers, seen);
         /* Output: partials are contiguous [o][part]; else out over kept axes. */
         nda_strbuf_printf(src, "  %s po = off_o", I);
         if (s->out_layout == NDA_LAYOUT_CONTIG)
@@ -596,8 +618,12 @@ bool nda_fused_vectorizable(const nda_fused_spec *s)
          * reduced axis) of unit stride. */
         nda_op op = s->reduce_op;
         nda_dtype t = s->acc;
-        if ((s->vec_rows ? s->rank != s->rank_keep + 1 : s->rank_keep != 1) || s->unroll_k > 0 ||
-            s->chunk > 0 || (!s->vec_rows && s->out_layout != NDA_LAYOUT_CONTIG) ||
+        /* unroll_k: rows of exactly 8 (one vector each, summed as a tree:
+         * not for products, which NumPy folds in order). */
+        bool row8 = s->vec_rows && s->unroll_k == 8 && op != NDA_OP_MULTIPLY;
+        if ((s->vec_rows ? s->rank != s->rank_keep + 1 : s->rank_keep != 1) ||
+            (s->unroll_k > 0 && !row8) || (s->chunk > 0 && !row8) ||
+            (!s->vec_rows && s->out_layout != NDA_LAYOUT_CONTIG) ||
             (t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->out_dtype != t ||
             nda_fused_ref_dtype(s, s->result) != t ||
             (op != NDA_OP_ADD && op != NDA_OP_MULTIPLY && op != NDA_OP_MAXIMUM && op != NDA_OP_MINIMUM))

@@ -96,6 +96,9 @@ typedef struct nda_fused_spec {
     /* axes with vec: vectors along the one reduced axis (unit stride in
      * every strided leaf: row folds) instead of across kept outputs */
     bool vec_rows;
+    /* vec_rows: bit k set when leaf k has stride 0 along the reduced axis
+     * (one value per row, e.g. a keepdims result broadcast back) */
+    unsigned row_const;
     nda_dtype out_dtype;   /* store: out array dtype; reduce: partial dtype */
     char out_layout;       /* store only */
     nda_op reduce_op;      /* ADD, MULTIPLY, MAXIMUM, MINIMUM */

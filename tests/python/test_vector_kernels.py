@@ -8,6 +8,8 @@ expressions in scalar kernels, so the tests hold everywhere."""
 import numpy
 import pytest
 
+import ndaccel
+
 from xp_util import xp_compare
 
 RNG = numpy.random.default_rng(8)
@@ -156,10 +158,12 @@ def test_vector_column_folds_match_numpy(name, dtype, shape, axis):
 
 
 # Row folds (one reduced axis of unit stride: vectors along each work-item's
-# run of the row, two accumulators, then the run's last elements singly):
-# row lengths around 16, several kept axes, split rows (few outputs), a row
-# broadcast down the kept axes, a column broadcast (not vectorised), NaNs.
-@pytest.mark.parametrize("shape", [(7, 15), (5, 16), (9, 33), (3, 4, 50), (2, 5000), (300, 129)])
+# run of the row, two accumulators, then the run's last elements singly;
+# rows of exactly 8: one vector each, folded as a tree): row lengths around
+# 16 and 8, several kept axes, split rows (few outputs), a row broadcast
+# down the kept axes, a column broadcast (one value per row), NaNs.
+@pytest.mark.parametrize("shape", [(7, 15), (5, 16), (9, 33), (3, 4, 50), (2, 5000), (300, 129),
+                                   (1000, 8), (3, 5, 8), (40, 9)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name", ["sum", "prod", "max", "min"])
 def test_vector_row_folds_match_numpy(name, dtype, shape):
@@ -182,3 +186,32 @@ def test_vector_row_folds_match_numpy(name, dtype, shape):
 
     with numpy.errstate(all="ignore"):
         xp_compare(fn, rtol=None if name in ("max", "min") else rtol)
+
+
+def test_rows_of_eight_sum_like_numpy_bitwise():
+    """NumPy sums 8 contiguous elements pairwise, ((0+1)+(2+3))+((4+5)+(6+7));
+    the vector form of rows of 8 folds the same tree: equal bits, means too."""
+    rng = numpy.random.default_rng(12)
+    x = rng.standard_normal((5000, 8)) * numpy.logspace(-8, 8, 8)
+    x[3] = -0.0
+    d = ndaccel.asarray(x)
+    assert numpy.array_equal(d.sum(axis=1).get(), x.sum(axis=1))
+    assert numpy.array_equal(d.mean(axis=1).get(), x.mean(axis=1))
+    assert numpy.array_equal(ndaccel.signbit(d.sum(axis=1)).get(), numpy.signbit(x.sum(axis=1)))
+
+
+@pytest.mark.parametrize("k", [8, 37, 300])
+def test_row_folds_of_keepdims_broadcasts(k):
+    """softmax-style folds: a keepdims reduction broadcast back along the
+    reduced axis (stride 0 there) inside a row fold."""
+    x = numpy.random.default_rng(k).standard_normal((513, k))
+    x[5, 3] = numpy.nan
+
+    def fn(xp):
+        a = xp.asarray(x)
+        m = a.max(axis=1, keepdims=True)
+        e = xp.exp(a - m)
+        return e.sum(axis=1), (a - m).min(axis=1), xp.argmax(a, axis=1), xp.argmin(a[:, ::-1], axis=1)
+
+    with numpy.errstate(all="ignore"):
+        xp_compare(fn, rtol=1e-13, atol=1e-15)

@@ -48,8 +48,15 @@ def _arg_extreme(kind, a, axis, out, keepdims, skipnan):
         hit = UFUNCS["equal"](x, m)
     shape = [1] * x.ndim
     shape[ax] = n
-    idx = arange(n, dtype=numpy.int64).reshape(tuple(shape))
-    r = amin(_where(hit, idx, n), axis=ax, keepdims=keepdims and axis is not None)
+    # Real float data: the indices in x's own float type (exact below 2**24
+    # or 2**53), so that every operand of the index fold has one float type
+    # and the fold takes the vector forms of CPU devices; else int64.
+    exact = {numpy.dtype(numpy.float64): 2**53, numpy.dtype(numpy.float32): 2**24}
+    it = x.dtype if n < exact.get(x.dtype, 0) else numpy.dtype(numpy.int64)
+    idx = arange(n, dtype=it).reshape(tuple(shape))
+    r = amin(_where(hit, idx, it.type(n)), axis=ax, keepdims=keepdims and axis is not None)
+    if it.kind == "f":
+        r = r.astype(numpy.int64)
     if keepdims and axis is None:
         r = r.reshape((1,) * a.ndim)
     if out is not None:
