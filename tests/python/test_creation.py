@@ -59,6 +59,14 @@ def test_arange_dtype(dt):
     xp_compare(lambda xp: xp.arange(7, dtype=dt))
 
 
+# The index vector is a (rows, 1024) broadcast sum cut to length
+# (_ranges._iota): lengths around whole rows.
+@pytest.mark.parametrize("n", [1023, 1024, 1025, 2048, 3 * 1024 + 5, 200_001])
+def test_arange_lengths_around_rows(n):
+    xp_compare(lambda xp: (xp.arange(n), xp.arange(n, 0, -3, dtype="float32"),
+                           xp.arange(-7, n - 7, dtype="int16")))
+
+
 def test_arange_errors():
     xp_compare(lambda xp: xp.arange(1, 2, 0))  # ZeroDivisionError in both
     for bad in (lambda: ndaccel.arange("a"), lambda: ndaccel.arange(1, None, "x")):

@@ -2,7 +2,7 @@
 geomspace.
 
 Values come from device arithmetic on an index vector (an exact int64
-iota, a cumulative sum of ones); O(1) parameters given as host scalars are
+iota); O(1) parameters given as host scalars are
 computed on the host exactly as NumPy does."""
 import math
 import numbers
@@ -13,7 +13,6 @@ import numpy
 from .. import _device, _dtypes
 from .._manipulation._dims import expand_dims
 from .._manipulation._transpose import moveaxis
-from .._math._cumulative import cumsum
 from .._ndarray import ndarray
 from .._scalars import returns_scalar
 from .._statistics._reductions import max as _amax
@@ -48,6 +47,20 @@ def _arange_length(start, stop, step):
     return ceil_len(q, delta)
 
 
+_IOTA_ROW = 1024
+
+
+def _iota(length, dev):
+    """0, 1, ..., length - 1 as int64 on the device: one fused kernel of a
+    (rows, 1024) broadcast sum of two host-made aranges of at most
+    max(1024, length / 1024) elements, flattened and cut to length."""
+    rows = -(-length // _IOTA_ROW)
+    hi = asarray(numpy.arange(0, rows * _IOTA_ROW, _IOTA_ROW, dtype=numpy.int64).reshape(rows, 1),
+                 device=dev)
+    lo = asarray(numpy.arange(_IOTA_ROW, dtype=numpy.int64).reshape(1, _IOTA_ROW), device=dev)
+    return UFUNCS["add"](hi, lo).reshape(-1)[:length]
+
+
 def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
     """numpy.arange computed on the device: start + i * delta (NumPy's rule,
     delta = (start + step) - start in the result dtype) from an exact int64
@@ -76,7 +89,7 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
         return empty(0, dtype=rdt, device=dev)
     if length == 1:  # start alone (an infinite step would make 0 * step NaN)
         return full(1, start, dtype=rdt, device=dev)
-    i = cumsum(full(length, 1, dtype=numpy.int64, device=dev)) - 1
+    i = _iota(length, dev)
     if rdt.kind in "iu":
         return (i * int(step) + int(start)).astype(rdt)
     work = numpy.dtype(numpy.float64) if rdt.kind == "f" else numpy.dtype(numpy.complex128)
