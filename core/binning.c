@@ -6,6 +6,7 @@
 
 #include "core/device_internal.h"
 #include "core/family.h"
+#include "core/launch.h"
 #include "kernels/gen_bins.h"
 #include "kernels/kernel_cache.h"
 #include "nda/error.h"
@@ -31,7 +32,9 @@ static int bins_launch(nda_device *d, const nda_bins_spec *s, int nbufs, void *c
     void *kernel;
     int rc = nda_kernel_get(d, key, bins_source, s, NDA_BINS_KERNEL_NAME, &kernel);
     if (rc != NDA_OK) return rc;
-    return nda_family_launch(d, kernel, s->idx64, nbufs, bufs, offs, nsizes, sizes, items);
+    /* CPU counting: few heavy work-items, one per work-group (family.h) */
+    size_t local = s->mode == NDA_BINS_COUNT && !d->info.is_gpu ? 1 : nda_launch_local_size(d);
+    return nda_family_launch_local(d, kernel, s->idx64, nbufs, bufs, offs, nsizes, sizes, items, local);
 }
 
 /* Work-items of the counting pass: enough for the device (a GPU wants tens

@@ -30,6 +30,14 @@ int64_t nda_element_offset(const nda_array *a) { return (int64_t)(a->offset / nd
 int nda_family_launch(nda_device *d, void *kernel, bool idx64, int nbufs, void *const *bufs,
                       const int64_t *offs, int nsizes, const int64_t *sizes, int64_t items)
 {
+    return nda_family_launch_local(d, kernel, idx64, nbufs, bufs, offs, nsizes, sizes, items,
+                                   nda_launch_local_size(d));
+}
+
+int nda_family_launch_local(nda_device *d, void *kernel, bool idx64, int nbufs, void *const *bufs,
+                            const int64_t *offs, int nsizes, const int64_t *sizes, int64_t items,
+                            size_t local)
+{
     enum { MAX_ARGS = 16 };
     if (items == 0) return NDA_OK;
     if (2 * nbufs + nsizes > MAX_ARGS) return nda_error_set(NDA_EVALUE, "too many kernel arguments");
@@ -54,7 +62,7 @@ int nda_family_launch(nda_device *d, void *kernel, bool idx64, int nbufs, void *
                           : (nda_kernel_arg){NDA_ARG_SCALAR, 4, &v32[nv]};
         nv++;
     }
-    size_t ls = nda_launch_local_size(d);
+    size_t ls = local > 0 ? local : 1;
     size_t global = ((size_t)items + ls - 1) / ls * ls;
     return d->ops->launch(d->local_index, kernel, global, ls, n, args);
 }

@@ -27,4 +27,12 @@ int64_t nda_element_offset(const nda_array *a);
 int nda_family_launch(nda_device *d, void *kernel, bool idx64, int nbufs, void *const *bufs,
                       const int64_t *offs, int nsizes, const int64_t *sizes, int64_t items);
 
+/* The same in work-groups of `local` work-items: kernels whose few
+ * work-items each do much work (partial histograms, arg-extreme parts) on
+ * CPU devices, where a work-group runs on one thread, take 1 so that
+ * every core gets some (16 work-items in one group of 256: one core). */
+int nda_family_launch_local(nda_device *d, void *kernel, bool idx64, int nbufs, void *const *bufs,
+                            const int64_t *offs, int nsizes, const int64_t *sizes, int64_t items,
+                            size_t local);
+
 #endif
