@@ -51,14 +51,18 @@ _IOTA_ROW = 1024
 
 
 def _iota(length, dev):
-    """0, 1, ..., length - 1 as int64 on the device: one fused kernel of a
+    """0, 1, ..., length - 1 as int64 on the device: one kernel storing a
     (rows, 1024) broadcast sum of two host-made aranges of at most
-    max(1024, length / 1024) elements, flattened and cut to length."""
+    max(1024, length / 1024) elements, cut to length. The result is
+    allocated first, so an impossible length fails as numpy.empty's does
+    before anything else is made."""
     rows = -(-length // _IOTA_ROW)
+    res = empty(rows * _IOTA_ROW, dtype=numpy.int64, device=dev)
     hi = asarray(numpy.arange(0, rows * _IOTA_ROW, _IOTA_ROW, dtype=numpy.int64).reshape(rows, 1),
                  device=dev)
     lo = asarray(numpy.arange(_IOTA_ROW, dtype=numpy.int64).reshape(1, _IOTA_ROW), device=dev)
-    return UFUNCS["add"](hi, lo).reshape(-1)[:length]
+    UFUNCS["add"](hi, lo, out=res.reshape(rows, _IOTA_ROW))
+    return res[:length]
 
 
 def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
