@@ -17,6 +17,7 @@
 #include "nda/cache.h"
 #include "nda/error.h"
 #include "nda/indexing.h"
+#include "nda/search.h"
 #include "nda/sort.h"
 #include "nda/ufunc.h"
 #include "nda/version.h"
@@ -439,6 +440,22 @@ static PyObject *py_bincount_max_bins(PyObject *self, PyObject *arg)
     return PyLong_FromLongLong((long long)nda_bincount_max_bins(a->device));
 }
 
+/* arg_extreme(arr, is_max): int64 index of each last-axis row's first
+ * maximum/minimum (NaN first); see nda/search.h. */
+static PyObject *py_arg_extreme(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *a_obj;
+    int is_max;
+    if (!PyArg_ParseTuple(args, "Op", &a_obj, &is_max)) return NULL;
+    nda_array *a = ndapy_array_get(a_obj);
+    if (!a) return NULL;
+    nda_array *res;
+    int rc = nda_arg_extreme(a, is_max, &res);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(res);
+}
+
 /* searchsorted(a, v, right): insertion points of v in sorted a, int64. */
 static PyObject *py_searchsorted(PyObject *self, PyObject *args)
 {
@@ -656,6 +673,7 @@ static PyMethodDef methods[] = {
     {"bincount", py_bincount, METH_VARARGS, NULL},
     {"bincount_max_bins", py_bincount_max_bins, METH_O, NULL},
     {"searchsorted", py_searchsorted, METH_VARARGS, NULL},
+    {"arg_extreme", py_arg_extreme, METH_VARARGS, NULL},
     {"sort_rows", py_sort_rows, METH_VARARGS, NULL},
     {"scatter", py_scatter, METH_VARARGS, NULL},
     {"assign", py_assign, METH_VARARGS, NULL},

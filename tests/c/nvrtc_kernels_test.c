@@ -20,6 +20,7 @@
  * with kernels/gen_scan.h: every mode, op and dtype, 32- and 64-bit indices;
  * with kernels/gen_random.h: every distribution and output dtype;
  * with kernels/gen_bins.h: counting and searching kernels;
+ * with kernels/gen_argext.h: arg-extreme parts and combining, every real dtype;
  * with kernels/gen_sort.h: run and merge kernels of every key dtype;
  * and compiles each with NVRTC for compute_90 (PTX) with the plugin's
  * options. Specs with equal keys must give equal sources (nda_fused_key is
@@ -44,6 +45,7 @@
 #include "backends/cuda/nvrtc_loader.h"
 #include "kernels/dialect.h"
 #include "kernels/fused.h"
+#include "kernels/gen_argext.h"
 #include "kernels/gen_bins.h"
 #include "kernels/gen_random.h"
 #include "kernels/gen_scan.h"
@@ -471,6 +473,26 @@ static void gen_bins(void)
             add_other(key, NDA_BINS_KERNEL_NAME, nda_bins_source(&s, NDA_DIALECT_CUDA, &b), &b);
         }
     }
+}
+
+/* Arg-extreme kernels (kernels/gen_argext.h): parts and combining passes,
+ * argmax and argmin, every non-complex key, 32- and 64-bit indices (the
+ * eight-lane form is OpenCL's only). */
+static void gen_argext(void)
+{
+    static const nda_argext_mode modes[] = {NDA_ARGEXT_PARTS, NDA_ARGEXT_COMBINE};
+    for (int m = 0; m < 2; m++)
+        for (int ti = 0; ti < NDA_NTYPES; ti++) {
+            if (nda_dtype_kind((nda_dtype)ti) == NDA_KIND_COMPLEX) continue;
+            for (int mx = 0; mx < 2; mx++) {
+                nda_argext_spec s = {.mode = modes[m], .key = (nda_dtype)ti, .max = mx, .idx64 = mx};
+                char key[96];
+                nda_argext_key(&s, key, sizeof key);
+                nda_strbuf b;
+                nda_strbuf_init(&b);
+                add_other(key, NDA_ARGEXT_KERNEL_NAME, nda_argext_source(&s, NDA_DIALECT_CUDA, &b), &b);
+            }
+        }
 }
 
 /* Sort kernels (kernels/gen_sort.h): both modes, every key dtype, with and
@@ -1051,6 +1073,7 @@ int main(int argc, char **argv)
     gen_axes();
     gen_random();
     gen_bins();
+    gen_argext();
     gen_sorts();
     gen_scans();
     gen_gathers();

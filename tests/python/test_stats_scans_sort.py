@@ -5,6 +5,8 @@ against NumPy."""
 import numpy
 import pytest
 
+import ndaccel
+
 from xp_util import xp_compare
 
 RNG = numpy.random.default_rng(0)
@@ -108,3 +110,60 @@ def test_unique_and_searchsorted():
     for side in ("left", "right"):
         xp_compare(lambda xp: xp.searchsorted(xp.asarray(s), xp.asarray(q), side=side))
     xp_compare(lambda xp: xp.sort(xp.zeros(0)))
+
+
+# argmax/argmin along the last axis or flattened: one pass (nda/search.h),
+# eight lanes at a time on CPU devices, rows cut in parts of 2048+
+# elements when there are few rows (then a combining pass). Lengths
+# around the vector steps and the parts; ties (the first index wins), NaNs
+# (the first NaN wins) in the lanes and in the tails; every kernel dtype.
+ARG_DTYPES = ["float64", "float32", "float16", "int8", "int16", "int32", "int64", "uint32",
+              "uint64", "bool"]
+
+
+@pytest.mark.parametrize("n", [16, 17, 31, 100, 2047, 2049, 40000, 300001])
+@pytest.mark.parametrize("dt", ARG_DTYPES)
+def test_arg_extremes_one_pass(dt, n):
+    rng = numpy.random.default_rng(n)
+    if dt == "bool":
+        x = rng.random(n) > 0.999
+    elif dt.startswith(("int", "uint")):
+        x = rng.integers(0, 50, n).astype(dt)  # many ties
+    else:
+        x = rng.integers(-50, 50, n).astype(dt)
+    rows = x[: (n // 4) * 4].reshape(4, -1) if n >= 64 else x.reshape(1, -1)
+
+    def fn(xp):
+        a, r = xp.asarray(x), xp.asarray(rows)
+        return (xp.argmax(a), xp.argmin(a), xp.argmax(r, axis=1), xp.argmin(r, axis=-1, keepdims=True),
+                xp.argmax(a[::3]), xp.argmax(r * 1 if dt != "bool" else r, axis=1))
+    xp_compare(fn)
+
+
+@pytest.mark.parametrize("where", ["first", "lane", "tail", "late", "all"])
+def test_arg_extremes_one_pass_nans(where):
+    n = 5000
+    x = numpy.random.default_rng(7).random((3, n))
+    pos = {"first": [0], "lane": [13, 700], "tail": [n - 1], "late": [4000, 2100], "all": range(n)}[where]
+    for p in pos:
+        x[1, p] = numpy.nan
+    x[2, [10, 3000]] = x[2].max() + 1  # a tie between lanes and parts
+    x[2, [11, 3001]] = -1.0
+
+    def fn(xp):
+        a = xp.asarray(x)
+        return (xp.argmax(a, axis=1), xp.argmin(a, axis=1), xp.argmax(a), xp.argmin(a[1]),
+                xp.nanargmax(a[::2], axis=1), xp.argmax(a + 0.0, axis=1))
+    with numpy.errstate(invalid="ignore"):
+        if where == "all":
+            xp_compare(lambda xp: (xp.argmax(xp.asarray(x), axis=1), xp.argmin(xp.asarray(x[1]))))
+        else:
+            xp_compare(fn)
+
+
+def test_arg_extremes_one_pass_out_and_zeros():
+    x = numpy.array([[0.0, -0.0] * 20, [-0.0, 0.0] * 20])
+    xp_compare(lambda xp: (xp.argmax(xp.asarray(x), axis=1), xp.argmin(xp.asarray(x), axis=1)))
+    out = ndaccel.zeros(2, dtype=numpy.int64)
+    r = ndaccel.argmax(ndaccel.asarray(numpy.arange(40.0).reshape(2, 20)), axis=1, out=out)
+    assert r is out and out.get().tolist() == [19, 19]

@@ -1,5 +1,7 @@
-"""Searching on the device: argmax, argmin and their nan versions (two
-fused reductions: the extreme, then the first index holding it) and
+"""Searching on the device: argmax, argmin and their nan versions (along
+the last axis or flattened: one pass, the first extreme per part of each
+row, nda/search.h; other axes: two fused reductions, the extreme, then
+the first index holding it) and
 searchsorted (a binary search per query in one kernel; bool and complex keys
 take one fused pass per step of the search)."""
 import numpy
@@ -41,6 +43,18 @@ def _arg_extreme(kind, a, axis, out, keepdims, skipnan):
         fill = float("-inf") if kind == "max" else float("inf")
         x = _where(UFUNCS["isnan"](x), fill, x).astype(x.dtype)
         floating = False
+    if ax == x.ndim - 1 and x.dtype.kind in "biuf" and n >= 16:
+        # Along the last axis (and every flattened array): one pass over
+        # the rows, the first extreme's index per part (nda/search.h).
+        # Rows shorter than two vectors keep the two folds below, whose
+        # vector forms take rows of 8 at once.
+        r = _core.arg_extreme(x, kind == "max")
+        if keepdims:
+            r = r.reshape((1,) * a.ndim if axis is None else x.shape[:ax] + (1,))
+        if out is not None:
+            out[...] = r
+            return out
+        return r
     m = (amax if kind == "max" else amin)(x, axis=ax, keepdims=True)
     if floating:
         hit = _where(UFUNCS["isnan"](m), UFUNCS["isnan"](x), UFUNCS["equal"](x, m))
