@@ -12,7 +12,9 @@ along the last axis, k-means (200k 2-D points, broadcast distances,
 argmin, bincount with weights), heat diffusion with roll (256², 100 steps),
 n-body accelerations (1k bodies, broadcasting), a histogram pipeline, an
 einsum contraction, a Monte-Carlo estimate of pi with random draws, an FFT
-convolution, and a small-array loop (64x64, 2000 steps). Writes
+convolution, a notebook-style feature analysis (200k x 16: shared
+intermediates, softmax, where/sign/isnan, argmax), Runge-Kutta 4 on 1M Lorenz
+states (10 steps), and a small-array loop (64x64, 2000 steps). Writes
 bench/results/programs.md and programs.png. Never passes or fails on time;
 the last part of `./run bench`."""
 import argparse
@@ -175,6 +177,52 @@ def fft_conv(xp, n):
     return run
 
 
+def feature_analysis(xp, n):
+    """A notebook-style analysis of n // 5 samples x 16 features: standardise,
+    softmax over 8 classes, entropy, clipping with where/sign, tanh ** 1.5 with
+    NaNs masked, column ranges, norms, argmax and bincount. Intermediates are
+    shared by several later statements."""
+    rng = numpy.random.default_rng(12)
+    x = xp.asarray(rng.standard_normal((max(64, n // 5), 16)))
+    w = xp.asarray(rng.standard_normal((16, 8)))
+
+    def run():
+        z = (x - x.mean(axis=0)) / x.std(axis=0)
+        logits = z @ w
+        e = xp.exp(logits - logits.max(axis=1, keepdims=True))
+        p = e / e.sum(axis=1, keepdims=True)
+        h = -(p * xp.log(p + 1e-12)).sum(axis=1)
+        norms = xp.sqrt((z ** 2).sum(axis=1))
+        clipped = xp.where(xp.abs(z) > 2.5, xp.sign(z) * 2.5, z)
+        act = xp.tanh(clipped) ** 1.5
+        act = xp.where(xp.isnan(act), 0.0, act)
+        spread = clipped.max(axis=0) - clipped.min(axis=0)
+        score = act.mean(axis=1) * h + norms / xp.linalg.norm(norms)
+        return h.mean(), score.sum(), spread, xp.bincount(xp.argmax(p, axis=1), minlength=8)
+    return run
+
+
+def rk4_lorenz(xp, n):
+    """Runge-Kutta 4 on an ensemble of n Lorenz-63 states, 10 steps: each
+    stage's k is used by the next stage and by the update."""
+    rng = numpy.random.default_rng(13)
+    state = tuple(xp.asarray(rng.standard_normal(n)) for _ in range(3))
+
+    def f(x, y, z):
+        return 10.0 * (y - x), x * (28.0 - z) - y, x * y - (8.0 / 3.0) * z
+
+    def run():
+        s, dt = state, 0.001
+        for _ in range(10):
+            k1 = f(*s)
+            k2 = f(*(v + 0.5 * dt * k for v, k in zip(s, k1)))
+            k3 = f(*(v + 0.5 * dt * k for v, k in zip(s, k2)))
+            k4 = f(*(v + dt * k for v, k in zip(s, k3)))
+            s = tuple(v + dt / 6.0 * (a + 2 * b + 2 * c + d) for v, a, b, c, d in zip(s, k1, k2, k3, k4))
+        return s
+    return run
+
+
 def small_loop(xp, n):
     u0 = xp.asarray(numpy.random.default_rng(11).random((64, 64)))
 
@@ -187,7 +235,7 @@ def small_loop(xp, n):
 
 
 PROGRAMS = [eos, isoneutral, thomas, kmeans, heat_roll, nbody, histogram, einsum, monte_carlo,
-            fft_conv, small_loop]
+            fft_conv, feature_analysis, rk4_lorenz, small_loop]
 # Programs whose results are random draws: ndaccel's streams are not NumPy's,
 # so the estimates are compared to each other only loosely.
 RANDOM = {"monte_carlo"}
