@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,11 +153,25 @@ static void load_backend(const char *name)
     /* The library handle stays open for the life of the process. */
 }
 
-/* At exit, wait for every device's queue: a driver still compiling or
- * running queued work while the process tears its libraries down can crash
- * (seen with PoCL: LLVM destroyed under its worker thread). */
-static void drain_at_exit(void)
+/* Set once init_once has filled g_devices (release), read by the drain
+ * (acquire): a drain that races a first initialisation does nothing. */
+static atomic_int g_init_done;
+/* Set by the first drain: later ones do nothing. */
+static atomic_flag g_drained = ATOMIC_FLAG_INIT;
+
+/* Waits once for every device's queue at the end of the process: a driver
+ * still compiling or running queued work while the process tears its
+ * libraries down can crash (seen with PoCL: LLVM destroyed under its worker
+ * thread). Python calls it from Py_FinalizeEx (Py_AtExit), before exit()
+ * runs the main thread's thread_local destructors: a driver called after
+ * them can write into its own freed per-thread state (seen with oclgrind:
+ * clFinish pushes onto a destroyed thread_local std::stack, a heap
+ * corruption that aborted at exit). The atexit registration covers C
+ * programs, which have no earlier hook. */
+void nda_devices_drain(void)
 {
+    if (!atomic_load_explicit(&g_init_done, memory_order_acquire)) return;
+    if (atomic_flag_test_and_set(&g_drained)) return;
     if (nda_forked_after_init()) return; /* the queues are the parent's */
     for (int i = 0; i < g_ndevices; i++) (void)g_devices[i].ops->synchronize(g_devices[i].local_index);
 }
@@ -166,7 +181,8 @@ static void init_once(void)
     g_init_started = 1;
     for (size_t i = 0; i < sizeof PLUGINS / sizeof PLUGINS[0]; i++) load_backend(PLUGINS[i]);
     nda_error_clear();
-    if (g_ndevices > 0) atexit(drain_at_exit);
+    if (g_ndevices > 0) atexit(nda_devices_drain);
+    atomic_store_explicit(&g_init_done, 1, memory_order_release);
 }
 
 void nda_devices_init(void)

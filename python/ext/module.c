@@ -721,5 +721,9 @@ PyMODINIT_FUNC PyInit__core(void)
         Py_DECREF(m);
         return NULL;
     }
+    /* The queues drain at the end of Py_FinalizeEx, before exit() destroys
+     * the drivers' thread_local state (nda_devices_drain). If Python's table
+     * of such hooks is full, the core's own atexit drain still runs. */
+    (void)Py_AtExit(nda_devices_drain);
     return m;
 }

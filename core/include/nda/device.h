@@ -14,6 +14,11 @@ typedef struct nda_device nda_device;
  * reason; this never fails. Plugins are searched in $NDACCEL_PLUGIN_DIR,
  * then beside the shared object that holds the core. */
 void nda_devices_init(void);
+/* Waits for every initialised device's queue, once per process (later calls
+ * and calls before initialisation do nothing). Registered with atexit by
+ * nda_devices_init; an embedding runtime with an earlier end-of-process hook
+ * (Python's Py_AtExit) should call it there: see core/device.c. */
+void nda_devices_drain(void);
 
 int nda_device_count(void);
 nda_device *nda_device_at(int i);
