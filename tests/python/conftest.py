@@ -70,6 +70,17 @@ def device(request):
     ndaccel.set_device(previous)
 
 
+@pytest.fixture
+def reduction_kernels(monkeypatch):
+    """Whole-array reductions of stored arrays in ndaccel's kernels on every
+    device: on CPU devices they would otherwise call NumPy on the storage
+    (_statistics/_host_reductions.py), and a file that tests the kernels
+    (pytestmark = pytest.mark.usefixtures("reduction_kernels")) would test
+    NumPy against itself. test_host_reductions.py tests that route."""
+    from ndaccel._statistics import _host_reductions
+    monkeypatch.setattr(_host_reductions, "USE", False)
+
+
 # ---------------------------------------------------------------- shards
 
 # Seconds a file takes with empty kernel caches where it is far from the

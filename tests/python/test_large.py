@@ -37,6 +37,10 @@ import pytest
 
 import ndaccel
 
+# The kernels, also for whole-array reductions of stored arrays on CPU
+# devices (conftest.py reduction_kernels).
+pytestmark = pytest.mark.usefixtures("reduction_kernels")
+
 B31 = 1 << 31
 B32 = 1 << 32
 GiB = 1 << 30

@@ -14,6 +14,10 @@ import ndaccel
 from xp_util import (ALL_DTYPES, dtype_id, random_values, special_values,
                      xp_compare, xp_test)
 
+# The kernels, also for whole-array reductions of stored arrays on CPU
+# devices (conftest.py reduction_kernels).
+pytestmark = pytest.mark.usefixtures("reduction_kernels")
+
 REDUCTIONS = ["sum", "prod", "max", "min"]
 SIZES = [7, 1000]
 LARGE_SIZES = [100003, 2**20 + 3]

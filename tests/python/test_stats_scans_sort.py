@@ -10,6 +10,11 @@ import ndaccel
 from xp_util import xp_compare
 
 RNG = numpy.random.default_rng(0)
+
+# The kernels, also for whole-array reductions of stored arrays on CPU
+# devices (conftest.py reduction_kernels).
+pytestmark = pytest.mark.usefixtures("reduction_kernels")
+
 F = RNG.random((4, 5, 6))
 F[0, 0, 0] = numpy.nan
 ARRAYS = {

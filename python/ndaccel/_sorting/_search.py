@@ -1,7 +1,8 @@
 """Searching on the device: argmax, argmin and their nan versions (along
 the last axis or flattened: one pass, the first extreme per part of each
 row, nda/search.h; other axes: two fused reductions, the extreme, then
-the first index holding it) and
+the first index holding it; stored arrays on CPU devices, flattened or
+along rows of 16 or more: NumPy on the storage, _host_reductions.py) and
 searchsorted (a binary search per query in one kernel; bool and complex keys
 take one fused pass per step of the search)."""
 import numpy
@@ -12,6 +13,7 @@ from .._creation._basic import full, zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
 from .._creation._ranges import arange
 from .._scalars import returns_scalar
+from .._statistics import _host_reductions
 from .._statistics._reductions import all as aall, max as amax, min as amin
 from .._ufunc import UFUNCS, _operand, where as _where
 from ._rows import _and, _less, _lt, _not
@@ -22,6 +24,20 @@ def _arg_extreme(kind, a, axis, out, keepdims, skipnan):
     then the smallest index holding it). NaN counts as the extreme, as in
     NumPy (skipnan: NaN is ignored, an all-NaN slice is an error)."""
     a = _arr(a)
+    if axis is None:
+        host_axes = tuple(range(a.ndim))
+    elif isinstance(axis, tuple) or a.ndim == 0:  # NumPy's errors below
+        host_axes = ()
+    else:  # the last axis only (NumPy copies to move another one last)
+        host_axes = normalize_axes(axis, a.ndim)
+        host_axes = host_axes if host_axes == (a.ndim - 1,) else ()
+    if host_axes and _host_reductions.applies(a, host_axes, _host_reductions.ARG_ROW_MIN):
+        r = _host_reductions.arg_extreme(kind, a, None if axis is None else host_axes[0],
+                                         keepdims, skipnan)
+        if out is not None:
+            out[...] = r
+            return out
+        return r
     name = ("nan" if skipnan else "") + ("argmax" if kind == "max" else "argmin")
     if axis is None and a.ndim > 1 and (a._is_lazy or not a._c_contiguous) and a.size:
         return _arg_extreme_flat(kind, a, out, keepdims, skipnan, name)

@@ -1,11 +1,14 @@
 """Reductions with NumPy's signatures: axis (None, int, negative, tuple),
 keepdims, dtype, out, initial and where. Elementwise inputs and `where`
-masks fuse into the reduction kernel."""
+masks fuse into the reduction kernel. Reductions of stored arrays over
+every axis or along long trailing rows call NumPy on the storage on CPU
+devices (_host_reductions.py)."""
 import builtins
 
 import numpy
 
 from .. import _core, _dtypes
+from . import _host_reductions
 from .._axes import normalize_axes
 from .._creation._basic import full, ones, zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
@@ -43,17 +46,21 @@ def _reduce(kind, a, axis, dtype, out, keepdims, initial, where):
                              "so to use a where mask one has to specify 'initial'")
         a = _where(_arr(where), a, ident).astype(a.dtype)
     empty_reduced = builtins.any(a.shape[i] == 0 for i in axes)
-    if initial is not None and empty_reduced and kind in ("max", "min"):
-        shape = tuple(n for i, n in enumerate(a.shape) if i not in axes)
-        r = full(shape, initial, dtype=a.dtype)
-    elif axes == tuple(range(a.ndim)) and a.ndim > 0 and code == -1:
-        r = _core.reduce_all(kind, a)
+    if _host_reductions.applies(a, axes):
+        r = _host_reductions.reduce(kind, a, axes, dtype if kind in ("sum", "prod") else None,
+                                    keepdims, initial)
     else:
-        r = _core.reduce_axes(kind, a, axes, code)
-    if initial is not None and not (empty_reduced and kind in ("max", "min")):
-        r = UFUNCS[_ACC[kind]](r, initial).astype(r.dtype)
-    if keepdims:
-        r = r.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
+        if initial is not None and empty_reduced and kind in ("max", "min"):
+            shape = tuple(n for i, n in enumerate(a.shape) if i not in axes)
+            r = full(shape, initial, dtype=a.dtype)
+        elif axes == tuple(range(a.ndim)) and a.ndim > 0 and code == -1:
+            r = _core.reduce_all(kind, a)
+        else:
+            r = _core.reduce_axes(kind, a, axes, code)
+        if initial is not None and not (empty_reduced and kind in ("max", "min")):
+            r = UFUNCS[_ACC[kind]](r, initial).astype(r.dtype)
+        if keepdims:
+            r = r.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
     if out is not None:
         _check_out(out)
         if out.shape != r.shape:
@@ -201,7 +208,9 @@ def any(a, axis=None, out=None, keepdims=False, *, where=True):
     A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     a = _arr(a)
     b = UFUNCS["not_equal"](a, 0) if a.dtype.kind != "b" else a
-    if _count(a, normalize_axes(axis, a.ndim)) == 0 and where is True:
+    if where is True and _host_reductions.applies(a, normalize_axes(axis, a.ndim)):
+        r = _host_reductions.truth("any", a, normalize_axes(axis, a.ndim), keepdims)
+    elif _count(a, normalize_axes(axis, a.ndim)) == 0 and where is True:
         shape = _kept_shape(a, axis, keepdims)
         r = zeros(shape, dtype=bool)
     else:
@@ -219,7 +228,9 @@ def all(a, axis=None, out=None, keepdims=False, *, where=True):
     A 0-d result (every axis reduced, no keepdims/out) is a NumPy scalar."""
     a = _arr(a)
     b = UFUNCS["not_equal"](a, 0) if a.dtype.kind != "b" else a
-    if _count(a, normalize_axes(axis, a.ndim)) == 0 and where is True:
+    if where is True and _host_reductions.applies(a, normalize_axes(axis, a.ndim)):
+        r = _host_reductions.truth("all", a, normalize_axes(axis, a.ndim), keepdims)
+    elif _count(a, normalize_axes(axis, a.ndim)) == 0 and where is True:
         r = ones(_kept_shape(a, axis, keepdims), dtype=bool)
     else:
         r = _reduce("min", b, axis, None, None, keepdims, True if where is not True else None, where)
