@@ -10,6 +10,7 @@ from .._creation._basic import empty, zeros
 from .._creation._from_data import asarray
 from .._creation._ranges import arange
 from .._ndarray import ndarray
+from .._statistics import _host_reductions
 from .._statistics._reductions import max as amax, min as amin
 from .._ufunc import _PY_SCALARS, UFUNCS, where
 from ._nonzero import nonzero
@@ -149,7 +150,13 @@ def _plan(a, key):
 def _bounds_code(idx, n):
     """2 when an index array has an entry outside [-n, n), else 1 when it has
     a negative one, else 0: one fused pass and one readback (the bounds
-    themselves are read only to word the error)."""
+    themselves are read only to word the error). A stored index array on a
+    CPU device: its min and max from NumPy on the storage instead
+    (_host_reductions; 1M int64: two ~0.1 ms passes against ~1 ms for the
+    integer kernel, which has no vector form)."""
+    if _host_reductions.applies(idx, tuple(range(idx.ndim))):
+        lo, hi = int(amin(idx)), int(amax(idx))
+        return 2 if hi >= n or lo < -n else 1 if lo < 0 else 0
     code = UFUNCS["multiply"](UFUNCS["greater_equal"](idx, n), numpy.int8(2))
     if idx.dtype.kind == "i":
         code = UFUNCS["add"](code, UFUNCS["less"](idx, 0))
