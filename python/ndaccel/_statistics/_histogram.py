@@ -15,6 +15,7 @@ from .._manipulation._join import concatenate
 from .._sorting._search import searchsorted
 from .._sorting._sort import argsort
 from .._sorting._unique import unique
+from .._statistics import _host_reductions
 from .._statistics._reductions import all as _all, max as _max, min as _min, sum as _sum
 from .._ufunc import UFUNCS, where
 
@@ -100,12 +101,20 @@ def bincount(x, weights=None, minlength=0):
     out_dt = numpy.float64 if w is not None else numpy.int64
     if x.size == 0:
         return zeros(minlength, dtype=out_dt)
-    x = x.astype(numpy.int64, copy=False)
-    # One fused pass for both checks: negatives count as the largest int64,
-    # which only an input holding that value itself also reaches.
-    top = int(_max(where(_lt(x, 0), _INT64_MAX, x)))
-    if top == _INT64_MAX and int(_min(x)) < 0:
-        raise ValueError("'list' argument must have no negative elements")
+    if _host_reductions.applies(x, (0,)):
+        # A stored x on a CPU device: NumPy's min and max on the storage
+        # (two SIMD passes; the integer kernel below has no vector form).
+        if int(_min(x)) < 0:
+            raise ValueError("'list' argument must have no negative elements")
+        top = int(_max(x))
+        x = x.astype(numpy.int64, copy=False)
+    else:
+        x = x.astype(numpy.int64, copy=False)
+        # One fused pass for both checks: negatives count as the largest
+        # int64, which only an input holding that value itself also reaches.
+        top = int(_max(where(_lt(x, 0), _INT64_MAX, x)))
+        if top == _INT64_MAX and int(_min(x)) < 0:
+            raise ValueError("'list' argument must have no negative elements")
     length = builtin_max(top + 1, minlength)
     if length <= _core.bincount_max_bins(x):
         # Partial histograms per work-item, summed (nda/binning.h): one pass
