@@ -1,6 +1,7 @@
 /* Tests for kernels/hash.h: pinned known answers (a changed value renames
  * every cache file, so it must be deliberate), seed independence, alignment
  * independence and avalanche quality. */
+#define _XOPEN_SOURCE 700 /* setenv (test_util.h) */
 #include "kernels/hash.h"
 
 #include <stdint.h>
