@@ -20,9 +20,12 @@ from ._helpers import _copy_into, _empty
 # loop rolls arrays of one geometry by the same shifts every step, so each
 # offsets array is computed once. The cache keeps at most _ROLL_CACHE_BYTES
 # of offsets on the devices (least recently used go first); rolls of up to
-# _ROLL_GATHER_MAX elements gather, larger ones copy slices.
+# _ROLL_GATHER_MAX elements gather (one launch: small rolls are launch-bound),
+# larger ones copy slices (2 per rolled axis, each a vector copy, against a
+# gather that reads an int64 offset per element: 1M float64 on PoCL, 0.52 ms
+# against 1.7).
 _ROLL_CACHE_BYTES = 64 << 20
-_ROLL_GATHER_MAX = 1 << 22
+_ROLL_GATHER_MAX = 1 << 17
 _roll_offsets_cache = collections.OrderedDict()
 _roll_lock = threading.Lock()
 
