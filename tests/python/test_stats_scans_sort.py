@@ -76,10 +76,19 @@ def test_cumprod_and_nancumsum(dt):
     xp_compare(lambda xp: xp.nancumsum(xp.asarray(y), axis=1))
 
 
-def test_nonzero_family_and_masks():
+@pytest.mark.parametrize("use", [True, False], ids=["host-libraries", "device-kernels"])
+def test_nonzero_family_and_masks(monkeypatch, use):
+    """Both routes of nonzero: NumPy's on the storage of CPU devices
+    (_host_libraries) and the scan-and-scatter kernels."""
+    from ndaccel import _host_libraries
+    monkeypatch.setattr(_host_libraries, "USE", use)
     x = F
     for name in ("nonzero", "flatnonzero", "argwhere"):
         xp_compare(lambda xp: getattr(xp, name)(xp.asarray(x > 0.7)))
+        xp_compare(lambda xp: getattr(xp, name)(xp.asarray(x[0]) * 2 - 1.2))  # a pending float array
+        xp_compare(lambda xp: getattr(xp, name)(xp.asarray(x[0, 0] > 2)))     # nothing non-zero
+        xp_compare(lambda xp: getattr(xp, name)(xp.asarray(x[:, :0])))       # empty
+        xp_compare(lambda xp: getattr(xp, name)(xp.asarray(x[::2, 1, ::-2])))  # a strided view
     xp_compare(lambda xp: xp.extract(xp.asarray(x > 0.5), xp.asarray(x)))
     xp_compare(lambda xp: xp.compress([True, False, True], xp.asarray(x), axis=1))
     xp_compare(lambda xp: xp.asarray(x)[xp.asarray(x > 0.5)])

@@ -1,10 +1,10 @@
 """Where the non-zero elements are, on the device: nonzero (a scan and a
-scatter), flatnonzero, argwhere, and where (elementwise selection with x
-and y; nonzero without). Each waits for the device once: the count sizes
-the result."""
+scatter; on CPU devices NumPy's nonzero on the storage), flatnonzero,
+argwhere, and where (elementwise selection with x and y; nonzero without).
+Each waits for the device once: the count sizes the result."""
 import numpy
 
-from .. import _core, _dtypes
+from .. import _core, _dtypes, _host_libraries
 from .. import _ufunc
 from .._creation._basic import empty, zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
@@ -25,6 +25,13 @@ def nonzero(a):
                          "np.atleast_1d(scalar).nonzero() instead. If the context of this error "
                          "is of the form `arr[nonzero(cond)]`, just use `arr[cond]`.")
     n = a.size
+    dev = a._device_id
+    if n and _host_libraries.applies(dev) and _host_libraries.memory_is_host(dev):
+        # A CPU device: NumPy's SIMD compaction on the storage (a pending
+        # a is computed into its own buffer first), 1M elements 0.5 ms
+        # against 3.8 for the scan and scatter (_host_libraries.py).
+        return tuple(_host_libraries.from_host(i, dev)
+                     for i in numpy.nonzero(_host_libraries.host_view(a)))
     m = UFUNCS["not_equal"](a, 0).reshape(-1)
     if n == 0:
         flat = empty(0, dtype=numpy.int64)
