@@ -17,7 +17,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarn
                                         "ignore:invalid value encountered:RuntimeWarning")
 
 DTYPES = ["float64", "float32", "float16", "complex128", "int8", "int64", "uint16", "bool"]
-FUNCS = ["sum", "prod", "max", "min", "mean", "any", "all", "argmax", "argmin"]
+FUNCS = ["sum", "prod", "max", "min", "mean", "any", "all", "count_nonzero", "argmax", "argmin"]
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_axes_of_wide_arrays(host_route, axis, dtype):
     """Any axes of a C-contiguous array with 512+ elements per row."""
     h = values(dtype, (3, 4, 600))
     a = ndaccel.asarray(h)
-    for func in ["sum", "prod", "max", "min", "mean", "any", "all"]:
+    for func in ["sum", "prod", "max", "min", "mean", "any", "all", "count_nonzero"]:
         for keepdims in (False, True):
             got = getattr(ndaccel, func)(a, axis=axis, keepdims=keepdims)
             same(got.get(), getattr(numpy, func)(h, axis=axis, keepdims=keepdims))

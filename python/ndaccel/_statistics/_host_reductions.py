@@ -10,7 +10,7 @@ reduction costs ~0.05 ms before any data moves and reads at two threads'
 bandwidth (0.44 ms). Out of cache both run at memory bandwidth (16M: parity).
 So these call NumPy there, and their values are NumPy's to the last bit (its
 pairwise summation order, its NaN rules):
-- sum, prod, max, min (mean reduces with sum), any, all over every axis,
+- sum, prod, max, min, mean, any, all, count_nonzero over every axis,
   argmax/argmin flattened;
 - the same over any axes of a C-contiguous array whose last axis holds
   ROW_MIN elements or more (NumPy's inner loop is then long enough; 1000^2
@@ -71,6 +71,23 @@ def reduce(kind, a, axes, dtype, keepdims, initial):
     else:
         r = _NUMPY[kind](v, axis=axis, keepdims=keepdims, **kw)
     return _core.from_numpy(numpy.asarray(r), a._device_id)
+
+
+def mean(a, axes, dtype, keepdims):
+    """numpy.mean of a over `axes` (those applies() took), as an ndaccel array on
+    a's device: one pass and NumPy's own division, no kernel for the quotient."""
+    axis = None if len(axes) == a.ndim else tuple(axes)
+    with numpy.errstate(all="ignore"):
+        r = numpy.mean(_host_libraries.host_view(a), axis=axis, dtype=dtype, keepdims=keepdims)
+    return _core.from_numpy(numpy.asarray(r), a._device_id)
+
+
+def count_nonzero(a, axes, keepdims):
+    """numpy.count_nonzero of a over `axes` (those applies() took), as an int64
+    ndaccel array on a's device."""
+    axis = None if len(axes) == a.ndim else tuple(axes)
+    r = numpy.count_nonzero(_host_libraries.host_view(a), axis=axis, keepdims=keepdims)
+    return _core.from_numpy(numpy.asarray(r, dtype=numpy.int64), a._device_id)
 
 
 def truth(kind, a, axes, keepdims):

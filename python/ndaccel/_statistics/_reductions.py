@@ -130,7 +130,9 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     a = _arr(a)
     axes = normalize_axes(axis, a.ndim)
     acc, res = _mean_dtypes(a, dtype)
-    if where is not True:
+    if where is True and _host_reductions.applies(a, axes):
+        r = _host_reductions.mean(a, axes, dtype, keepdims)
+    elif where is not True:
         mask = _arr(where)
         n = sum(UFUNCS["add"](_where(mask, 1, 0), _zeros_like_shape(a.shape)), axis=axis,
                 keepdims=keepdims, dtype=numpy.int64)
@@ -253,6 +255,8 @@ def count_nonzero(a, axis=None, *, keepdims=False):
 
     A 0-d result (axis=None) is a NumPy scalar (numpy.int64)."""
     a = _arr(a)
+    if _host_reductions.applies(a, normalize_axes(axis, a.ndim)):
+        return _host_reductions.count_nonzero(a, normalize_axes(axis, a.ndim), keepdims)
     return sum(UFUNCS["not_equal"](a, 0), axis=axis, keepdims=keepdims, dtype=numpy.int64)
 
 
