@@ -168,25 +168,40 @@ def _partition_args(a, axis):
 
 
 def partition(a, kth, axis=-1, kind="introselect", order=None):
-    """A sorted result is a valid partition for every kth."""
+    """a partitioned around kth along an axis (numpy.partition): on CPU devices
+    NumPy's introselect in the result's own storage (_host_libraries; its
+    result, element for element), elsewhere a sort, which is a valid
+    partition for every kth."""
     if order is not None:
         raise NotImplementedError("partition: 'order' is not supported")
     a, ax = _partition_args(a, axis)
     if a.size == 0:  # NumPy checks no kth here; sort() of an empty array raises
         return a.copy()
     _check_kth(kth, a.shape[ax])
+    dev = a._device_id
+    if _host_libraries.applies(dev) and _host_libraries.memory_is_host(dev):
+        out, o = _host_libraries.host_output(a.shape, a.dtype, dev)
+        o[...] = _host_libraries.host_view(a)
+        o.partition(kth.get() if isinstance(kth, _core.ndarray_base) else kth, axis=ax,
+                    kind=kind)
+        return out
     return sort(a, axis=ax)
 
 
 def argpartition(a, kth, axis=-1, kind="introselect", order=None):
-    """Indices that partition a around kth, on the device (numpy.argpartition).
-
-    They fully sort a (a valid partition for every kth); 'kind' is ignored and 'order'
-    raises NotImplementedError."""
+    """Indices that partition a around kth (numpy.argpartition): on CPU devices
+    NumPy's (_host_libraries), elsewhere they fully sort a (a valid partition for
+    every kth; 'kind' is ignored there). 'order' raises NotImplementedError."""
     if order is not None:
         raise NotImplementedError("argpartition: 'order' is not supported")
     a, ax = _partition_args(a, axis)
     if a.size == 0:
         return zeros(a.shape, dtype=numpy.int64, device=a._device_id)
     _check_kth(kth, a.shape[ax])
+    dev = a._device_id
+    if _host_libraries.applies(dev) and _host_libraries.memory_is_host(dev):
+        r = numpy.argpartition(_host_libraries.host_view(a),
+                               kth.get() if isinstance(kth, _core.ndarray_base) else kth,
+                               axis=ax, kind=kind)
+        return _host_libraries.from_host(r.astype(numpy.int64, copy=False), dev)
     return argsort(a, axis=ax)

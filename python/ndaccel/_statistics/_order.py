@@ -1,6 +1,8 @@
 """Order statistics on the device: median, percentile, quantile and their
-nan versions. The reduced axes are moved last and sorted (NaN last); the
-wanted order statistics are gathered per row and interpolated with NumPy's
+nan versions. The reduced axes are moved last and each row partitioned at
+the wanted positions and its last (NaN last; on CPU devices NumPy's
+introselect, elsewhere a sort; the nan versions sort); the wanted order
+statistics are gathered per row and interpolated with NumPy's
 formulas (_lerp: a + (b-a)*t, or b - (b-a)*(1-t) where t >= 0.5)."""
 import math
 
@@ -16,7 +18,7 @@ from .._manipulation._join import stack
 from .._manipulation._transpose import transpose
 from .._ndarray import ndarray
 from .._scalars import returns_scalar
-from .._sorting._sort import sort
+from .._sorting._sort import partition, sort
 from .._statistics._reductions import mean, sum as _sum
 from .._ufunc import UFUNCS, where as _where
 
@@ -99,6 +101,20 @@ def _check_method(method):
     return method
 
 
+def _ordered(rows, positions, last):
+    """rows with the values of the given positions (host int arrays) of each
+    sorted row in place, and the row's largest value (NaN, if any) last when
+    `last`: numpy.partition at those positions (a sort on devices where
+    partition sorts, _sorting/_sort.py)."""
+    n = rows.shape[-1]
+    kth = set()
+    for p in positions:
+        kth.update(int(i) for i in numpy.asarray(p).reshape(-1))
+    if last:
+        kth.add(n - 1)
+    return partition(rows, sorted(kth), axis=-1)
+
+
 def _quantile(a, q, axis, out, method, keepdims, weak_q, nan):
     a = _arr(a)
     if a.dtype.kind == "c":
@@ -122,9 +138,10 @@ def _quantile(a, q, axis, out, method, keepdims, weak_q, nan):
             dt = numpy.result_type(a.dtype, 0.0 if weak_q else vi.dtype)
         return _finish(empty(qshape + (0,) * 0 + (M,), dtype=dt), qshape, out_shape,
                        keep_shape, keepdims, out)
-    s = sort(rows, axis=-1)
     if vi.dtype.kind in "iu":
-        idx = asarray(numpy.clip(vi, -n, n - 1) % n).astype(numpy.int64).reshape(k, 1)
+        hidx = numpy.clip(vi, -n, n - 1) % n
+        s = _ordered(rows, [hidx], inexact)
+        idx = asarray(hidx).astype(numpy.int64).reshape(k, 1)
         r = _gather_rows(s, idx)
     else:
         prev = numpy.floor(vi)
@@ -137,6 +154,7 @@ def _quantile(a, q, axis, out, method, keepdims, weak_q, nan):
         nxt[below] = 0
         prev = prev.astype(numpy.intp) % n
         nxt = nxt.astype(numpy.intp) % n
+        s = _ordered(rows, [prev, nxt], inexact)
         gamma = numpy.asarray(vi - numpy.floor(vi), dtype=vi.dtype)
         if method == "midpoint":
             gamma = numpy.where(vi % 1 == 0, 0.0, 0.5).astype(vi.dtype)
@@ -287,7 +305,7 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
         dt = mean(_arr(numpy.zeros(1, dtype=a.dtype))).dtype
         r = full((M,), float("nan"), dtype=dt)
         return _finish(r, (), out_shape, keep_shape, keepdims, out)
-    s = sort(rows, axis=-1)
+    s = _ordered(rows, [[(n - 1) // 2, n // 2]], a.dtype.kind in "fc")
     mid = s[:, (n - 1) // 2:n // 2 + 1]
     r = mean(mid, axis=-1)
     if a.dtype.kind in "fc":
