@@ -3,9 +3,10 @@
 An OpenCL device that runs on the host's own cores (PoCL: is_gpu false)
 shares those cores with NumPy. For the operations where NumPy calls a
 hand-tuned library, that library beats the kernels an OpenCL compiler makes
-for the same cores: the host's BLAS (OpenBLAS: 4-10x CLBlast at 1000^2) and
+for the same cores: the host's BLAS (OpenBLAS: 4-10x CLBlast at 1000^2),
 NumPy's SIMD sorts (10x our merge sort at 1M; unique, a sort and a pass over
-it, follows them). There ndaccel calls NumPy on
+it, follows them), its introselect (partition, and so median and quantile:
+4x a full sort) and its nonzero (6x our scan and scatter). There ndaccel calls NumPy on
 the arrays' own storage where the device's buffers are host memory (PoCL:
 host_view and host_output map them, no copy), else on host copies.
 Whole-array reductions of stored arrays call NumPy where the buffers are
