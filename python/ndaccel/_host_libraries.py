@@ -6,7 +6,8 @@ hand-tuned library, that library beats the kernels an OpenCL compiler makes
 for the same cores: the host's BLAS (OpenBLAS: 4-10x CLBlast at 1000^2),
 NumPy's SIMD sorts (10x our merge sort at 1M; unique, a sort and a pass over
 it, follows them), its introselect (partition, and so median and quantile:
-4x a full sort) and its nonzero (6x our scan and scatter). There ndaccel calls NumPy on
+4x a full sort), its nonzero (6x our scan and scatter) and its fill of new
+arrays (zeros, ones, full: 2x a fill kernel at 1M, 10x at 1000). There ndaccel calls NumPy on
 the arrays' own storage where the device's buffers are host memory (PoCL:
 host_view and host_output map them, no copy), else on host copies.
 Whole-array reductions of stored arrays call NumPy where the buffers are
@@ -86,6 +87,18 @@ def host_output(shape, dtype, device_id):
     view of its storage, for NumPy to write the result into."""
     out = _core.empty(tuple(shape), _dtypes.code(numpy.dtype(dtype)), device_id)
     return out, numpy.from_dlpack(_Export(out, True))
+
+
+def fill(a, value):
+    """Fills the new C-contiguous ndaccel array a with the NumPy scalar value on
+    the host where the policy applies and a's storage is host memory (NumPy's
+    fill: 1M float64 0.15 ms, against 0.33 for a fill kernel on PoCL, 2.6 us
+    against 33 at 1000); False, nothing done, elsewhere."""
+    dev = a._device_id
+    if not (a.size and applies(dev) and memory_is_host(dev)):
+        return False
+    numpy.from_dlpack(_Export(a, True)).fill(value)
+    return True
 
 
 def from_host(h, device_id):

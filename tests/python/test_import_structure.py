@@ -37,6 +37,7 @@ FOUNDATION = [
     "ndaccel._flags",
     "ndaccel._axes",
     "ndaccel._dtypes",
+    "ndaccel._host_libraries",
     "ndaccel._scalars",
     "ndaccel._device",
     "ndaccel._runtime",

@@ -5,7 +5,7 @@ import numbers
 
 import numpy
 
-from .. import _core, _device, _dtypes
+from .. import _core, _device, _dtypes, _host_libraries
 from ._from_data import asarray
 
 
@@ -56,7 +56,9 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
         # NumPy's full casts like copyto(casting="unsafe") (full(3, -2.5, uint8)
         # is 254, full(3, 1+2j, float) is 1.0), unlike fill/setitem; out of
         # range Python ints still raise OverflowError.
-        _core.fill(a, numpy.full((), fill_value, dtype=a.dtype).item())
+        v = numpy.full((), fill_value, dtype=a.dtype)
+        if not _host_libraries.fill(a, v):
+            _core.fill(a, v.item())
     else:
         a[...] = asarray(numpy.asarray(fill_value).astype(a.dtype), device=device)
     return a
