@@ -7,23 +7,25 @@ element once. On a device that runs on the host's cores with its buffers in
 host memory, NumPy's SIMD loops do that on the storage itself with no
 launch: max of 1M float64 takes NumPy 0.10 ms from the cache, while a PoCL
 reduction costs ~0.05 ms before any data moves and reads at two threads'
-bandwidth (0.44 ms). Out of cache both run at memory bandwidth (16M: parity).
+bandwidth (0.31 ms). Out of cache both run at memory bandwidth.
 So these call NumPy there, and their values are NumPy's to the last bit (its
 pairwise summation order, its NaN rules):
-- sum, prod, max, min, mean, any, all, count_nonzero over every axis,
-  argmax/argmin flattened;
-- the same over any axes of a C-contiguous array whose last axis holds
-  ROW_MIN elements or more (NumPy's inner loop is then long enough; 1000^2
-  float64: max along rows 0.16 ms against the kernels' 0.32, along columns
-  0.15 against 0.29; at 64-256 columns the kernels win, 1.2-3.6x NumPy),
-  and argmax/argmin along the last axis of a C-contiguous array for rows of
+- max, min, any, all, count_nonzero over every axis, argmax/argmin
+  flattened, and sum, prod, mean over every axis unless they accumulate in
+  float16, float32 or complex64 (the kernels' vector accumulators beat
+  NumPy's pairwise loop there: 1M float32 0.09 ms against 0.16);
+- max, min, any, all, count_nonzero over any axes of a C-contiguous array
+  whose last axis holds ROW_MIN elements or more (NumPy's inner loop is then
+  long enough; 1024^2 float64: max along rows 0.18 ms against the kernels'
+  0.30, float32 0.14 against 0.21; at 64-256 columns the kernels win), and
+  argmax/argmin along the last axis of a C-contiguous array for rows of
   ARG_ROW_MIN or more (the kernels reach 0.25-0.6x of NumPy there).
 Narrower arrays, views that are not C-contiguous, pending expressions,
 GPUs, devices whose memory is not the host's, and any device under
 NDACCEL_HOST_LIBRARIES=0 or a transfer guard that logs or refuses copies
-keep ndaccel's kernels. USE = False here
-turns this part of the policy off alone (the kernel tests of tests/python
-do, so that they keep testing the kernels)."""
+keep ndaccel's kernels. USE = False here turns this part of the policy off
+alone (the kernel tests of tests/python do, so that they keep testing the
+kernels)."""
 import numpy
 
 from .. import _core, _host_libraries
@@ -40,14 +42,25 @@ ROW_MIN = 512
 ARG_ROW_MIN = 16
 
 
-def applies(a, axes, row_min=ROW_MIN):
+# Accumulators whose sums the kernels fold faster than NumPy's pairwise loop
+# (vector accumulators; 1M float32: 0.09 ms against NumPy's 0.16).
+_KERNEL_SUMS = frozenset(numpy.dtype(t) for t in ("float16", "float32", "complex64"))
+
+
+def applies(a, axes, row_min=ROW_MIN, kind=None, dtype=None):
     """Whether a reduction of the ndaccel array a over `axes` (normalised)
     takes NumPy here: every axis, or any axes of a C-contiguous a whose last
-    axis holds row_min elements or more."""
+    axis holds row_min elements or more. Sums (kind 'sum', 'prod', 'mean',
+    with the dtype= argument): every axis only, and not in a float16,
+    float32 or complex64 accumulator (the kernels win there: 1.7-3x NumPy
+    along rows or columns of 1024^2 float64, 1.7-3.2x over 1-4M float32)."""
     if not (USE and a.ndim > 0 and a.size > 0 and not a._is_lazy
             and _host_libraries.applies(a._device_id)
             and _host_libraries.memory_is_host(a._device_id)):
         return False
+    if kind in ("sum", "prod", "mean"):
+        acc = numpy.dtype(dtype) if dtype is not None else a.dtype
+        return len(axes) == a.ndim and acc not in _KERNEL_SUMS
     if len(axes) == a.ndim:
         return True
     return len(axes) > 0 and a._c_contiguous and a.shape[-1] >= row_min

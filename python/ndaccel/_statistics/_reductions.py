@@ -1,8 +1,7 @@
 """Reductions with NumPy's signatures: axis (None, int, negative, tuple),
 keepdims, dtype, out, initial and where. Elementwise inputs and `where`
-masks fuse into the reduction kernel. Reductions of stored arrays over
-every axis or along long trailing rows call NumPy on the storage on CPU
-devices (_host_reductions.py)."""
+masks fuse into the reduction kernel. Some reductions of stored arrays
+call NumPy on the storage on CPU devices (_host_reductions.py)."""
 import builtins
 
 import numpy
@@ -46,7 +45,7 @@ def _reduce(kind, a, axis, dtype, out, keepdims, initial, where):
                              "so to use a where mask one has to specify 'initial'")
         a = _where(_arr(where), a, ident).astype(a.dtype)
     empty_reduced = builtins.any(a.shape[i] == 0 for i in axes)
-    if _host_reductions.applies(a, axes):
+    if _host_reductions.applies(a, axes, kind=kind, dtype=dtype):
         r = _host_reductions.reduce(kind, a, axes, dtype if kind in ("sum", "prod") else None,
                                     keepdims, initial)
     else:
@@ -130,7 +129,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     a = _arr(a)
     axes = normalize_axes(axis, a.ndim)
     acc, res = _mean_dtypes(a, dtype)
-    if where is True and _host_reductions.applies(a, axes):
+    if where is True and _host_reductions.applies(a, axes, kind="mean", dtype=acc):
         r = _host_reductions.mean(a, axes, dtype, keepdims)
     elif where is not True:
         mask = _arr(where)
