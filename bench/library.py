@@ -2,7 +2,9 @@
 binning (bincount, digitize, histogram), sorting (sort, argsort, unique with
 counts), add.at, float64 log, exp, tanh, sin, a where expression (the vector
 kernels of CPU devices) and pow, matmul, reductions (whole-array, column and
-row folds, std), random draws, and the host-libraries policy
+row folds, std, mean, count_nonzero), order statistics (median, percentile),
+creation (arange, full), roll, nonzero, a gather, random draws, and the
+host-libraries policy
 of CPU devices on and off (NDACCEL_HOST_LIBRARIES; see
 python/ndaccel/_host_libraries.py). Each ndaccel time includes
 ndaccel.synchronize() and is the best of --reps calls after a warm-up call.
@@ -34,6 +36,7 @@ def cases(xp, n):
     m = xp.asarray(rng.random((1000, 1000)))
     tall = xp.asarray(rng.random((n // 8, 8)))
     acc = xp.zeros(1000)
+    mask = xp.asarray(rng.random(n) > 0.5)
     return [
         ("bincount, 64 bins", lambda: xp.bincount(labels, minlength=64)),
         ("digitize, 63 edges", lambda: xp.digitize(v, edges)),
@@ -59,6 +62,14 @@ def cases(xp, n):
         ("argmax, axis 1 of 1000^2", lambda: m.argmax(axis=1)),
         ("argmin, axis 1 of n/8 x 8", lambda: tall.argmin(axis=1)),
         ("arange(n)", lambda: xp.arange(n)),
+        ("full(n, 3.0)", lambda: xp.full(n, 3.0)),
+        ("roll(v, 3)", lambda: xp.roll(v, 3)),
+        ("nonzero(v > 0)", lambda: xp.nonzero(v > 0)[0]),
+        ("count_nonzero(v > 0)", lambda: xp.count_nonzero(mask)),
+        ("mean", lambda: v.mean()),
+        ("median", lambda: xp.median(v)),
+        ("percentile 90", lambda: xp.percentile(v, 90)),
+        ("v[idx] (1M indices)", lambda: v[few]),
         ("std", lambda: v.std()),
         ("random(n)", lambda: xp.random.default_rng(1).random(n)),
         ("integers(0, 100, n)", lambda: xp.random.default_rng(1).integers(0, 100, n)),
