@@ -129,9 +129,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     a = _arr(a)
     axes = normalize_axes(axis, a.ndim)
     acc, res = _mean_dtypes(a, dtype)
-    if where is True and _host_reductions.applies(a, axes, kind="mean", dtype=acc):
-        r = _host_reductions.mean(a, axes, dtype, keepdims)
-    elif where is not True:
+    if where is not True:
         mask = _arr(where)
         n = sum(UFUNCS["add"](_where(mask, 1, 0), _zeros_like_shape(a.shape)), axis=axis,
                 keepdims=keepdims, dtype=numpy.int64)
