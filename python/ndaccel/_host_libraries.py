@@ -10,8 +10,8 @@ it, follows them), its introselect (partition, and so median and quantile:
 arrays (zeros, ones, full: 2x a fill kernel at 1M, 10x at 1000). There ndaccel calls NumPy on
 the arrays' own storage where the device's buffers are host memory (PoCL:
 host_view and host_output map them, no copy), else on host copies.
-Whole-array reductions of stored arrays call NumPy where the buffers are
-host memory (_statistics/_host_reductions.py: no launch beats NumPy's
+Some reductions of stored arrays call NumPy where the buffers are host
+memory (_statistics/_host_reductions.py says which: no launch beats NumPy's
 in-cache SIMD pass). Elementwise work, fused expressions and the other
 reductions stay in ndaccel's kernels, which beat NumPy.
 
@@ -51,6 +51,12 @@ def memory_is_host(device_id):
     """Whether the device's buffers are host memory (the backend's memory_kind):
     a mapped pointer is the storage itself."""
     return _core.memory_kind(device_id) == "host"
+
+
+def maps(device_id):
+    """Whether the policy applies on device_id and its buffers are host memory:
+    NumPy then works on the arrays' storage in place (host_view, host_output)."""
+    return applies(device_id) and memory_is_host(device_id)
 
 
 class _Export:
@@ -94,8 +100,7 @@ def fill(a, value):
     the host where the policy applies and a's storage is host memory (NumPy's
     fill: 1M float64 0.15 ms, against 0.33 for a fill kernel on PoCL, 2.6 us
     against 33 at 1000); False, nothing done, elsewhere."""
-    dev = a._device_id
-    if not (a.size and applies(dev) and memory_is_host(dev)):
+    if not (a.size and maps(a._device_id)):
         return False
     numpy.from_dlpack(_Export(a, True)).fill(value)
     return True

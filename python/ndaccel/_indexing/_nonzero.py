@@ -26,7 +26,7 @@ def nonzero(a):
                          "is of the form `arr[nonzero(cond)]`, just use `arr[cond]`.")
     n = a.size
     dev = a._device_id
-    if n and _host_libraries.applies(dev) and _host_libraries.memory_is_host(dev):
+    if n and _host_libraries.maps(dev):
         # A CPU device: NumPy's SIMD compaction on the storage (a pending
         # a is computed into its own buffer first), 1M elements 0.5 ms
         # against 3.8 for the scan and scatter (_host_libraries.py).

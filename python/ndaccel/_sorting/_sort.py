@@ -179,7 +179,7 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
         return a.copy()
     _check_kth(kth, a.shape[ax])
     dev = a._device_id
-    if _host_libraries.applies(dev) and _host_libraries.memory_is_host(dev):
+    if _host_libraries.maps(dev):
         out, o = _host_libraries.host_output(a.shape, a.dtype, dev)
         o[...] = _host_libraries.host_view(a)
         o.partition(kth.get() if isinstance(kth, _core.ndarray_base) else kth, axis=ax,
@@ -199,7 +199,7 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
         return zeros(a.shape, dtype=numpy.int64, device=a._device_id)
     _check_kth(kth, a.shape[ax])
     dev = a._device_id
-    if _host_libraries.applies(dev) and _host_libraries.memory_is_host(dev):
+    if _host_libraries.maps(dev):
         r = numpy.argpartition(_host_libraries.host_view(a),
                                kth.get() if isinstance(kth, _core.ndarray_base) else kth,
                                axis=ax, kind=kind)

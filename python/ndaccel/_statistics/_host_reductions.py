@@ -58,8 +58,7 @@ def applies(a, axes, row_min=ROW_MIN, kind=None, dtype=None):
     complex accumulator (the kernels win there: 1.7-3x NumPy along rows or
     columns of 1024^2 float64, 1.7-3.2x over 1-4M float32)."""
     if not (USE and a.ndim > 0 and a.size > 0 and not a._is_lazy
-            and _host_libraries.applies(a._device_id)
-            and _host_libraries.memory_is_host(a._device_id)):
+            and _host_libraries.maps(a._device_id)):
         return False
     if kind in ("sum", "prod"):
         acc = numpy.dtype(dtype) if dtype is not None else a.dtype
