@@ -7,11 +7,12 @@
 
 #include "core/device_internal.h"
 #include "core/expr.h"
+#include "core/host_eval.h"
 #include "core/launch.h"
 #include "kernels/kernel_cache.h"
 #include "nda/error.h"
 
-#define MAXOPS (NDA_FUSED_MAX_LEAVES + 1)
+#define MAXOPS NDA_SPACE_MAXOPS
 
 typedef struct lin {
     nda_fused_spec spec;
@@ -82,14 +83,9 @@ static int visit(lin *L, const nda_expr *e, nda_fused_ref *ref)
     return NDA_OK;
 }
 
-/* Iteration space: shape and per-operand element strides (operand 0 is the
- * store destination, or unused for reductions). */
-typedef struct space {
-    int rank;
-    int64_t shape[NDA_MAXDIMS];
-    int64_t st[MAXOPS][NDA_MAXDIMS];
-    int64_t base[MAXOPS];
-} space;
+/* Iteration space (core/host_eval.h): operand 0 is the store destination,
+ * or unused for reductions. */
+typedef nda_space space;
 
 static void coalesce(space *s, int nops)
 {
@@ -329,6 +325,12 @@ static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const
     }
     rc = check_fp64(d, s);
     if (rc != NDA_OK) goto out;
+    if (!offsets && nda_host_eval_accepts(d, s, n)) {
+        const void *values[NDA_FUSED_MAX_SCALARS];
+        for (int k = 0; k < s->nscalars; k++) values[k] = L->scalars[k]->value;
+        rc = nda_host_eval_store(d, s, L->leaves, values, sp, dst);
+        goto out;
+    }
     size_t ls = nda_launch_local_size(d);
     size_t items = (size_t)inner_n;
     s->chunk = 0;

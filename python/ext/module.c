@@ -16,6 +16,7 @@
 #include "nda/binning.h"
 #include "nda/cache.h"
 #include "nda/error.h"
+#include "nda/host_eval.h"
 #include "nda/indexing.h"
 #include "nda/search.h"
 #include "nda/sort.h"
@@ -635,6 +636,28 @@ static PyObject *py_pool_release(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* host_eval_limit([limit]): the host-evaluation limit (nda/host_eval.h);
+ * with an argument, sets it and returns the previous one. */
+static PyObject *py_host_eval_limit(PyObject *self, PyObject *args)
+{
+    (void)self;
+    long long limit = -1;
+    if (!PyArg_ParseTuple(args, "|L", &limit)) return NULL;
+    if (limit < 0) return PyLong_FromLongLong(nda_host_eval_limit());
+    int locked = ndapy_lock_acquire();
+    if (locked < 0) return NULL;
+    long long old = nda_host_eval_set_limit(limit);
+    if (locked) ndapy_lock_release();
+    return PyLong_FromLongLong(old);
+}
+
+static PyObject *py_host_eval_count(PyObject *self, PyObject *noargs)
+{
+    (void)self;
+    (void)noargs;
+    return PyLong_FromUnsignedLongLong(nda_host_eval_count());
+}
+
 static PyObject *py_set_array_type(PyObject *self, PyObject *arg)
 {
     (void)self;
@@ -689,6 +712,10 @@ static PyMethodDef methods[] = {
     {"pool_info", py_pool_info, METH_VARARGS, NULL},
     {"pool_release", py_pool_release, METH_VARARGS, NULL},
     {"_set_array_type", py_set_array_type, METH_O, NULL},
+    {"host_eval_limit", py_host_eval_limit, METH_VARARGS,
+     "host_eval_limit([limit]): work units up to which small fused stores run on the host "
+     "on host-memory CPU devices (0: off); with limit, sets it and returns the old one."},
+    {"host_eval_count", py_host_eval_count, METH_NOARGS, "Fused stores evaluated on the host so far."},
     {"fft_c2c", ndapy_fft_c2c, METH_VARARGS, "Library FFT (cuFFT/VkFFT); see fft_binding.c."},
     {"gemm", ndapy_gemm, METH_VARARGS, "Library GEMM (cuBLAS/CLBlast); see gemm_binding.c."},
     {"solver", (PyCFunction)(void (*)(void))ndapy_solver, METH_VARARGS | METH_KEYWORDS,

@@ -28,11 +28,18 @@ settings.load_profile(os.environ.get("NDACCEL_HYPOTHESIS_PROFILE", "ndaccel"))
 def pytest_configure(config):
     # hypothesis's explain phase imports libcst, which warns about mypy_extensions.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:libcst")
+    # Small fused stores run on the host on CPU devices (nda/host_eval.h).
+    # The suite tests the generated kernels unless NDACCEL_HOST_EVAL names a
+    # limit: the pytest_host_eval target runs it again with a large one, so
+    # the same cases test the host loops. test_host_eval.py tests both.
+    if not os.environ.get("NDACCEL_HOST_EVAL"):
+        ndaccel._core.host_eval_limit(0)
 
 
 def pytest_report_header(config):
     info = ndaccel.cache_info()
-    return [f"ndaccel {ndaccel.__version__} from {ndaccel.__file__}",
+    return [f"ndaccel {ndaccel.__version__} from {ndaccel.__file__}; "
+            f"host evaluation limit {ndaccel._core.host_eval_limit()}",
             f"devices: {', '.join(d.id for d in ndaccel.devices()) or 'none'}; "
             f"kernel cache: {info['dir']}"]
 
@@ -79,6 +86,16 @@ def reduction_kernels(monkeypatch):
     NumPy against itself. test_host_reductions.py tests that route."""
     from ndaccel._statistics import _host_reductions
     monkeypatch.setattr(_host_reductions, "USE", False)
+
+
+@pytest.fixture
+def fused_kernels():
+    """Fused stores on the device's kernels, whatever the host-evaluation limit
+    (for tests that count kernel launches or cache hits)."""
+    from ndaccel import _core
+    old = _core.host_eval_limit(0)
+    yield
+    _core.host_eval_limit(old)
 
 
 # ---------------------------------------------------------------- shards

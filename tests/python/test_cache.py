@@ -114,7 +114,7 @@ def test_unusable_cache_dir(tmp_path, device):
     assert info["dir"] is None or info["disk_writes"] == 0 or info["disk_errors"] > 0
 
 
-def test_cache_info_in_this_process():
+def test_cache_info_in_this_process(fused_kernels):
     info = ndaccel.cache_info()
     for key in ("memory_hits", "disk_hits", "compiles", "disk_writes", "disk_errors",
                 "disk_entries", "disk_bytes"):

@@ -1,0 +1,770 @@
+/* Host evaluation of fused stores: an interpreter of the linearised DAG
+ * (kernels/fused.h) over blocks of up to BLOCK elements along the space's
+ * innermost axis. Each node runs one typed loop over the block (compiled
+ * with -O3 -ffp-contract=off: vectorised, no fused multiply-add, so IEEE
+ * arithmetic gives the kernels' and NumPy's bits). Leaves with unit or
+ * zero inner stride are read in place; others are gathered into a block.
+ * Semantics mirror kernels/ops.c, the kernels' emitter: signed integers
+ * wrap (computed in unsigned types), integer division by zero gives 0,
+ * maximum/minimum propagate NaN, bool add/multiply are or/and. */
+#include "core/host_eval.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/device_internal.h"
+#include "nda/error.h"
+#include "nda/host_eval.h"
+
+#define BLOCK 512
+
+/* ---- policy ---- */
+
+static atomic_llong g_limit = -1; /* -1: not read from the environment yet */
+static atomic_ullong g_count;
+
+static int64_t limit_from_env(void)
+{
+    const char *lib = getenv("NDACCEL_HOST_LIBRARIES");
+    if (lib && strcmp(lib, "0") == 0) return 0;
+    const char *v = getenv("NDACCEL_HOST_EVAL");
+    if (!v || !*v) return NDA_HOST_EVAL_DEFAULT_LIMIT;
+    char *end = NULL;
+    long long x = strtoll(v, &end, 10);
+    return (end && *end == '\0' && x > 0) ? (int64_t)x : 0;
+}
+
+int64_t nda_host_eval_limit(void)
+{
+    long long v = atomic_load(&g_limit);
+    if (v < 0) {
+        v = limit_from_env();
+        atomic_store(&g_limit, v);
+    }
+    return v;
+}
+
+int64_t nda_host_eval_set_limit(int64_t limit)
+{
+    int64_t old = nda_host_eval_limit();
+    atomic_store(&g_limit, limit > 0 ? limit : 0);
+    return old;
+}
+
+uint64_t nda_host_eval_count(void) { return atomic_load(&g_count); }
+
+/* ---- typed loops ----
+ * A loop computes m values into o from arguments a[k] whose step st[k] is
+ * 1 (a block) or 0 (one value broadcast). */
+typedef void (*loop_fn)(void *o, const void *const *a, const int *st, int64_t m);
+
+typedef uint8_t b_t;
+
+#define UNARY(name, T, R, EXPR)                                                       \
+    static void name(void *o_, const void *const *a_, const int *st, int64_t m)       \
+    {                                                                                 \
+        R *o = o_;                                                           \
+        const T *x = a_[0];                                                           \
+        if (!st[0]) m = 1;                                                            \
+        for (int64_t i = 0; i < m; i++) {                                             \
+            T a = x[i];                                                               \
+            o[i] = (R)(EXPR);                                                         \
+        }                                                                             \
+    }
+
+#define BINARY(name, T, R, EXPR)                                                      \
+    static void name(void *o_, const void *const *a_, const int *st, int64_t m)       \
+    {                                                                                 \
+        R *o = o_;                                                           \
+        const T *x = a_[0], *y = a_[1];                                               \
+        if (st[0] && st[1]) {                                                         \
+            for (int64_t i = 0; i < m; i++) {                                         \
+                T a = x[i], b = y[i];                                                 \
+                o[i] = (R)(EXPR);                                                     \
+            }                                                                         \
+        } else if (st[0]) {                                                           \
+            T b = y[0];                                                               \
+            for (int64_t i = 0; i < m; i++) {                                         \
+                T a = x[i];                                                           \
+                o[i] = (R)(EXPR);                                                     \
+            }                                                                         \
+        } else if (st[1]) {                                                           \
+            T a = x[0];                                                               \
+            for (int64_t i = 0; i < m; i++) {                                         \
+                T b = y[i];                                                           \
+                o[i] = (R)(EXPR);                                                     \
+            }                                                                         \
+        } else {                                                                      \
+            T a = x[0], b = y[0];                                                     \
+            o[0] = (R)(EXPR);                                                         \
+        }                                                                             \
+    }
+
+#define WHERE(name, T)                                                                \
+    static void name(void *o_, const void *const *a_, const int *st, int64_t m)       \
+    {                                                                                 \
+        T *o = o_;                                                           \
+        const b_t *c = a_[0];                                                         \
+        const T *x = a_[1], *y = a_[2];                                               \
+        int sc = st[0], sx = st[1], sy = st[2];                                       \
+        if (!sc && !sx && !sy) m = 1;                                                 \
+        for (int64_t i = 0; i < m; i++) o[i] = c[i * sc] ? x[i * sx] : y[i * sy];     \
+    }
+
+/* Integer helpers, as the kernels' templates (kernels/ops.c). */
+#define INT_HELPERS(N, T, U, SIGNED)                                                  \
+    static inline T floordiv_##N(T a, T b)                                            \
+    {                                                                                 \
+        if (b == 0) return 0;                                                         \
+        if (SIGNED) {                                                                 \
+            if (b == (T)-1) return (T)((U)0 - (U)a);                                  \
+            T q = (T)(a / b);                                                         \
+            if ((a % b) != 0 && ((a < 0) != (b < 0))) q--;                            \
+            return q;                                                                 \
+        }                                                                             \
+        return (T)(a / b);                                                            \
+    }                                                                                 \
+    static inline T remainder_##N(T a, T b)                                           \
+    {                                                                                 \
+        if (b == 0) return 0;                                                         \
+        if (SIGNED) {                                                                 \
+            if (b == (T)-1) return 0;                                                 \
+            T r = (T)(a % b);                                                         \
+            if (r != 0 && ((r < 0) != (b < 0))) r = (T)(r + b);                       \
+            return r;                                                                 \
+        }                                                                             \
+        return (T)(a % b);                                                            \
+    }                                                                                 \
+    static inline T power_##N(T a, T b)                                               \
+    {                                                                                 \
+        if (b <= 0) return b == 0 ? (T)1 : (T)0;                                      \
+        U r = 1, x = (U)a, e = (U)b;                                                  \
+        while (e) {                                                                   \
+            if (e & 1u) r = r * x;                                                    \
+            x = x * x;                                                                \
+            e >>= 1;                                                                  \
+        }                                                                             \
+        return (T)r;                                                                  \
+    }                                                                                 \
+    static inline T lshift_##N(T a, T b)                                              \
+    {                                                                                 \
+        return (b >= 0 && (U)b < (U)(sizeof(T) * 8)) ? (T)((U)a << (U)b) : (T)0;     \
+    }                                                                                 \
+    static inline T rshift_##N(T a, T b)                                              \
+    {                                                                                 \
+        if (b >= 0 && (U)b < (U)(sizeof(T) * 8)) return (T)(a >> b);                  \
+        return (SIGNED && a < 0) ? (T)-1 : (T)0;                                      \
+    }
+
+/* N name, T type, U wide unsigned, S signed */
+#define INT_TYPES(X)                                                                  \
+    X(i8, int8_t, uint32_t, 1)                                                        \
+    X(u8, uint8_t, uint32_t, 0)                                                       \
+    X(i16, int16_t, uint32_t, 1)                                                      \
+    X(u16, uint16_t, uint32_t, 0)                                                     \
+    X(i32, int32_t, uint32_t, 1)                                                      \
+    X(u32, uint32_t, uint32_t, 0)                                                     \
+    X(i64, int64_t, uint64_t, 1)                                                      \
+    X(u64, uint64_t, uint64_t, 0)
+
+#define INT_LOOPS(N, T, U, S)                                                         \
+    INT_HELPERS(N, T, U, S)                                                           \
+    BINARY(add_##N, T, T, (U)a + (U)b)                                                \
+    BINARY(sub_##N, T, T, (U)a - (U)b)                                                \
+    BINARY(mul_##N, T, T, (U)a * (U)b)                                                \
+    BINARY(floordiv_l_##N, T, T, floordiv_##N(a, b))                                  \
+    BINARY(remainder_l_##N, T, T, remainder_##N(a, b))                                \
+    BINARY(fmod_##N, T, T, (b == 0 || (S && b == (T)-1)) ? 0 : a % b)                 \
+    BINARY(power_l_##N, T, T, power_##N(a, b))                                        \
+    BINARY(max_##N, T, T, a > b ? a : b)                                              \
+    BINARY(min_##N, T, T, a < b ? a : b)                                              \
+    BINARY(and_##N, T, T, a & b)                                                      \
+    BINARY(or_##N, T, T, a | b)                                                       \
+    BINARY(xor_##N, T, T, a ^ b)                                                      \
+    BINARY(lshift_l_##N, T, T, lshift_##N(a, b))                                      \
+    BINARY(rshift_l_##N, T, T, rshift_##N(a, b))                                      \
+    UNARY(neg_##N, T, T, (U)0 - (U)a)                                                 \
+    UNARY(inv_##N, T, T, ~a)                                                          \
+    UNARY(abs_##N, T, T, (S && a < 0) ? (T)((U)0 - (U)a) : a)                         \
+    UNARY(square_##N, T, T, (U)a * (U)a)                                              \
+    UNARY(sign_##N, T, T, S ? (T)((a > 0) - (a < 0)) : (T)(a > 0))                    \
+    UNARY(ident_##N, T, T, a)
+
+INT_TYPES(INT_LOOPS)
+
+/* Float helpers, as kernels/ops.c's templates. */
+#define FLOAT_HELPERS(N, T, F)                                                        \
+    static inline T floordiv_##N(T a, T b)                                            \
+    {                                                                                 \
+        if (b == 0) return a / b;                                                     \
+        T mod = fmod##F(a, b), div = (a - mod) / b, fd;                               \
+        if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1;                             \
+        if (div != 0) {                                                               \
+            fd = floor##F(div);                                                       \
+            if (div - fd > (T)0.5) fd += 1;                                           \
+        } else {                                                                      \
+            fd = copysign##F((T)0, a / b);                                            \
+        }                                                                             \
+        return fd;                                                                    \
+    }                                                                                 \
+    static inline T remainder_##N(T a, T b)                                           \
+    {                                                                                 \
+        T mod = fmod##F(a, b);                                                        \
+        if (b == 0) return mod;                                                       \
+        if (mod != 0) {                                                               \
+            if ((b < 0) != (mod < 0)) mod += b;                                       \
+        } else {                                                                      \
+            mod = copysign##F((T)0, b);                                               \
+        }                                                                             \
+        return mod;                                                                   \
+    }
+
+/* N name, T type, F libm suffix ("" or f) */
+#define FLOAT_TYPES(X)                                                                \
+    X(f32, float, f)                                                                  \
+    X(f64, double, )
+
+#define FLOAT_LOOPS(N, T, F)                                                          \
+    FLOAT_HELPERS(N, T, F)                                                            \
+    BINARY(add_##N, T, T, a + b)                                                      \
+    BINARY(sub_##N, T, T, a - b)                                                      \
+    BINARY(mul_##N, T, T, a * b)                                                      \
+    BINARY(div_##N, T, T, a / b)                                                      \
+    BINARY(floordiv_l_##N, T, T, floordiv_##N(a, b))                                  \
+    BINARY(remainder_l_##N, T, T, remainder_##N(a, b))                                \
+    BINARY(fmod_##N, T, T, fmod##F(a, b))                                             \
+    BINARY(power_l_##N, T, T, pow##F(a, b))                                           \
+    BINARY(max_##N, T, T, (a >= b || a != a) ? a : b)                                 \
+    BINARY(min_##N, T, T, (a <= b || a != a) ? a : b)                                 \
+    BINARY(fmax_##N, T, T, fmax##F(a, b))                                             \
+    BINARY(fmin_##N, T, T, fmin##F(a, b))                                             \
+    BINARY(copysign_##N, T, T, copysign##F(a, b))                                     \
+    BINARY(atan2_##N, T, T, atan2##F(a, b))                                           \
+    BINARY(hypot_##N, T, T, hypot##F(a, b))                                           \
+    UNARY(neg_##N, T, T, -a)                                                          \
+    UNARY(abs_##N, T, T, fabs##F(a))                                                  \
+    UNARY(square_##N, T, T, a * a)                                                    \
+    UNARY(recip_##N, T, T, (T)1 / a)                                                  \
+    UNARY(sqrt_##N, T, T, sqrt##F(a))                                                 \
+    UNARY(floor_##N, T, T, floor##F(a))                                               \
+    UNARY(ceil_##N, T, T, ceil##F(a))                                                 \
+    UNARY(trunc_##N, T, T, trunc##F(a))                                               \
+    UNARY(rint_##N, T, T, rint##F(a))                                                 \
+    UNARY(sign_##N, T, T, a > 0 ? (T)1 : (a < 0 ? (T)-1 : (a == 0 ? (T)0 : a)))       \
+    UNARY(ident_##N, T, T, a)                                                         \
+    UNARY(isnan_##N, T, b_t, a != a)                                                  \
+    UNARY(isinf_##N, T, b_t, isinf(a) != 0)                                           \
+    UNARY(isfinite_##N, T, b_t, isfinite(a) != 0)                                     \
+    UNARY(signbit_##N, T, b_t, signbit(a) != 0)                                       \
+    UNARY(exp_##N, T, T, exp##F(a))                                                   \
+    UNARY(exp2_##N, T, T, exp2##F(a))                                                 \
+    UNARY(expm1_##N, T, T, expm1##F(a))                                               \
+    UNARY(log_##N, T, T, log##F(a))                                                   \
+    UNARY(log2_##N, T, T, log2##F(a))                                                 \
+    UNARY(log10_##N, T, T, log10##F(a))                                               \
+    UNARY(log1p_##N, T, T, log1p##F(a))                                               \
+    UNARY(sin_##N, T, T, sin##F(a))                                                   \
+    UNARY(cos_##N, T, T, cos##F(a))                                                   \
+    UNARY(tan_##N, T, T, tan##F(a))                                                   \
+    UNARY(asin_##N, T, T, asin##F(a))                                                 \
+    UNARY(acos_##N, T, T, acos##F(a))                                                 \
+    UNARY(atan_##N, T, T, atan##F(a))                                                 \
+    UNARY(sinh_##N, T, T, sinh##F(a))                                                 \
+    UNARY(cosh_##N, T, T, cosh##F(a))                                                 \
+    UNARY(tanh_##N, T, T, tanh##F(a))                                                 \
+    UNARY(asinh_##N, T, T, asinh##F(a))                                               \
+    UNARY(acosh_##N, T, T, acosh##F(a))                                               \
+    UNARY(atanh_##N, T, T, atanh##F(a))                                               \
+    UNARY(cbrt_##N, T, T, cbrt##F(a))
+
+FLOAT_TYPES(FLOAT_LOOPS)
+
+BINARY(or_b, b_t, b_t, a | b)
+BINARY(and_b, b_t, b_t, a & b)
+BINARY(xor_b, b_t, b_t, a ^ b)
+UNARY(not_b, b_t, b_t, !a)
+UNARY(ident_b, b_t, b_t, a)
+
+/* Comparisons and logical ops of every type: bool results. */
+#define ALL_TYPES(X)                                                                  \
+    X(b, b_t) X(i8, int8_t) X(u8, uint8_t) X(i16, int16_t) X(u16, uint16_t)           \
+    X(i32, int32_t) X(u32, uint32_t) X(i64, int64_t) X(u64, uint64_t) X(f32, float)   \
+    X(f64, double)
+
+#define BOOL_LOOPS(N, T)                                                              \
+    BINARY(eq_##N, T, b_t, a == b)                                                    \
+    BINARY(ne_##N, T, b_t, a != b)                                                    \
+    BINARY(lt_##N, T, b_t, a < b)                                                     \
+    BINARY(le_##N, T, b_t, a <= b)                                                    \
+    BINARY(gt_##N, T, b_t, a > b)                                                     \
+    BINARY(ge_##N, T, b_t, a >= b)                                                    \
+    BINARY(land_##N, T, b_t, a != 0 && b != 0)                                        \
+    BINARY(lor_##N, T, b_t, a != 0 || b != 0)                                         \
+    BINARY(lxor_##N, T, b_t, (a != 0) != (b != 0))                                    \
+    UNARY(lnot_##N, T, b_t, a == 0)                                                   \
+    WHERE(where_##N, T)
+
+ALL_TYPES(BOOL_LOOPS)
+
+/* ---- the loop table: per op and loop input type, the loop and its
+ * output type (NDA_NTYPES: none) ---- */
+typedef struct entry {
+    loop_fn fn;
+    nda_dtype out;
+} entry;
+
+static entry g_table[NDA_NOPS][NDA_NTYPES];
+static atomic_int g_table_ready;
+
+static void put(nda_op op, nda_dtype t, loop_fn fn, nda_dtype out) { g_table[op][t] = (entry){fn, out}; }
+
+#define PUT_BOOL_RESULT(N, T, DT)                                                     \
+    put(NDA_OP_EQUAL, DT, eq_##N, NDA_BOOL);                                          \
+    put(NDA_OP_NOT_EQUAL, DT, ne_##N, NDA_BOOL);                                      \
+    put(NDA_OP_LESS, DT, lt_##N, NDA_BOOL);                                           \
+    put(NDA_OP_LESS_EQUAL, DT, le_##N, NDA_BOOL);                                     \
+    put(NDA_OP_GREATER, DT, gt_##N, NDA_BOOL);                                        \
+    put(NDA_OP_GREATER_EQUAL, DT, ge_##N, NDA_BOOL);                                  \
+    put(NDA_OP_LOGICAL_AND, DT, land_##N, NDA_BOOL);                                  \
+    put(NDA_OP_LOGICAL_OR, DT, lor_##N, NDA_BOOL);                                    \
+    put(NDA_OP_LOGICAL_XOR, DT, lxor_##N, NDA_BOOL);                                  \
+    put(NDA_OP_LOGICAL_NOT, DT, lnot_##N, NDA_BOOL);                                  \
+    put(NDA_OP_WHERE, DT, where_##N, DT);
+
+#define PUT_INT(N, DT)                                                                \
+    put(NDA_OP_COPY, DT, ident_##N, DT);                                              \
+    put(NDA_OP_POSITIVE, DT, ident_##N, DT);                                          \
+    put(NDA_OP_ADD, DT, add_##N, DT);                                                 \
+    put(NDA_OP_SUBTRACT, DT, sub_##N, DT);                                            \
+    put(NDA_OP_MULTIPLY, DT, mul_##N, DT);                                            \
+    put(NDA_OP_FLOOR_DIVIDE, DT, floordiv_l_##N, DT);                                 \
+    put(NDA_OP_REMAINDER, DT, remainder_l_##N, DT);                                   \
+    put(NDA_OP_FMOD, DT, fmod_##N, DT);                                               \
+    put(NDA_OP_POWER, DT, power_l_##N, DT);                                           \
+    put(NDA_OP_MAXIMUM, DT, max_##N, DT);                                             \
+    put(NDA_OP_MINIMUM, DT, min_##N, DT);                                             \
+    put(NDA_OP_FMAX, DT, max_##N, DT);                                                \
+    put(NDA_OP_FMIN, DT, min_##N, DT);                                                \
+    put(NDA_OP_BITWISE_AND, DT, and_##N, DT);                                         \
+    put(NDA_OP_BITWISE_OR, DT, or_##N, DT);                                           \
+    put(NDA_OP_BITWISE_XOR, DT, xor_##N, DT);                                         \
+    put(NDA_OP_LEFT_SHIFT, DT, lshift_l_##N, DT);                                     \
+    put(NDA_OP_RIGHT_SHIFT, DT, rshift_l_##N, DT);                                    \
+    put(NDA_OP_NEGATIVE, DT, neg_##N, DT);                                            \
+    put(NDA_OP_INVERT, DT, inv_##N, DT);                                              \
+    put(NDA_OP_ABSOLUTE, DT, abs_##N, DT);                                            \
+    put(NDA_OP_SQUARE, DT, square_##N, DT);                                           \
+    put(NDA_OP_SIGN, DT, sign_##N, DT);                                               \
+    put(NDA_OP_FLOOR, DT, ident_##N, DT);                                             \
+    put(NDA_OP_CEIL, DT, ident_##N, DT);                                              \
+    put(NDA_OP_TRUNC, DT, ident_##N, DT);                                             \
+    put(NDA_OP_CONJUGATE, DT, ident_##N, DT);
+
+#define PUT_FLOAT(N, DT)                                                              \
+    put(NDA_OP_COPY, DT, ident_##N, DT);                                              \
+    put(NDA_OP_POSITIVE, DT, ident_##N, DT);                                          \
+    put(NDA_OP_CONJUGATE, DT, ident_##N, DT);                                         \
+    put(NDA_OP_ADD, DT, add_##N, DT);                                                 \
+    put(NDA_OP_SUBTRACT, DT, sub_##N, DT);                                            \
+    put(NDA_OP_MULTIPLY, DT, mul_##N, DT);                                            \
+    put(NDA_OP_TRUE_DIVIDE, DT, div_##N, DT);                                         \
+    put(NDA_OP_FLOOR_DIVIDE, DT, floordiv_l_##N, DT);                                 \
+    put(NDA_OP_REMAINDER, DT, remainder_l_##N, DT);                                   \
+    put(NDA_OP_FMOD, DT, fmod_##N, DT);                                               \
+    put(NDA_OP_POWER, DT, power_l_##N, DT);                                           \
+    put(NDA_OP_FLOAT_POWER, DT, power_l_##N, DT);                                     \
+    put(NDA_OP_MAXIMUM, DT, max_##N, DT);                                             \
+    put(NDA_OP_MINIMUM, DT, min_##N, DT);                                             \
+    put(NDA_OP_FMAX, DT, fmax_##N, DT);                                               \
+    put(NDA_OP_FMIN, DT, fmin_##N, DT);                                               \
+    put(NDA_OP_COPYSIGN, DT, copysign_##N, DT);                                       \
+    put(NDA_OP_ARCTAN2, DT, atan2_##N, DT);                                           \
+    put(NDA_OP_HYPOT, DT, hypot_##N, DT);                                             \
+    put(NDA_OP_NEGATIVE, DT, neg_##N, DT);                                            \
+    put(NDA_OP_ABSOLUTE, DT, abs_##N, DT);                                            \
+    put(NDA_OP_FABS, DT, abs_##N, DT);                                                \
+    put(NDA_OP_SQUARE, DT, square_##N, DT);                                           \
+    put(NDA_OP_RECIPROCAL, DT, recip_##N, DT);                                        \
+    put(NDA_OP_SQRT, DT, sqrt_##N, DT);                                               \
+    put(NDA_OP_FLOOR, DT, floor_##N, DT);                                             \
+    put(NDA_OP_CEIL, DT, ceil_##N, DT);                                               \
+    put(NDA_OP_TRUNC, DT, trunc_##N, DT);                                             \
+    put(NDA_OP_RINT, DT, rint_##N, DT);                                               \
+    put(NDA_OP_SIGN, DT, sign_##N, DT);                                               \
+    put(NDA_OP_ISNAN, DT, isnan_##N, NDA_BOOL);                                       \
+    put(NDA_OP_ISINF, DT, isinf_##N, NDA_BOOL);                                       \
+    put(NDA_OP_ISFINITE, DT, isfinite_##N, NDA_BOOL);                                 \
+    put(NDA_OP_SIGNBIT, DT, signbit_##N, NDA_BOOL);                                   \
+    put(NDA_OP_EXP, DT, exp_##N, DT);                                                 \
+    put(NDA_OP_EXP2, DT, exp2_##N, DT);                                               \
+    put(NDA_OP_EXPM1, DT, expm1_##N, DT);                                             \
+    put(NDA_OP_LOG, DT, log_##N, DT);                                                 \
+    put(NDA_OP_LOG2, DT, log2_##N, DT);                                               \
+    put(NDA_OP_LOG10, DT, log10_##N, DT);                                             \
+    put(NDA_OP_LOG1P, DT, log1p_##N, DT);                                             \
+    put(NDA_OP_SIN, DT, sin_##N, DT);                                                 \
+    put(NDA_OP_COS, DT, cos_##N, DT);                                                 \
+    put(NDA_OP_TAN, DT, tan_##N, DT);                                                 \
+    put(NDA_OP_ARCSIN, DT, asin_##N, DT);                                             \
+    put(NDA_OP_ARCCOS, DT, acos_##N, DT);                                             \
+    put(NDA_OP_ARCTAN, DT, atan_##N, DT);                                             \
+    put(NDA_OP_SINH, DT, sinh_##N, DT);                                               \
+    put(NDA_OP_COSH, DT, cosh_##N, DT);                                               \
+    put(NDA_OP_TANH, DT, tanh_##N, DT);                                               \
+    put(NDA_OP_ARCSINH, DT, asinh_##N, DT);                                           \
+    put(NDA_OP_ARCCOSH, DT, acosh_##N, DT);                                           \
+    put(NDA_OP_ARCTANH, DT, atanh_##N, DT);                                           \
+    put(NDA_OP_CBRT, DT, cbrt_##N, DT);
+
+static void table_init(void)
+{
+    if (atomic_load(&g_table_ready)) return;
+    PUT_BOOL_RESULT(b, b_t, NDA_BOOL)
+    PUT_BOOL_RESULT(i8, int8_t, NDA_INT8)
+    PUT_BOOL_RESULT(u8, uint8_t, NDA_UINT8)
+    PUT_BOOL_RESULT(i16, int16_t, NDA_INT16)
+    PUT_BOOL_RESULT(u16, uint16_t, NDA_UINT16)
+    PUT_BOOL_RESULT(i32, int32_t, NDA_INT32)
+    PUT_BOOL_RESULT(u32, uint32_t, NDA_UINT32)
+    PUT_BOOL_RESULT(i64, int64_t, NDA_INT64)
+    PUT_BOOL_RESULT(u64, uint64_t, NDA_UINT64)
+    PUT_BOOL_RESULT(f32, float, NDA_FLOAT32)
+    PUT_BOOL_RESULT(f64, double, NDA_FLOAT64)
+    PUT_INT(i8, NDA_INT8)
+    PUT_INT(u8, NDA_UINT8)
+    PUT_INT(i16, NDA_INT16)
+    PUT_INT(u16, NDA_UINT16)
+    PUT_INT(i32, NDA_INT32)
+    PUT_INT(u32, NDA_UINT32)
+    PUT_INT(i64, NDA_INT64)
+    PUT_INT(u64, NDA_UINT64)
+    PUT_FLOAT(f32, NDA_FLOAT32)
+    PUT_FLOAT(f64, NDA_FLOAT64)
+    /* glibc's float64 cbrt, sinh and tanh are 2-3 ulp from NumPy's (SIMD)
+     * loops here; the kernels' are within 1 (test_transcendentals.py). */
+    put(NDA_OP_CBRT, NDA_FLOAT64, NULL, NDA_NTYPES);
+    put(NDA_OP_SINH, NDA_FLOAT64, NULL, NDA_NTYPES);
+    put(NDA_OP_TANH, NDA_FLOAT64, NULL, NDA_NTYPES);
+    put(NDA_OP_COPY, NDA_BOOL, ident_b, NDA_BOOL);
+    put(NDA_OP_POSITIVE, NDA_BOOL, ident_b, NDA_BOOL);
+    put(NDA_OP_ABSOLUTE, NDA_BOOL, ident_b, NDA_BOOL);
+    put(NDA_OP_ADD, NDA_BOOL, or_b, NDA_BOOL);
+    put(NDA_OP_MULTIPLY, NDA_BOOL, and_b, NDA_BOOL);
+    put(NDA_OP_MAXIMUM, NDA_BOOL, or_b, NDA_BOOL);
+    put(NDA_OP_MINIMUM, NDA_BOOL, and_b, NDA_BOOL);
+    put(NDA_OP_FMAX, NDA_BOOL, or_b, NDA_BOOL);
+    put(NDA_OP_FMIN, NDA_BOOL, and_b, NDA_BOOL);
+    put(NDA_OP_BITWISE_AND, NDA_BOOL, and_b, NDA_BOOL);
+    put(NDA_OP_BITWISE_OR, NDA_BOOL, or_b, NDA_BOOL);
+    put(NDA_OP_BITWISE_XOR, NDA_BOOL, xor_b, NDA_BOOL);
+    put(NDA_OP_INVERT, NDA_BOOL, not_b, NDA_BOOL);
+    atomic_store(&g_table_ready, 1);
+}
+
+/* ---- casts (NumPy's C casts; to bool: != 0) ---- */
+
+#define CAST_TO(NF, TF)                                                               \
+    static void cast_from_##NF(const void *s_, int step, nda_dtype to, void *d_, int64_t m) \
+    {                                                                                 \
+        const TF *s = s_;                                                             \
+        if (!step) m = 1;                                                             \
+        switch (to) {                                                                 \
+        case NDA_BOOL: { b_t *d = d_; for (int64_t i = 0; i < m; i++) d[i] = s[i] != 0; break; } \
+        case NDA_INT8: { int8_t *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (int8_t)s[i]; break; } \
+        case NDA_UINT8: { uint8_t *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (uint8_t)s[i]; break; } \
+        case NDA_INT16: { int16_t *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (int16_t)s[i]; break; } \
+        case NDA_UINT16: { uint16_t *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (uint16_t)s[i]; break; } \
+        case NDA_INT32: { int32_t *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (int32_t)s[i]; break; } \
+        case NDA_UINT32: { uint32_t *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (uint32_t)s[i]; break; } \
+        case NDA_INT64: { int64_t *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (int64_t)s[i]; break; } \
+        case NDA_UINT64: { uint64_t *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (uint64_t)s[i]; break; } \
+        case NDA_FLOAT32: { float *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (float)s[i]; break; } \
+        case NDA_FLOAT64: { double *d = d_; for (int64_t i = 0; i < m; i++) d[i] = (double)s[i]; break; } \
+        default: break;                                                               \
+        }                                                                             \
+    }
+
+ALL_TYPES(CAST_TO)
+
+/* Writes m values (one when step is 0) of type `from` at s into d as `to`. */
+static void cast(nda_dtype from, const void *s, int step, nda_dtype to, void *d, int64_t m)
+{
+    switch (from) {
+    case NDA_BOOL: cast_from_b(s, step, to, d, m); break;
+    case NDA_INT8: cast_from_i8(s, step, to, d, m); break;
+    case NDA_UINT8: cast_from_u8(s, step, to, d, m); break;
+    case NDA_INT16: cast_from_i16(s, step, to, d, m); break;
+    case NDA_UINT16: cast_from_u16(s, step, to, d, m); break;
+    case NDA_INT32: cast_from_i32(s, step, to, d, m); break;
+    case NDA_UINT32: cast_from_u32(s, step, to, d, m); break;
+    case NDA_INT64: cast_from_i64(s, step, to, d, m); break;
+    case NDA_UINT64: cast_from_u64(s, step, to, d, m); break;
+    case NDA_FLOAT32: cast_from_f32(s, step, to, d, m); break;
+    case NDA_FLOAT64: cast_from_f64(s, step, to, d, m); break;
+    default: break;
+    }
+}
+
+static bool host_type(nda_dtype t) { return t != NDA_FLOAT16 && t < NDA_COMPLEX64; }
+
+/* ---- acceptance ---- */
+
+/* Work per element of op relative to an addition on the host (scalar libm
+ * calls against the kernels' vector forms: the launch is won back sooner). */
+static int host_weight(nda_op op)
+{
+    switch (op) {
+    case NDA_OP_TRUE_DIVIDE: case NDA_OP_FLOOR_DIVIDE: case NDA_OP_REMAINDER: case NDA_OP_FMOD:
+    case NDA_OP_SQRT: case NDA_OP_RECIPROCAL:
+        return 4;
+    case NDA_OP_POWER: case NDA_OP_FLOAT_POWER: case NDA_OP_EXP: case NDA_OP_EXP2: case NDA_OP_EXPM1:
+    case NDA_OP_LOG: case NDA_OP_LOG2: case NDA_OP_LOG10: case NDA_OP_LOG1P: case NDA_OP_SIN:
+    case NDA_OP_COS: case NDA_OP_TAN: case NDA_OP_ARCSIN: case NDA_OP_ARCCOS: case NDA_OP_ARCTAN:
+    case NDA_OP_SINH: case NDA_OP_COSH: case NDA_OP_TANH: case NDA_OP_ARCSINH: case NDA_OP_ARCCOSH:
+    case NDA_OP_ARCTANH: case NDA_OP_ARCTAN2: case NDA_OP_HYPOT: case NDA_OP_CBRT:
+        return 24;
+    default:
+        return 1;
+    }
+}
+
+/* The loop for node n, or NULL when the host loops do not cover it. */
+static loop_fn node_loop(const nda_fused_node *n)
+{
+    if (n->op < 0 || n->op >= NDA_NOPS || n->nin < 1 || n->nin > 3) return NULL;
+    nda_dtype t = n->op == NDA_OP_WHERE ? n->loop_in[1] : n->loop_in[0];
+    if (!host_type(t) || !host_type(n->loop_out)) return NULL;
+    if (n->op == NDA_OP_WHERE) {
+        if (n->nin != 3 || n->loop_in[0] != NDA_BOOL || n->loop_in[2] != t) return NULL;
+    } else {
+        for (int k = 1; k < n->nin; k++)
+            if (n->loop_in[k] != t) return NULL; /* mixed loops: ldexp, mixed comparisons */
+    }
+    const entry *e = &g_table[n->op][t];
+    if (!e->fn || e->out != n->loop_out) return NULL;
+    return e->fn;
+}
+
+bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n)
+{
+    int64_t limit = nda_host_eval_limit();
+    if (limit <= 0 || n > limit || d->info.is_gpu) return false;
+    const nda_backend_ops *ops = d->ops;
+    if (ops->abi_version < 5 || !ops->memory_kind || !ops->buffer_map || !ops->buffer_unmap)
+        return false;
+    int kind = NDA_MEMORY_DEVICE;
+    if (ops->memory_kind(d->local_index, &kind) != NDA_OK || kind != NDA_MEMORY_HOST) return false;
+    if (s->reduce || s->axes || s->out_layout == NDA_LAYOUT_GATHER || !host_type(s->out_dtype))
+        return false;
+    table_init();
+    int64_t work = s->nleaves + 1;
+    for (int k = 0; k < s->nleaves; k++)
+        if (s->leaf_layout[k] == NDA_LAYOUT_GATHER || !host_type(s->leaf_dtype[k])) return false;
+    for (int k = 0; k < s->nscalars; k++)
+        if (!host_type(s->scalar_dtype[k])) return false;
+    for (int i = 0; i < s->nnodes; i++) {
+        if (!node_loop(&s->node[i])) return false;
+        work += host_weight(s->node[i].op);
+    }
+    return n * work <= limit;
+}
+
+/* ---- evaluation ---- */
+
+/* A value over the current block: m elements at p (step 1) or one (step 0). */
+typedef struct val {
+    const void *p;
+    int step;
+    nda_dtype t;
+} val;
+
+/* Scratch blocks: one per node, one per leaf (strided gathers), one per
+ * argument conversion, one for the store's conversion. Kept between calls
+ * (the library lock serialises callers). */
+static unsigned char *g_scratch;
+static size_t g_scratch_size;
+
+static int scratch(size_t blocks, unsigned char **out)
+{
+    size_t need = blocks * BLOCK * 8;
+    if (need > g_scratch_size) {
+        unsigned char *p = realloc(g_scratch, need);
+        if (!p) return nda_error_set(NDA_ENOMEM, "out of host memory");
+        g_scratch = p;
+        g_scratch_size = need;
+    }
+    *out = g_scratch;
+    return NDA_OK;
+}
+
+static void gather(const unsigned char *src, size_t isz, int64_t stride, int64_t m, void *dst)
+{
+    switch (isz) {
+    case 1: for (int64_t i = 0; i < m; i++) ((uint8_t *)dst)[i] = ((const uint8_t *)src)[i * stride]; break;
+    case 2: for (int64_t i = 0; i < m; i++) ((uint16_t *)dst)[i] = ((const uint16_t *)src)[i * stride]; break;
+    case 4: for (int64_t i = 0; i < m; i++) ((uint32_t *)dst)[i] = ((const uint32_t *)src)[i * stride]; break;
+    default: for (int64_t i = 0; i < m; i++) ((uint64_t *)dst)[i] = ((const uint64_t *)src)[i * stride]; break;
+    }
+}
+
+static void scatter(const void *src, int step, size_t isz, int64_t stride, int64_t m, unsigned char *dst)
+{
+    switch (isz) {
+    case 1: for (int64_t i = 0; i < m; i++) ((uint8_t *)dst)[i * stride] = ((const uint8_t *)src)[i * step]; break;
+    case 2: for (int64_t i = 0; i < m; i++) ((uint16_t *)dst)[i * stride] = ((const uint16_t *)src)[i * step]; break;
+    case 4: for (int64_t i = 0; i < m; i++) ((uint32_t *)dst)[i * stride] = ((const uint32_t *)src)[i * step]; break;
+    default: for (int64_t i = 0; i < m; i++) ((uint64_t *)dst)[i * stride] = ((const uint64_t *)src)[i * step]; break;
+    }
+}
+
+typedef struct run {
+    const nda_fused_spec *s;
+    const void *const *scalars;
+    unsigned char *base[NDA_SPACE_MAXOPS]; /* host storage per operand */
+    size_t isz[NDA_SPACE_MAXOPS];
+    loop_fn fn[NDA_FUSED_MAX_NODES];
+    val leaf[NDA_FUSED_MAX_LEAVES], node[NDA_FUSED_MAX_NODES];
+    unsigned char *node_blk, *leaf_blk, *arg_blk, *out_blk;
+} run;
+
+static val ref_value(const run *r, nda_fused_ref ref)
+{
+    if (ref.kind == NDA_REF_LEAF) return r->leaf[ref.index];
+    if (ref.kind == NDA_REF_NODE) return r->node[ref.index];
+    return (val){r->scalars[ref.index], 0, r->s->scalar_dtype[ref.index]};
+}
+
+/* One block: m elements; off[k] is operand k's element offset of the
+ * block's first element, inner[k] its innermost stride. */
+static void block(run *r, const int64_t *off, const int64_t *inner, int64_t m)
+{
+    const nda_fused_spec *s = r->s;
+    unsigned char *dst = r->base[0] + (size_t)off[0] * r->isz[0];
+    /* The result node writes straight into a contiguous destination of its
+     * type (a leaf may be the identical view: each loop reads element i
+     * before it writes element i, never another element). */
+    int direct = -1;
+    if (inner[0] == 1 && s->result.kind == NDA_REF_NODE && s->node[s->result.index].loop_out == s->out_dtype)
+        direct = s->result.index;
+    for (int k = 0; k < s->nleaves; k++) {
+        const unsigned char *p = r->base[k + 1] + (size_t)off[k + 1] * r->isz[k + 1];
+        int64_t st = inner[k + 1];
+        if (st == 0 || st == 1) {
+            r->leaf[k] = (val){p, (int)st, s->leaf_dtype[k]};
+        } else {
+            unsigned char *b = r->leaf_blk + (size_t)k * BLOCK * 8;
+            gather(p, r->isz[k + 1], st, m, b);
+            r->leaf[k] = (val){b, 1, s->leaf_dtype[k]};
+        }
+    }
+    for (int i = 0; i < s->nnodes; i++) {
+        const nda_fused_node *n = &s->node[i];
+        const void *a[3] = {NULL, NULL, NULL};
+        int st[3] = {0, 0, 0};
+        bool any = false, converted = false;
+        for (int k = 0; k < n->nin; k++) {
+            val v = ref_value(r, n->arg[k]);
+            if (v.t != n->loop_in[k]) {
+                converted = true;
+                unsigned char *b = r->arg_blk + (size_t)k * BLOCK * 8;
+                cast(v.t, v.p, v.step, n->loop_in[k], b, m);
+                v.p = b;
+            }
+            a[k] = v.p;
+            st[k] = v.step;
+            any = any || v.step;
+        }
+        if ((n->op == NDA_OP_COPY || n->op == NDA_OP_POSITIVE) && n->loop_in[0] == n->loop_out &&
+            !converted) {
+            /* the argument itself (not a conversion block: the next node reuses those) */
+            r->node[i] = (val){a[0], st[0], n->loop_out};
+            continue;
+        }
+        unsigned char *o = r->node_blk + (size_t)i * BLOCK * 8;
+        if (direct == i && any) o = dst;
+        r->fn[i](o, a, st, m);
+        r->node[i] = (val){o, any ? 1 : 0, n->loop_out};
+    }
+    val v = ref_value(r, s->result);
+    if (v.p == dst) return;
+    if (v.t != s->out_dtype) {
+        cast(v.t, v.p, v.step, s->out_dtype, r->out_blk, m);
+        v.p = r->out_blk;
+    }
+    if (inner[0] == 1 && v.step == 1)
+        memcpy(dst, v.p, (size_t)m * r->isz[0]);
+    else
+        scatter(v.p, v.step, r->isz[0], inner[0], m, dst);
+}
+
+static void walk(run *r, const nda_space *sp)
+{
+    int rank = sp->rank, nops = r->s->nleaves + 1;
+    int64_t len = sp->shape[rank - 1];
+    int64_t idx[NDA_MAXDIMS] = {0};
+    int64_t off[NDA_SPACE_MAXOPS], inner[NDA_SPACE_MAXOPS];
+    for (int k = 0; k < nops; k++) inner[k] = sp->st[k][rank - 1];
+    for (;;) {
+        for (int k = 0; k < nops; k++) {
+            off[k] = sp->base[k];
+            for (int d = 0; d < rank - 1; d++) off[k] += idx[d] * sp->st[k][d];
+        }
+        for (int64_t j = 0; j < len; j += BLOCK) {
+            int64_t m = len - j < BLOCK ? len - j : BLOCK;
+            int64_t o[NDA_SPACE_MAXOPS];
+            for (int k = 0; k < nops; k++) o[k] = off[k] + j * inner[k];
+            block(r, o, inner, m);
+        }
+        int d = rank - 2;
+        while (d >= 0 && ++idx[d] == sp->shape[d]) idx[d--] = 0;
+        if (d < 0) return;
+    }
+}
+
+int nda_host_eval_store(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
+                        const void *const *scalars, const nda_space *sp, nda_array *dst)
+{
+    const nda_backend_ops *ops = d->ops;
+    int dev = d->local_index;
+    run *r = calloc(1, sizeof *r);
+    if (!r) return nda_error_set(NDA_ENOMEM, "out of host memory");
+    r->s = s;
+    r->scalars = scalars;
+    int rc = ops->synchronize(dev);
+    nda_buffer *buf[NDA_SPACE_MAXOPS];
+    int mapped = 0;
+    buf[0] = dst->buffer;
+    r->isz[0] = nda_dtype_itemsize(dst->dtype);
+    for (int k = 0; k < s->nleaves; k++) {
+        buf[k + 1] = leaves[k]->buffer;
+        r->isz[k + 1] = nda_dtype_itemsize(leaves[k]->dtype);
+    }
+    for (int k = 0; k <= s->nleaves && rc == NDA_OK; k++) {
+        void *h = NULL;
+        rc = ops->buffer_map(dev, buf[k]->handle, 0, buf[k]->capacity, &h);
+        if (rc == NDA_OK) {
+            r->base[k] = h;
+            mapped++;
+        }
+    }
+    for (int i = 0; i < s->nnodes && rc == NDA_OK; i++) r->fn[i] = node_loop(&s->node[i]);
+    unsigned char *blk = NULL;
+    if (rc == NDA_OK) rc = scratch((size_t)s->nnodes + (size_t)s->nleaves + 4, &blk);
+    if (rc == NDA_OK) {
+        r->node_blk = blk;
+        r->leaf_blk = r->node_blk + (size_t)s->nnodes * BLOCK * 8;
+        r->arg_blk = r->leaf_blk + (size_t)s->nleaves * BLOCK * 8;
+        r->out_blk = r->arg_blk + (size_t)3 * BLOCK * 8;
+        walk(r, sp);
+        atomic_fetch_add(&g_count, 1);
+    }
+    for (int k = 0; k < mapped; k++) {
+        int urc = ops->buffer_unmap(dev, buf[k]->handle, r->base[k]);
+        if (rc == NDA_OK) rc = urc;
+    }
+    free(r);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/* Host evaluation of fused stores (internal; policy in nda/host_eval.h). */
+#ifndef NDA_CORE_HOST_EVAL_H
+#define NDA_CORE_HOST_EVAL_H
+
+#include <stdbool.h>
+
+#include "kernels/fused.h"
+#include "nda/array.h"
+
+#define NDA_SPACE_MAXOPS (NDA_FUSED_MAX_LEAVES + 1)
+
+/* A coalesced iteration space: shape, and per operand (0: the store's
+ * destination, k + 1: leaf k) its strides and base offset, in elements. */
+typedef struct nda_space {
+    int rank;
+    int64_t shape[NDA_MAXDIMS];
+    int64_t st[NDA_SPACE_MAXOPS][NDA_MAXDIMS];
+    int64_t base[NDA_SPACE_MAXOPS];
+} nda_space;
+
+/* Whether a store of spec s (linearised, no gather or scatter) over n
+ * elements runs on the host on device d: the policy is on, d's buffers are
+ * host memory on the host's cores, the work fits the limit and the host
+ * loops cover every operation and dtype. */
+bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n);
+
+/* Computes spec s over space sp into dst's buffer (operand 0), reading
+ * leaves[k] (operand k + 1) and scalar values scalars[k] (compute type of
+ * s->scalar_dtype[k]). Only after nda_host_eval_accepts. Waits for the
+ * device's queue first: every earlier command's writes are visible and no
+ * later one starts before this returns (the library lock is held). */
+int nda_host_eval_store(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
+                        const void *const *scalars, const nda_space *sp, nda_array *dst);
+
+#endif

@@ -1,0 +1,35 @@
+/* Host evaluation of small elementwise work on host-memory devices.
+ *
+ * On a device whose buffers are host memory and which runs on the host's
+ * own cores (PoCL's CPU device: backend memory_kind NDA_MEMORY_HOST, not a
+ * GPU), a kernel launch costs ~20 us of thread hand-offs before any
+ * element is computed, while NumPy computes 1000 additions in 1 us. A fused
+ * store whose work (elements x operations, see host_eval.c) is at most the
+ * limit is therefore computed by the calling thread, in the buffers'
+ * storage, after the device's queue has drained: the same values as the
+ * kernel for exact operations (IEEE arithmetic, comparisons, casts); the C
+ * library's math functions (<= 1 ulp, as NumPy's) for the others.
+ * Expressions with an operation or dtype the host loops do not cover
+ * (float16, complex, gathers, scatters, reductions) keep the kernels.
+ *
+ * The limit starts from the environment: NDACCEL_HOST_EVAL=<work units>
+ * (0 turns host evaluation off; NDACCEL_HOST_LIBRARIES=0 turns it off too),
+ * else the default below. */
+#ifndef NDA_HOST_EVAL_H
+#define NDA_HOST_EVAL_H
+
+#include <stdint.h>
+
+/* Work units of the default limit: elements x (operations + inputs), where
+ * a libm function counts 24 operations and a division 4 (host_eval.c). */
+#define NDA_HOST_EVAL_DEFAULT_LIMIT ((int64_t)1 << 18)
+
+/* The current limit (0: off). */
+int64_t nda_host_eval_limit(void);
+/* Sets the limit (clamped at 0); returns the previous one. Takes the
+ * library lock's caller's word that no evaluation runs concurrently. */
+int64_t nda_host_eval_set_limit(int64_t limit);
+/* Stores evaluated on the host since the process started (for tests). */
+uint64_t nda_host_eval_count(void);
+
+#endif

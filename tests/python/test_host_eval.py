@@ -1,0 +1,287 @@
+"""Host evaluation of small fused stores on CPU devices (nda/host_eval.h):
+the same values as NumPy (bit for bit for exact operations, within the C
+library's ulp for the math functions) and as the kernels, the route taken
+exactly where the policy says, and ordered after queued kernels."""
+import numpy
+import pytest
+
+import ndaccel
+from ndaccel import _core
+
+INTS = ["int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64"]
+FLOATS = ["float32", "float64"]
+
+
+@pytest.fixture
+def host_eval(device):
+    """The default limit (whatever the suite's setting); skips on GPUs."""
+    info = next(d for d in _core.devices() if d["id"] == device.id)
+    if info["is_gpu"] or _core.memory_kind(device.id) != "host":
+        pytest.skip("host evaluation is for CPU devices whose memory is host memory")
+    old = _core.host_eval_limit(1 << 18)
+    yield
+    _core.host_eval_limit(old)
+
+
+def _run(f, *arrays, limit):
+    """f on ndaccel copies of arrays with the given limit: (host result,
+    stores evaluated on the host)."""
+    old = _core.host_eval_limit(limit)
+    try:
+        before = _core.host_eval_count()
+        r = f(ndaccel, *[ndaccel.asarray(a) for a in arrays])
+        h = numpy.asarray(r.get())
+        return h, _core.host_eval_count() - before
+    finally:
+        _core.host_eval_limit(old)
+
+
+def _check(f, *arrays, exact=True, rtol=2e-15):
+    """f on NumPy, on the host loops and on the kernels: equal (exact) or
+    close; the host run took the route, the kernel run did not."""
+    with numpy.errstate(all="ignore"):
+        e = numpy.asarray(f(numpy, *arrays))
+    host, n_host = _run(f, *arrays, limit=1 << 18)
+    kern, n_kern = _run(f, *arrays, limit=0)
+    assert n_host >= 1 and n_kern == 0
+    for got in (host, kern):
+        assert got.dtype == e.dtype and got.shape == e.shape
+    if exact:
+        numpy.testing.assert_array_equal(host, e, strict=True)
+    else:
+        numpy.testing.assert_allclose(host, e, rtol=rtol, atol=0, equal_nan=True)
+    numpy.testing.assert_allclose(kern, e, rtol=max(rtol, 1e-6 if e.dtype == numpy.float32 else rtol),
+                                  atol=0, equal_nan=True)
+
+
+def _values(dt, n=257, seed=0):
+    rng = numpy.random.default_rng(seed)
+    if numpy.dtype(dt).kind == "f":
+        v = rng.standard_normal(n).astype(dt) * 10
+        v[::17] = 0
+        v[5], v[6], v[7] = numpy.nan, numpy.inf, -numpy.inf
+        v[8] = -0.0
+        return v
+    info = numpy.iinfo(dt)
+    v = rng.integers(info.min, info.max, n, dtype=dt, endpoint=True)
+    v[::13] = 0
+    v[3], v[4] = info.min, info.max
+    if info.min < 0:
+        v[9] = -1
+    return v
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("dt", INTS)
+@pytest.mark.parametrize("op", ["add", "subtract", "multiply", "floor_divide", "remainder",
+                                "fmod", "maximum", "minimum", "bitwise_and", "bitwise_or",
+                                "bitwise_xor", "equal", "less", "greater_equal", "logical_and",
+                                "logical_xor"])
+def test_integer_binary_ops_bit_for_bit(op, dt):
+    a, b = _values(dt, seed=1), _values(dt, seed=2)
+    _check(lambda xp, x, y: getattr(xp, op)(x, y), a, b)
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("dt", ["int8", "uint16", "int32", "uint64"])
+@pytest.mark.parametrize("op", ["left_shift", "right_shift", "power"])
+def test_integer_shifts_and_power(op, dt):
+    a = _values(dt, seed=3)
+    b = numpy.arange(257).astype(dt) % (numpy.dtype(dt).itemsize * 8 + 3)
+    _check(lambda xp, x, y: getattr(xp, op)(x, y), a, b)
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("dt", INTS)
+@pytest.mark.parametrize("op", ["negative", "invert", "absolute", "square", "sign", "logical_not"])
+def test_integer_unary_ops(op, dt):
+    _check(lambda xp, x: getattr(xp, op)(x), _values(dt, seed=4))
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("op", ["add", "subtract", "multiply", "true_divide", "maximum", "minimum",
+                                "fmax", "fmin", "copysign", "floor_divide", "remainder", "fmod",
+                                "equal", "not_equal", "less_equal", "greater", "logical_or"])
+def test_float_binary_ops_bit_for_bit(op, dt):
+    a, b = _values(dt, seed=5), _values(dt, seed=6)
+    _check(lambda xp, x, y: getattr(xp, op)(x, y), a, b)
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("op", ["negative", "absolute", "fabs", "square", "reciprocal", "sqrt",
+                                "floor", "ceil", "trunc", "rint", "sign", "isnan", "isinf",
+                                "isfinite", "signbit"])
+def test_float_exact_unary_ops(op, dt):
+    _check(lambda xp, x: getattr(xp, op)(x), _values(dt, seed=7))
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("dt", FLOATS)
+@pytest.mark.parametrize("op", ["exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin",
+                                "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
+                                "arcsinh", "arccosh", "arctanh", "cbrt"])
+def test_float_math_functions_within_an_ulp(op, dt):
+    x = _values(dt, seed=8) / 10
+    if dt == "float64" and op in ("cbrt", "sinh", "tanh"):
+        # glibc's are 2-3 ulp from NumPy's: these keep the kernels (within 1)
+        assert _run(lambda xp, v: getattr(xp, op)(v), x, limit=1 << 18)[1] == 0
+        return
+    if op in ("arcsin", "arccos", "arctanh"):
+        x = numpy.clip(x, -1, 1)
+    # NumPy's own SIMD loops (AVX-512 builds) are within 4 ulp, glibc's within 1-2
+    rtol = 5e-7 if dt == "float32" else 1e-15
+    _check(lambda xp, v: getattr(xp, op)(v), x, exact=False, rtol=rtol)
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("op", ["power", "arctan2", "hypot"])
+def test_float_binary_math(op):
+    a, b = numpy.abs(_values("float64", seed=9)) / 10, _values("float64", seed=10) / 10
+    _check(lambda xp, x, y: getattr(xp, op)(x, y), a, b, exact=False, rtol=1e-15)
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_bool_ops_and_where():
+    rng = numpy.random.default_rng(11)
+    p, q = rng.random(300) < 0.5, rng.random(300) < 0.3
+    x, y = rng.standard_normal(300), rng.standard_normal(300)
+    for op in ("add", "multiply", "maximum", "minimum", "bitwise_xor", "logical_and", "equal"):
+        _check(lambda xp, a, b: getattr(xp, op)(a, b), p, q)
+    _check(lambda xp, a: xp.invert(a), p)
+    _check(lambda xp, c, a, b: xp.where(c, a, b), p, x, y)
+    _check(lambda xp, c, a: xp.where(c, a, 0.5), p, x)
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_mixed_dtypes_cast_as_numpy():
+    i8, u32 = _values("int8", seed=12), _values("uint32", seed=13)
+    f32, f64 = _values("float32", seed=14), _values("float64", seed=15)
+    _check(lambda xp, a, b: a + b, i8, u32)
+    _check(lambda xp, a, b: a * b, i8, f32)
+    _check(lambda xp, a, b: a - b, u32, f64)
+    _check(lambda xp, a: a.astype(numpy.float32), f64)
+    _check(lambda xp, a: a.astype(numpy.int16), i8)
+    _check(lambda xp, a: (a > 0).astype(numpy.float64) * 2 + a, f64)
+    _check(lambda xp, a: a + 3, i8)            # Python int scalar, NEP 50
+    _check(lambda xp, a: a * 0.5, f32)         # Python float keeps float32
+    _check(lambda xp, a: a / 2, i8)            # true_divide of ints: float64
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("case", ["rows", "columns", "transposed", "negative", "broadcast",
+                                  "one_element", "outer"])
+def test_layouts(case):
+    rng = numpy.random.default_rng(16)
+    m = rng.standard_normal((37, 45))
+    v = rng.standard_normal(45)
+    c = rng.standard_normal((37, 1))
+    f = {
+        "rows": lambda xp, a, b, col: 0.25 * (a[:-2, 1:-1] + a[2:, 1:-1] + a[1:-1, :-2] + a[1:-1, 2:]),
+        "columns": lambda xp, a, b, col: a[:, ::3] * 2 - a[:, 1::3],
+        "transposed": lambda xp, a, b, col: a.T + a.T * a.T,
+        "negative": lambda xp, a, b, col: a[::-1, ::-2] - b[::-2],
+        "broadcast": lambda xp, a, b, col: a + b - col,
+        "one_element": lambda xp, a, b, col: xp.full((), 2.5) * a[3:4, 4] + 1,
+        "outer": lambda xp, a, b, col: col * b,
+    }[case]
+    _check(f, m, v, c)
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_long_rows_and_many_nodes():
+    rng = numpy.random.default_rng(17)
+    a, b = rng.standard_normal(3000), rng.standard_normal(3000)
+
+    def f(xp, x, y):
+        t = x * y + 1.5
+        for k in range(12):
+            t = t * 0.5 + (x - y) * k - xp.maximum(t, y)
+        return t
+    _check(f, a, b)
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_in_place_and_overlapping_assignments():
+    """a += b and a[1:-1] = f(a[...]) as NumPy: identical views are read before
+    they are written, overlapping ones were copied first by the engine."""
+    rng = numpy.random.default_rng(18)
+    base = rng.standard_normal((20, 20))
+    for xp in (numpy, ndaccel):
+        u = xp.asarray(base.copy())
+        u += 2 * u
+        u[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
+        u[1:, :] = u[:-1, :] + 1
+        if xp is numpy:
+            expected = u
+        else:
+            numpy.testing.assert_array_equal(u.get(), expected)
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_empty_and_scalar_fill():
+    for xp in (numpy, ndaccel):
+        e = xp.zeros((0, 3)) + 1
+        assert e.shape == (0, 3)
+        f = xp.empty(7)
+        f[...] = 3
+        f[2:5] = -1.5
+        if xp is numpy:
+            ef, ee = f, e
+    numpy.testing.assert_array_equal(f.get(), ef)
+    assert e.get().shape == ee.shape
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_the_route_and_its_limits(device):
+    small = ndaccel.ones(1000)
+    before = _core.host_eval_count()
+    (small + 1).get()
+    assert _core.host_eval_count() == before + 1
+    # work above the limit, float16, complex: kernels
+    big = ndaccel.ones(1 << 18)
+    for r in (big + 1, small.astype(numpy.float16) + 1, small.astype(numpy.complex128) * 2):
+        r.get()
+    assert _core.host_eval_count() == before + 1
+    # limit 0: off
+    old = _core.host_eval_limit(0)
+    (small + 2).get()
+    _core.host_eval_limit(old)
+    assert _core.host_eval_count() == before + 1
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_runs_after_queued_kernels():
+    """A host evaluation reading what a queued kernel writes waits for it, and a
+    kernel queued after it reads its result."""
+    n = 1 << 20
+    a = ndaccel.arange(n, dtype=numpy.float64)
+    b = a * 3.0 + 1.0              # a kernel (above the limit)
+    b._buffer_id                   # queued, not yet waited for
+    s = b[-1000:] - 1.0            # the host reads the kernel's output
+    c = ndaccel.zeros(n)
+    c[-1000:] = s                  # the host writes
+    t = c * 2.0                    # a kernel reads the host's writes
+    expected = numpy.zeros(n)
+    expected[-1000:] = (numpy.arange(n - 1000, n) * 3.0 + 1.0 - 1.0)
+    numpy.testing.assert_array_equal(t.get(), expected * 2.0)
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_results_agree_with_kernels_in_a_loop():
+    rng = numpy.random.default_rng(19)
+    u0 = rng.random((64, 64))
+    out = []
+    for limit in (1 << 18, 0):
+        old = _core.host_eval_limit(limit)
+        u = ndaccel.asarray(u0)
+        for _ in range(50):
+            u[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
+        out.append(u.get())
+        _core.host_eval_limit(old)
+    v = u0.copy()
+    for _ in range(50):
+        v[1:-1, 1:-1] = 0.25 * (v[:-2, 1:-1] + v[2:, 1:-1] + v[1:-1, :-2] + v[1:-1, 2:])
+    numpy.testing.assert_array_equal(out[0], v)
+    numpy.testing.assert_allclose(out[1], v, rtol=1e-15)
