@@ -248,6 +248,42 @@ static PyObject *py_view(PyObject *self, PyObject *args)
     return view;
 }
 
+/* slices_view(arr, key): arr[key] for a tuple of slices, at most one per
+ * axis (stencils' u[1:-1, 2:]), without the general parsing of
+ * _indexing/_views.py; None for any other key. */
+static PyObject *py_slices_view(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *arr_obj, *key;
+    if (!PyArg_ParseTuple(args, "OO", &arr_obj, &key)) return NULL;
+    nda_array *a = ndapy_array_get(arr_obj);
+    if (!a) return NULL;
+    if (!PyTuple_Check(key) || PyTuple_GET_SIZE(key) > a->ndim) Py_RETURN_NONE;
+    int nk = (int)PyTuple_GET_SIZE(key);
+    for (int i = 0; i < nk; i++)
+        if (!PySlice_Check(PyTuple_GET_ITEM(key, i))) Py_RETURN_NONE;
+    int rc = nda_array_materialize(a);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    int64_t shape[NDA_MAXDIMS], strides[NDA_MAXDIMS];
+    memcpy(shape, a->shape, sizeof(int64_t) * (size_t)a->ndim);
+    memcpy(strides, a->strides, sizeof(int64_t) * (size_t)a->ndim);
+    int64_t offset = 0;
+    for (int i = 0; i < nk; i++) {
+        Py_ssize_t start, stop, step;
+        if (PySlice_Unpack(PyTuple_GET_ITEM(key, i), &start, &stop, &step) < 0) return NULL;
+        Py_ssize_t len = PySlice_AdjustIndices((Py_ssize_t)shape[i], &start, &stop, step);
+        if (len > 0) offset += (int64_t)start * strides[i];
+        shape[i] = len;
+        strides[i] *= step;
+    }
+    nda_array *v;
+    rc = nda_array_view(a, (size_t)((int64_t)a->offset + offset), a->ndim, shape, strides, &v);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    PyObject *view = ndapy_array_wrap(v);
+    if (view) ndapy_array_set_view_of(view, arr_obj);
+    return view;
+}
+
 static int casting_from_str(const char *s, nda_casting *out)
 {
     static const char *const names[] = {"no", "equiv", "safe", "same_kind", "unsafe"};
@@ -688,6 +724,7 @@ static PyMethodDef methods[] = {
     {"from_numpy", py_from_numpy, METH_VARARGS, NULL},
     {"to_numpy", py_to_numpy, METH_O, NULL},
     {"view", py_view, METH_VARARGS, NULL},
+    {"slices_view", py_slices_view, METH_VARARGS, NULL},
     {"ufunc", py_ufunc, METH_VARARGS, NULL},
     {"reduce_all", py_reduce_all, METH_VARARGS, NULL},
     {"reduce_axes", py_reduce_axes, METH_VARARGS, NULL},

@@ -44,20 +44,8 @@ def _slice_axis(k, n, stride):
 def slices_view(a, key):
     """a[key] for a tuple of slices, at most one per axis (the common case of
     stencils: u[1:-1, 2:]), without view_for's general parsing; None for any
-    other key."""
-    shape = a.shape
-    if len(key) > len(shape):
-        return None
-    for k in key:
-        if type(k) is not slice:
-            return None
-    strides = a.strides
-    offset = a._offset
-    new_shape, new_strides = list(shape), list(strides)
-    for axis, k in enumerate(key):
-        skip, new_shape[axis], new_strides[axis] = _slice_axis(k, shape[axis], strides[axis])
-        offset += skip
-    return _core.view(a, offset, tuple(new_shape), tuple(new_strides))
+    other key (in C: 0.4 us against NumPy's 0.2)."""
+    return _core.slices_view(a, key)
 
 
 def view_for(a, key):
