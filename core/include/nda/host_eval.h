@@ -20,9 +20,11 @@
 
 #include <stdint.h>
 
-/* Work units of the default limit: elements x (operations + inputs), where
- * a libm function counts 24 operations and a division 4 (host_eval.c). */
-#define NDA_HOST_EVAL_DEFAULT_LIMIT ((int64_t)1 << 18)
+/* Work units of the default limit: elements x (operations + operands),
+ * where a libm function counts 96 operations, a division 8 and an operand
+ * strided along the innermost axis 32 (host_eval.c): a + b up to 32k
+ * elements, a five-operation expression with a division up to ~8k. */
+#define NDA_HOST_EVAL_DEFAULT_LIMIT ((int64_t)1 << 17)
 
 /* The current limit (0: off). */
 int64_t nda_host_eval_limit(void);
