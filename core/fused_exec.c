@@ -284,6 +284,18 @@ static int linearise(const nda_expr *e, lin *L)
     return visit(L, e, &L->spec.result);
 }
 
+/* The linearised DAG and space of a store, kept for the next one (~8 KB
+ * that malloc would otherwise clear and free per store: a tenth of an
+ * eager op on the host). The library lock serialises stores; a store
+ * nested in another (an allocation's reclaim hook materialising) uses
+ * its own. Allocated by nda_expr_store's first call, never freed. */
+typedef struct store_scratch {
+    lin L;
+    space sp;
+} store_scratch;
+static store_scratch *g_store_scratch;
+static bool g_store_scratch_busy;
+
 /* Store of e over (ndim, shape): into dst elementwise, or (offsets given)
  * scattered into dst's buffer at dst's offset + offsets. */
 static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const int64_t *shape)
@@ -292,8 +304,11 @@ static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const
     int64_t n = 1;
     for (int i = 0; i < ndim; i++) n *= shape[i];
     if (n == 0) return NDA_OK;
-    lin *L = calloc(1, sizeof *L);
-    space *sp = malloc(sizeof *sp);
+    /* linearise zeroes the spec; the rest is filled as used */
+    bool own = g_store_scratch_busy || !g_store_scratch;
+    lin *L = own ? malloc(sizeof *L) : &g_store_scratch->L;
+    space *sp = own ? malloc(sizeof *sp) : &g_store_scratch->sp;
+    if (!own) g_store_scratch_busy = true;
     int rc = (L && sp) ? NDA_OK : nda_error_set(NDA_ENOMEM, "out of host memory");
     if (rc == NDA_OK) rc = linearise(e, L);
     if (rc == NDA_OK && offsets) rc = visit(L, offsets, &L->spec.out_offset);
@@ -355,8 +370,12 @@ static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const
     size_t global = (items + ls - 1) / ls * ls;
     rc = launch(d, L, sp, outer, dst->buffer->handle, 0, global, ls);
 out:
-    free(L);
-    free(sp);
+    if (own) {
+        free(L);
+        free(sp);
+    } else {
+        g_store_scratch_busy = false;
+    }
     return rc;
 }
 
@@ -365,6 +384,7 @@ out:
  * materialise other pending arrays (the pool's reclaim hook). */
 int nda_expr_store(nda_expr *e, nda_array *dst)
 {
+    if (!g_store_scratch) g_store_scratch = malloc(sizeof *g_store_scratch); /* NULL: store mallocs */
     nda_expr_hold_begin();
     int rc = store(e, dst, NULL, dst->ndim, dst->shape);
     nda_expr_hold_end();

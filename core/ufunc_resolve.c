@@ -20,6 +20,44 @@ static const char *casting_name(nda_casting c)
     return n[c];
 }
 
+/* The loop search's results (a linear scan of the catalogue's signature
+ * strings, ~0.3 us for float64 add), per thread: a direct-mapped table
+ * keyed by everything the search reads. Found loops only. */
+typedef struct memo_key {
+    int op, nin, dtype, casting;
+    int types[3];
+} memo_key;
+
+typedef struct memo_entry {
+    memo_key key;
+    bool valid;
+    nda_dtype in[3], out;
+} memo_entry;
+
+#define MEMO_SLOTS 256
+static _Thread_local memo_entry g_memo[MEMO_SLOTS];
+
+static memo_key memo_key_of(nda_op op, int nin, const nda_dtype *types, int dtype, nda_casting casting)
+{
+    memo_key k;
+    memset(&k, 0, sizeof k);
+    k.op = (int)op;
+    k.nin = nin;
+    /* the search only tells unsafe from the rest, and only with dtype= */
+    k.dtype = dtype;
+    k.casting = dtype >= 0 && casting == NDA_CAST_UNSAFE;
+    for (int i = 0; i < nin; i++) k.types[i] = (int)types[i];
+    return k;
+}
+
+static unsigned memo_slot(const memo_key *k)
+{
+    unsigned h = (unsigned)k->op * 2654435761u;
+    for (int i = 0; i < 3; i++) h = (h ^ (unsigned)k->types[i]) * 16777619u;
+    h ^= (unsigned)(k->dtype + 1) * 40503u + (unsigned)k->casting;
+    return (h >> 8) % MEMO_SLOTS;
+}
+
 /* Common dtype of the array operands, -1 when there are none. */
 static int strong_dtype(int nin, const nda_operand *ops, int *out)
 {
@@ -182,6 +220,13 @@ int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dty
     /* NumPy refuses these before any loop search (bool would otherwise
      * cast safely to int8). An explicit dtype= still selects a loop. */
     if (dtype < 0 && refuses_bool(op, nin, types)) return no_loop_error(op, nin, types);
+    memo_key key = memo_key_of(op, nin, types, dtype, casting);
+    memo_entry *m = &g_memo[memo_slot(&key)];
+    if (m->valid && memcmp(&m->key, &key, sizeof key) == 0) {
+        for (int i = 0; i < nin; i++) loop->in[i] = m->in[i];
+        loop->out = m->out;
+        return NDA_OK;
+    }
     nda_dtype li[3], lo;
     for (int k = 0; nda_op_loop(op, k, li, &lo); k++) {
         bool ok = true;
@@ -193,8 +238,10 @@ int nda_ufunc_resolve(const char *name, int nin, const nda_operand *ops, int dty
         }
         if (ok && dtype >= 0) ok = lo == (nda_dtype)dtype;
         if (ok) {
-            for (int i = 0; i < nin; i++) loop->in[i] = li[i];
-            loop->out = lo;
+            for (int i = 0; i < nin; i++) loop->in[i] = m->in[i] = li[i];
+            loop->out = m->out = lo;
+            m->key = key;
+            m->valid = true;
             return NDA_OK;
         }
     }

@@ -103,6 +103,26 @@ class ufunc:
     def __call__(self, *args, out=None, where=True, casting="same_kind", order="K",
                  dtype=None, subok=True, signature=None, **kwargs):
         name, nin = self.__name__, self.nin
+        # Fast path (eager dispatch: ~1 us less): device arrays and Python
+        # scalars, at least one array, out= absent or a writeable array.
+        if len(args) == nin and where is True and dtype is None and signature is None and \
+                order == "K" and not kwargs and name != "power" and \
+                (out is None or (type(out) is not tuple and isinstance(out, _ndarray_base)
+                                 and out._writeable)):
+            arrays = 0
+            for x in args:
+                if isinstance(x, _ndarray_base):
+                    arrays += 1
+                elif type(x) not in _FAST:
+                    break
+            else:
+                if arrays:
+                    res = _core.ufunc(name, args, out, -1, casting, None)
+                    if out is not None:
+                        return out
+                    if res.ndim == 0 and called_from_user():
+                        return numpy_scalar(res)
+                    return res
         if kwargs:
             raise TypeError(f"{name}() got an unexpected keyword argument "
                             f"'{next(iter(kwargs))}'")
@@ -141,7 +161,7 @@ class ufunc:
                     break
             else:
                 dev = get_device().id
-        if out is None and mask is None and all(_is_host_scalar(x) for x in args) and \
+        if dev is not None and mask is None and all(_is_host_scalar(x) for x in args) and \
                 called_from_user():
             # Scalars only: NumPy's scalar result, computed by NumPy (see _scalars.py).
             return getattr(numpy, name)(*args, casting=casting, dtype=dtype)
