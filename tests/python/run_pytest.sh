@@ -48,8 +48,10 @@ if [ -n "${NDACCEL_PYTEST_IGNORE:-}" ]; then
 fi
 
 cd "$tmp" || exit 1
-"$python" -c 'from ndaccel import _core
-print("devices:", ", ".join(d["id"] + " (" + d["name"] + ")" for d in _core.devices()) or "none")'
+"$python" -c 'import os
+from ndaccel import _core
+print("devices:", ", ".join(d["id"] + " (" + d["name"] + ")" for d in _core.devices()) or "none")
+print("host evaluation of small stores:", os.environ.get("NDACCEL_HOST_EVAL") or "off (conftest.py)")'
 "$python" -m pytest -p no:cacheprovider -q -rs "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
