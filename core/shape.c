@@ -90,6 +90,32 @@ void nda_array_extent(const nda_array *a, int64_t *lo, int64_t *hi)
     if (__builtin_add_overflow(h, (int64_t)nda_dtype_itemsize(a->dtype), hi)) *hi = INT64_MAX;
 }
 
+static int64_t gcd64(int64_t x, int64_t y)
+{
+    if (x < 0) x = -x;
+    if (y < 0) y = -y;
+    while (y) {
+        int64_t t = x % y;
+        x = y;
+        y = t;
+    }
+    return x;
+}
+
+static int64_t stride_gcd(const nda_array *a, int64_t g)
+{
+    for (int i = 0; i < a->ndim; i++)
+        if (a->shape[i] > 1) g = gcd64(g, a->strides[i]);
+    return g;
+}
+
+/* Extents first; then the lattice test: every element of a starts at
+ * a->offset + a multiple of g (the gcd of both arrays' strides), every
+ * element of b at b->offset + a multiple of g, so they can share a byte
+ * only if some d = a->offset - b->offset + k * g lies in (-isz_a, isz_b).
+ * Neighbouring columns (x[:, i] and x[:, i - 1]) interleave but never
+ * overlap: without this test a store into one that reads the other went
+ * through a temporary and a second pass. */
 bool nda_array_may_overlap(const nda_array *a, const nda_array *b)
 {
     if (a->buffer != b->buffer) return false;
@@ -97,7 +123,13 @@ bool nda_array_may_overlap(const nda_array *a, const nda_array *b)
     nda_array_extent(a, &alo, &ahi);
     nda_array_extent(b, &blo, &bhi);
     if (alo == ahi || blo == bhi) return false;
-    return alo < bhi && blo < ahi;
+    if (!(alo < bhi && blo < ahi)) return false;
+    int64_t g = stride_gcd(b, stride_gcd(a, 0));
+    if (g == 0) return true; /* one element each, and the extents meet */
+    int64_t isa = (int64_t)nda_dtype_itemsize(a->dtype), isb = (int64_t)nda_dtype_itemsize(b->dtype);
+    int64_t r = ((int64_t)a->offset - (int64_t)b->offset) % g;
+    if (r < 0) r += g;
+    return r < isb || g - r < isa;
 }
 
 bool nda_array_same_view(const nda_array *a, const nda_array *b)

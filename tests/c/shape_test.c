@@ -287,10 +287,15 @@ static void test_extent_overlap(nda_array *buf)
     CHECK(nda_array_may_overlap(lo5, v2));
     CHECK(!nda_array_may_overlap(e, u)); /* empty never overlaps */
     CHECK(!nda_array_may_overlap(u, e));
-    /* Interleaved u[::2] and u[1::2]: disjoint, but "may" overlap by extent. */
-    int64_t two[] = {2};
+    /* Interleaved u[::2] and u[1::2]: the extents meet, the element lattices
+     * (offset + multiples of the strides' gcd) never do. */
+    int64_t two[] = {2}, sh4[] = {4};
     nda_array *ev = view(buf, 0, 1, sh5, two), *od = view(buf, 1, 1, sh5, two);
-    CHECK(nda_array_may_overlap(ev, od));
+    CHECK(!nda_array_may_overlap(ev, od));
+    CHECK(!nda_array_may_overlap(od, ev));
+    nda_array *ev2 = view(buf, 2, 1, sh4, two); /* u[2::2]: same lattice as u[::2] */
+    CHECK(nda_array_may_overlap(ev, ev2));
+    CHECK(nda_array_may_overlap(od, u)); /* unit stride reaches every lattice */
     /* Different buffers never overlap. */
     nda_array *other = NULL;
     CHECK_OK(nda_array_empty(g_dev, NDA_FLOAT64, 1, sh10, &other));
@@ -312,6 +317,7 @@ static void test_extent_overlap(nda_array *buf)
     nda_array_free(u2);
     nda_array_free(ev);
     nda_array_free(od);
+    nda_array_free(ev2);
     nda_array_free(lo5);
     nda_array_free(hi5);
     nda_array_free(head);
