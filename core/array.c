@@ -216,7 +216,7 @@ static int copy_kernel(nda_array *dst, const nda_array *src)
 static int prepare_write(nda_array *dst)
 {
     int rc = nda_lazy_materialize(dst);
-    if (rc == NDA_OK) rc = nda_lazy_flush_readers(dst->buffer);
+    if (rc == NDA_OK) rc = nda_lazy_flush_overlapping(dst);
     return rc;
 }
 

@@ -116,6 +116,11 @@ int nda_lazy_array(nda_device *d, nda_expr *e, nda_array **out);
 /* Materialises every pending array whose expression reads buffer b
  * (before b is written). */
 int nda_lazy_flush_readers(const nda_buffer *b);
+/* Materialises every pending array that reads an element dst may overlap
+ * (before dst's elements are written): pending readers of other elements
+ * of the same buffer keep their values and stay pending, so a store into
+ * x[:, i] that reads x[:, i + 1] fuses into one kernel. */
+int nda_lazy_flush_overlapping(const nda_array *dst);
 /* Materialises every pending array on device d (all when d is NULL). */
 int nda_lazy_flush_all(nda_device *d);
 /* Unregisters a lazy array being freed (drops its expression). */

@@ -438,9 +438,28 @@ static int flush_for_memory(nda_device *d)
 }
 
 static bool pred_reads(const nda_array *a, const void *b) { return nda_expr_reads(a->lazy, b); }
+
+/* Whether e reads an element that may overlap dst: a leaf by
+ * nda_array_may_overlap (extents, then the strides' lattice), a gather's
+ * source anywhere in its buffer. */
+static bool reads_overlapping(const nda_expr *e, const nda_array *dst)
+{
+    while (e) {
+        if (e->kind == NDA_EX_LEAF) return nda_array_may_overlap(e->leaf, dst);
+        if (e->kind != NDA_EX_NODE) return false;
+        if (e->leaf && e->leaf->buffer == dst->buffer) return true; /* a gather's source */
+        for (int k = 1; k < e->nin; k++)
+            if (reads_overlapping(e->arg[k], dst)) return true;
+        e = e->arg[0];
+    }
+    return false;
+}
+
+static bool pred_reads_view(const nda_array *a, const void *dst) { return reads_overlapping(a->lazy, dst); }
 static bool pred_device(const nda_array *a, const void *d) { return !d || a->device == d; }
 
 int nda_lazy_flush_readers(const nda_buffer *b) { return flush_matching(pred_reads, b); }
+int nda_lazy_flush_overlapping(const nda_array *dst) { return flush_matching(pred_reads_view, dst); }
 int nda_lazy_flush_all(nda_device *d) { return flush_matching(pred_device, d); }
 int nda_array_flush(nda_device *d) { return nda_lazy_flush_all(d); }
 int nda_array_flush_readers(const nda_array *a)

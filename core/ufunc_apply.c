@@ -81,11 +81,11 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
                                  nda_dtype_name(loop.in[i]), nda_casting_name(casting));
     }
 
-    /* Writing into out: its buffer must exist and pending readers of it
-     * must be computed first (they see the old values). */
+    /* Writing into out: its buffer must exist and pending readers of its
+     * elements must be computed first (they see the old values). */
     if (out) {
         rc = nda_lazy_materialize(out);
-        if (rc == NDA_OK) rc = nda_lazy_flush_readers(out->buffer);
+        if (rc == NDA_OK) rc = nda_lazy_flush_overlapping(out);
         if (rc != NDA_OK) return rc;
     }
     nda_expr *args[3] = {NULL, NULL, NULL}, *node = NULL;

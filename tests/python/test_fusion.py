@@ -88,6 +88,53 @@ def test_pending_values_survive_writes_to_their_inputs():
     assert numpy.array_equal(a.get(), numpy.full(6, 4.0))
 
 
+@pytest.mark.parametrize("case", ["interleaved", "columns", "column_from_next", "every_third"])
+def test_disjoint_views_of_one_buffer_follow_numpy(case):
+    """Views whose elements interleave without overlapping (the strides' lattice):
+    stores read the neighbours directly, as NumPy."""
+    def body(xp):
+        u = xp.asarray(numpy.arange(48.0).reshape(6, 8))
+        v = xp.asarray(numpy.arange(30.0))
+        if case == "interleaved":
+            v[::2] = v[1::2] * 2 + v[::2]
+        elif case == "columns":
+            for i in range(1, 8):
+                u[:, i] = u[:, i] / (u[:, i - 1] + 1)
+        elif case == "column_from_next":
+            for i in range(6, -1, -1):
+                u[:, i] = u[:, i] - 0.5 * u[:, i + 1]
+        else:
+            v[1::3] = v[::3] + v[2::3]
+        return u, v
+    xp_compare(body)
+
+
+def test_store_reading_a_disjoint_column_is_one_kernel_and_keeps_pending_values(fused_kernels):
+    """x[:, i] = f(x[:, i + 1]) computes straight into the column (the pending
+    expression reads other elements of the buffer: nothing to compute first), and a
+    pending reader of the written column still sees the old values."""
+    h = numpy.random.default_rng(2).random((500, 8))
+    x = ndaccel.asarray(h)
+    keep = x[:, 3] * 2           # reads the column written below
+    other = x[:, 5] + 1          # reads a column that is not written
+
+    def kernel_gets():
+        info = ndaccel.cache_info()
+        return info["memory_hits"] + info["disk_hits"] + info["compiles"]
+    gets = kernel_gets()
+    x[:, 2] = x[:, 1] - x[:, 4] * 0.5
+    assert kernel_gets() == gets + 1                           # one launch
+    assert other._is_lazy                                      # not computed early
+    x[:, 3] = 0
+    assert not keep._is_lazy                                   # computed before the write
+    ref = h.copy()
+    ref[:, 2] = ref[:, 1] - ref[:, 4] * 0.5
+    ref[:, 3] = 0
+    assert numpy.array_equal(x.get(), ref)
+    assert numpy.array_equal(keep.get(), h[:, 3] * 2)
+    assert numpy.array_equal(other.get(), h[:, 5] + 1)
+
+
 def test_reduction_of_expression_is_fused():
     h = numpy.random.default_rng(1).random(10000)
     d = ndaccel.asarray(h)
