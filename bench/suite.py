@@ -25,6 +25,7 @@ import numpy
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import ndaccel  # noqa: E402
+from ndaccel import _core  # noqa: E402
 import ocean_kernels  # noqa: E402
 
 RESULTS = os.path.join(HERE, "results")
@@ -98,8 +99,14 @@ def dispatch(sizes, ops=200):
 
         t_np = best(eager_np, 3) / ops * 1e6
         t_eager = best(eager_nd, 3, sync) / ops * 1e6
+        # the same with host evaluation of small stores off (kernel launches)
+        old = _core.host_eval_limit(0)
+        try:
+            t_kernels = best(eager_nd, 3, sync) / ops * 1e6
+        finally:
+            _core.host_eval_limit(old)
         t_chain = best(chain_nd, 3, sync) / ops * 1e6
-        rows.append((n, t_np, t_eager, t_chain))
+        rows.append((n, t_np, t_eager, t_kernels, t_chain))
     return rows
 
 
@@ -192,9 +199,11 @@ def main(argv=None):
         ("2b. Reduction over a short last axis (float32, shape (%d, 2))" % (n // 2),
          ("operation", "NumPy ms", "ndaccel ms", "ndaccel sum time / this time"),
          short_axis(n), ("{}", "{:.2f}", "{:.2f}", "{:.2f}")),
-        ("3. Dispatch overhead (us per op)",
-         ("elements", "NumPy (out=)", "ndaccel eager (out=)", "ndaccel fused chain x = x + 1"),
-         dispatch([1, 1024, 2 ** 20]), ("{}", "{:.2f}", "{:.2f}", "{:.2f}")),
+        ("3. Dispatch overhead (us per op; host evaluation of small stores on CPU devices: "
+         "nda/host_eval.h)",
+         ("elements", "NumPy (out=)", "ndaccel eager (out=)", "eager, host evaluation off",
+          "ndaccel fused chain x = x + 1"),
+         dispatch([1, 1024, 16384, 65536, 2 ** 20]), ("{}", "{:.2f}", "{:.2f}", "{:.2f}", "{:.2f}")),
         ("4. Cold and warm start (Laplace 256^2, 20 sweeps, separate processes)",
          ("run", "seconds", "kernels compiled", "kernels from disk cache"),
          startup(), ("{}", "{:.2f}", "{}", "{}")),
