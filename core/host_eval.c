@@ -335,9 +335,11 @@ static void put(nda_op op, nda_dtype t, loop_fn fn, nda_dtype out) { g_table[op]
     put(NDA_OP_LOGICAL_NOT, DT, lnot_##N, NDA_BOOL);                                  \
     put(NDA_OP_WHERE, DT, where_##N, DT);
 
-#define PUT_INT(N, DT)                                                                \
+/* Loops every integer and float type has, under the same names. */
+#define PUT_NUMERIC(N, DT)                                                            \
     put(NDA_OP_COPY, DT, ident_##N, DT);                                              \
     put(NDA_OP_POSITIVE, DT, ident_##N, DT);                                          \
+    put(NDA_OP_CONJUGATE, DT, ident_##N, DT);                                         \
     put(NDA_OP_ADD, DT, add_##N, DT);                                                 \
     put(NDA_OP_SUBTRACT, DT, sub_##N, DT);                                            \
     put(NDA_OP_MULTIPLY, DT, mul_##N, DT);                                            \
@@ -347,6 +349,13 @@ static void put(nda_op op, nda_dtype t, loop_fn fn, nda_dtype out) { g_table[op]
     put(NDA_OP_POWER, DT, power_l_##N, DT);                                           \
     put(NDA_OP_MAXIMUM, DT, max_##N, DT);                                             \
     put(NDA_OP_MINIMUM, DT, min_##N, DT);                                             \
+    put(NDA_OP_NEGATIVE, DT, neg_##N, DT);                                            \
+    put(NDA_OP_ABSOLUTE, DT, abs_##N, DT);                                            \
+    put(NDA_OP_SQUARE, DT, square_##N, DT);                                           \
+    put(NDA_OP_SIGN, DT, sign_##N, DT);
+
+#define PUT_INT(N, DT)                                                                \
+    PUT_NUMERIC(N, DT)                                                                \
     put(NDA_OP_FMAX, DT, max_##N, DT);                                                \
     put(NDA_OP_FMIN, DT, min_##N, DT);                                                \
     put(NDA_OP_BITWISE_AND, DT, and_##N, DT);                                         \
@@ -354,47 +363,27 @@ static void put(nda_op op, nda_dtype t, loop_fn fn, nda_dtype out) { g_table[op]
     put(NDA_OP_BITWISE_XOR, DT, xor_##N, DT);                                         \
     put(NDA_OP_LEFT_SHIFT, DT, lshift_l_##N, DT);                                     \
     put(NDA_OP_RIGHT_SHIFT, DT, rshift_l_##N, DT);                                    \
-    put(NDA_OP_NEGATIVE, DT, neg_##N, DT);                                            \
     put(NDA_OP_INVERT, DT, inv_##N, DT);                                              \
-    put(NDA_OP_ABSOLUTE, DT, abs_##N, DT);                                            \
-    put(NDA_OP_SQUARE, DT, square_##N, DT);                                           \
-    put(NDA_OP_SIGN, DT, sign_##N, DT);                                               \
     put(NDA_OP_FLOOR, DT, ident_##N, DT);                                             \
     put(NDA_OP_CEIL, DT, ident_##N, DT);                                              \
-    put(NDA_OP_TRUNC, DT, ident_##N, DT);                                             \
-    put(NDA_OP_CONJUGATE, DT, ident_##N, DT);
+    put(NDA_OP_TRUNC, DT, ident_##N, DT);
 
 #define PUT_FLOAT(N, DT)                                                              \
-    put(NDA_OP_COPY, DT, ident_##N, DT);                                              \
-    put(NDA_OP_POSITIVE, DT, ident_##N, DT);                                          \
-    put(NDA_OP_CONJUGATE, DT, ident_##N, DT);                                         \
-    put(NDA_OP_ADD, DT, add_##N, DT);                                                 \
-    put(NDA_OP_SUBTRACT, DT, sub_##N, DT);                                            \
-    put(NDA_OP_MULTIPLY, DT, mul_##N, DT);                                            \
+    PUT_NUMERIC(N, DT)                                                                \
     put(NDA_OP_TRUE_DIVIDE, DT, div_##N, DT);                                         \
-    put(NDA_OP_FLOOR_DIVIDE, DT, floordiv_l_##N, DT);                                 \
-    put(NDA_OP_REMAINDER, DT, remainder_l_##N, DT);                                   \
-    put(NDA_OP_FMOD, DT, fmod_##N, DT);                                               \
-    put(NDA_OP_POWER, DT, power_l_##N, DT);                                           \
     put(NDA_OP_FLOAT_POWER, DT, power_l_##N, DT);                                     \
-    put(NDA_OP_MAXIMUM, DT, max_##N, DT);                                             \
-    put(NDA_OP_MINIMUM, DT, min_##N, DT);                                             \
     put(NDA_OP_FMAX, DT, fmax_##N, DT);                                               \
     put(NDA_OP_FMIN, DT, fmin_##N, DT);                                               \
     put(NDA_OP_COPYSIGN, DT, copysign_##N, DT);                                       \
     put(NDA_OP_ARCTAN2, DT, atan2_##N, DT);                                           \
     put(NDA_OP_HYPOT, DT, hypot_##N, DT);                                             \
-    put(NDA_OP_NEGATIVE, DT, neg_##N, DT);                                            \
-    put(NDA_OP_ABSOLUTE, DT, abs_##N, DT);                                            \
     put(NDA_OP_FABS, DT, abs_##N, DT);                                                \
-    put(NDA_OP_SQUARE, DT, square_##N, DT);                                           \
     put(NDA_OP_RECIPROCAL, DT, recip_##N, DT);                                        \
     put(NDA_OP_SQRT, DT, sqrt_##N, DT);                                               \
     put(NDA_OP_FLOOR, DT, floor_##N, DT);                                             \
     put(NDA_OP_CEIL, DT, ceil_##N, DT);                                               \
     put(NDA_OP_TRUNC, DT, trunc_##N, DT);                                             \
     put(NDA_OP_RINT, DT, rint_##N, DT);                                               \
-    put(NDA_OP_SIGN, DT, sign_##N, DT);                                               \
     put(NDA_OP_ISNAN, DT, isnan_##N, NDA_BOOL);                                       \
     put(NDA_OP_ISINF, DT, isinf_##N, NDA_BOOL);                                       \
     put(NDA_OP_ISFINITE, DT, isfinite_##N, NDA_BOOL);                                 \
