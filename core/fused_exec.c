@@ -450,6 +450,12 @@ static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int
         rc = nda_error_set(NDA_EVALUE, "reduction output must start at offset 0");
         goto out;
     }
+    if (groups == 1 && nda_host_eval_accepts(d, s, n)) {
+        const void *values[NDA_FUSED_MAX_SCALARS];
+        for (int k = 0; k < s->nscalars; k++) values[k] = L->scalars[k]->value;
+        rc = nda_host_eval_reduce(d, s, L->leaves, values, sp, out);
+        goto out;
+    }
     int64_t total = (int64_t)groups * s->local_size;
     rc = launch(d, L, sp, 0, out->buffer->handle, total, (size_t)total, (size_t)s->local_size);
 out:

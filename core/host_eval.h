@@ -18,10 +18,11 @@ typedef struct nda_space {
     int64_t base[NDA_SPACE_MAXOPS];
 } nda_space;
 
-/* Whether a store of spec s (linearised, no gather or scatter) over n
- * elements runs on the host on device d: the policy is on, d's buffers are
- * host memory on the host's cores, the work fits the limit and the host
- * loops cover every operation and dtype. */
+/* Whether a store of spec s (linearised, no gather or scatter) or its
+ * whole-array fold (s->reduce; sum, prod, max, min: core/host_fold.h) over
+ * n elements runs on the host on device d: the policy is on, d's buffers
+ * are host memory on the host's cores, the work fits the limit and the
+ * host loops cover every operation and dtype. */
 bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n);
 
 /* Computes spec s over space sp into dst's buffer (operand 0), reading
@@ -31,5 +32,12 @@ bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t
  * later one starts before this returns (the library lock is held). */
 int nda_host_eval_store(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
                         const void *const *scalars, const nda_space *sp, nda_array *dst);
+
+/* Folds spec s (s->reduce) over sp into out's first element (out->dtype
+ * = s->out_dtype, at offset 0): one value, as the kernels' one-group
+ * reduction writes. Only after nda_host_eval_accepts; waits as
+ * nda_host_eval_store. */
+int nda_host_eval_reduce(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
+                         const void *const *scalars, const nda_space *sp, nda_array *out);
 
 #endif

@@ -285,3 +285,58 @@ def test_results_agree_with_kernels_in_a_loop():
         v[1:-1, 1:-1] = 0.25 * (v[:-2, 1:-1] + v[2:, 1:-1] + v[1:-1, :-2] + v[1:-1, 2:])
     numpy.testing.assert_array_equal(out[0], v)
     numpy.testing.assert_allclose(out[1], v, rtol=1e-15)
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("dt", ["bool", "int8", "uint16", "int32", "int64", "uint64", "float32",
+                                "float64"])
+@pytest.mark.parametrize("name", ["sum", "prod", "max", "min", "any", "all"])
+def test_whole_array_folds_of_pending_expressions(name, dt):
+    """sum/prod/max/min/any/all of a pending expression fold on the host (one
+    work-group's worth of elements): NumPy's value and dtype, exact for integers
+    and bools (sums and products wrap), close for floats (pairwise sums)."""
+    if dt == "bool" and name == "prod":
+        pytest.skip("covered by int")
+    rng = numpy.random.default_rng(20)
+    n = 3001
+    if dt == "bool":
+        h = rng.random(n) > 0.3
+        f = (lambda xp, a: a | False) if name != "sum" else (lambda xp, a: a & True)
+    elif numpy.dtype(dt).kind == "f":
+        h = (rng.random(n) + 0.5).astype(dt)
+        f = (lambda xp, a: a * 1.0001 - 0.25) if name != "prod" else (lambda xp, a: a * 0 + 1.0001)
+    else:
+        h = rng.integers(0, 100, n).astype(dt)
+        f = (lambda xp, a: a * 3 + 1)
+    with numpy.errstate(all="ignore"):
+        e = getattr(numpy, name)(f(numpy, h))
+    for limit in (1 << 18, 0):
+        old = _core.host_eval_limit(limit)
+        try:
+            before = _core.host_eval_count()
+            got = getattr(ndaccel, name)(f(ndaccel, ndaccel.asarray(h)))
+            took = _core.host_eval_count() - before
+        finally:
+            _core.host_eval_limit(old)
+        got = numpy.asarray(got)
+        assert got.dtype == numpy.asarray(e).dtype
+        assert (took >= 1) == (limit > 0)
+        if numpy.dtype(dt).kind == "f" and name in ("sum", "prod"):
+            # 3000 float32 roundings in another order than NumPy's pairwise loop
+            numpy.testing.assert_allclose(got, e, rtol=1e-4 if dt == "float32" else 1e-13)
+        else:
+            numpy.testing.assert_array_equal(got, e)
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_folds_propagate_nan_and_count_broadcast_values():
+    rng = numpy.random.default_rng(21)
+    h = rng.standard_normal(2000)
+    h[1234] = numpy.nan
+    for name in ("max", "min", "sum"):
+        assert numpy.isnan(getattr(ndaccel, name)(ndaccel.asarray(h) * 2))
+    one = ndaccel.broadcast_to(ndaccel.asarray(2.5), (1000,))
+    assert float((one * 2).sum()) == 5000.0                  # one value standing for 1000
+    assert int((ndaccel.broadcast_to(ndaccel.asarray(3), (700,)) + 0).sum()) == 2100
+    big = ndaccel.asarray(numpy.full(3000, 2 ** 62, dtype=numpy.int64))
+    assert int((big * 1).sum()) == int(numpy.sum(numpy.full(3000, 2 ** 62, dtype=numpy.int64)))
