@@ -278,6 +278,15 @@ static int launch(nda_device *d, lin *L, const space *sp, int outer, void *out_h
     return rc;
 }
 
+/* The linearised expression on the host (core/host_eval.h): a store into
+ * dst, or (L->spec.reduce) a fold into dst's first element. */
+static int host_eval(nda_device *d, const lin *L, const space *sp, nda_array *dst)
+{
+    const void *values[NDA_FUSED_MAX_SCALARS];
+    for (int k = 0; k < L->spec.nscalars; k++) values[k] = L->scalars[k]->value;
+    return nda_host_eval_run(d, &L->spec, L->leaves, values, sp, dst);
+}
+
 static int linearise(const nda_expr *e, lin *L)
 {
     memset(&L->spec, 0, sizeof L->spec);
@@ -341,9 +350,7 @@ static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const
     rc = check_fp64(d, s);
     if (rc != NDA_OK) goto out;
     if (!offsets && nda_host_eval_accepts(d, s, n)) {
-        const void *values[NDA_FUSED_MAX_SCALARS];
-        for (int k = 0; k < s->nscalars; k++) values[k] = L->scalars[k]->value;
-        rc = nda_host_eval_store(d, s, L->leaves, values, sp, dst);
+        rc = host_eval(d, L, sp, dst);
         goto out;
     }
     size_t ls = nda_launch_local_size(d);
@@ -451,9 +458,7 @@ static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int
         goto out;
     }
     if (groups == 1 && nda_host_eval_accepts(d, s, n)) {
-        const void *values[NDA_FUSED_MAX_SCALARS];
-        for (int k = 0; k < s->nscalars; k++) values[k] = L->scalars[k]->value;
-        rc = nda_host_eval_reduce(d, s, L->leaves, values, sp, out);
+        rc = host_eval(d, L, sp, out);
         goto out;
     }
     int64_t total = (int64_t)groups * s->local_size;

@@ -558,7 +558,7 @@ bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t
     /* An operand strided along the innermost axis costs a cache line per
      * element, which one host thread waits for where the device's threads
      * wait in parallel: a column store of a 15625 x 64 array takes 29 us on
- * the host, 21 on PoCL (pipelined), and breaks even at ~5000 rows. */
+     * the host, 21 on PoCL (pipelined), and breaks even at ~5000 rows. */
     int64_t work = !s->reduce && s->out_layout == NDA_LAYOUT_STRIDED ? STRIDED_WEIGHT : 1;
     for (int k = 0; k < s->nleaves; k++) {
         if (s->leaf_layout[k] == NDA_LAYOUT_GATHER || !host_type(s->leaf_dtype[k])) return false;
@@ -743,10 +743,8 @@ static void walk(run *r, const nda_space *sp)
     }
 }
 
-/* Store (into dst, operand 0) or whole-array fold (into dst's first
- * element) of spec s over sp. */
-static int evaluate(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
-                    const void *const *scalars, const nda_space *sp, nda_array *dst)
+int nda_host_eval_run(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
+                      const void *const *scalars, const nda_space *sp, nda_array *dst)
 {
     const nda_backend_ops *ops = d->ops;
     int dev = d->local_index;
@@ -756,22 +754,22 @@ static int evaluate(nda_device *d, const nda_fused_spec *s, const nda_array *con
     r->scalars = scalars;
     r->reduce = s->reduce;
     if (r->reduce) nda_host_fold_init(&r->fold, s->reduce_op, s->acc);
-    int rc = ops->synchronize(dev);
+    /* Each distinct buffer is mapped once; buffer_map returns after all
+     * queued work (backend.h), so no separate synchronize. */
     nda_buffer *buf[NDA_SPACE_MAXOPS];
-    int mapped = 0;
-    buf[0] = dst->buffer;
-    r->isz[0] = nda_dtype_itemsize(dst->dtype);
-    for (int k = 0; k < s->nleaves; k++) {
-        buf[k + 1] = leaves[k]->buffer;
-        r->isz[k + 1] = nda_dtype_itemsize(leaves[k]->dtype);
-    }
+    void *host[NDA_SPACE_MAXOPS];
+    int nbuf = 0, rc = NDA_OK;
     for (int k = 0; k <= s->nleaves && rc == NDA_OK; k++) {
-        void *h = NULL;
-        rc = ops->buffer_map(dev, buf[k]->handle, 0, buf[k]->capacity, &h);
-        if (rc == NDA_OK) {
-            r->base[k] = h;
-            mapped++;
+        const nda_array *a = k == 0 ? dst : leaves[k - 1];
+        r->isz[k] = nda_dtype_itemsize(a->dtype);
+        int j = 0;
+        while (j < nbuf && buf[j] != a->buffer) j++;
+        if (j == nbuf) {
+            rc = ops->buffer_map(dev, a->buffer->handle, 0, a->buffer->capacity, &host[j]);
+            if (rc != NDA_OK) break;
+            buf[nbuf++] = a->buffer;
         }
+        r->base[k] = host[j];
     }
     for (int i = 0; i < s->nnodes && rc == NDA_OK; i++) r->fn[i] = node_loop(&s->node[i]);
     unsigned char *blk = NULL;
@@ -789,22 +787,10 @@ static int evaluate(nda_device *d, const nda_fused_spec *s, const nda_array *con
         }
         atomic_fetch_add(&g_count, 1);
     }
-    for (int k = 0; k < mapped; k++) {
-        int urc = ops->buffer_unmap(dev, buf[k]->handle, r->base[k]);
+    for (int j = 0; j < nbuf; j++) {
+        int urc = ops->buffer_unmap(dev, buf[j]->handle, host[j]);
         if (rc == NDA_OK) rc = urc;
     }
     free(r);
     return rc;
-}
-
-int nda_host_eval_store(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
-                        const void *const *scalars, const nda_space *sp, nda_array *dst)
-{
-    return evaluate(d, s, leaves, scalars, sp, dst);
-}
-
-int nda_host_eval_reduce(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
-                         const void *const *scalars, const nda_space *sp, nda_array *out)
-{
-    return evaluate(d, s, leaves, scalars, sp, out);
 }

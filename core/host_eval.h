@@ -25,19 +25,15 @@ typedef struct nda_space {
  * host loops cover every operation and dtype. */
 bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n);
 
-/* Computes spec s over space sp into dst's buffer (operand 0), reading
- * leaves[k] (operand k + 1) and scalar values scalars[k] (compute type of
- * s->scalar_dtype[k]). Only after nda_host_eval_accepts. Waits for the
- * device's queue first: every earlier command's writes are visible and no
- * later one starts before this returns (the library lock is held). */
-int nda_host_eval_store(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
-                        const void *const *scalars, const nda_space *sp, nda_array *dst);
-
-/* Folds spec s (s->reduce) over sp into out's first element (out->dtype
- * = s->out_dtype, at offset 0): one value, as the kernels' one-group
- * reduction writes. Only after nda_host_eval_accepts; waits as
- * nda_host_eval_store. */
-int nda_host_eval_reduce(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
-                         const void *const *scalars, const nda_space *sp, nda_array *out);
+/* Runs spec s over space sp (operand 0: dst, k + 1: leaves[k]; scalar
+ * values scalars[k] in the compute type of s->scalar_dtype[k]), only after
+ * nda_host_eval_accepts: a store writes dst's elements; a fold (s->reduce)
+ * writes one value into dst's first element (dst->dtype = s->out_dtype, at
+ * offset 0), as the kernels' one-group reduction does. Maps every buffer
+ * first, which waits for the device's queue: every earlier command's
+ * writes are visible and no later one starts before this returns (the
+ * library lock is held). */
+int nda_host_eval_run(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
+                      const void *const *scalars, const nda_space *sp, nda_array *dst);
 
 #endif

@@ -21,6 +21,23 @@ void nda_host_fold_init(nda_host_fold *f, nda_op op, nda_dtype acc)
     f->acc = acc;
 }
 
+/* Float maximum (CMP >=) or minimum (<=), NaN-propagating, in 8 lanes
+ * (vectorised compare and blend) folded into a at the end. */
+#define LANE_FOLD(NAME, T, CMP)                                                       \
+    static T NAME(const T *x, int64_t m, T a)                                         \
+    {                                                                                 \
+        T l[8] = {a, a, a, a, a, a, a, a};                                            \
+        int64_t i = 0;                                                                \
+        for (; i + 8 <= m; i += 8)                                                    \
+            for (int j = 0; j < 8; j++) {                                             \
+                T v = x[i + j];                                                       \
+                l[j] = (l[j] CMP v || l[j] != l[j]) ? l[j] : v;                       \
+            }                                                                         \
+        for (; i < m; i++) a = (a CMP x[i] || a != a) ? a : x[i];                     \
+        for (int j = 0; j < 8; j++) a = (a CMP l[j] || a != a) ? a : l[j];            \
+        return a;                                                                     \
+    }
+
 /* Float blocks: 8 independent lanes (vectorised), then the lanes pairwise. */
 #define FLOAT_FOLDS(N, T)                                                             \
     static T sum_##N(const T *x, int64_t m)                                           \
@@ -37,33 +54,8 @@ void nda_host_fold_init(nda_host_fold *f, nda_op op, nda_dtype acc)
         for (int64_t i = 0; i < m; i++) a *= x[i];                                    \
         return a;                                                                     \
     }                                                                                 \
-    /* 8 lanes (vectorised compare and blend), each NaN-propagating */           \
-    static T max_##N(const T *x, int64_t m, T a)                                      \
-    {                                                                                 \
-        T l[8] = {a, a, a, a, a, a, a, a};                                            \
-        int64_t i = 0;                                                                \
-        for (; i + 8 <= m; i += 8)                                                    \
-            for (int j = 0; j < 8; j++) {                                             \
-                T v = x[i + j];                                                       \
-                l[j] = (l[j] >= v || l[j] != l[j]) ? l[j] : v;                        \
-            }                                                                         \
-        for (; i < m; i++) a = (a >= x[i] || a != a) ? a : x[i];                      \
-        for (int j = 0; j < 8; j++) a = (a >= l[j] || a != a) ? a : l[j];             \
-        return a;                                                                     \
-    }                                                                                 \
-    static T min_##N(const T *x, int64_t m, T a)                                      \
-    {                                                                                 \
-        T l[8] = {a, a, a, a, a, a, a, a};                                            \
-        int64_t i = 0;                                                                \
-        for (; i + 8 <= m; i += 8)                                                    \
-            for (int j = 0; j < 8; j++) {                                             \
-                T v = x[i + j];                                                       \
-                l[j] = (l[j] <= v || l[j] != l[j]) ? l[j] : v;                        \
-            }                                                                         \
-        for (; i < m; i++) a = (a <= x[i] || a != a) ? a : x[i];                      \
-        for (int j = 0; j < 8; j++) a = (a <= l[j] || a != a) ? a : l[j];             \
-        return a;                                                                     \
-    }
+    LANE_FOLD(max_##N, T, >=)                                                         \
+    LANE_FOLD(min_##N, T, <=)
 
 FLOAT_FOLDS(f32, float)
 FLOAT_FOLDS(f64, double)

@@ -83,6 +83,17 @@ def operator_power(base, exponent):
     return None if name == "power" else UFUNCS[name](*ops)
 
 
+def _result(res, out):
+    """What a ufunc call returns: out when given, else res, a NumPy scalar when
+    0-d and the ufunc was called from user code (see _scalars.py): 3 frames up
+    from here, past ufunc.__call__."""
+    if out is not None:
+        return out
+    if res.ndim == 0 and called_from_user(3):
+        return numpy_scalar(res)
+    return res
+
+
 def _is_host_scalar(x):
     return type(x) in _FAST or isinstance(x, numpy.generic)
 
@@ -117,12 +128,7 @@ class ufunc:
                     break
             else:
                 if arrays:
-                    res = _core.ufunc(name, args, out, -1, casting, None)
-                    if out is not None:
-                        return out
-                    if res.ndim == 0 and called_from_user():
-                        return numpy_scalar(res)
-                    return res
+                    return _result(_core.ufunc(name, args, out, -1, casting, None), out)
         if kwargs:
             raise TypeError(f"{name}() got an unexpected keyword argument "
                             f"'{next(iter(kwargs))}'")
@@ -167,12 +173,7 @@ class ufunc:
             return getattr(numpy, name)(*args, casting=casting, dtype=dtype)
         if mask is not None:
             return self._masked(ops, out, code, casting, dev, mask)
-        res = _core.ufunc(name, ops, out, code, casting, dev)
-        if out is not None:
-            return out
-        if res.ndim == 0 and called_from_user():
-            return numpy_scalar(res)  # NumPy's scalar result (see _scalars.py)
-        return res
+        return _result(_core.ufunc(name, ops, out, code, casting, dev), out)
 
     def _masked(self, ops, out, code, casting, dev, mask):
         """where=: out keeps its values where mask is false (without out, those
