@@ -189,6 +189,76 @@ def test_layouts(case):
     _check(f, m, v, c)
 
 
+def _gapped(shape, dt, seed):
+    """Values whose first and last two columns (the gaps between the rows
+    of a [..., 2:-2] view) hold NaN, infinities, zeros, -1 and extremes."""
+    v = _values(dt, n=int(numpy.prod(shape)), seed=seed).reshape(shape)
+    if numpy.dtype(dt).kind == "f":
+        edge = numpy.array([numpy.nan, numpy.inf, -numpy.inf, 0.0], dtype=dt)
+    else:
+        info = numpy.iinfo(dt)
+        edge = numpy.array([info.min, -1 if info.min < 0 else 1, 0, info.max], dtype=dt)
+    v[..., :2] = edge[:2]
+    v[..., -2:] = edge[-2:]
+    return v
+
+
+@pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("case", ["stencil", "wide_rows", "three_d", "zero_d_operand",
+                                  "int_division", "int_to_float", "row_vector", "narrow_columns"])
+def test_rows_of_one_pitch(case):
+    """Views of wider arrays run as one run over rows and gaps: the gaps'
+    values (NaN, infinities, zero divisors, INT_MIN // -1) never reach the
+    result, rows crossing the 512-element blocks are stored whole, and the
+    layouts that do not qualify (a broadcast row, narrow column slices)
+    take the per-row walk with the same values."""
+    f64 = _gapped((19, 23), "float64", 30)
+    wide = _gapped((6, 707), "float64", 31)
+    cube = _gapped((3, 11, 13), "float64", 32)
+    i32, d32 = _gapped((9, 17), "int32", 33), _gapped((9, 17), "int32", 34)
+    i8 = _gapped((9, 17), "int8", 35)
+    if case == "stencil":
+        _check(lambda xp, a: 0.25 * (a[:-2, 2:-2] + a[2:, 2:-2] + a[1:-1, 1:-3] + a[1:-1, 3:-1]), f64)
+    elif case == "wide_rows":
+        _check(lambda xp, a: a[1:, 2:-2] * a[:-1, 2:-2] - 1, wide)
+    elif case == "three_d":
+        _check(lambda xp, a: a[:, 1:-1, 2:-2] * a[:, 2:, 2:-2] + a[:, :-2, 2:-2], cube)
+    elif case == "zero_d_operand":
+        _check(lambda xp, a: a[1:-1, 2:-2] + xp.asarray(3.0) * a[2:, 2:-2], f64)
+    elif case == "int_division":
+        _check(lambda xp, a, b: (a[:, 2:-2] // b[:, 2:-2]) + (a[:, 2:-2] % b[:, 2:-2]), i32, d32)
+    elif case == "int_to_float":
+        _check(lambda xp, a, b: a[1:, 2:-2] * 0.5 + b[:-1, 2:-2], i8, f64[:9, :17])
+    elif case == "row_vector":
+        _check(lambda xp, a: a[1:-1, 2:-2] - a[0, 2:-2], f64)
+        _check(lambda xp, a: a[0, 2:-2] - a[1:-1, 2:-2], f64)
+        _check(lambda xp, a: a[1:-1, 2:-2] - a[1:-1, :1], f64)
+    else:
+        _check(lambda xp, a: a[:, 2:5] * 2 + a[:, 3:6], f64)
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_rows_of_one_pitch_stores_only_the_rows():
+    """In place and into differently laid out destinations: the gap
+    elements of the destination keep their values (finite ones, which any
+    stray write would change)."""
+    base = numpy.random.default_rng(36).standard_normal((21, 25))
+    for xp in (numpy, ndaccel):
+        u = xp.asarray(base.copy())
+        v = xp.asarray(base[::-1].copy())
+        u[1:-1, 2:-2] *= 3
+        u[1:-1, 2:-2] = v[1:-1, 2:-2] * 2 + u[1:-1, 2:-2]
+        u[1:-1, 2:-2] += u[1:-1, 2:-2] * 2
+        u[1:-1, 2:-2] = 0.25 * (u[:-2, 2:-2] + u[2:, 2:-2] + u[1:-1, 1:-3] + u[1:-1, 3:-1])
+        t = xp.zeros((19, 19))
+        t.T[...] = u[1:-1, 3:-3] - u[:-2, 3:-3]
+        if xp is numpy:
+            expected = (u, t)
+        else:
+            numpy.testing.assert_array_equal(u.get(), expected[0])
+            numpy.testing.assert_array_equal(t.get(), expected[1])
+
+
 @pytest.mark.usefixtures("host_eval")
 def test_long_rows_and_many_nodes():
     rng = numpy.random.default_rng(17)
