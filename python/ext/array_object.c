@@ -259,6 +259,8 @@ PyTypeObject ndapy_array_base_type = {
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
     .tp_doc = "Device array storage (base of ndaccel.ndarray).",
     .tp_getset = array_getset,
+    .tp_as_number = &ndapy_array_number,
+    .tp_richcompare = ndapy_array_richcompare,
     .tp_methods = array_methods,
     .tp_new = array_new,
 };

@@ -21,6 +21,13 @@ typedef struct {
 
 extern PyTypeObject ndapy_array_base_type;
 
+/* The operators of ndarray_base (operators.c): number methods and rich
+ * comparison, live once _core._set_operators has registered their
+ * Python halves. */
+extern PyNumberMethods ndapy_array_number;
+PyObject *ndapy_array_richcompare(PyObject *self, PyObject *other, int op);
+PyObject *ndapy_set_operators(PyObject *self, PyObject *args);
+
 /* Wraps (takes ownership of) arr in an instance of the registered Python
  * subclass (ndaccel.ndarray). On failure frees arr and returns NULL. */
 PyObject *ndapy_array_wrap(nda_array *arr);

@@ -749,6 +749,9 @@ static PyMethodDef methods[] = {
     {"pool_info", py_pool_info, METH_VARARGS, NULL},
     {"pool_release", py_pool_release, METH_VARARGS, NULL},
     {"_set_array_type", py_set_array_type, METH_O, NULL},
+    {"_set_operators", ndapy_set_operators, METH_VARARGS,
+     "_set_operators(binary, compare, unary, scalar_hook): the Python halves of the "
+     "ndarray operators (python/ext/operators.c)."},
     {"host_eval_limit", py_host_eval_limit, METH_VARARGS,
      "host_eval_limit([limit]): work units up to which small fused stores run on the host "
      "on host-memory CPU devices (0: off); with limit, sets it and returns the old one."},

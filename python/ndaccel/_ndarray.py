@@ -53,20 +53,11 @@ def _binary(name, reflected=False, inplace=False):
                 return r
         if inplace:
             return uf(self, other, out=self)
-        return uf(other, self) if reflected else uf(self, other)
-    op.__name__ = f"__{'i' if inplace else 'r' if reflected else ''}{name}__"
-    return op
-
-
-def _unary(name):
-    cname = UFUNCS[name].__name__
-    core_ufunc = _core.ufunc
-
-    def op(self):
-        r = core_ufunc(cname, (self,), None, -1, "same_kind", None)
-        if r.ndim == 0 and called_from_user():
+        r = uf(other, self) if reflected else uf(self, other)
+        if isinstance(r, ndarray) and r.ndim == 0 and called_from_user():
             return numpy_scalar(r)  # NumPy's scalar result (see _scalars.py)
         return r
+    op.__name__ = f"__{'i' if inplace else 'r' if reflected else ''}{name}__"
     return op
 
 
@@ -115,8 +106,7 @@ def _check_view_type(cls):
 
 
 def _is_operand(x):
-    return isinstance(x, (ndarray, numpy.ndarray, numpy.generic, list, tuple)) or \
-        type(x) in _PY_SCALARS
+    return isinstance(x, (ndarray, numpy.ndarray, numpy.generic, list, tuple) + _PY_SCALARS)
 
 
 def _reshape_nocopy(a, shape):
@@ -564,52 +554,13 @@ class ndarray(_core.ndarray_base):
         return self.transpose(axes)
 
     # ---- operators --------------------------------------------------
-    __add__ = _binary("add")
-    __radd__ = _binary("add", reflected=True)
-    __iadd__ = _binary("add", inplace=True)
-    __sub__ = _binary("subtract")
-    __rsub__ = _binary("subtract", reflected=True)
-    __isub__ = _binary("subtract", inplace=True)
-    __mul__ = _binary("multiply")
-    __rmul__ = _binary("multiply", reflected=True)
-    __imul__ = _binary("multiply", inplace=True)
-    __truediv__ = _binary("true_divide")
-    __rtruediv__ = _binary("true_divide", reflected=True)
-    __itruediv__ = _binary("true_divide", inplace=True)
-    __floordiv__ = _binary("floor_divide")
-    __rfloordiv__ = _binary("floor_divide", reflected=True)
-    __ifloordiv__ = _binary("floor_divide", inplace=True)
-    __mod__ = _binary("remainder")
-    __rmod__ = _binary("remainder", reflected=True)
-    __imod__ = _binary("remainder", inplace=True)
+    # +, -, *, /, //, %, &, |, ^, <<, >> (and their in-place forms), the six
+    # comparisons and unary -, +, abs, ~ are C slots of _core.ndarray_base
+    # (python/ext/operators.c), registered below the class; ** keeps the
+    # Python check of integer negative powers.
     __pow__ = _binary("power")
     __rpow__ = _binary("power", reflected=True)
     __ipow__ = _binary("power", inplace=True)
-    __and__ = _binary("bitwise_and")
-    __rand__ = _binary("bitwise_and", reflected=True)
-    __iand__ = _binary("bitwise_and", inplace=True)
-    __or__ = _binary("bitwise_or")
-    __ror__ = _binary("bitwise_or", reflected=True)
-    __ior__ = _binary("bitwise_or", inplace=True)
-    __xor__ = _binary("bitwise_xor")
-    __rxor__ = _binary("bitwise_xor", reflected=True)
-    __ixor__ = _binary("bitwise_xor", inplace=True)
-    __lshift__ = _binary("left_shift")
-    __rlshift__ = _binary("left_shift", reflected=True)
-    __ilshift__ = _binary("left_shift", inplace=True)
-    __rshift__ = _binary("right_shift")
-    __rrshift__ = _binary("right_shift", reflected=True)
-    __irshift__ = _binary("right_shift", inplace=True)
-    __eq__ = _binary("equal")
-    __ne__ = _binary("not_equal")
-    __lt__ = _binary("less")
-    __le__ = _binary("less_equal")
-    __gt__ = _binary("greater")
-    __ge__ = _binary("greater_equal")
-    __neg__ = _unary("negative")
-    __pos__ = _unary("positive")
-    __abs__ = _unary("absolute")
-    __invert__ = _unary("invert")
 
     def __divmod__(self, other):
         if not _is_operand(other):
@@ -623,3 +574,21 @@ class ndarray(_core.ndarray_base):
 
 
 _core._set_array_type(ndarray)  # the extension makes its arrays of this class
+
+_OPERATORS = ("add", "subtract", "multiply", "true_divide", "floor_divide", "remainder",
+              "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift")
+_COMPARISONS = ("less", "less_equal", "equal", "not_equal", "greater", "greater_equal")
+
+
+def _operator_result(r):
+    """A 0-d operator result: a NumPy scalar when the operator was written
+    outside the package (NumPy's operators return scalars), else r."""
+    return numpy_scalar(r) if called_from_user() else r
+
+
+_core._set_operators(
+    {n: (UFUNCS[n].__name__, _binary(n), _binary(n, reflected=True), _binary(n, inplace=True))
+     for n in _OPERATORS},
+    {n: (UFUNCS[n].__name__, _binary(n)) for n in _COMPARISONS},
+    {n: (UFUNCS[n].__name__,) for n in ("negative", "positive", "absolute", "invert")},
+    _operator_result)

@@ -622,6 +622,39 @@ def test_unsupported_operands_return_notimplemented():
             other * a
 
 
+class _Float(float):
+    pass
+
+
+class _Int(int):
+    pass
+
+
+def test_operator_operand_kinds_and_scalar_results():
+    """The C operator slots (python/ext/operators.c) and their Python slow
+    path agree with NumPy: subclasses of Python scalars and NumPy scalars
+    as operands, either side; a 0-d result is a NumPy scalar; in-place
+    operators on a read-only array raise NumPy's error."""
+    x = numpy.arange(4.0)
+    for fn in (lambda xp: xp.asarray(x) + _Float(1.5), lambda xp: _Float(2.5) * xp.asarray(x),
+               lambda xp: xp.asarray(x, dtype=numpy.int8) + _Int(3),
+               lambda xp: xp.asarray(x) - numpy.float32(2), lambda xp: numpy.float64(2) / xp.asarray(x + 1),
+               lambda xp: xp.asarray(x) >= numpy.int64(2), lambda xp: True & xp.asarray(x > 1)):
+        xp_compare(fn)
+    z = ndaccel.asarray(2.0)
+    for r, e in ((z + 1, numpy.float64(3.0)), (-z, numpy.float64(-2.0)), (z < 1, numpy.False_),
+                 (z * numpy.float32(2), numpy.float64(4.0)), (numpy.float64(1) + z, numpy.float64(3.0)),
+                 (abs(z - 5), numpy.float64(3.0))):
+        assert type(r) is type(e) and r == e
+    for xp in (numpy, ndaccel):
+        a = xp.arange(3.0)
+        a.flags.writeable = False
+        with pytest.raises(ValueError, match="read-only"):
+            a += 1
+        with pytest.raises(ValueError, match="read-only"):
+            a *= xp.ones(3)
+
+
 @pytest.mark.parametrize("dt", ["int32", "float64", "bool", "complex64"])
 def test_unary_operators(dt):
     x = special_values(dt)
