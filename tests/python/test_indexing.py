@@ -5,13 +5,15 @@ too many indices; a few integer-array and boolean (advanced) indices.
 
 Data are float64 (and int16 for sets with casting): every rank of strided
 view is a kernel (copy / fill / assign), so the dtype set stays small."""
+import warnings
+
 import numpy
 import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import ndaccel
-from xp_util import run_numpy, xp_compare, xp_test
+from xp_util import run_numpy, special_values, xp_compare, xp_test
 
 
 @st.composite
@@ -395,3 +397,44 @@ def test_len_iter_bool(case):
         # rows of an n-d array are views; items of a 1-D one NumPy scalars
         assert isinstance(r, ndaccel.ndarray if numpy.ndim(e) else numpy.generic)
         numpy.testing.assert_array_equal(numpy.asarray(r), e)
+
+
+MASK_DTYPES = ["bool", "int8", "uint8", "int64", "uint64", "float16", "float32", "float64",
+               "complex64"]
+MASK_VALUES = [True, 0, 1, -1, 300, 2**63, 2.7, -0.0, float("nan"), float("inf"), 1e40, 1 + 2j]
+
+
+@pytest.mark.parametrize("dt", MASK_DTYPES)
+@pytest.mark.parametrize("value", MASK_VALUES, ids=repr)
+def test_mask_assignment_of_a_python_scalar(dt, value):
+    """a[mask] = scalar with a mask of a's shape (a fused where on CPU and
+    GPU alike): NumPy's values, casts and errors (OverflowError for an int
+    out of range, TypeError for a complex into a real array), on a
+    contiguous array and on a strided view, with a pending mask."""
+    base = special_values(dt)
+
+    def fill(xp, view):
+        a = xp.asarray(base.copy())
+        t = a[::-1] if view else a
+        t[(xp.arange(t.size) % 3 == 1) | (t == t[0])] = value
+        return a
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        xp_compare(lambda xp: fill(xp, False))
+        xp_compare(lambda xp: fill(xp, True))
+
+
+def test_mask_assignment_other_forms_keep_the_general_route():
+    """Masks that index fewer axes, NumPy masks, values that are arrays or
+    NumPy scalars, 2-D masks of a transposed view."""
+    x = numpy.arange(24.0).reshape(4, 6)
+
+    def run(xp):
+        a = xp.asarray(x.copy())
+        a[xp.asarray([True, False, True, False])] = -1.0       # rows
+        a[numpy.asarray(x) > 20] = 7                              # NumPy mask
+        a[a > 10] = xp.arange(int((numpy.asarray(a.tolist()) > 10).sum())) * 1.0
+        a[a < 3] = numpy.float32(0.5)
+        a.T[a.T == 7] = 8
+        return a
+    xp_compare(run)

@@ -2,6 +2,8 @@
 by _array_methods.py): one integer per axis reads a NumPy scalar, basic
 keys make views, advanced keys (arrays, lists, masks) a gather or a
 scatter (_advanced.py)."""
+import numpy
+
 from .. import _core, _dtypes
 from .._creation._from_data import asarray
 from .._ndarray import ndarray
@@ -26,6 +28,25 @@ def getitem(self, key):
     return view_for(self, key)
 
 
+def _mask_fill(a, key, value):
+    """a[mask] = Python scalar with a device mask of a's own shape, as
+    a[...] = where(mask, scalar, a): one fused store that reads each element
+    of `a` before writing it, no count of the mask's elements and no
+    scatter (a pending mask fuses in). The scalar becomes a's dtype through
+    NumPy's own scalar assignment (its casts and overflow errors), then the
+    Python scalar of that value (weak: it keeps a's dtype). Returns False,
+    doing nothing, for any other key or value."""
+    if not (isinstance(key, ndarray) and key.dtype == numpy.bool_ and key.shape == a.shape
+            and a.ndim > 0):
+        return False
+    if type(value) not in _PY_SCALARS:
+        return False
+    h = numpy.empty((), a.dtype)
+    h[()] = value
+    _core.ufunc("where", (key, h.item(), a), a, -1, "same_kind", None)
+    return True
+
+
 def setitem(self, key, value):
     """a[key] = value as NumPy: value cast and broadcast into the selected
     elements (a fill for a scalar, a copy or a scatter otherwise)."""
@@ -33,6 +54,8 @@ def setitem(self, key, value):
         raise ValueError("assignment destination is read-only")
     target = slices_view(self, key) if type(key) is tuple else None
     if target is None:
+        if _mask_fill(self, key, value):
+            return
         if is_advanced_key(key):
             setitem_advanced(self, key, value)
             return
