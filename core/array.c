@@ -6,6 +6,7 @@
 #include "core/device_internal.h"
 #include "core/elementwise.h"
 #include "core/expr.h"
+#include "core/host_eval.h"
 #include "core/pool.h"
 #include "nda/error.h"
 #include "nda/ufunc.h"
@@ -190,8 +191,11 @@ int nda_array_to_host(const nda_array *a, void *data)
     int rc = nda_lazy_materialize(a);
     if (rc != NDA_OK) return rc;
     nda_device *d = a->device;
-    if (nda_array_is_c_contiguous(a))
-        return d->ops->copy_to_host(d->local_index, data, a->buffer->handle, a->offset, bytes);
+    if (nda_array_is_c_contiguous(a)) {
+        rc = d->ops->copy_to_host(d->local_index, data, a->buffer->handle, a->offset, bytes);
+        if (rc == NDA_OK) nda_device_waited(d); /* returns after all queued work */
+        return rc;
+    }
     nda_array *c;
     rc = nda_array_astype(a, a->dtype, &c);
     if (rc == NDA_OK) rc = nda_lazy_materialize(c);
@@ -200,6 +204,7 @@ int nda_array_to_host(const nda_array *a, void *data)
         return rc;
     }
     rc = d->ops->copy_to_host(d->local_index, data, c->buffer->handle, c->offset, bytes);
+    if (rc == NDA_OK) nda_device_waited(d);
     nda_array_free(c);
     return rc;
 }
@@ -257,12 +262,16 @@ int nda_array_fill(nda_array *dst, const nda_scalar *value)
     int64_t n = nda_array_size(dst);
     if (n == 0) return NDA_OK;
     nda_device *d = dst->device;
-    if (nda_array_is_c_contiguous(dst) && d->ops->fill) {
+    if (nda_array_is_c_contiguous(dst) && d->ops->fill && !nda_host_eval_small_copy(d, n)) {
         /* Contiguous: the driver's fill with the value's bytes (no kernel
-         * to compile: zeros/ones and row assignments start faster). */
+         * to compile: zeros/ones and row assignments start faster). A
+         * small fill on a host-memory device is the host loop's instead:
+         * the driver's command would be a queue round trip (~30 us on
+         * PoCL) that the next host evaluation waits for. */
         unsigned char pattern[16];
         size_t isz = nda_dtype_itemsize(dst->dtype);
         nda_scalar_store(value, dst->dtype, pattern);
+        nda_device_enqueued(d);
         return d->ops->fill(d->local_index, dst->buffer->handle, dst->offset, pattern, isz,
                             (size_t)n * isz);
     }
@@ -275,14 +284,17 @@ int nda_array_fill(nda_array *dst, const nda_scalar *value)
 int nda_array_astype(const nda_array *a, nda_dtype t, nda_array **out)
 {
     nda_device *d = a->device;
-    if (!a->lazy && t == a->dtype && nda_array_is_c_contiguous(a) && d->ops->copy_device) {
+    if (!a->lazy && t == a->dtype && nda_array_is_c_contiguous(a) && d->ops->copy_device &&
+        !nda_host_eval_small_copy(d, nda_array_size(a))) {
         /* A plain copy of contiguous bytes: the driver's device copy (no
-         * kernel to compile). */
+         * kernel to compile; small copies on host-memory devices are the
+         * host loop's, as fills above). */
         nda_array *r = NULL;
         int rc = nda_array_empty(d, t, a->ndim, a->shape, &r);
         if (rc != NDA_OK) return rc;
         size_t bytes = (size_t)nda_array_size(a) * nda_dtype_itemsize(t);
         if (bytes)
+            nda_device_enqueued(d);
             rc = d->ops->copy_device(d->local_index, r->buffer->handle, r->offset,
                                      a->buffer->handle, a->offset, bytes);
         if (rc != NDA_OK) {

@@ -258,7 +258,9 @@ int nda_device_synchronize(nda_device *d)
 {
     int rc = nda_fork_check();
     if (rc != NDA_OK) return rc;
-    return d->ops->synchronize(d->local_index);
+    rc = d->ops->synchronize(d->local_index);
+    if (rc == NDA_OK) nda_device_waited(d);
+    return rc;
 }
 
 int nda_device_gemm(nda_device *d, const nda_gemm_desc *g)

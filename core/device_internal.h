@@ -4,6 +4,7 @@
 #define NDA_DEVICE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
 #include "nda/device.h"
 
@@ -27,7 +28,17 @@ struct nda_device {
     nda_pool_bin bins[NDA_POOL_BINS];
     nda_pool_stats pool_stats;
     uint64_t memory_limit;         /* 0 = none */
+    /* Commands were enqueued since the library last waited for the queue
+     * (host evaluation's policy, core/host_eval.c). Set where kernels and
+     * driver commands are enqueued, cleared where the queue is waited for,
+     * under the library lock; a missed set or clear only moves a small
+     * store between host and kernel, never changes its values (host
+     * evaluation maps the buffers, which waits for the queue). */
+    bool queue_busy;
 };
+
+static inline void nda_device_enqueued(nda_device *d) { d->queue_busy = true; }
+static inline void nda_device_waited(nda_device *d) { d->queue_busy = false; }
 
 /* Fork safety (core/fork.c), used by device.c's pthread_atfork child
  * handler: marks this process as forked after the devices were

@@ -21,6 +21,9 @@
 #include "nda/host_eval.h"
 
 #define BLOCK 512
+/* The limit's factor for folds and for stores with an idle queue
+ * (nda_host_eval_accepts). */
+#define IDLE_FACTOR 4
 #define STRIDED_WEIGHT 32
 
 /* ---- policy ---- */
@@ -553,15 +556,27 @@ static loop_fn node_loop(const nda_fused_node *n)
     return e->fn;
 }
 
+/* Whether d's buffers are host memory that the host loops can map. */
+static bool host_memory(const nda_device *d)
+{
+    const nda_backend_ops *ops = d->ops;
+    if (d->info.is_gpu || ops->abi_version < 5 || !ops->memory_kind || !ops->buffer_map ||
+        !ops->buffer_unmap)
+        return false;
+    int kind = NDA_MEMORY_DEVICE;
+    return ops->memory_kind(d->local_index, &kind) == NDA_OK && kind == NDA_MEMORY_HOST;
+}
+
+bool nda_host_eval_small_copy(const nda_device *d, int64_t n)
+{
+    int64_t limit = nda_host_eval_limit();
+    return limit > 0 && n <= limit / 2 && host_memory(d);
+}
+
 bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n)
 {
     int64_t limit = nda_host_eval_limit();
-    if (limit <= 0 || n > limit || d->info.is_gpu) return false;
-    const nda_backend_ops *ops = d->ops;
-    if (ops->abi_version < 5 || !ops->memory_kind || !ops->buffer_map || !ops->buffer_unmap)
-        return false;
-    int kind = NDA_MEMORY_DEVICE;
-    if (ops->memory_kind(d->local_index, &kind) != NDA_OK || kind != NDA_MEMORY_HOST) return false;
+    if (limit <= 0 || n > limit || !host_memory(d)) return false;
     if (s->axes || !host_type(s->out_dtype)) return false;
     if (s->reduce ? !nda_host_fold_supports(s->reduce_op, s->acc) : s->out_layout == NDA_LAYOUT_GATHER)
         return false;
@@ -583,8 +598,14 @@ bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t
     }
     /* A whole-array fold of up to 65536 elements is one work-group on the
      * device, one core either way: the host wins up to 4x the work
-     * (float(max(a - b)) of 256 x 256: 35 us here, 64 us with the kernel). */
-    return n * work <= (s->reduce ? 4 * limit : limit);
+     * (float(max(a - b)) of 256 x 256: 35 us here, 64 us with the kernel).
+     * With nothing queued, a kernel's result costs a whole queue round
+     * trip (launch, PoCL's threads waking, the wait: ~35-50 us, against
+     * ~10 us when launches pipeline behind queued work), and the host
+     * wins up to 4x the work too: a 94 x 94 sum of 8 shifted views
+     * (141k units) takes 21 us here, 72 us as a kernel waited for. */
+    if (s->reduce || !d->queue_busy) limit *= IDLE_FACTOR;
+    return n * work <= limit;
 }
 
 /* ---- evaluation ---- */
@@ -839,6 +860,7 @@ int nda_host_eval_run(nda_device *d, const nda_fused_spec *s, const nda_array *c
         }
         r->base[k] = host[j];
     }
+    if (rc == NDA_OK) nda_device_waited(d); /* the maps waited for every queued command */
     for (int i = 0; i < s->nnodes && rc == NDA_OK; i++) r->fn[i] = node_loop(&s->node[i]);
     unsigned char *blk = NULL;
     if (rc == NDA_OK) rc = scratch((size_t)s->nnodes + (size_t)s->nleaves + 4, &blk);

@@ -25,6 +25,12 @@ typedef struct nda_space {
  * host loops cover every operation and dtype. */
 bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n);
 
+/* Whether a copy or fill of n elements would run on the host of device d
+ * (the policy is on, d's memory is host memory, 2 work units per element
+ * fit the limit): then a driver command (fill, device copy) for it would
+ * cost a queue round trip that the host loop does not. */
+bool nda_host_eval_small_copy(const nda_device *d, int64_t n);
+
 /* Runs spec s over space sp (operand 0: dst, k + 1: leaves[k]; scalar
  * values scalars[k] in the compute type of s->scalar_dtype[k]), only after
  * nda_host_eval_accepts: a store writes dst's elements; a fold (s->reduce)

@@ -309,8 +309,8 @@ def test_the_route_and_its_limits(device):
     before = _core.host_eval_count()
     (small + 1).get()
     assert _core.host_eval_count() == before + 1
-    # work above the limit, float16, complex: kernels
-    big = ndaccel.ones(1 << 18)
+    # work above 4x the limit (the idle queue's), float16, complex: kernels
+    big = ndaccel.ones(1 << 20)
     for r in (big + 1, small.astype(numpy.float16) + 1, small.astype(numpy.complex128) * 2):
         r.get()
     assert _core.host_eval_count() == before + 1
@@ -319,6 +319,49 @@ def test_the_route_and_its_limits(device):
     (small + 2).get()
     _core.host_eval_limit(old)
     assert _core.host_eval_count() == before + 1
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_an_idle_queue_takes_up_to_four_times_the_limit():
+    """Work between the limit and 4x it runs on the host when nothing is
+    queued (a kernel would cost a whole queue round trip) and as a kernel
+    behind queued work (where launches pipeline); the values agree."""
+    n = 1 << 17                       # a + 1: 3 units an element, 1.5x the limit
+    a = ndaccel.asarray(numpy.arange(n, dtype=numpy.float64))
+    big = ndaccel.ones(1 << 21)
+    expected = numpy.arange(n, dtype=numpy.float64) + 1
+    ndaccel.synchronize()
+    before = _core.host_eval_count()
+    numpy.testing.assert_array_equal((a + 1).get(), expected)
+    assert _core.host_eval_count() == before + 1
+    before = _core.host_eval_count()
+    q = ndaccel.multiply(big, 2, out=ndaccel.empty(1 << 21))  # a kernel, queued
+    r = ndaccel.add(a, 1, out=ndaccel.empty(n))
+    assert _core.host_eval_count() == before
+    numpy.testing.assert_array_equal(r.get(), expected)
+    assert float(q[5]) == 2.0
+    # folds take 4x the limit whatever the queue holds
+    q = ndaccel.multiply(big, 3, out=q)
+    before = _core.host_eval_count()
+    assert float((a + 1).sum()) == float(expected.sum())
+    assert _core.host_eval_count() == before + 1
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_small_fills_and_copies_run_on_the_host():
+    """Contiguous fills and same-type copies within the limit are host loops,
+    not driver commands (a queue round trip each); larger ones keep the
+    driver's fill and copy. Values as NumPy's."""
+    for n in (1000, 1 << 20):
+        before = _core.host_eval_count()
+        a = ndaccel.zeros(n)
+        a[...] = 2.5
+        b = a.copy()
+        c = ndaccel.full(n, 7, dtype=numpy.int16)
+        numpy.testing.assert_array_equal(b.get(), numpy.full(n, 2.5))
+        numpy.testing.assert_array_equal(c.get(), numpy.full(n, 7, dtype=numpy.int16))
+        host = _core.host_eval_count() - before
+        assert host >= 2 if n == 1000 else host == 0
 
 
 @pytest.mark.usefixtures("host_eval")

@@ -23,7 +23,11 @@
 /* Work units of the default limit: elements x (operations + operands),
  * where a libm function counts 96 operations, a division 8 and an operand
  * strided along the innermost axis 32 (host_eval.c): a + b up to 32k
- * elements, a five-operation expression with a division up to ~8k. */
+ * elements, a five-operation expression with a division up to ~8k. Folds,
+ * and stores while nothing is queued on the device, take 4x the limit (a
+ * kernel whose result is waited for costs a whole queue round trip);
+ * contiguous fills and copies of up to limit / 2 elements are host loops
+ * too, not driver commands. */
 #define NDA_HOST_EVAL_DEFAULT_LIMIT ((int64_t)1 << 17)
 
 /* The current limit (0: off). */
