@@ -31,13 +31,14 @@ typedef struct binary_slot {
     PyObject *fwd, *ref, *inp;
 } binary_slot;
 
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_FLOORDIV, B_MOD, B_AND, B_OR, B_XOR, B_LSHIFT, B_RSHIFT, N_BINARY };
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_FLOORDIV, B_MOD, B_AND, B_OR, B_XOR, B_LSHIFT, B_RSHIFT, B_POW,
+       N_BINARY };
 
 static binary_slot g_binary[N_BINARY] = {
     [B_ADD] = {"add"},        [B_SUB] = {"subtract"},      [B_MUL] = {"multiply"},
     [B_DIV] = {"true_divide"}, [B_FLOORDIV] = {"floor_divide"}, [B_MOD] = {"remainder"},
     [B_AND] = {"bitwise_and"}, [B_OR] = {"bitwise_or"},     [B_XOR] = {"bitwise_xor"},
-    [B_LSHIFT] = {"left_shift"}, [B_RSHIFT] = {"right_shift"},
+    [B_LSHIFT] = {"left_shift"}, [B_RSHIFT] = {"right_shift"}, [B_POW] = {"power"},
 };
 
 /* Comparisons, indexed by Py_LT .. Py_GE: ufunc and slow path. */
@@ -167,6 +168,50 @@ SLOTS(B_LSHIFT, nb_lshift)
 SLOTS(B_RSHIFT, nb_rshift)
 #undef SLOTS
 
+/* nb_power(a, b, mod). Fast: a float32/float64 device array to a Python
+ * int or float exponent of 2, -1, 0.5 or 1, NumPy's fast paths (square,
+ * reciprocal, sqrt; the array itself for 1), as _ufunc._scalar_power
+ * takes them for these operands (a weak scalar keeps the base's dtype).
+ * Everything else (integer bases and their negative-power check, float16,
+ * NumPy scalars, 3 and -2, reflected and three-argument forms) is the
+ * Python __pow__'s. */
+static PyObject *nb_pow(PyObject *a, PyObject *b, PyObject *mod)
+{
+    if (!g_ready) return not_ready();
+    if (mod == Py_None && ndapy_array_check(a) && (PyLong_CheckExact(b) || PyFloat_CheckExact(b))) {
+        nda_dtype t = ((ndapy_array *)a)->arr->dtype;
+        double v = 0;
+        int ok = t == NDA_FLOAT32 || t == NDA_FLOAT64;
+        if (ok && PyFloat_CheckExact(b)) {
+            v = PyFloat_AS_DOUBLE(b);
+        } else if (ok) {
+            int overflow = 0;
+            long long l = PyLong_AsLongLongAndOverflow(b, &overflow);
+            if (l == -1 && PyErr_Occurred()) return NULL;
+            ok = !overflow && l >= -2 && l <= 3;
+            v = (double)l;
+        }
+        const char *path = !ok ? NULL
+                           : v == 2 ? "square" : v == -1 ? "reciprocal" : v == 0.5 ? "sqrt"
+                           : v == 1 ? "positive" : NULL;
+        if (path) return apply(path, 1, &a, NULL);
+    }
+    if (mod != Py_None) Py_RETURN_NOTIMPLEMENTED;
+    if (ndapy_array_check(a)) {
+        PyObject *r = PyObject_CallFunctionObjArgs(g_binary[B_POW].fwd, a, b, NULL);
+        if (r != Py_NotImplemented || !ndapy_array_check(b)) return r;
+        Py_DECREF(r);
+    }
+    return PyObject_CallFunctionObjArgs(g_binary[B_POW].ref, b, a, NULL);
+}
+
+static PyObject *nb_pow_inplace(PyObject *a, PyObject *b, PyObject *mod)
+{
+    if (!g_ready) return not_ready();
+    if (mod != Py_None) Py_RETURN_NOTIMPLEMENTED;
+    return PyObject_CallFunctionObjArgs(g_binary[B_POW].inp, a, b, NULL);
+}
+
 static PyObject *unary(int k, PyObject *a)
 {
     if (!g_ready) return not_ready();
@@ -190,6 +235,7 @@ PyNumberMethods ndapy_array_number = {
     .nb_xor = nb_xor,
     .nb_lshift = nb_lshift,
     .nb_rshift = nb_rshift,
+    .nb_power = nb_pow,
     .nb_inplace_add = nb_add_inplace,
     .nb_inplace_subtract = nb_sub_inplace,
     .nb_inplace_multiply = nb_mul_inplace,
@@ -201,6 +247,7 @@ PyNumberMethods ndapy_array_number = {
     .nb_inplace_xor = nb_xor_inplace,
     .nb_inplace_lshift = nb_lshift_inplace,
     .nb_inplace_rshift = nb_rshift_inplace,
+    .nb_inplace_power = nb_pow_inplace,
     .nb_negative = nb_neg,
     .nb_positive = nb_pos,
     .nb_absolute = nb_abs,

@@ -554,13 +554,10 @@ class ndarray(_core.ndarray_base):
         return self.transpose(axes)
 
     # ---- operators --------------------------------------------------
-    # +, -, *, /, //, %, &, |, ^, <<, >> (and their in-place forms), the six
-    # comparisons and unary -, +, abs, ~ are C slots of _core.ndarray_base
-    # (python/ext/operators.c), registered below the class; ** keeps the
-    # Python check of integer negative powers.
-    __pow__ = _binary("power")
-    __rpow__ = _binary("power", reflected=True)
-    __ipow__ = _binary("power", inplace=True)
+    # +, -, *, /, //, %, **, &, |, ^, <<, >> (and their in-place forms), the
+    # six comparisons and unary -, +, abs, ~ are C slots of
+    # _core.ndarray_base (python/ext/operators.c), registered below the
+    # class with the Python functions of their general cases.
 
     def __divmod__(self, other):
         if not _is_operand(other):
@@ -576,7 +573,7 @@ class ndarray(_core.ndarray_base):
 _core._set_array_type(ndarray)  # the extension makes its arrays of this class
 
 _OPERATORS = ("add", "subtract", "multiply", "true_divide", "floor_divide", "remainder",
-              "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift")
+              "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "power")
 _COMPARISONS = ("less", "less_equal", "equal", "not_equal", "greater", "greater_equal")
 
 
