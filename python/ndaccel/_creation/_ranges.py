@@ -50,25 +50,30 @@ def _arange_length(start, stop, step):
 _IOTA_ROW = 1024
 
 
-def _iota(length, dev):
-    """0, 1, ..., length - 1 as int64 on the device: one kernel storing a
-    (rows, 1024) broadcast sum of two host-made aranges of at most
-    max(1024, length / 1024) elements, cut to length. The result is
-    allocated first, so an impossible length fails as numpy.empty's does
-    before anything else is made."""
-    rows = -(-length // _IOTA_ROW)
-    res = empty(rows * _IOTA_ROW, dtype=numpy.int64, device=dev)
-    hi = asarray(numpy.arange(0, rows * _IOTA_ROW, _IOTA_ROW, dtype=numpy.int64).reshape(rows, 1),
-                 device=dev)
+def _store_indexed(res, values):
+    """res[k] = values(i) where i is the exact int64 index k, as one pass
+    over res (a 1-D device array): the full rows of 1024 as a (rows, 1024)
+    broadcast sum of two short host-made aranges, the rest as one short
+    row. values maps a pending int64 index expression to the value
+    expression; the assignment casts it to res's dtype as astype would."""
+    length = res.shape[0]
+    dev = res._device_id
+    rows, rest = divmod(length, _IOTA_ROW)
     lo = asarray(numpy.arange(_IOTA_ROW, dtype=numpy.int64).reshape(1, _IOTA_ROW), device=dev)
-    UFUNCS["add"](hi, lo, out=res.reshape(rows, _IOTA_ROW))
-    return res[:length]
+    if rows:
+        hi = asarray(numpy.arange(0, rows * _IOTA_ROW, _IOTA_ROW, dtype=numpy.int64).reshape(rows, 1),
+                     device=dev)
+        res[:rows * _IOTA_ROW].reshape(rows, _IOTA_ROW)[...] = values(hi + lo)
+    if rest:
+        res[rows * _IOTA_ROW:][...] = values(lo[0, :rest] + rows * _IOTA_ROW)
+    return res
 
 
 def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
     """numpy.arange computed on the device: start + i * delta (NumPy's rule,
     delta = (start + step) - start in the result dtype) from an exact int64
-    iota; only the O(1) length and dtype are worked out on the host."""
+    index, stored in one pass; only the O(1) length and dtype are worked out
+    on the host."""
     for v in (start, stop, step):
         if v is not None and not isinstance(v, (numbers.Number, numpy.generic)):
             raise TypeError(f"unsupported type for arange: {type(v).__name__}")
@@ -93,17 +98,20 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
         return empty(0, dtype=rdt, device=dev)
     if length == 1:  # start alone (an infinite step would make 0 * step NaN)
         return full(1, start, dtype=rdt, device=dev)
-    i = _iota(length, dev)
+    # The result is allocated first, so an impossible length fails as
+    # numpy.empty's does before anything else is made.
+    res = empty(length, dtype=rdt, device=dev)
     if rdt.kind in "iu":
-        return (i * int(step) + int(start)).astype(rdt)
+        return _store_indexed(res, lambda i: i * int(step) + int(start))
     work = numpy.dtype(numpy.float64) if rdt.kind == "f" else numpy.dtype(numpy.complex128)
     s0 = work.type(start)
     delta = work.type(s0 + work.type(step)) - s0
     if rdt.itemsize < work.itemsize and rdt.kind == "f":
         s0 = rdt.type(start)
         delta = rdt.type(rdt.type(s0 + rdt.type(step)) - s0)
-    r = i.astype(rdt) * delta + s0 if rdt.kind != "c" else i.astype(rdt) * complex(delta) + complex(s0)
-    return r.astype(rdt)
+    if rdt.kind == "c":
+        return _store_indexed(res, lambda i: i.astype(rdt) * complex(delta) + complex(s0))
+    return _store_indexed(res, lambda i: i.astype(rdt) * delta + s0)
 
 
 _LN10 = 2.302585092994046  # log(10) as a float64
