@@ -48,7 +48,10 @@ def test_default_dtypes():
 
 
 @pytest.mark.parametrize("args", [(5,), (0,), (-3,), (2, 11), (2, 11, 3), (10, 0, -3), (1, 2, 0.25),
-                                  (2.5,), (0.0, 1.0, 0.1), (-5, 5, 2), (3, 3)])
+                                  (2.5,), (0.0, 1.0, 0.1), (-5, 5, 2), (3, 3),
+                                  # full rows of 1024 and a rest (_store_indexed)
+                                  (1024,), (3072,), (5000,), (-7, 100003, 3), (0.1, 300.0, 0.0137),
+                                  (2**62, 2**62 + 4000)])
 def test_arange(args):
     xp_compare(lambda xp: xp.arange(*args))
 
@@ -57,6 +60,9 @@ def test_arange(args):
 def test_arange_dtype(dt):
     xp_compare(lambda xp: xp.arange(0, 10, 2, dtype=dt))
     xp_compare(lambda xp: xp.arange(7, dtype=dt))
+    xp_compare(lambda xp: xp.arange(0, 2100, dtype=dt))  # wraps in int8 as NumPy
+    xp_compare(lambda xp: xp.arange(-1000, 10, dtype=dt))  # OverflowError for ints
+    xp_compare(lambda xp: xp.arange(100, 300, 50, dtype=dt))  # the second value too
 
 
 # The index vector is a (rows, 1024) broadcast sum cut to length

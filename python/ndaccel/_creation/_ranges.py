@@ -102,6 +102,10 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
     # numpy.empty's does before anything else is made.
     res = empty(length, dtype=rdt, device=dev)
     if rdt.kind in "iu":
+        # NumPy makes the first two values as Python ints converted to the
+        # dtype (OverflowError when they do not fit), then wraps.
+        rdt.type(int(start))
+        rdt.type(int(start) + int(step))
         return _store_indexed(res, lambda i: i * int(step) + int(start))
     work = numpy.dtype(numpy.float64) if rdt.kind == "f" else numpy.dtype(numpy.complex128)
     s0 = work.type(start)
