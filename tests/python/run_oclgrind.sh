@@ -56,6 +56,10 @@ export NDACCEL_CACHE_DIR="$tmp/ndcache-oclgrind"
 keep="not test_many_pending_arrays_stay_correct and not test_large and not ten_million"
 keep="$keep and not test_nan_propagates and not test_reduction_of_expressions"
 keep="$keep and not (one_pass and (40000 or 300001))"
+# oclgrind 21.10 also runs nda_f2h (kernels/dialect.c) wrongly for -0.0:
+# 0x8200 where C, PoCL and NVRTC's code give 0x8000 (astype(float16) of
+# -0.0 as well); the float16 cases of the mask assignments store -0.0.
+keep="$keep and not (mask_assignment and float16)"
 
 # run_pass NAME FILES [K]: the files' tests (those K also selects) on oclgrind,
 # failing on any report.
