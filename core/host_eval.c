@@ -570,7 +570,7 @@ static bool host_memory(const nda_device *d)
 bool nda_host_eval_small_copy(const nda_device *d, int64_t n)
 {
     int64_t limit = nda_host_eval_limit();
-    return limit > 0 && n <= limit / 2 && host_memory(d);
+    return limit > 0 && n <= limit / 2 && !d->queue_busy && host_memory(d);
 }
 
 bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n)

@@ -25,10 +25,11 @@ typedef struct nda_space {
  * host loops cover every operation and dtype. */
 bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n);
 
-/* Whether a copy or fill of n elements would run on the host of device d
- * (the policy is on, d's memory is host memory, 2 work units per element
- * fit the limit): then a driver command (fill, device copy) for it would
- * cost a queue round trip that the host loop does not. */
+/* Whether a copy or fill of n elements should run on the host of device d:
+ * the policy is on, d's memory is host memory, 2 work units per element
+ * fit the limit, and nothing is queued (a driver command would then cost a
+ * queue round trip that the host loop does not; behind queued work the
+ * driver's command pipelines, and a host loop would wait for the queue). */
 bool nda_host_eval_small_copy(const nda_device *d, int64_t n);
 
 /* Runs spec s over space sp (operand 0: dst, k + 1: leaves[k]; scalar

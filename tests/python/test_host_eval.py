@@ -349,10 +349,12 @@ def test_an_idle_queue_takes_up_to_four_times_the_limit():
 
 @pytest.mark.usefixtures("host_eval")
 def test_small_fills_and_copies_run_on_the_host():
-    """Contiguous fills and same-type copies within the limit are host loops,
-    not driver commands (a queue round trip each); larger ones keep the
-    driver's fill and copy. Values as NumPy's."""
+    """Contiguous fills and same-type copies within the limit are host loops
+    while nothing is queued, not driver commands (a queue round trip each);
+    larger ones, and any behind queued work, keep the driver's fill and copy
+    (which pipeline). Values as NumPy's."""
     for n in (1000, 1 << 20):
+        ndaccel.synchronize()
         before = _core.host_eval_count()
         a = ndaccel.zeros(n)
         a[...] = 2.5
@@ -362,6 +364,15 @@ def test_small_fills_and_copies_run_on_the_host():
         numpy.testing.assert_array_equal(c.get(), numpy.full(n, 7, dtype=numpy.int16))
         host = _core.host_eval_count() - before
         assert host >= 2 if n == 1000 else host == 0
+    big = ndaccel.ones(1 << 21)
+    small = ndaccel.zeros(1000)
+    ndaccel.synchronize()
+    q = ndaccel.multiply(big, 2, out=ndaccel.empty(1 << 21))  # a kernel, queued
+    before = _core.host_eval_count()
+    small[...] = 4.0
+    assert _core.host_eval_count() == before
+    numpy.testing.assert_array_equal(small.get(), numpy.full(1000, 4.0))
+    assert float(q[7]) == 2.0
 
 
 @pytest.mark.usefixtures("host_eval")

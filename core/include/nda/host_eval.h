@@ -27,7 +27,7 @@
  * and stores while nothing is queued on the device, take 4x the limit (a
  * kernel whose result is waited for costs a whole queue round trip);
  * contiguous fills and copies of up to limit / 2 elements are host loops
- * too, not driver commands. */
+ * too while nothing is queued, not driver commands. */
 #define NDA_HOST_EVAL_DEFAULT_LIMIT ((int64_t)1 << 17)
 
 /* The current limit (0: off). */
