@@ -293,10 +293,11 @@ int nda_array_astype(const nda_array *a, nda_dtype t, nda_array **out)
         int rc = nda_array_empty(d, t, a->ndim, a->shape, &r);
         if (rc != NDA_OK) return rc;
         size_t bytes = (size_t)nda_array_size(a) * nda_dtype_itemsize(t);
-        if (bytes)
+        if (bytes) {
             nda_device_enqueued(d);
             rc = d->ops->copy_device(d->local_index, r->buffer->handle, r->offset,
                                      a->buffer->handle, a->offset, bytes);
+        }
         if (rc != NDA_OK) {
             nda_array_free(r);
             return rc;

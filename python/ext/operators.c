@@ -266,25 +266,22 @@ PyObject *ndapy_array_richcompare(PyObject *self, PyObject *other, int op)
     return PyObject_CallFunctionObjArgs(g_compare[op].fn, self, other, NULL);
 }
 
-/* Copies the core ufunc name of entry `key` (a str) into dst. */
-static int ufunc_name(PyObject *name, const char *key, char *dst, size_t len)
-{
-    const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
-    if (!s || strlen(s) >= len) {
-        if (!PyErr_Occurred()) PyErr_Format(PyExc_TypeError, "operator %s: bad ufunc name", key);
-        return -1;
-    }
-    strcpy(dst, s);
-    return 0;
-}
-
-static PyObject *entry(PyObject *table, const char *key, Py_ssize_t size)
+/* table[key], a tuple of `size` whose first item (the core ufunc's name)
+ * is copied into ufunc (len bytes); borrowed, or NULL with TypeError. */
+static PyObject *entry(PyObject *table, const char *key, Py_ssize_t size, char *ufunc, size_t len)
 {
     PyObject *t = PyDict_GetItemString(table, key); /* borrowed */
-    if (!t || !PyTuple_Check(t) || PyTuple_GET_SIZE(t) != size) {
-        PyErr_Format(PyExc_TypeError, "_set_operators: entry %s missing or not a %zd-tuple", key, size);
+    const char *s = NULL;
+    if (t && PyTuple_Check(t) && PyTuple_GET_SIZE(t) == size && PyUnicode_Check(PyTuple_GET_ITEM(t, 0)))
+        s = PyUnicode_AsUTF8(PyTuple_GET_ITEM(t, 0));
+    if (!s || strlen(s) >= len) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError,
+                         "_set_operators: entry %s missing or not a %zd-tuple (ufunc name, ...)", key,
+                         size);
         return NULL;
     }
+    strcpy(ufunc, s);
     return t;
 }
 
@@ -298,24 +295,12 @@ PyObject *ndapy_set_operators(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "O!O!O!O", &PyDict_Type, &bin, &PyDict_Type, &cmp, &PyDict_Type, &un,
                           &hook))
         return NULL;
-    for (int k = 0; k < N_BINARY; k++) {
-        PyObject *t = entry(bin, g_binary[k].name, 4);
-        if (!t || ufunc_name(PyTuple_GET_ITEM(t, 0), g_binary[k].name, g_binary[k].ufunc,
-                             sizeof g_binary[k].ufunc) < 0)
-            return NULL;
-    }
-    for (int k = 0; k < 6; k++) {
-        PyObject *t = entry(cmp, g_compare[k].name, 2);
-        if (!t || ufunc_name(PyTuple_GET_ITEM(t, 0), g_compare[k].name, g_compare[k].ufunc,
-                             sizeof g_compare[k].ufunc) < 0)
-            return NULL;
-    }
-    for (int k = 0; k < N_UNARY; k++) {
-        PyObject *t = entry(un, g_unary[k].name, 1);
-        if (!t || ufunc_name(PyTuple_GET_ITEM(t, 0), g_unary[k].name, g_unary[k].ufunc,
-                             sizeof g_unary[k].ufunc) < 0)
-            return NULL;
-    }
+    for (int k = 0; k < N_BINARY; k++)
+        if (!entry(bin, g_binary[k].name, 4, g_binary[k].ufunc, sizeof g_binary[k].ufunc)) return NULL;
+    for (int k = 0; k < 6; k++)
+        if (!entry(cmp, g_compare[k].name, 2, g_compare[k].ufunc, sizeof g_compare[k].ufunc)) return NULL;
+    for (int k = 0; k < N_UNARY; k++)
+        if (!entry(un, g_unary[k].name, 1, g_unary[k].ufunc, sizeof g_unary[k].ufunc)) return NULL;
     /* Validated: take the functions (kept for the process). */
     for (int k = 0; k < N_BINARY; k++) {
         PyObject *t = PyDict_GetItemString(bin, g_binary[k].name);

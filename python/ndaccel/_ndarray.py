@@ -22,32 +22,23 @@ from ._frames import called_from_user
 from ._scalars import numpy_scalar
 from ._ufunc import UFUNCS, _PY_SCALARS, operator_power
 
-_FAST_OPERANDS = frozenset(_PY_SCALARS)
 # The array API versions __array_namespace__ accepts (None: the latest).
 _API_VERSIONS = (None, "2021.12", "2022.12", "2023.12", "2024.12")
 
 
 def _binary(name, reflected=False, inplace=False):
+    """self op other (other op self when reflected, self op= other when
+    inplace) for the operands the C slot of the operator
+    (python/ext/operators.c) does not take itself: NumPy arrays and
+    scalars, lists, subclasses of Python scalars, `**` but NumPy's float
+    fast paths; NotImplemented for anything else."""
     uf = UFUNCS[name]
-    cname = uf.__name__
-    core_ufunc = _core.ufunc
-    fast = _FAST_OPERANDS
-    slow = name == "power"  # needs the integer negative-power check
+    power = name == "power"  # the integer negative-power check, float16 fast paths
 
     def op(self, other):
-        # Fast path: another ndarray or a Python scalar goes straight to C.
-        if not slow and (type(other) in fast or isinstance(other, ndarray)):
-            if inplace:
-                core_ufunc(cname, (self, other), self, -1, "same_kind", None)
-                return self
-            r = core_ufunc(cname, (other, self) if reflected else (self, other), None, -1,
-                           "same_kind", None)
-            if r.ndim == 0 and called_from_user():
-                return numpy_scalar(r)  # NumPy's scalar result (see _scalars.py)
-            return r
         if not _is_operand(other):
             return NotImplemented
-        if slow and not reflected and not inplace:
+        if power and not reflected and not inplace:
             r = operator_power(self, other)  # float16 ** 2, -1, 0.5: NumPy's fast path
             if r is not None:
                 return r
