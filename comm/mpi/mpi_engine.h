@@ -123,6 +123,15 @@ NDA_MPI_HIDDEN int nda_mpi_alltoallv(nda_mpi_comm *c, const nda_comm_queue *q, c
                                      size_t soff, const size_t *sbytes, const size_t *sdispl,
                                      void *rbuf, size_t roff, const size_t *rbytes,
                                      const size_t *rdispl);
+/* nda_comm_ops.ialltoallv and wait (abi 2): the send data staged (or the
+ * queue synchronised, direct) and MPI_Ialltoallv started; wait completes
+ * it and copies the received blocks to the device. */
+NDA_MPI_HIDDEN int nda_mpi_ialltoallv(nda_mpi_comm *c, const nda_comm_queue *q,
+                                      const void *sbuf, size_t soff, const size_t *sbytes,
+                                      const size_t *sdispl, void *rbuf, size_t roff,
+                                      const size_t *rbytes, const size_t *rdispl,
+                                      void **request);
+NDA_MPI_HIDDEN int nda_mpi_wait(nda_mpi_comm *c, void *request);
 NDA_MPI_HIDDEN int nda_mpi_bcast(nda_mpi_comm *c, const nda_comm_queue *q, void *buf,
                                  size_t off, size_t nbytes, int root);
 

@@ -120,6 +120,16 @@ static int mpi_alltoallv(void *comm, const nda_comm_queue *q, const void *sbuf, 
     return nda_mpi_alltoallv(comm, q, sbuf, soff, sbytes, sdispl, rbuf, roff, rbytes, rdispl);
 }
 
+static int mpi_ialltoallv(void *comm, const nda_comm_queue *q, const void *sbuf, size_t soff,
+                          const size_t *sbytes, const size_t *sdispl, void *rbuf, size_t roff,
+                          const size_t *rbytes, const size_t *rdispl, void **request)
+{
+    return nda_mpi_ialltoallv(comm, q, sbuf, soff, sbytes, sdispl, rbuf, roff, rbytes, rdispl,
+                              request);
+}
+
+static int mpi_wait(void *comm, void *request) { return nda_mpi_wait(comm, request); }
+
 static int mpi_bcast(void *comm, const nda_comm_queue *q, void *buf, size_t off, size_t nbytes,
                      int root)
 {
@@ -159,6 +169,8 @@ static const nda_comm_ops nda_mpi_ops = {
     .bcast = mpi_bcast,
     .agree = mpi_agree,
     .abort = mpi_abort,
+    .ialltoallv = mpi_ialltoallv,
+    .wait = mpi_wait,
 };
 
 __attribute__((visibility("default"))) const nda_comm_ops *nda_comm_entry(void)

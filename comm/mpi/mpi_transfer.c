@@ -525,53 +525,205 @@ int nda_mpi_allgatherv(nda_mpi_comm *c, const nda_comm_queue *q, const void *sbu
     return rc;
 }
 
+/* alltoallv's arguments resolved for MPI. */
+typedef struct nda_mpi_a2av {
+    size_t sextent, rextent; /* bytes from soff / roff to the end of the last block */
+    MPI_Datatype type;       /* the unit (nda_mpi_unit) */
+    int *iv;                 /* counts and displacements in units: send, then receive */
+} nda_mpi_a2av;
+
+/* The local checks (skipped when st already failed), the size exchange
+ * every rank takes part in, and the counts in units. Returns this rank's
+ * status, not agreed yet; a->iv and a->type are released by
+ * nda_mpi_a2av_release in any case. */
+static int nda_mpi_a2av_prepare(nda_mpi_comm *c, const char *what, int st,
+                                const nda_comm_queue *q, const void *sbuf, size_t soff,
+                                const size_t *sbytes, const size_t *sdispl, const void *rbuf,
+                                size_t roff, const size_t *rbytes, const size_t *rdispl,
+                                nda_mpi_a2av *a)
+{
+    size_t u = 1, *vals = NULL;
+    int nvals = 0;
+
+    a->sextent = a->rextent = 0;
+    a->type = MPI_BYTE;
+    a->iv = NULL;
+    if (st == NDA_OK)
+        st = nda_mpi_check_queue(what, q);
+    if (st == NDA_OK)
+        st = nda_mpi_check_alltoallv(what, c, sbuf, soff, sbytes, sdispl, rbuf, roff, rbytes,
+                                     rdispl, &a->sextent, &a->rextent);
+    st = nda_mpi_exchange_counts(what, c, st, sbytes, rbytes);
+    if (st == NDA_OK) {
+        vals = nda_mpi_gather_sizes(c->size, sbytes, sdispl, rbytes, rdispl, &nvals);
+        a->iv = malloc(sizeof *a->iv * 4 * (size_t)c->size);
+        if (vals == NULL || a->iv == NULL)
+            st = nda_mpi_fail(NDA_ENOMEM, "%s: out of host memory", what);
+    }
+    if (st == NDA_OK && (st = nda_mpi_unit(what, vals, nvals, &a->type, &u)) == NDA_OK) {
+        nda_mpi_to_units(c->size, sbytes, sdispl, u, a->iv, a->iv + c->size);
+        nda_mpi_to_units(c->size, rbytes, rdispl, u, a->iv + 2 * c->size, a->iv + 3 * c->size);
+    }
+    free(vals);
+    return st;
+}
+
+static void nda_mpi_a2av_release(nda_mpi_a2av *a)
+{
+    nda_mpi_unit_free(&a->type);
+    free(a->iv);
+    a->iv = NULL;
+}
+
 int nda_mpi_alltoallv(nda_mpi_comm *c, const nda_comm_queue *q, const void *sbuf, size_t soff,
                       const size_t *sbytes, const size_t *sdispl, void *rbuf, size_t roff,
                       const size_t *rbytes, const size_t *rdispl)
 {
     const char *what = "alltoallv";
     unsigned char *smem = NULL, *rmem = NULL;
-    size_t sextent = 0, rextent = 0, u = 1, *vals = NULL;
-    MPI_Datatype type = MPI_BYTE;
-    int *iv = NULL, direct = 0, nvals = 0, st, rc;
+    nda_mpi_a2av a;
+    int direct = 0, n = c->size, st, rc;
 
-    st = nda_mpi_check_queue(what, q);
-    if (st == NDA_OK)
-        st = nda_mpi_check_alltoallv(what, c, sbuf, soff, sbytes, sdispl, rbuf, roff, rbytes,
-                                     rdispl, &sextent, &rextent);
-    /* Every rank takes part in the size exchange, failed or not. */
-    st = nda_mpi_exchange_counts(what, c, st, sbytes, rbytes);
-    if (st == NDA_OK) {
-        vals = nda_mpi_gather_sizes(c->size, sbytes, sdispl, rbytes, rdispl, &nvals);
-        iv = malloc(sizeof *iv * 4 * (size_t)c->size);
-        if (vals == NULL || iv == NULL)
-            st = nda_mpi_fail(NDA_ENOMEM, "%s: out of host memory", what);
-    }
-    if (st == NDA_OK && (st = nda_mpi_unit(what, vals, nvals, &type, &u)) == NDA_OK) {
-        nda_mpi_to_units(c->size, sbytes, sdispl, u, iv, iv + c->size);
-        nda_mpi_to_units(c->size, rbytes, rdispl, u, iv + 2 * c->size, iv + 3 * c->size);
-    }
+    st = nda_mpi_a2av_prepare(c, what, NDA_OK, q, sbuf, soff, sbytes, sdispl, rbuf, roff, rbytes,
+                              rdispl, &a);
     if (st == NDA_OK) {
         direct = nda_mpi_direct(q);
         st = nda_mpi_direct_begin(q, direct);
     }
     if (st == NDA_OK)
-        st = nda_mpi_place(c, q, direct, 0, sbuf, soff, sextent, 1, &smem);
+        st = nda_mpi_place(c, q, direct, 0, sbuf, soff, a.sextent, 1, &smem);
     if (st == NDA_OK)
-        st = nda_mpi_place(c, q, direct, 1, rbuf, roff, rextent, 0, &rmem);
+        st = nda_mpi_place(c, q, direct, 1, rbuf, roff, a.rextent, 0, &rmem);
     rc = nda_mpi_agree_args(c, what, st, 0, NULL, NULL);
     if (rc == NDA_OK) {
         nda_mpi_check_transfer(c, what,
-                               MPI_Alltoallv(smem, iv, iv + c->size, type, rmem, iv + 2 * c->size,
-                                             iv + 3 * c->size, type, c->comm),
+                               MPI_Alltoallv(smem, a.iv, a.iv + n, a.type, rmem, a.iv + 2 * n,
+                                             a.iv + 3 * n, a.type, c->comm),
                                "MPI_Alltoallv");
         nda_mpi_unstage_blocks(c, what, q, direct, rbuf, roff, rmem, rbytes, rdispl);
     }
-    nda_mpi_unit_free(&type);
-    free(vals);
-    free(iv);
+    nda_mpi_a2av_release(&a);
     nda_mpi_stage_trim(c);
     return rc;
+}
+
+/* An ialltoallv in flight. Its staging buffers are its own (not the
+ * communicator's slots): several exchanges may be in flight at once. */
+typedef struct nda_mpi_request {
+    MPI_Request req;
+    nda_mpi_a2av args; /* MPI reads the counts until the exchange completes */
+    nda_comm_queue q;
+    int direct;
+    unsigned char *smem, *rmem; /* host staging, owned (NULL when direct) */
+    void *rbuf;
+    size_t roff;
+    size_t *rblocks; /* rbytes, then rdispl: size entries each */
+} nda_mpi_request;
+
+static void nda_mpi_request_free(nda_mpi_request *r)
+{
+    if (r == NULL)
+        return;
+    nda_mpi_a2av_release(&r->args);
+    if (!r->direct) {
+        free(r->smem);
+        free(r->rmem);
+    }
+    free(r->rblocks);
+    free(r);
+}
+
+/* Where MPI reads or writes n bytes at buf + off for a request: the device
+ * address when direct, else a new host buffer (filled from the device when
+ * load != 0). */
+static int nda_mpi_request_place(nda_mpi_request *r, const void *buf, size_t off, size_t n,
+                                 int load, unsigned char **mem)
+{
+    uint64_t addr;
+    int rc;
+
+    if (r->direct) {
+        if (n == 0) {
+            *mem = nda_mpi_empty;
+            return NDA_OK;
+        }
+        if ((rc = r->q.ops->buffer_address(r->q.dev, buf, off, n, &addr)) != NDA_OK)
+            return rc;
+        *mem = (unsigned char *)(uintptr_t)addr;
+        return NDA_OK;
+    }
+    *mem = malloc(n > 0 ? n : 1);
+    if (*mem == NULL)
+        return nda_mpi_fail(NDA_ENOMEM, "out of host memory for a %zu-byte staging buffer", n);
+    return load && n > 0 ? r->q.ops->copy_to_host(r->q.dev, *mem, buf, off, n) : NDA_OK;
+}
+
+int nda_mpi_ialltoallv(nda_mpi_comm *c, const nda_comm_queue *q, const void *sbuf, size_t soff,
+                       const size_t *sbytes, const size_t *sdispl, void *rbuf, size_t roff,
+                       const size_t *rbytes, const size_t *rdispl, void **request)
+{
+    const char *what = "ialltoallv";
+    nda_mpi_request *r = calloc(1, sizeof *r);
+    nda_mpi_a2av spare;
+    nda_mpi_a2av *a = r != NULL ? &r->args : &spare;
+    int n = c->size, st = NDA_OK, rc;
+
+    if (request != NULL)
+        *request = NULL;
+    if (r == NULL)
+        st = nda_mpi_fail(NDA_ENOMEM, "%s: out of host memory", what);
+    else if (request == NULL)
+        st = nda_mpi_fail(NDA_EVALUE, "%s: NULL request pointer", what);
+    st = nda_mpi_a2av_prepare(c, what, st, q, sbuf, soff, sbytes, sdispl, rbuf, roff, rbytes,
+                              rdispl, a);
+    if (st == NDA_OK) {
+        r->q = *q;
+        r->rbuf = rbuf;
+        r->roff = roff;
+        r->rblocks = malloc(sizeof *r->rblocks * 2 * (size_t)n);
+        if (r->rblocks == NULL) {
+            st = nda_mpi_fail(NDA_ENOMEM, "%s: out of host memory", what);
+        } else {
+            memcpy(r->rblocks, rbytes, sizeof *r->rblocks * (size_t)n);
+            memcpy(r->rblocks + n, rdispl, sizeof *r->rblocks * (size_t)n);
+        }
+    }
+    if (st == NDA_OK) {
+        r->direct = nda_mpi_direct(q);
+        st = nda_mpi_direct_begin(q, r->direct);
+    }
+    if (st == NDA_OK)
+        st = nda_mpi_request_place(r, sbuf, soff, a->sextent, 1, &r->smem);
+    if (st == NDA_OK)
+        st = nda_mpi_request_place(r, rbuf, roff, a->rextent, 0, &r->rmem);
+    rc = nda_mpi_agree_args(c, what, st, 0, NULL, NULL);
+    if (rc != NDA_OK) {
+        if (r != NULL)
+            nda_mpi_request_free(r);
+        else
+            nda_mpi_a2av_release(&spare);
+        return rc;
+    }
+    nda_mpi_check_transfer(c, what,
+                           MPI_Ialltoallv(r->smem, a->iv, a->iv + n, a->type, r->rmem,
+                                          a->iv + 2 * n, a->iv + 3 * n, a->type, c->comm,
+                                          &r->req),
+                           "MPI_Ialltoallv");
+    *request = r;
+    return NDA_OK;
+}
+
+int nda_mpi_wait(nda_mpi_comm *c, void *request)
+{
+    nda_mpi_request *r = request;
+
+    if (r == NULL)
+        return nda_mpi_fail(NDA_EVALUE, "wait: NULL request");
+    nda_mpi_check_transfer(c, "wait", MPI_Wait(&r->req, MPI_STATUS_IGNORE), "MPI_Wait");
+    nda_mpi_unstage_blocks(c, "wait", &r->q, r->direct, r->rbuf, r->roff, r->rmem, r->rblocks,
+                           r->rblocks + c->size);
+    nda_mpi_request_free(r);
+    return NDA_OK;
 }
 
 int nda_mpi_bcast(nda_mpi_comm *c, const nda_comm_queue *q, void *buf, size_t off, size_t nbytes,

@@ -104,6 +104,13 @@ NDA_NCCL_HIDDEN int nda_nccl_alltoallv(void *comm, const nda_comm_queue *q, cons
                                        size_t soff, const size_t *sbytes, const size_t *sdispl,
                                        void *rbuf, size_t roff, const size_t *rbytes,
                                        const size_t *rdispl);
+/* abi 2: the exchange is queued on the stream like alltoallv's; wait
+ * only checks the request. */
+NDA_NCCL_HIDDEN int nda_nccl_ialltoallv(void *comm, const nda_comm_queue *q, const void *sbuf,
+                                        size_t soff, const size_t *sbytes, const size_t *sdispl,
+                                        void *rbuf, size_t roff, const size_t *rbytes,
+                                        const size_t *rdispl, void **request);
+NDA_NCCL_HIDDEN int nda_nccl_wait(void *comm, void *request);
 NDA_NCCL_HIDDEN int nda_nccl_bcast(void *comm, const nda_comm_queue *q, void *buf, size_t off,
                                    size_t nbytes, int root);
 

@@ -193,6 +193,8 @@ static const nda_comm_ops nda_nccl_ops = {
     .bcast = nda_nccl_bcast,
     .agree = nccl_agree,
     .abort = nccl_abort,
+    .ialltoallv = nda_nccl_ialltoallv,
+    .wait = nda_nccl_wait,
 };
 
 __attribute__((visibility("default"))) const nda_comm_ops *nda_comm_entry(void)

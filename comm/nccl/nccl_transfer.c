@@ -373,6 +373,33 @@ int nda_nccl_alltoallv(void *comm, const nda_comm_queue *q, const void *sbuf, si
     return NDA_OK;
 }
 
+/* The request of every exchange this plugin started: the exchange is
+ * queued on the device's stream, so work queued after it (wait included)
+ * is ordered after it and wait has nothing left to do. */
+static char nda_nccl_queued;
+
+int nda_nccl_ialltoallv(void *comm, const nda_comm_queue *q, const void *sbuf, size_t soff,
+                        const size_t *sbytes, const size_t *sdispl, void *rbuf, size_t roff,
+                        const size_t *rbytes, const size_t *rdispl, void **request)
+{
+    int rc;
+
+    if (request != NULL)
+        *request = NULL;
+    rc = nda_nccl_alltoallv(comm, q, sbuf, soff, sbytes, sdispl, rbuf, roff, rbytes, rdispl);
+    if (rc == NDA_OK && request != NULL)
+        *request = &nda_nccl_queued;
+    return rc;
+}
+
+int nda_nccl_wait(void *comm, void *request)
+{
+    (void)comm;
+    if (request != &nda_nccl_queued)
+        return nda_mpi_fail(NDA_EVALUE, "wait: not a request of the nccl plugin");
+    return NDA_OK;
+}
+
 int nda_nccl_bcast(void *comm, const nda_comm_queue *q, void *buf, size_t off, size_t nbytes,
                    int root)
 {

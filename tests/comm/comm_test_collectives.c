@@ -1,6 +1,7 @@
-/* barrier, allgather, allgatherv, alltoall, alltoallv and bcast: uneven
- * and empty blocks, displacements with gaps (which must keep their bytes),
- * offsets inside the buffers. */
+/* barrier, allgather, allgatherv, alltoall, alltoallv (blocking and
+ * started, with ialltoallv/wait) and bcast: uneven and empty blocks,
+ * displacements with gaps (which must keep their bytes), offsets inside
+ * the buffers. */
 #define _XOPEN_SOURCE 700
 #include "tests/comm/comm_test.h"
 
@@ -96,48 +97,133 @@ static void alltoall(tctx *t, size_t nbytes)
 /* Bytes rank i sends rank j (some pairs none). */
 static size_t a2av_size(int i, int j) { return (size_t)((i + 2 * j + 1) % 5) * 3; }
 
-static void alltoallv(tctx *t)
+/* One alltoallv's buffers: rank i sends rank j a2av_size(i, j) bytes of
+ * pattern (i, 100 + j + salt); blocks are separated by guard gaps. */
+typedef struct a2av_case {
+    size_t *sbytes, *sdispl, *rbytes, *rdispl;
+    size_t send_end, recv_end;
+    void *sb, *rb;
+    int salt;
+} a2av_case;
+
+static void a2av_setup(tctx *t, a2av_case *c, int salt)
 {
     size_t n = (size_t)t->size;
-    size_t *sbytes = calloc(n, sizeof(size_t)), *sdispl = calloc(n, sizeof(size_t));
-    size_t *rbytes = calloc(n, sizeof(size_t)), *rdispl = calloc(n, sizeof(size_t));
-    size_t send_end = 0, recv_end = 2;
     unsigned char *host;
-    void *sb, *rb;
-    char label[64];
 
+    c->salt = salt;
+    c->sbytes = calloc(n, sizeof(size_t));
+    c->sdispl = calloc(n, sizeof(size_t));
+    c->rbytes = calloc(n, sizeof(size_t));
+    c->rdispl = calloc(n, sizeof(size_t));
+    c->send_end = 0;
+    c->recv_end = 2;
     for (int j = 0; j < t->size; j++) {
-        sbytes[j] = a2av_size(t->rank, j);
-        sdispl[j] = send_end;
-        send_end += sbytes[j] + 1;
-        rbytes[j] = a2av_size(j, t->rank);
-        rdispl[j] = recv_end;
-        recv_end += rbytes[j] + 2;
+        c->sbytes[j] = a2av_size(t->rank, j) + (size_t)salt;
+        c->sdispl[j] = c->send_end;
+        c->send_end += c->sbytes[j] + 1;
+        c->rbytes[j] = a2av_size(j, t->rank) + (size_t)salt;
+        c->rdispl[j] = c->recv_end;
+        c->recv_end += c->rbytes[j] + 2;
     }
-    host = malloc(send_end + recv_end + 16);
-    sb = dev_alloc(t, send_end + 1);
-    rb = dev_alloc(t, recv_end + 1);
-    memset(host, GUARD, send_end);
+    host = malloc(c->send_end + 16);
+    c->sb = dev_alloc(t, c->send_end + 1);
+    c->rb = dev_alloc(t, c->recv_end + 1);
+    memset(host, GUARD, c->send_end);
     for (int j = 0; j < t->size; j++)
-        for (size_t k = 0; k < sbytes[j]; k++)
-            host[sdispl[j] + k] = pat(t->rank, 100 + j, k);
-    dev_put(t, sb, 0, host, send_end);
-    CHECK_OK(t->ops->alltoallv(t->comm, &t->q, sb, 0, sbytes, sdispl, rb, 0, rbytes, rdispl));
-    dev_get(t, rb, 0, host, recv_end);
-    CHECK(all_guard("alltoallv: before", host, rdispl[0]));
-    for (int i = 0; i < t->size; i++) {
-        snprintf(label, sizeof label, "alltoallv: from %d", i);
-        CHECK(same_pat(label, host + rdispl[i], rbytes[i], i, 100 + t->rank));
-        snprintf(label, sizeof label, "alltoallv: gap after %d", i);
-        CHECK(all_guard(label, host + rdispl[i] + rbytes[i], 2));
-    }
-    dev_free(t, sb);
-    dev_free(t, rb);
+        for (size_t k = 0; k < c->sbytes[j]; k++)
+            host[c->sdispl[j] + k] = pat(t->rank, 100 + j + salt, k);
+    dev_put(t, c->sb, 0, host, c->send_end);
     free(host);
-    free(sbytes);
-    free(sdispl);
-    free(rbytes);
-    free(rdispl);
+}
+
+/* Checks the received blocks and the gaps, and frees the case. */
+static void a2av_check(tctx *t, a2av_case *c, const char *what)
+{
+    unsigned char *host = malloc(c->recv_end + 16);
+    char label[96];
+
+    dev_get(t, c->rb, 0, host, c->recv_end);
+    snprintf(label, sizeof label, "%s: before", what);
+    CHECK(all_guard(label, host, c->rdispl[0]));
+    for (int i = 0; i < t->size; i++) {
+        snprintf(label, sizeof label, "%s: from %d", what, i);
+        CHECK(same_pat(label, host + c->rdispl[i], c->rbytes[i], i, 100 + t->rank + c->salt));
+        snprintf(label, sizeof label, "%s: gap after %d", what, i);
+        CHECK(all_guard(label, host + c->rdispl[i] + c->rbytes[i], 2));
+    }
+    dev_free(t, c->sb);
+    dev_free(t, c->rb);
+    free(host);
+    free(c->sbytes);
+    free(c->sdispl);
+    free(c->rbytes);
+    free(c->rdispl);
+}
+
+static int a2av_call(tctx *t, a2av_case *c)
+{
+    return t->ops->alltoallv(t->comm, &t->q, c->sb, 0, c->sbytes, c->sdispl, c->rb, 0, c->rbytes,
+                             c->rdispl);
+}
+
+static int a2av_start(tctx *t, a2av_case *c, void **req)
+{
+    return t->ops->ialltoallv(t->comm, &t->q, c->sb, 0, c->sbytes, c->sdispl, c->rb, 0,
+                              c->rbytes, c->rdispl, req);
+}
+
+static void alltoallv(tctx *t)
+{
+    a2av_case c;
+
+    a2av_setup(t, &c, 0);
+    CHECK_OK(a2av_call(t, &c));
+    a2av_check(t, &c, "alltoallv");
+}
+
+/* ialltoallv/wait (abi 2): two exchanges in flight at once, waited for in
+ * the other order, with device work queued between start and wait (a copy
+ * into an unrelated buffer) and a collective (barrier) meanwhile; then an
+ * exchange with nothing to move. */
+static void ialltoallv(tctx *t)
+{
+    a2av_case c1, c2;
+    unsigned char other[64], back[64];
+    void *r1 = NULL, *r2 = NULL, *ob;
+
+    if (t->ops->abi_version < 2 || t->ops->ialltoallv == NULL || t->ops->wait == NULL) {
+        CHECK(t->ops->abi_version < 2);
+        return;
+    }
+    a2av_setup(t, &c1, 0);
+    a2av_setup(t, &c2, 3);
+    ob = dev_alloc(t, sizeof other);
+    CHECK_OK(a2av_start(t, &c1, &r1));
+    CHECK(r1 != NULL);
+    CHECK_OK(a2av_start(t, &c2, &r2));
+    CHECK(r2 != NULL);
+    for (size_t i = 0; i < sizeof other; i++)
+        other[i] = pat(t->rank, 7, i);
+    dev_put(t, ob, 0, other, sizeof other);
+    CHECK_OK(t->ops->barrier(t->comm));
+    CHECK_OK(t->ops->wait(t->comm, r2));
+    CHECK_OK(t->ops->wait(t->comm, r1));
+    dev_get(t, ob, 0, back, sizeof back);
+    CHECK(memcmp(back, other, sizeof other) == 0);
+    a2av_check(t, &c1, "ialltoallv 1");
+    a2av_check(t, &c2, "ialltoallv 2");
+    dev_free(t, ob);
+    /* An exchange with nothing to move still makes a request. */
+    {
+        size_t *z = calloc(2 * (size_t)t->size, sizeof(size_t));
+        void *r = NULL;
+        CHECK_OK(t->ops->ialltoallv(t->comm, &t->q, NULL, 0, z, z + t->size, NULL, 0, z,
+                                    z + t->size, &r));
+        CHECK(r != NULL);
+        CHECK_OK(t->ops->wait(t->comm, r));
+        free(z);
+    }
 }
 
 static void bcast(tctx *t)
@@ -170,5 +256,6 @@ void test_collectives(tctx *t)
     alltoall(t, 7);
     alltoall(t, 0);
     alltoallv(t);
+    ialltoallv(t);
     bcast(t);
 }

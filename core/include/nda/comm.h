@@ -73,8 +73,9 @@
 #include "nda/dtype.h"
 
 /* 1: init/free, rank/size, barrier, send/recv/sendrecv, allreduce,
- * allgather(v), alltoall(v), bcast, agree, abort, describe. */
-#define NDA_COMM_ABI_VERSION 1
+ * allgather(v), alltoall(v), bcast, agree, abort, describe.
+ * 2: ialltoallv, wait (an alltoallv overlapped with other queued work). */
+#define NDA_COMM_ABI_VERSION 2
 
 /* init's mpi_comm for MPI_COMM_WORLD. Any other value is the Fortran
  * handle of an MPI communicator (MPI_Comm_c2f; mpi4py: comm.py2f()),
@@ -221,6 +222,32 @@ typedef struct nda_comm_ops {
      * rank that cannot continue while its peers may be waiting on it.
      * comm may be NULL (then MPI_COMM_WORLD). Does not return. */
     void (*abort)(void *comm, const char *message);
+
+    /* ---- abi_version >= 2 ---- */
+
+    /* alltoallv, started: arguments, their agreement and the errors before
+     * any data moves are alltoallv's (on error nothing started and
+     * *request is NULL on every rank). On NDA_OK *request is an exchange in
+     * flight that the caller passes to wait exactly once. The send range
+     * is read as left by the work queued before this call. Until wait, the
+     * caller may queue other work on q, which may run while the data moves
+     * (the point of the pair: a halo exchange overlapped with the interior
+     * computation), provided that work neither writes the send range nor
+     * reads or writes the receive range, and both buffers stay allocated.
+     * Several exchanges may be in flight on one communicator, started in
+     * the same order on every rank; other members may be called meanwhile.
+     * "mpi" stages the send data and starts MPI_Ialltoallv before
+     * returning; "nccl" queues the exchange on the device's stream, where
+     * work queued later runs after it. */
+    int (*ialltoallv)(void *comm, const nda_comm_queue *q, const void *sbuf, size_t soff,
+                      const size_t *sbytes, const size_t *sdispl, void *rbuf, size_t roff,
+                      const size_t *rbytes, const size_t *rdispl, void **request);
+    /* Completes a started exchange and releases request: work queued on
+     * its queue after wait returns sees the received data. Blocks until
+     * this rank's part of the exchange is done (the peers have started
+     * theirs). A failure ends the job, as any failure after data started
+     * moving does. */
+    int (*wait)(void *comm, void *request);
 } nda_comm_ops;
 
 typedef const nda_comm_ops *(*nda_comm_entry_fn)(void);
