@@ -23,6 +23,15 @@
  *                                         packed in rank order
  *   comm_alltoall(c, send, recv)         size equal blocks each way
  *   comm_alltoallv(c, send, scounts, recv, rcounts)   packed blocks
+ *   comm_ialltoallv(c, send, scounts, recv, rcounts)  the same, started: a
+ *                                         CommRequest; work queued before
+ *                                         comm_wait may overlap the transfer
+ *                                         (it must not read recv nor write
+ *                                         send). Blocking with plugins of
+ *                                         comm ABI 1.
+ *   comm_wait(request)                   completes it: recv holds the data
+ *                                         (also done when the request is
+ *                                         collected unwaited)
  *   comm_bcast(c, a, root)
  *   comm_agree(c, error=None)            every rank passes None or the
  *                                         exception it hit; all raise the
@@ -66,6 +75,7 @@ typedef struct {
     void *handle;         /* NULL once freed */
     nda_device *device;   /* the device given at init */
     int rank, size;
+    int in_flight;        /* started exchanges not waited for yet */
     char plugin[32];
 } ndapy_comm;
 
@@ -423,6 +433,7 @@ static PyObject *py_comm_init(PyObject *self, PyObject *args, PyObject *kwargs)
     }
     c->ops = ops;
     c->handle = h;
+    c->in_flight = 0;
     c->device = d;
     snprintf(c->plugin, sizeof c->plugin, "%s", name);
     ops->rank(h, &c->rank);
@@ -439,6 +450,11 @@ static PyObject *py_comm_free(PyObject *self, PyObject *arg)
         return NULL;
     }
     c = (ndapy_comm *)arg;
+    if (c->in_flight > 0) {
+        PyErr_Format(PyExc_ValueError, "comm_free: %d exchange(s) still in flight; "
+                     "comm_wait for them first", c->in_flight);
+        return NULL;
+    }
     if (c->handle != NULL)
         c->ops->free(c->handle);
     c->handle = NULL;
@@ -738,6 +754,156 @@ static PyObject *py_comm_alltoallv(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---- exchanges in flight (comm ABI 2) ---- */
+
+/* A started ialltoallv. It keeps its Comm and both arrays alive (their
+ * buffers are in use until the wait); handle is the plugin's request,
+ * NULL once waited or when the exchange already completed (a plugin
+ * without ialltoallv). */
+typedef struct {
+    PyObject_HEAD
+    ndapy_comm *comm;
+    PyObject *send, *recv;
+    void *handle;
+} ndapy_comm_request;
+
+static PyTypeObject ndapy_comm_request_type;
+
+/* Completes r (the caller holds the library lock). The plugin ends the job
+ * on a failure after data moved, so an error here is an argument error. */
+static int comm_request_finish(ndapy_comm_request *r)
+{
+    int rc = NDA_OK;
+    if (r->handle != NULL) {
+        void *h = r->handle;
+        r->handle = NULL;
+        COMM_CALL(rc, r->comm->ops->wait(r->comm->handle, h));
+        r->comm->in_flight--;
+    }
+    Py_CLEAR(r->send);
+    Py_CLEAR(r->recv);
+    return rc;
+}
+
+static void comm_request_dealloc(PyObject *self)
+{
+    ndapy_comm_request *r = (ndapy_comm_request *)self;
+    if (r->handle != NULL) {
+        /* Collected unwaited (an exception between start and wait): the
+         * transfer still has to complete before its buffers are reused. */
+        int locked = ndapy_lock_acquire();
+        if (locked) {
+            if (comm_request_finish(r) != NDA_OK)
+                PyErr_Clear();
+            ndapy_lock_release();
+        }
+    }
+    Py_CLEAR(r->send);
+    Py_CLEAR(r->recv);
+    Py_CLEAR(r->comm);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *comm_request_repr(PyObject *self)
+{
+    ndapy_comm_request *r = (ndapy_comm_request *)self;
+    return PyUnicode_FromFormat("<ndaccel CommRequest %s>",
+                                r->handle != NULL ? "in flight" : "done");
+}
+
+static PyTypeObject ndapy_comm_request_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "ndaccel._core.CommRequest",
+    .tp_basicsize = sizeof(ndapy_comm_request),
+    .tp_dealloc = comm_request_dealloc,
+    .tp_repr = comm_request_repr,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "An exchange started by _core.comm_ialltoallv; complete it with comm_wait.",
+};
+
+static PyObject *py_comm_ialltoallv(PyObject *self, PyObject *args)
+{
+    const char *what = "comm_ialltoallv";
+    PyObject *co, *so, *ro, *sc, *rcs;
+    comm_operand s, r;
+    ndapy_comm *c;
+    ndapy_comm_request *req;
+    size_t *sv = NULL, *rv = NULL, stotal = 0, rtotal = 0;
+    void *handle = NULL;
+    int ok, rc, started;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OOOOO", &co, &so, &sc, &ro, &rcs) || (c = comm_get(co)) == NULL ||
+        comm_member(c, (const void *)c->ops->alltoallv, "alltoallv") < 0)
+        return NULL;
+    started = c->ops->abi_version >= 2 && c->ops->ialltoallv != NULL && c->ops->wait != NULL;
+    req = PyObject_New(ndapy_comm_request, &ndapy_comm_request_type);
+    if (req == NULL)
+        return NULL;
+    req->comm = NULL;
+    req->send = req->recv = NULL;
+    req->handle = NULL;
+    ok = comm_operand_get(what, "send", so, 0, &s) == 0 &&
+         comm_operand_get(what, "recv", ro, 1, &r) == 0 && comm_same(what, &s, &r) == 0 &&
+         (sv = comm_counts(what, "scounts", sc, c->size, nda_dtype_itemsize(s.a->dtype),
+                           &stotal)) != NULL &&
+         (rv = comm_counts(what, "rcounts", rcs, c->size, nda_dtype_itemsize(s.a->dtype),
+                           &rtotal)) != NULL;
+    if (ok && nda_array_may_overlap(s.a, r.a)) {
+        PyErr_Format(PyExc_ValueError, "%s: send and recv overlap", what);
+        ok = 0;
+    }
+    if (ok && (stotal != (size_t)nda_array_size(s.a) || rtotal != (size_t)nda_array_size(r.a))) {
+        PyErr_Format(PyExc_ValueError, "%s: scounts add up to %zu and rcounts to %zu, but send "
+                     "has %zu elements and recv %zu", what, stotal, rtotal,
+                     (size_t)nda_array_size(s.a), (size_t)nda_array_size(r.a));
+        ok = 0;
+    }
+    if (comm_agree_local(c, ok) < 0) {
+        PyMem_Free(sv);
+        PyMem_Free(rv);
+        Py_DECREF(req);
+        return NULL;
+    }
+    if (started)
+        COMM_CALL(rc, c->ops->ialltoallv(c->handle, &s.q, s.buf, s.off, sv, sv + c->size, r.buf,
+                                         r.off, rv, rv + c->size, &handle));
+    else
+        COMM_CALL(rc, c->ops->alltoallv(c->handle, &s.q, s.buf, s.off, sv, sv + c->size, r.buf,
+                                        r.off, rv, rv + c->size));
+    PyMem_Free(sv);
+    PyMem_Free(rv);
+    if (rc != NDA_OK) {
+        Py_DECREF(req);
+        return ndapy_raise(rc);
+    }
+    Py_INCREF(c);
+    req->comm = c;
+    req->handle = handle;
+    if (handle != NULL) {
+        c->in_flight++;
+        Py_INCREF(so);
+        Py_INCREF(ro);
+        req->send = so;
+        req->recv = ro;
+    }
+    return (PyObject *)req;
+}
+
+static PyObject *py_comm_wait(PyObject *self, PyObject *arg)
+{
+    ndapy_comm_request *r;
+    int rc;
+    (void)self;
+    if (!PyObject_TypeCheck(arg, &ndapy_comm_request_type)) {
+        PyErr_Format(PyExc_TypeError, "comm_wait: expected a CommRequest (from comm_ialltoallv), "
+                     "got %s", Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    r = (ndapy_comm_request *)arg;
+    if ((rc = comm_request_finish(r)) != NDA_OK)
+        return ndapy_raise(rc);
+    Py_RETURN_NONE;
+}
+
 static PyObject *py_comm_bcast(PyObject *self, PyObject *args)
 {
     PyObject *co, *ao, *rooto;
@@ -815,6 +981,9 @@ static PyMethodDef comm_methods[] = {
     {"comm_allgatherv", py_comm_allgatherv, METH_VARARGS, "allgather with per-rank counts."},
     {"comm_alltoall", py_comm_alltoall, METH_VARARGS, "Block j to rank j, from every rank."},
     {"comm_alltoallv", py_comm_alltoallv, METH_VARARGS, "alltoall with per-rank counts."},
+    {"comm_ialltoallv", py_comm_ialltoallv, METH_VARARGS,
+     "comm_alltoallv, started: returns a CommRequest for comm_wait."},
+    {"comm_wait", py_comm_wait, METH_O, "Completes a CommRequest: recv holds the data."},
     {"comm_bcast", py_comm_bcast, METH_VARARGS, "The root's array to every rank."},
     {"comm_agree", py_comm_agree, METH_VARARGS, "Every rank raises the lowest failed rank's error."},
     {"comm_abort", py_comm_abort, METH_VARARGS, "Ends the MPI job with a message."},
@@ -823,7 +992,7 @@ static PyMethodDef comm_methods[] = {
 
 int ndapy_comm_register(PyObject *module)
 {
-    if (PyType_Ready(&ndapy_comm_type) < 0)
+    if (PyType_Ready(&ndapy_comm_type) < 0 || PyType_Ready(&ndapy_comm_request_type) < 0)
         return -1;
     if (ndapy_add_locked_functions(module, comm_methods) < 0)
         return -1;

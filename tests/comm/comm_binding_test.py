@@ -119,6 +119,35 @@ r = nd.empty(sum(rcounts), dtype=np.float32)
 _core.comm_alltoallv(comm, s, scounts, r, rcounts)
 want = np.concatenate([np.full(rcounts[q], 10 * q + RANK, dtype=np.float32) for q in range(SIZE)])
 check(np.array_equal(host(r), want), "alltoallv")
+# The same started: two in flight, device work between start and wait, a
+# request waited twice, one collected unwaited, a Comm not freed meanwhile.
+r1, r2 = nd.full(sum(rcounts), -1, dtype=np.float32), nd.empty(sum(rcounts), dtype=np.float32)
+before = (r1 + 1) if KERNELS else None  # pending: must see -1, not the received values
+q1 = _core.comm_ialltoallv(comm, s, scounts, r1, rcounts)
+q2 = _core.comm_ialltoallv(comm, s * 2 if KERNELS else s.copy(), scounts, r2, rcounts)
+check("in flight" in repr(q1), "a started request's repr")
+other = dev(np.arange(6.0))  # a copy to the device, and a kernel where they run
+if KERNELS:
+    other += 1
+check(raises(ValueError, _core.comm_free, comm, part="in flight"), "comm_free while in flight")
+_core.comm_wait(q2)
+_core.comm_wait(q1)
+_core.comm_wait(q1)  # done already: nothing more
+check(np.array_equal(host(r1), want), "ialltoallv")
+check(np.array_equal(host(r2), want * (2 if KERNELS else 1)), "ialltoallv, two in flight")
+if KERNELS:
+    check(np.array_equal(host(before), np.zeros(sum(rcounts))),
+          "a pending reader of the receive array sees its old values")
+    check(np.array_equal(host(other), np.arange(6.0) + 1), "work queued between start and wait")
+r3 = nd.empty(sum(rcounts), dtype=np.float32)
+q3 = _core.comm_ialltoallv(comm, s, scounts, r3, rcounts)
+del q3  # collected unwaited: completes the exchange
+check(np.array_equal(host(r3), want), "an unwaited request completes when collected")
+check(raises(TypeError, _core.comm_wait, r3, part="CommRequest"), "comm_wait of a non-request")
+bad = list(rcounts)
+bad[0] += 1 if RANK == SIZE - 1 else 0
+check(raises(ValueError, _core.comm_ialltoallv, comm, s, scounts, nd.empty(sum(bad), dtype=np.float32),
+             bad, part="rank"), "ialltoallv with a bad count on one rank")
 a = dev(mine(SIZE - 1)) if RANK == SIZE - 1 else nd.zeros(5)
 _core.comm_bcast(comm, a, SIZE - 1)
 check(np.array_equal(host(a), mine(SIZE - 1)), "bcast")
