@@ -118,6 +118,23 @@ for n in (1, 2, SIZE - 1, SIZE + 1, 7, 10):
           "gather(root)")
     check(str(a) == str(h), "printing")
 
+# In-place stencils with halos of width 1 and 2, repeated: each rank stores its
+# interior while the halo rows move and then its border rows, which must read the
+# values from before that store.
+for n in (SIZE * 3 + 1, 24):
+    h = host(n, 6, 7)
+    u = dnp.asarray(h)
+    for sweep in range(3):
+        u[2:-2, 1:-1] = u[:-4, 1:-1] + u[4:, 1:-1] - u[2:-2, :-2] * 0.5 + u[1:-3, 2:]
+        h[2:-2, 1:-1] = h[:-4, 1:-1] + h[4:, 1:-1] - h[2:-2, :-2] * 0.5 + h[1:-3, 2:]
+        same(u, h, f"in-place stencil n={n} sweep {sweep}")
+    u[:-1] = u[1:] * 2 - u[:-1]
+    h[:-1] = h[1:] * 2 - h[:-1]
+    same(u, h, f"in-place shift up n={n}")
+    u[1:] = u[:-1] + 1
+    h[1:] = h[:-1] + 1
+    same(u, h, f"in-place shift down n={n}")
+
 # row blocks @ a replicated matrix or vector
 for n in (1, SIZE + 1, 7):
     h = host(n, 4)

@@ -146,15 +146,18 @@ def _check_distribution(expr, shape):
 
 class _Fetched:
     """A leaf's rows for this rank: the local block's rows as views, and the halo rows
-    above and below it that the exchange brought."""
+    above and below it that the exchange brought. While the exchange is in flight,
+    `pending` holds (request, recv, recvs, rcounts) and above/below are not set yet;
+    `copies` maps a row range to a copy of the local rows it reads (see _compute)."""
 
-    __slots__ = ("leaf", "above", "above_lo", "below", "below_lo")
+    __slots__ = ("leaf", "above", "above_lo", "below", "below_lo", "pending", "copies")
 
 
-def _exchange(leaf, ranges, comm):
-    """One leaf's halo exchange (collective): every rank q needs the base rows
+def _exchange_start(leaf, ranges, comm):
+    """Starts one leaf's halo exchange (collective): every rank q needs the base rows
     [leaf.start + ranges[q][0], leaf.start + ranges[q][1]); the rows other ranks own move,
-    in one alltoallv. Returns this rank's _Fetched."""
+    in one alltoallv, left in flight (_exchange_finish completes it). Returns this rank's
+    _Fetched."""
     base, me, p = leaf.base, comm.rank, comm.size
     bounds = base._bounds
     need = [(leaf.start + lo, leaf.start + hi) if lo < hi else (0, 0) for lo, hi in ranges]
@@ -163,7 +166,8 @@ def _exchange(leaf, ranges, comm):
     own = bounds[me]
     mine = need[me]
     f.above_lo, f.below_lo = mine[0], max(mine[0], own[1])
-    f.above = f.below = None
+    f.above = f.below = f.pending = None
+    f.copies = {}
     sends = [_intersect(need[q], own) if q != me else (0, 0) for q in range(p)]
     recvs = [_intersect(mine, bounds[q]) if q != me else (0, 0) for q in range(p)]
     # Whether any rank moves anything: the same answer on every rank.
@@ -181,13 +185,24 @@ def _exchange(leaf, ranges, comm):
     scounts = [(hi - lo) * rowsize for lo, hi in sends]
     rcounts = [(hi - lo) * rowsize for lo, hi in recvs]
     recv = _nd_empty((sum(rcounts),), dtype=base.dtype, device=comm.device)
-    _core.comm_alltoallv(comm, send, scounts, recv, rcounts)
+    request = _core.comm_ialltoallv(comm, send, scounts, recv, rcounts)
     base._stats_halo_bytes += sum(rcounts) * base.dtype.itemsize
+    f.pending = (request, recv, recvs, rcounts)
+    return f
+
+
+def _exchange_finish(f):
+    """Waits for f's exchange (if one is in flight) and sets its halo rows."""
+    if f.pending is None:
+        return
+    request, recv, recvs, rcounts = f.pending
+    f.pending = None
+    _core.comm_wait(request)
+    base, me = f.leaf.base, _context.world().rank
     # Rows from lower ranks lie above the local block, from higher ranks below.
     pos = 0
     above, below = [], []
-    for q in range(p):
-        lo, hi = recvs[q]
+    for q, (lo, hi) in enumerate(recvs):
         if hi > lo:
             rows = recv[pos:pos + rcounts[q]].reshape((hi - lo,) + tuple(base.shape[1:]))
             (above if q < me else below).append((lo, rows))
@@ -198,7 +213,13 @@ def _exchange(leaf, ranges, comm):
     if below:
         f.below_lo = below[0][0]
         f.below = below[0][1] if len(below) == 1 else _nd_concatenate([r for _, r in below])
-    return f
+
+
+def _local_part(f, lo, hi):
+    """The base rows of the local block that the leaf reads for result rows [lo, hi),
+    as (first, last) in base coordinates (empty when first >= last)."""
+    own = f.leaf.base._bounds[_context.world().rank]
+    return max(f.leaf.start + lo, own[0]), min(f.leaf.start + hi, own[1])
 
 
 def _rows(f, lo, hi):
@@ -213,7 +234,8 @@ def _rows(f, lo, hi):
         pieces.append(f.above[a - f.above_lo:min(b, own[0]) - f.above_lo])
     m0, m1 = max(a, own[0]), min(b, own[1])
     if m1 > m0:
-        pieces.append(local[m0 - own[0]:m1 - own[0]])
+        copy = f.copies.get((lo, hi))
+        pieces.append(copy if copy is not None else local[m0 - own[0]:m1 - own[0]])
     if b > max(a, own[1]):  # rows of higher ranks
         s = max(a, own[1])
         pieces.append(f.below[s - f.below_lo:b - f.below_lo])
@@ -360,32 +382,66 @@ def _put_rows(target, value):
         pos += n
 
 
-def _compute(expr, ranges, comm):
-    """This rank's result rows ranges[rank] of expr, as [(lo, hi, local array)] pieces
-    (collective: every rank calls it with the same expr and ranges)."""
+def _compute(expr, ranges, comm, store, writes_leaves=False):
+    """This rank's result rows ranges[rank] of expr, handed to store(lo, hi, value) in
+    pieces (collective: every rank calls it with the same expr and ranges). store is
+    called at least once, with lo == hi when the rank has no rows (value then only
+    carries the dtype).
+
+    The pieces: the interior, where every leaf is a view of the local block, and the
+    border rows above and below it that read halo rows. The halo exchanges start first
+    and the interior is stored while they are in flight (its kernels queued, so the
+    device computes while the rows move); the border pieces follow the waits.
+    writes_leaves: store writes an array some leaf reads (u[1:-1] = f(u)); the border
+    pieces then read copies of the local rows they need, taken before the interior is
+    stored (each is a few rows: the halo width)."""
     me = comm.rank
     expr = _unstep(expr)
     leaves = _leaves(expr, [])
     fetched = {}
     for leaf in leaves:
         if id(leaf) not in fetched:
-            fetched[id(leaf)] = _exchange(leaf, ranges, comm)
+            fetched[id(leaf)] = _exchange_start(leaf, ranges, comm)
     i0, i1 = ranges[me]
     if not leaves:
-        return [(i0, i1, expr)]
+        store(i0, i1, expr)
+        return
     # The interior: rows where every leaf is local.
     lo, hi = i0, i1
     for leaf in leaves:
         own = leaf.base._bounds[me]
         lo, hi = max(lo, own[0] - leaf.start), min(hi, own[1] - leaf.start)
     cuts = [i0, i1] if lo >= hi else sorted({i0, lo, hi, i1})
-    pieces = []
-    for a, b in zip(cuts[:-1], cuts[1:]):
-        if b > a:
-            pieces.append((a, b, _eval_piece(expr, fetched, a, b)))
-    if not pieces:  # no rows here: an empty result, for its dtype
-        pieces.append((i0, i0, _eval_piece(expr, fetched, i0, i0)))
-    return pieces
+    spans = [(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
+    if not spans:  # no rows here: an empty result, for its dtype
+        for f in fetched.values():
+            _exchange_finish(f)
+        store(i0, i0, _eval_piece(expr, fetched, i0, i0))
+        return
+    in_flight = any(f.pending is not None for f in fetched.values())
+    if not in_flight or lo >= hi or len(spans) == 1:
+        # Nothing to overlap: every piece is recorded before any is stored, so a
+        # store into a leaf's array comes after every read of it.
+        for f in fetched.values():
+            _exchange_finish(f)
+        pieces = [(a, b, _eval_piece(expr, fetched, a, b)) for a, b in spans]
+        for a, b, v in pieces:
+            store(a, b, v)
+        return
+    border = [(a, b) for a, b in spans if (a, b) != (lo, hi)]
+    if writes_leaves:
+        for f in fetched.values():
+            for a, b in border:
+                m0, m1 = _local_part(f, a, b)
+                if m1 > m0:
+                    own0 = f.leaf.base._bounds[me][0]
+                    f.copies[(a, b)] = f.leaf.base._local[m0 - own0:m1 - own0].copy()
+    store(lo, hi, _eval_piece(expr, fetched, lo, hi))
+    for f in fetched.values():
+        _exchange_finish(f)
+    pieces = [(a, b, _eval_piece(expr, fetched, a, b)) for a, b in border]
+    for a, b, v in pieces:
+        store(a, b, v)
 
 
 class ndarray:
@@ -717,16 +773,19 @@ def _materialize(x):
         raise _unsupported("a 0-d result of distributed operands")
     _check_distribution(x, shape)
     bounds = _context.block_bounds(shape[0], comm.size)
-    ranges = bounds
-    pieces = _compute(x, ranges, comm)
-    lo, hi = ranges[comm.rank]
-    dtype = pieces[0][2].dtype if isinstance(pieces[0][2], _nd_ndarray) else \
-        numpy.result_type(pieces[0][2])
-    local = _nd_empty((hi - lo,) + tuple(shape[1:]), dtype=dtype, device=comm.device)
-    for a, b, v in pieces:
+    lo, hi = bounds[comm.rank]
+    out = []
+
+    def store(a, b, v):
+        if not out:  # the first piece gives the dtype
+            dtype = v.dtype if isinstance(v, _nd_ndarray) else numpy.result_type(v)
+            out.append(_nd_empty((hi - lo,) + tuple(shape[1:]), dtype=dtype,
+                                 device=comm.device))
         if b > a:
-            local[a - lo:b - lo] = v
-    return ndarray(shape, local, comm)
+            out[0][a - lo:b - lo] = v
+
+    _compute(x, bounds, comm, store)
+    return ndarray(shape, out[0], comm)
 
 
 def _assign(target, value):
@@ -758,10 +817,12 @@ def _assign(target, value):
                 raise ValueError(f"could not broadcast input array from shape {tuple(shape)} "
                                  f"into shape {tuple(tshape)}")
         _check_distribution(expr, tshape)
-        pieces = _compute(expr, ranges, comm)
-        for a, b, v in pieces:
+        def store(a, b, v):
             if b > a:
                 base._local[key_rows(a, b)] = v
+
+        _compute(expr, ranges, comm, store,
+                 writes_leaves=any(leaf.base is base for leaf in _leaves(expr, [])))
         return
     # A replicated value: scalars, host arrays, ndaccel arrays held by every rank.
     vshape = numpy.shape(value)
