@@ -12,6 +12,14 @@ so N ranks use N cores:
   efficiency t(1) / t(N) (target >= 90%);
 - halo bytes per sweep on each internal boundary, against the minimum (two
   rows, one each way, per internal boundary);
+- the halo exchange overlapped with the interior sweep or not (2 ranks on
+  the strong grid): per sweep, the time and the host time spent starting
+  the exchanges (agreement, staging: it waits for the previous sweep's
+  rows) and in the waits (which include the interior kernel: the received
+  rows' copy to the device is queued behind it), with the exchange left in
+  flight while the interior is computed, against the same exchange done
+  before it (_core.comm_ialltoallv replaced by the blocking call in the
+  worker: NDACCEL_BENCH_NO_OVERLAP=1);
 - the machine's own ceiling: N independent single-rank processes, each with
   one rank's share of the grid, at the same time and without any
   communication. When the cores share memory bandwidth (a small VM), that
@@ -32,6 +40,35 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def _instrument(no_overlap):
+    """Wraps _core's exchange start and wait (as ndaccel.distributed calls them) with
+    timers; no_overlap: the exchange completes at its start (the blocking call)."""
+    from ndaccel import _core
+    spent = {"start": 0.0, "wait": 0.0}
+    start, wait, blocking = _core.comm_ialltoallv, _core.comm_wait, _core.comm_alltoallv
+
+    def timed_start(*args):
+        t0 = time.perf_counter()
+        try:
+            if no_overlap:
+                blocking(*args)
+                return None
+            return start(*args)
+        finally:
+            spent["start"] += time.perf_counter() - t0
+
+    def timed_wait(request):
+        t0 = time.perf_counter()
+        try:
+            if request is not None:
+                wait(request)
+        finally:
+            spent["wait"] += time.perf_counter() - t0
+
+    _core.comm_ialltoallv, _core.comm_wait = timed_start, timed_wait
+    return spent
+
+
 def worker(n, m, sweeps, reps):
     import numpy
 
@@ -40,15 +77,20 @@ def worker(n, m, sweeps, reps):
 
     import ndaccel.distributed as np
     np.comm()
+    spent = _instrument(os.environ.get("NDACCEL_BENCH_NO_OVERLAP") == "1")
     laplace_seed.laplace(np, n, m, 2, numpy.float64, eps=-1.0, check_every=10**9)  # warm-up
-    best = float("inf")
+    best, comm_ms = float("inf"), None
     for _ in range(reps):
         _core_barrier(np)
+        spent["start"] = spent["wait"] = 0.0
         t0 = time.perf_counter()
         u, it = laplace_seed.laplace(np, n, m, sweeps, numpy.float64, eps=-1.0,
                                      check_every=10**9)
         float(np.sum(u[0:1, 0:1]))  # waits for every rank's work
-        best = min(best, time.perf_counter() - t0)
+        t = time.perf_counter() - t0
+        if t < best:
+            best = t
+            comm_ms = {k: 1e3 * v / sweeps for k, v in spent.items()}
     # halo bytes of one sweep, per rank (u after an even number of swaps)
     u = np.zeros((n, m))
     v = u.copy()
@@ -58,7 +100,8 @@ def worker(n, m, sweeps, reps):
     totals = _allgather_int(np, halo)
     if np.rank() == 0:
         print(json.dumps({"ranks": np.size(), "n": n, "m": m, "sweeps": sweeps,
-                          "seconds": best, "halo_bytes": totals}), flush=True)
+                          "seconds": best, "halo_bytes": totals,
+                          "start_ms": comm_ms["start"], "wait_ms": comm_ms["wait"]}), flush=True)
 
 
 def _core_barrier(np):
@@ -98,16 +141,22 @@ def _result(cmd, out, err, rc):
     return json.loads([ln for ln in out.splitlines() if ln.startswith("{")][-1])
 
 
-def run(ranks, n, m, sweeps, reps):
+def run(ranks, n, m, sweeps, reps, overlap=True):
     """One job of `ranks` ranks on an n x m grid: rank 0's report."""
     cmd = _command(ranks, n, m, sweeps, reps)
-    out = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=3600)
+    env = _env()
+    if not overlap:
+        env["NDACCEL_BENCH_NO_OVERLAP"] = "1"
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
     return _result(cmd, out.stdout, out.stderr, out.returncode)
 
 
 def independent(count, n, m, sweeps, reps):
-    """`count` single-rank jobs of n x m at the same time: the slowest one's seconds."""
+    """`count` single-rank jobs of n x m at the same time: the slowest one's seconds.
+    Unbound: mpirun binds a job's ranks to cores starting at core 0, so `count` jobs of
+    one rank each would all run on core 0."""
     cmd = _command(1, n, m, sweeps, reps)
+    cmd[1:1] = ["--bind-to", "none"]
     procs = [subprocess.Popen(cmd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(count)]
     results = []
@@ -165,6 +214,18 @@ def main():
         lines.append(f"| {r} | {w['n']}x{w['m']} | {w['seconds']:.3f} | "
                      f"{100 * w1 / w['seconds']:.0f}% | {100 * ceiling:.0f}% | "
                      f"{w1 / w['seconds'] / ceiling:.0%} | {ratio} |")
+    multi = [r for r in ranks if r > 1]
+    if multi:
+        r = multi[0]
+        blocking = run(r, args.strong, args.strong, args.sweeps, args.reps, overlap=False)
+        lines += ["", f"## Halo exchange overlapped with the interior: {r} ranks, "
+                  f"{args.strong}^2 float64 (rank 0's times per sweep)", "",
+                  "| exchange | ms/sweep | host ms in the starts | host ms in the waits |",
+                  "|---|---|---|---|"]
+        for name, res in (("in flight during the interior sweep", strong[r]),
+                          ("completed before it (blocking)", blocking)):
+            lines.append(f"| {name} | {1e3 * res['seconds'] / args.sweeps:.2f} | "
+                         f"{res['start_ms']:.3f} | {res['wait_ms']:.3f} |")
     text = "\n".join(lines) + "\n"
     print(text)
     os.makedirs(RESULTS, exist_ok=True)
