@@ -271,7 +271,7 @@ int nda_array_fill(nda_array *dst, const nda_scalar *value)
         unsigned char pattern[16];
         size_t isz = nda_dtype_itemsize(dst->dtype);
         nda_scalar_store(value, dst->dtype, pattern);
-        nda_device_enqueued(d);
+        nda_device_enqueued(d, n);
         return d->ops->fill(d->local_index, dst->buffer->handle, dst->offset, pattern, isz,
                             (size_t)n * isz);
     }
@@ -294,7 +294,7 @@ int nda_array_astype(const nda_array *a, nda_dtype t, nda_array **out)
         if (rc != NDA_OK) return rc;
         size_t bytes = (size_t)nda_array_size(a) * nda_dtype_itemsize(t);
         if (bytes) {
-            nda_device_enqueued(d);
+            nda_device_enqueued(d, nda_array_size(a));
             rc = d->ops->copy_device(d->local_index, r->buffer->handle, r->offset,
                                      a->buffer->handle, a->offset, bytes);
         }

@@ -28,17 +28,25 @@ struct nda_device {
     nda_pool_bin bins[NDA_POOL_BINS];
     nda_pool_stats pool_stats;
     uint64_t memory_limit;         /* 0 = none */
-    /* Commands were enqueued since the library last waited for the queue
-     * (host evaluation's policy, core/host_eval.c). Set where kernels and
-     * driver commands are enqueued, cleared where the queue is waited for,
-     * under the library lock; a missed set or clear only moves a small
-     * store between host and kernel, never changes its values (host
-     * evaluation maps the buffers, which waits for the queue). */
-    bool queue_busy;
+    /* The largest command enqueued since the library last waited for the
+     * queue, in elements (an estimate; 0: the queue is idle), for host
+     * evaluation's policy (core/host_eval.c): waiting for a queue of small
+     * commands is cheap (they pipeline, and are mostly done), waiting
+     * behind a big one is not. Raised where kernels and driver commands
+     * are enqueued, reset where the queue is waited for, under the library
+     * lock; a wrong value only moves a small store between host and
+     * kernel, never changes its values (host evaluation maps the buffers,
+     * which waits for the queue). */
+    int64_t queued_largest;
 };
 
-static inline void nda_device_enqueued(nda_device *d) { d->queue_busy = true; }
-static inline void nda_device_waited(nda_device *d) { d->queue_busy = false; }
+/* units: the elements the command processes (at least 1 is counted). */
+static inline void nda_device_enqueued(nda_device *d, int64_t units)
+{
+    if (units < 1) units = 1;
+    if (units > d->queued_largest) d->queued_largest = units;
+}
+static inline void nda_device_waited(nda_device *d) { d->queued_largest = 0; }
 
 /* Fork safety (core/fork.c), used by device.c's pthread_atfork child
  * handler: marks this process as forked after the devices were

@@ -64,6 +64,6 @@ int nda_family_launch_local(nda_device *d, void *kernel, bool idx64, int nbufs, 
     }
     size_t ls = local > 0 ? local : 1;
     size_t global = ((size_t)items + ls - 1) / ls * ls;
-    nda_device_enqueued(d);
+    nda_device_enqueued(d, (int64_t)items);
     return d->ops->launch(d->local_index, kernel, global, ls, n, args);
 }

@@ -273,7 +273,7 @@ static int launch(nda_device *d, lin *L, const space *sp, int outer, void *out_h
             if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED || s->leaf_layout[k] == NDA_LAYOUT_ROWS)
                 for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->st[k + 1][dd]);
         rc = d->ops->launch(d->local_index, kernel, global, local, p->n, p->a);
-        nda_device_enqueued(d);
+        nda_device_enqueued(d, s->reduce ? total : inner_n);
     }
     free(p);
     return rc;
@@ -687,7 +687,7 @@ static int reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduce
     }
     size_t global = (items + ls - 1) / ls * ls;
     rc = d->ops->launch(d->local_index, kernel, global, ls, p->n, p->a);
-    nda_device_enqueued(d);
+    nda_device_enqueued(d, M * K);
     free(p);
 out:
     free(L);

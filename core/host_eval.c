@@ -24,6 +24,9 @@
 /* The limit's factor for folds and for stores with an idle queue
  * (nda_host_eval_accepts). */
 #define IDLE_FACTOR 4
+/* A queued command, in multiples of the limit, past which stores stay
+ * kernels. */
+#define BUSY_FACTOR 4
 #define STRIDED_WEIGHT 32
 
 /* ---- policy ---- */
@@ -570,7 +573,7 @@ static bool host_memory(const nda_device *d)
 bool nda_host_eval_small_copy(const nda_device *d, int64_t n)
 {
     int64_t limit = nda_host_eval_limit();
-    return limit > 0 && n <= limit / 2 && !d->queue_busy && host_memory(d);
+    return limit > 0 && n <= limit / 2 && d->queued_largest == 0 && host_memory(d);
 }
 
 bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n)
@@ -603,8 +606,16 @@ bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t
      * trip (launch, PoCL's threads waking, the wait: ~35-50 us, against
      * ~10 us when launches pipeline behind queued work), and the host
      * wins up to 4x the work too: a 94 x 94 sum of 8 shifted views
-     * (141k units) takes 21 us here, 72 us as a kernel waited for. */
-    if (s->reduce || !d->queue_busy) limit *= IDLE_FACTOR;
+     * (141k units) takes 21 us here, 72 us as a kernel waited for. A
+     * store behind a command of more than BUSY_FACTOR x the limit stays a
+     * kernel: on the host it would wait for that command (the border rows
+     * of a distributed stencil behind its 2048 x 4096 interior: 10 ms of
+     * the host's time per sweep), where the kernel pipelines. Behind many
+     * small commands (a 256^2 stencil loop) the host still wins. */
+    if (s->reduce || d->queued_largest == 0)
+        limit *= IDLE_FACTOR;
+    else if (d->queued_largest > BUSY_FACTOR * limit)
+        return false;
     return n * work <= limit;
 }
 

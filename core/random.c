@@ -57,6 +57,6 @@ int nda_random_fill(nda_array *out, int dist, const uint32_t key[2], uint64_t st
     uint64_t items = ((uint64_t)n + (uint64_t)per - 1) / (uint64_t)per;
     size_t ls = nda_launch_local_size(d);
     size_t global = (size_t)((items + ls - 1) / ls * ls);
-    nda_device_enqueued(d);
+    nda_device_enqueued(d, (int64_t)n);
     return d->ops->launch(d->local_index, kernel, global, ls, 8, args);
 }

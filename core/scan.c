@@ -43,7 +43,7 @@ static int scan_launch(nda_device *d, const nda_scan_spec *s, void *const *bufs,
     size_t ls = nda_launch_local_size(d);
     size_t global = ((size_t)items + ls - 1) / ls * ls;
     if (items == 0) return NDA_OK;
-    nda_device_enqueued(d);
+    nda_device_enqueued(d, (int64_t)items);
     return d->ops->launch(d->local_index, kernel, global, ls, n, args);
 }
 

@@ -348,6 +348,34 @@ def test_an_idle_queue_takes_up_to_four_times_the_limit():
 
 
 @pytest.mark.usefixtures("host_eval")
+def test_a_store_behind_much_queued_work_stays_a_kernel():
+    """Behind queued commands of up to 4x the limit each a small store runs on
+    the host (waiting for them); behind a bigger one it is a kernel queued after
+    it, so the host does not wait (the border rows of a distributed stencil
+    behind its interior). The values agree either way."""
+    old = _core.host_eval_limit(1 << 17)
+    try:
+        small = ndaccel.asarray(numpy.arange(1000.0))
+        some, lots = ndaccel.ones(1 << 18), ndaccel.ones(1 << 21)
+        ndaccel.synchronize()
+        q1 = ndaccel.multiply(some, 2, out=ndaccel.empty(1 << 18))  # a kernel: 2x the limit
+        q1 = ndaccel.multiply(q1, 1, out=q1)
+        q1 = ndaccel.multiply(q1, 1, out=q1)  # three such: more than 4x in all
+        before = _core.host_eval_count()
+        r1 = ndaccel.add(small, 1, out=ndaccel.empty(1000))
+        assert _core.host_eval_count() == before + 1
+        q2 = ndaccel.multiply(lots, 3, out=ndaccel.empty(1 << 21))  # 16x the limit queued
+        before = _core.host_eval_count()
+        r2 = ndaccel.add(small, 2, out=ndaccel.empty(1000))
+        assert _core.host_eval_count() == before
+        numpy.testing.assert_array_equal(r1.get(), numpy.arange(1000.0) + 1)
+        numpy.testing.assert_array_equal(r2.get(), numpy.arange(1000.0) + 2)
+        assert float(q1[3]) == 2.0 and float(q2[3]) == 3.0
+    finally:
+        _core.host_eval_limit(old)
+
+
+@pytest.mark.usefixtures("host_eval")
 def test_small_fills_and_copies_run_on_the_host():
     """Contiguous fills and same-type copies within the limit are host loops
     while nothing is queued, not driver commands (a queue round trip each);
