@@ -1,5 +1,6 @@
 """ndaccel.distributed operations against NumPy, on however many ranks
-mpirun started (the BUILD runs 2 and 3): creation, elementwise expressions
+mpirun started (the BUILD runs 2 and 3, with halo exchanges overlapping the
+interior or not: the argument "overlap" or "blocking"): creation, elementwise expressions
 with scalars and replicated operands, row slices that start, end or lie
 entirely on another rank (halos of width 1 and 2, empty slices),
 assignment into slices and single rows, slices with steps along axis 0
@@ -13,8 +14,14 @@ import sys
 import numpy
 
 import ndaccel.distributed as dnp
+from ndaccel import _core
+from ndaccel.distributed import _darray
 
 RANK, SIZE = dnp.rank(), dnp.size()
+# "overlap": halo exchanges stay in flight while each rank stores its interior (the
+# default); "blocking": they complete first (NDACCEL_HALO_OVERLAP=0).
+MODE = sys.argv[1] if len(sys.argv) > 1 else "blocking"
+_darray._halo_overlap = MODE == "overlap"
 passed = failed = 0
 
 
@@ -134,6 +141,38 @@ for n in (SIZE * 3 + 1, 24):
     u[1:] = u[:-1] + 1
     h[1:] = h[:-1] + 1
     same(u, h, f"in-place shift down n={n}")
+
+# One exchange per base array: the leaves u[:-2] and u[2:] of one stencil share it,
+# and each halo row moves once (a row two leaves read is not sent twice).
+started = []
+_exchange_call = "comm_ialltoallv" if MODE == "overlap" else "comm_alltoallv"
+_exchange = getattr(_core, _exchange_call)
+
+
+def _counting(*args):
+    started.append(args[1].size)
+    return _exchange(*args)
+
+
+setattr(_core, _exchange_call, _counting)
+try:
+    n = 4 * SIZE
+    h = host(n, 5, 8)
+    u, v = dnp.asarray(h), dnp.zeros((n, 5))
+    before = u.halo_bytes
+    v[1:-1] = u[:-2] + u[2:] + u[1:-1] * u[:-2]
+    check(len(started) == 1, f"one exchange per base array (started {len(started)})")
+    same(v, numpy.concatenate([numpy.zeros((1, 5)), h[:-2] + h[2:] + h[1:-1] * h[:-2],
+                               numpy.zeros((1, 5))]), "a stencil's leaves sharing one exchange")
+    rows = (u.halo_bytes - before) // (5 * 8)
+    want = (1 if RANK > 0 else 0) + (1 if RANK < SIZE - 1 else 0)
+    check(rows == want, f"halo rows received: {rows}, the minimum {want}")
+    del started[:]
+    w = dnp.asarray(host(n, 5, 9))
+    v[1:-1] = u[:-2] + w[2:]
+    check(len(started) == 2, f"two bases, two exchanges (started {len(started)})")
+finally:
+    setattr(_core, _exchange_call, _exchange)
 
 # row blocks @ a replicated matrix or vector
 for n in (1, SIZE + 1, 7):
