@@ -712,43 +712,77 @@ static PyObject *py_comm_allgatherv(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
-static PyObject *py_comm_alltoallv(PyObject *self, PyObject *args)
-{
-    const char *what = "comm_alltoallv";
-    PyObject *co, *so, *ro, *sc, *rcs;
-    comm_operand s, r;
+/* An alltoallv's arguments (c, send, scounts, recv, rcounts). */
+typedef struct a2av_args {
     ndapy_comm *c;
-    size_t *sv = NULL, *rv = NULL, stotal = 0, rtotal = 0;
-    int ok, rc;
-    (void)self;
-    if (!PyArg_ParseTuple(args, "OOOOO", &co, &so, &sc, &ro, &rcs) || (c = comm_get(co)) == NULL ||
-        comm_member(c, (const void *)c->ops->alltoallv, "alltoallv") < 0)
-        return NULL;
-    ok = comm_operand_get(what, "send", so, 0, &s) == 0 &&
-         comm_operand_get(what, "recv", ro, 1, &r) == 0 && comm_same(what, &s, &r) == 0 &&
-         (sv = comm_counts(what, "scounts", sc, c->size, nda_dtype_itemsize(s.a->dtype),
-                           &stotal)) != NULL &&
-         (rv = comm_counts(what, "rcounts", rcs, c->size, nda_dtype_itemsize(s.a->dtype),
-                           &rtotal)) != NULL;
-    if (ok && nda_array_may_overlap(s.a, r.a)) {
+    PyObject *so, *ro; /* borrowed */
+    comm_operand s, r;
+    size_t *sv, *rv;   /* bytes, then packed displacements (PyMem) */
+} a2av_args;
+
+/* Parses and checks the arguments, and agrees the outcome across ranks. 0,
+ * or -1 with an exception (on every rank when the checks ran). The caller
+ * frees k->sv and k->rv either way. */
+static int a2av_prepare(const char *what, PyObject *args, a2av_args *k)
+{
+    PyObject *sc, *rcs, *co;
+    size_t stotal = 0, rtotal = 0;
+    int ok;
+    memset(k, 0, sizeof *k);
+    if (!PyArg_ParseTuple(args, "OOOOO", &co, &k->so, &sc, &k->ro, &rcs) ||
+        (k->c = comm_get(co)) == NULL ||
+        comm_member(k->c, (const void *)k->c->ops->alltoallv, "alltoallv") < 0)
+        return -1;
+    ok = comm_operand_get(what, "send", k->so, 0, &k->s) == 0 &&
+         comm_operand_get(what, "recv", k->ro, 1, &k->r) == 0 &&
+         comm_same(what, &k->s, &k->r) == 0 &&
+         (k->sv = comm_counts(what, "scounts", sc, k->c->size,
+                              nda_dtype_itemsize(k->s.a->dtype), &stotal)) != NULL &&
+         (k->rv = comm_counts(what, "rcounts", rcs, k->c->size,
+                              nda_dtype_itemsize(k->s.a->dtype), &rtotal)) != NULL;
+    if (ok && nda_array_may_overlap(k->s.a, k->r.a)) {
         PyErr_Format(PyExc_ValueError, "%s: send and recv overlap", what);
         ok = 0;
     }
-    if (ok && (stotal != (size_t)nda_array_size(s.a) || rtotal != (size_t)nda_array_size(r.a))) {
+    if (ok && (stotal != (size_t)nda_array_size(k->s.a) ||
+               rtotal != (size_t)nda_array_size(k->r.a))) {
         PyErr_Format(PyExc_ValueError, "%s: scounts add up to %zu and rcounts to %zu, but send "
                      "has %zu elements and recv %zu", what, stotal, rtotal,
-                     (size_t)nda_array_size(s.a), (size_t)nda_array_size(r.a));
+                     (size_t)nda_array_size(k->s.a), (size_t)nda_array_size(k->r.a));
         ok = 0;
     }
-    if (comm_agree_local(c, ok) < 0) {
-        PyMem_Free(sv);
-        PyMem_Free(rv);
+    return comm_agree_local(k->c, ok);
+}
+
+static void a2av_release(a2av_args *k)
+{
+    PyMem_Free(k->sv);
+    PyMem_Free(k->rv);
+    k->sv = k->rv = NULL;
+}
+
+/* The plugin's alltoallv on prepared arguments (GIL released). */
+static int a2av_run(a2av_args *k)
+{
+    ndapy_comm *c = k->c;
+    int rc;
+    COMM_CALL(rc, c->ops->alltoallv(c->handle, &k->s.q, k->s.buf, k->s.off, k->sv,
+                                    k->sv + c->size, k->r.buf, k->r.off, k->rv,
+                                    k->rv + c->size));
+    return rc;
+}
+
+static PyObject *py_comm_alltoallv(PyObject *self, PyObject *args)
+{
+    a2av_args k;
+    int rc;
+    (void)self;
+    if (a2av_prepare("comm_alltoallv", args, &k) < 0) {
+        a2av_release(&k);
         return NULL;
     }
-    COMM_CALL(rc, c->ops->alltoallv(c->handle, &s.q, s.buf, s.off, sv, sv + c->size, r.buf, r.off,
-                                    rv, rv + c->size));
-    PyMem_Free(sv);
-    PyMem_Free(rv);
+    rc = a2av_run(&k);
+    a2av_release(&k);
     if (rc != NDA_OK)
         return ndapy_raise(rc);
     Py_RETURN_NONE;
@@ -822,55 +856,31 @@ static PyTypeObject ndapy_comm_request_type = {
 
 static PyObject *py_comm_ialltoallv(PyObject *self, PyObject *args)
 {
-    const char *what = "comm_ialltoallv";
-    PyObject *co, *so, *ro, *sc, *rcs;
-    comm_operand s, r;
-    ndapy_comm *c;
     ndapy_comm_request *req;
-    size_t *sv = NULL, *rv = NULL, stotal = 0, rtotal = 0;
+    ndapy_comm *c;
+    a2av_args k;
     void *handle = NULL;
-    int ok, rc, started;
+    int rc;
     (void)self;
-    if (!PyArg_ParseTuple(args, "OOOOO", &co, &so, &sc, &ro, &rcs) || (c = comm_get(co)) == NULL ||
-        comm_member(c, (const void *)c->ops->alltoallv, "alltoallv") < 0)
-        return NULL;
-    started = c->ops->abi_version >= 2 && c->ops->ialltoallv != NULL && c->ops->wait != NULL;
     req = PyObject_New(ndapy_comm_request, &ndapy_comm_request_type);
     if (req == NULL)
         return NULL;
     req->comm = NULL;
     req->send = req->recv = NULL;
     req->handle = NULL;
-    ok = comm_operand_get(what, "send", so, 0, &s) == 0 &&
-         comm_operand_get(what, "recv", ro, 1, &r) == 0 && comm_same(what, &s, &r) == 0 &&
-         (sv = comm_counts(what, "scounts", sc, c->size, nda_dtype_itemsize(s.a->dtype),
-                           &stotal)) != NULL &&
-         (rv = comm_counts(what, "rcounts", rcs, c->size, nda_dtype_itemsize(s.a->dtype),
-                           &rtotal)) != NULL;
-    if (ok && nda_array_may_overlap(s.a, r.a)) {
-        PyErr_Format(PyExc_ValueError, "%s: send and recv overlap", what);
-        ok = 0;
-    }
-    if (ok && (stotal != (size_t)nda_array_size(s.a) || rtotal != (size_t)nda_array_size(r.a))) {
-        PyErr_Format(PyExc_ValueError, "%s: scounts add up to %zu and rcounts to %zu, but send "
-                     "has %zu elements and recv %zu", what, stotal, rtotal,
-                     (size_t)nda_array_size(s.a), (size_t)nda_array_size(r.a));
-        ok = 0;
-    }
-    if (comm_agree_local(c, ok) < 0) {
-        PyMem_Free(sv);
-        PyMem_Free(rv);
+    if (a2av_prepare("comm_ialltoallv", args, &k) < 0) {
+        a2av_release(&k);
         Py_DECREF(req);
         return NULL;
     }
-    if (started)
-        COMM_CALL(rc, c->ops->ialltoallv(c->handle, &s.q, s.buf, s.off, sv, sv + c->size, r.buf,
-                                         r.off, rv, rv + c->size, &handle));
-    else
-        COMM_CALL(rc, c->ops->alltoallv(c->handle, &s.q, s.buf, s.off, sv, sv + c->size, r.buf,
-                                        r.off, rv, rv + c->size));
-    PyMem_Free(sv);
-    PyMem_Free(rv);
+    c = k.c;
+    if (c->ops->abi_version >= 2 && c->ops->ialltoallv != NULL && c->ops->wait != NULL)
+        COMM_CALL(rc, c->ops->ialltoallv(c->handle, &k.s.q, k.s.buf, k.s.off, k.sv,
+                                         k.sv + c->size, k.r.buf, k.r.off, k.rv,
+                                         k.rv + c->size, &handle));
+    else /* comm ABI 1: done now, and the request is complete */
+        rc = a2av_run(&k);
+    a2av_release(&k);
     if (rc != NDA_OK) {
         Py_DECREF(req);
         return ndapy_raise(rc);
@@ -880,10 +890,10 @@ static PyObject *py_comm_ialltoallv(PyObject *self, PyObject *args)
     req->handle = handle;
     if (handle != NULL) {
         c->in_flight++;
-        Py_INCREF(so);
-        Py_INCREF(ro);
-        req->send = so;
-        req->recv = ro;
+        Py_INCREF(k.so);
+        Py_INCREF(k.ro);
+        req->send = k.so;
+        req->recv = k.ro;
     }
     return (PyObject *)req;
 }
