@@ -222,9 +222,9 @@ def _exchange_start(base, need, comm, in_flight):
     h.above = h.below = h.pending = None
     sends = [_intersect(need[q], own) if q != me else (0, 0) for q in range(p)]
     recvs = [_intersect(mine, bounds[q]) if q != me else (0, 0) for q in range(p)]
-    # Whether any rank moves anything: the same answer on every rank.
-    moves = any(_intersect(need[q], bounds[s])[1] > _intersect(need[q], bounds[s])[0]
-                for q in range(p) for s in range(p) if s != q)
+    # Whether any rank moves anything (the same answer on every rank): some rank needs
+    # rows outside its block, which the other blocks (a partition of the rows) hold.
+    moves = any(b > a and (a < bounds[q][0] or b > bounds[q][1]) for q, (a, b) in enumerate(need))
     if not moves:
         return h
     rowsize = 1
