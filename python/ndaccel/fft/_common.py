@@ -65,9 +65,11 @@ def _fit(x, n, axis):
         return x[tuple(index)]
     shape = list(x.shape)
     shape[axis] = n
-    y = _zeros(tuple(shape), x.dtype, device=x._device_id)
+    y = _empty(tuple(shape), x.dtype, device=x._device_id)  # each element written once
     index[axis] = slice(0, m)
     y[tuple(index)] = x
+    index[axis] = slice(m, n)
+    y[tuple(index)] = 0
     return y
 
 
