@@ -613,8 +613,8 @@ bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t
      * the host's time per sweep), where the kernel pipelines. Behind many
      * small commands (a 256^2 stencil loop) the host still wins. */
     if (s->reduce || d->queued_largest == 0)
-        limit *= IDLE_FACTOR;
-    else if (d->queued_largest > BUSY_FACTOR * limit)
+        limit = limit > INT64_MAX / IDLE_FACTOR ? INT64_MAX : limit * IDLE_FACTOR;
+    else if (d->queued_largest / BUSY_FACTOR > limit)
         return false;
     return n * work <= limit;
 }

@@ -721,19 +721,19 @@ typedef struct a2av_args {
 } a2av_args;
 
 /* Parses and checks the arguments, and agrees the outcome across ranks. 0,
- * or -1 with an exception (on every rank when the checks ran). The caller
- * frees k->sv and k->rv either way. */
-static int a2av_prepare(const char *what, PyObject *args, a2av_args *k)
+ * or -1 with an exception (on every rank when the checks ran). ok == 0: the
+ * caller already failed locally (its exception set), which is agreed too.
+ * The caller frees k->sv and k->rv either way. */
+static int a2av_prepare(const char *what, PyObject *args, int ok, a2av_args *k)
 {
     PyObject *sc, *rcs, *co;
     size_t stotal = 0, rtotal = 0;
-    int ok;
     memset(k, 0, sizeof *k);
     if (!PyArg_ParseTuple(args, "OOOOO", &co, &k->so, &sc, &k->ro, &rcs) ||
         (k->c = comm_get(co)) == NULL ||
         comm_member(k->c, (const void *)k->c->ops->alltoallv, "alltoallv") < 0)
         return -1;
-    ok = comm_operand_get(what, "send", k->so, 0, &k->s) == 0 &&
+    ok = ok && comm_operand_get(what, "send", k->so, 0, &k->s) == 0 &&
          comm_operand_get(what, "recv", k->ro, 1, &k->r) == 0 &&
          comm_same(what, &k->s, &k->r) == 0 &&
          (k->sv = comm_counts(what, "scounts", sc, k->c->size,
@@ -777,7 +777,7 @@ static PyObject *py_comm_alltoallv(PyObject *self, PyObject *args)
     a2av_args k;
     int rc;
     (void)self;
-    if (a2av_prepare("comm_alltoallv", args, &k) < 0) {
+    if (a2av_prepare("comm_alltoallv", args, 1, &k) < 0) {
         a2av_release(&k);
         return NULL;
     }
@@ -824,13 +824,21 @@ static void comm_request_dealloc(PyObject *self)
     ndapy_comm_request *r = (ndapy_comm_request *)self;
     if (r->handle != NULL) {
         /* Collected unwaited (an exception between start and wait): the
-         * transfer still has to complete before its buffers are reused. */
+         * transfer still has to complete before its buffers are reused.
+         * An exception being propagated meanwhile is kept. */
+        PyObject *type, *value, *tb;
         int locked = ndapy_lock_acquire();
-        if (locked) {
-            if (comm_request_finish(r) != NDA_OK)
-                PyErr_Clear();
-            ndapy_lock_release();
+        if (!locked) {
+            /* Interpreter shutdown with the lock held elsewhere: the
+             * transfer may still write the buffers, so they are leaked
+             * rather than released. */
+            Py_TYPE(self)->tp_free(self);
+            return;
         }
+        PyErr_Fetch(&type, &value, &tb);
+        comm_request_finish(r);
+        PyErr_Restore(type, value, tb);
+        ndapy_lock_release();
     }
     Py_CLEAR(r->send);
     Py_CLEAR(r->recv);
@@ -863,14 +871,15 @@ static PyObject *py_comm_ialltoallv(PyObject *self, PyObject *args)
     int rc;
     (void)self;
     req = PyObject_New(ndapy_comm_request, &ndapy_comm_request_type);
-    if (req == NULL)
-        return NULL;
-    req->comm = NULL;
-    req->send = req->recv = NULL;
-    req->handle = NULL;
-    if (a2av_prepare("comm_ialltoallv", args, &k) < 0) {
+    if (req != NULL) {
+        req->comm = NULL;
+        req->send = req->recv = NULL;
+        req->handle = NULL;
+    }
+    /* An allocation failure here is agreed with the other ranks' checks. */
+    if (a2av_prepare("comm_ialltoallv", args, req != NULL, &k) < 0) {
         a2av_release(&k);
-        Py_DECREF(req);
+        Py_XDECREF(req);
         return NULL;
     }
     c = k.c;

@@ -238,6 +238,28 @@ raises(ValueError, lambda: dnp.max(dnp.zeros((0, 3))), "empty max")
 bad = host(4 if RANK == SIZE - 1 and SIZE > 1 else 5, 3)
 raises(ValueError, lambda: dnp.asarray(bad), "host shapes that differ between ranks")
 same(dnp.asarray(host(5, 3)), host(5, 3), "usable after the error")
+# NDACCEL_HALO_OVERLAP=0 on one rank only: the ranks agree (on blocking exchanges) at
+# the first exchange instead of one rank waiting forever for a nonblocking one.
+if SIZE > 1:
+    import os  # noqa: E402
+
+    saved = (_darray._halo_overlap, os.environ.get("NDACCEL_HALO_OVERLAP"))
+    _darray._halo_overlap = None
+    if RANK == SIZE - 1:
+        os.environ["NDACCEL_HALO_OVERLAP"] = "0"
+    else:
+        os.environ.pop("NDACCEL_HALO_OVERLAP", None)
+    h = host(3 * SIZE, 4, 11)
+    u, v = dnp.asarray(h), dnp.zeros((3 * SIZE, 4))
+    v[1:-1] = u[:-2] + u[2:]
+    same(v[1:-1], h[:-2] + h[2:], "an exchange with the setting differing between ranks")
+    check(_darray._halo_overlap is False, "the ranks agreed on blocking exchanges")
+    _darray._halo_overlap = saved[0]
+    if saved[1] is None:
+        os.environ.pop("NDACCEL_HALO_OVERLAP", None)
+    else:
+        os.environ["NDACCEL_HALO_OVERLAP"] = saved[1]
+
 print(f"rank {RANK}: {passed} checks passed" + (f", {failed} FAILED" if failed else ""),
       flush=True)
 sys.exit(1 if failed else 0)

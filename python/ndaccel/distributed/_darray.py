@@ -151,8 +151,9 @@ def _check_distribution(expr, shape):
 
 
 # Whether halo exchanges stay in flight while the interior is stored (_compute): None
-# until first needed, then False only when NDACCEL_HALO_OVERLAP=0 (the exchanges then
-# complete before any piece is computed; tests run both orders). On a GPU the rows
+# until first needed, then False when NDACCEL_HALO_OVERLAP=0 on any rank (agreed once:
+# a rank starting an exchange that its peers run blocking would hang them), in which
+# case the exchanges complete before any piece is computed; tests run both orders. On a GPU the rows
 # move while it computes the interior; on PoCL, where the exchange is CPU work on the
 # cores that compute, 2 ranks of the 4096^2 seed Laplace take 12.7 ms per sweep
 # overlapped and 13.4 ms not (medians of 5 alternating runs, +-1.5 ms noise).
@@ -160,9 +161,13 @@ _halo_overlap = None
 
 
 def _overlaps(comm):
+    """The setting above (collective the first time: _compute's callers are)."""
     global _halo_overlap
     if _halo_overlap is None:
-        _halo_overlap = os.environ.get("NDACCEL_HALO_OVERLAP", "") != "0"
+        mine = os.environ.get("NDACCEL_HALO_OVERLAP", "") != "0"
+        flag = _nd_asarray(numpy.array([mine]), device=comm.device)
+        _core.comm_allreduce(comm, flag, flag, "logical_and")
+        _halo_overlap = bool(flag.get()[0])
     return _halo_overlap
 
 
@@ -257,7 +262,8 @@ def _exchange_finish(h):
     h.pending = None
     if request is not None:
         _core.comm_wait(request)
-    base, me = h.base, _context.world().rank
+    base = h.base
+    me = base._comm.rank
     # Rows from lower ranks lie above the local block, from higher ranks below.
     pos = 0
     above, below = [], []
@@ -302,7 +308,7 @@ def _exchanges_start(leaves, ranges, comm, in_flight):
 def _local_part(f, lo, hi):
     """The base rows of the local block that the leaf reads for result rows [lo, hi),
     as (first, last) in base coordinates (empty when first >= last)."""
-    own = f.leaf.base._bounds[_context.world().rank]
+    own = f.leaf.base._bounds[f.leaf.base._comm.rank]
     return max(f.leaf.start + lo, own[0]), min(f.leaf.start + hi, own[1])
 
 
@@ -311,7 +317,7 @@ def _rows(f, lo, hi):
     they are local, halo rows elsewhere (concatenated only across the border)."""
     leaf = f.leaf
     local = leaf.base._local
-    own = leaf.base._bounds[_context.world().rank]
+    own = leaf.base._bounds[leaf.base._comm.rank]
     a, b = leaf.start + lo, leaf.start + hi
     h = f.halo
     pieces = []
