@@ -55,7 +55,10 @@ def _unsupported(what):
 
 def _rest_shape(shape, rest):
     """The shape the basic key `rest` (for axes 1..) leaves of shape[1:]."""
-    probe = numpy.broadcast_to(numpy.empty((), numpy.int8), (1,) + tuple(shape[1:]))
+    dims = tuple(shape[1:])
+    if len(rest) <= len(dims) and all(type(k) is slice for k in rest):  # the usual key
+        return tuple(len(range(*k.indices(d))) for k, d in zip(rest, dims)) + dims[len(rest):]
+    probe = numpy.broadcast_to(numpy.empty((), numpy.int8), (1,) + dims)
     return probe[(slice(None),) + rest].shape[1:]
 
 
@@ -91,10 +94,13 @@ class _View:
 class _Expr:
     """A ufunc applied to operands: leaves (_View, replicated values) or _Expr."""
 
-    __slots__ = ("ufunc", "args", "kwargs")
+    __slots__ = ("ufunc", "args", "kwargs", "_shape", "_checked")
 
     def __init__(self, ufunc, args, kwargs=None):
         self.ufunc, self.args, self.kwargs = ufunc, args, kwargs or {}
+        # Computed once (an expression never changes): its shape, and the (ndim, rows)
+        # of a result its distribution was checked against (_check_distribution).
+        self._shape = self._checked = None
 
 
 def _leaves(x, out):
@@ -114,7 +120,9 @@ def _leaf_shape(x):
 
 def _expr_shape(x):
     if isinstance(x, _Expr):
-        return numpy.broadcast_shapes(*[_expr_shape(a) for a in x.args])
+        if x._shape is None:
+            x._shape = numpy.broadcast_shapes(*[_expr_shape(a) for a in x.args])
+        return x._shape
     return tuple(_leaf_shape(x))
 
 
@@ -132,22 +140,36 @@ def _as_operand(x):
 
 
 def _check_distribution(expr, shape):
-    """Every distributed leaf spans axis 0 of the result; replicated ones do not."""
-    for leaf in _leaves(expr, []):
+    """Every distributed leaf spans axis 0 of the result; replicated ones do not. The
+    checks depend on the result's ndim and rows only, so a subexpression already checked
+    against the same (an operand built by an earlier operator) is not walked again."""
+    key = (len(shape), shape[0] if shape else None)
+    operands = []
+
+    def collect(x):  # left to right, as the leaves are reported
+        if isinstance(x, _Expr):
+            if x._checked != key:
+                for a in x.args:
+                    collect(a)
+        else:
+            operands.append(x)
+
+    collect(expr)
+    for leaf in operands:
+        if not isinstance(leaf, _View):
+            continue
         if len(leaf.shape) != len(shape):
             raise _unsupported(f"broadcasting a {len(leaf.shape)}-d distributed operand "
                                f"against a {len(shape)}-d result")
         if leaf.shape[0] != shape[0]:
             raise _unsupported("broadcasting along the distributed axis (axis 0)")
-    stack = [expr]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, _Expr):
-            stack.extend(x.args)
-        elif not isinstance(x, _View) and numpy.ndim(x) == len(shape) and len(shape) > 0 \
+    for x in operands:
+        if not isinstance(x, _View) and numpy.ndim(x) == len(shape) and len(shape) > 0 \
                 and numpy.shape(x)[0] != 1 and shape[0] > 0:
             raise _unsupported("an operand held whole on every rank that spans the distributed "
                                "axis (make it distributed with asarray)")
+    if isinstance(expr, _Expr):
+        expr._checked = key
 
 
 # Whether halo exchanges stay in flight while the interior is stored (_compute): None
