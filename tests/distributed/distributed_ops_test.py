@@ -9,6 +9,7 @@ gathering, uneven blocks and arrays with fewer rows than ranks; what is not
 implemented raises NotImplementedError on every rank; bad input on one
 rank raises on every rank instead of leaving the others waiting.
 Prints "rank R: N checks passed" and exits 1 when a check failed."""
+import os
 import sys
 
 import numpy
@@ -241,8 +242,6 @@ same(dnp.asarray(host(5, 3)), host(5, 3), "usable after the error")
 # NDACCEL_HALO_OVERLAP=0 on one rank only: the ranks agree (on blocking exchanges) at
 # the first exchange instead of one rank waiting forever for a nonblocking one.
 if SIZE > 1:
-    import os  # noqa: E402
-
     saved = (_darray._halo_overlap, os.environ.get("NDACCEL_HALO_OVERLAP"))
     _darray._halo_overlap = None
     if RANK == SIZE - 1:

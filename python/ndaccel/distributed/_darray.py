@@ -175,10 +175,10 @@ def _check_distribution(expr, shape):
 # Whether halo exchanges stay in flight while the interior is stored (_compute): None
 # until first needed, then False when NDACCEL_HALO_OVERLAP=0 on any rank (agreed once:
 # a rank starting an exchange that its peers run blocking would hang them), in which
-# case the exchanges complete before any piece is computed; tests run both orders. On a GPU the rows
-# move while it computes the interior; on PoCL, where the exchange is CPU work on the
-# cores that compute, 2 ranks of the 4096^2 seed Laplace take 12.7 ms per sweep
-# overlapped and 13.4 ms not (medians of 5 alternating runs, +-1.5 ms noise).
+# case the exchanges complete before any piece is computed; tests run both orders.
+# On a GPU the rows move while it computes the interior; on PoCL, where the exchange
+# is CPU work on the cores that compute, 2 ranks of the 4096^2 seed Laplace take
+# 11.4 ms per sweep overlapped and 11.6 ms not (medians of 5 alternating runs).
 _halo_overlap = None
 
 
@@ -251,7 +251,8 @@ def _exchange_start(base, need, comm, in_flight):
     recvs = [_intersect(mine, bounds[q]) if q != me else (0, 0) for q in range(p)]
     # Whether any rank moves anything (the same answer on every rank): some rank needs
     # rows outside its block, which the other blocks (a partition of the rows) hold.
-    moves = any(b > a and (a < bounds[q][0] or b > bounds[q][1]) for q, (a, b) in enumerate(need))
+    moves = any(b > a and (a < bounds[q][0] or b > bounds[q][1])
+                for q, (a, b) in enumerate(need))
     if not moves:
         return h
     rowsize = 1
