@@ -366,7 +366,7 @@ static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const
     s->vec = 0;
     int64_t run = s->chunk > 0 ? inner.shape[inner.rank - 1] : inner_n;
     if (!d->info.is_gpu && d->ops->dialect == NDA_DIALECT_OPENCL && run >= 8 &&
-        (s->idx64 || inner_n < ((int64_t)1 << 30)) && nda_fused_vectorizable(s)) {
+        (s->idx64 || inner_n < ((int64_t)1 << 30)) && nda_fused_vectorizable(s, d->info.has_fp64)) {
         /* CPU OpenCL: vectors of 8 reach the vector forms of the math
          * builtins (PoCL, 1M float64: exp 3.4 -> 1.0 ms, log 11.4 -> 1.4,
          * sin 16.2 -> 2.9, tanh 7.9 -> 3.5), which scalar kernels never do.
@@ -452,7 +452,7 @@ static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int
     if (rc != NDA_OK) goto out;
     /* CPU OpenCL: runs of 8-element vectors (PoCL, 10M float64: max 8.5 -> 4.3 ms,
      * sum 5.0 -> 3.4 ms; NumPy 5.3 and 5.0). */
-    if (!d->info.is_gpu && d->ops->dialect == NDA_DIALECT_OPENCL && nda_fused_vectorizable(s))
+    if (!d->info.is_gpu && d->ops->dialect == NDA_DIALECT_OPENCL && nda_fused_vectorizable(s, d->info.has_fp64))
         s->vec = 8;
     if (out->offset != 0) {
         rc = nda_error_set(NDA_EVALUE, "reduction output must start at offset 0");
@@ -636,7 +636,7 @@ static int reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduce
             if (strided && sp->st[k + 1][last] == 0) s->row_const |= 1u << k;
         }
         s->vec_rows = !kept_unit && rows_unit;
-        if ((kept_unit || rows_unit) && nda_fused_vectorizable(s)) {
+        if ((kept_unit || rows_unit) && nda_fused_vectorizable(s, d->info.has_fp64)) {
             s->vec = 8;
         } else {
             s->vec_rows = false;

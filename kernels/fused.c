@@ -8,7 +8,7 @@
 /* Node evaluations (leaf values v<k> already defined). */
 static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, nda_strbuf *helpers,
                       nda_strbuf *seen, int vec);
-static int emit_vector_op(const nda_fused_node *n, const char *V, const char *const *a,
+static int emit_vector_op(const nda_fused_node *n, const char *V, int vec, const char *const *a,
                           nda_strbuf *e, nda_strbuf *helpers, nda_strbuf *seen);
 static void emit_vector_fold(nda_strbuf *src, nda_op op, const char *V, const char *acc,
                              const char *v);
@@ -93,6 +93,8 @@ static bool needs_fp64(const nda_fused_spec *s)
         const nda_fused_node *n = &s->node[i];
         if (uses_double_type(n->loop_out)) return true;
         for (int k = 0; k < n->nin; k++) if (uses_double_type(n->loop_in[k])) return true;
+        /* the vector form's float32 power computes in float64 */
+        if (s->vec > 0 && n->op == NDA_OP_POWER) return true;
     }
     return uses_double_type(s->out_dtype) || (s->reduce && uses_double_type(s->acc));
 }
@@ -202,7 +204,7 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
             vector_type(s, vec, vtype, sizeof vtype);
             snprintf(mtype, sizeof mtype, "%s%d", vector_dtype(s) == NDA_FLOAT64 ? "long" : "int", vec);
         }
-        int rc = vec > 0 && emit_vector_op(n, vtype, args, &expr, helpers, seen)
+        int rc = vec > 0 && emit_vector_op(n, vtype, vec, args, &expr, helpers, seen)
                      ? nda_strbuf_status(&expr)
                      : nda_op_emit(n->op, n->loop_in, n->loop_out, args, &expr, helpers, seen);
         /* float16 computes in float, but every operation's result is a
@@ -575,8 +577,8 @@ static int emit_axes(nda_strbuf *src, const nda_fused_spec *s, const char *I, nd
  * (log, maximum/minimum, sign, comparisons, isnan/isinf/isfinite/signbit,
  * where, logical operations on masks). PoCL's vector builtins are within 1 ulp of NumPy's
  * results for these over the whole range; tan is not (3 ulp) and stays
- * scalar. float64 power is ndaccel's own (nda_op_emit_pow_d8); PoCL's
- * vector pow is wrong at zeros and float32 power stays scalar. */
+ * scalar. Power is ndaccel's own (PoCL's vector pow is wrong at zeros;
+ * float32's computed in float64 where the device has it). */
 static bool vector_op(nda_op op)
 {
     switch (op) {
@@ -611,7 +613,7 @@ static bool is_mask_logic(nda_op op)
            op == NDA_OP_BITWISE_XOR || op == NDA_OP_INVERT;
 }
 
-bool nda_fused_vectorizable(const nda_fused_spec *s)
+bool nda_fused_vectorizable(const nda_fused_spec *s, bool fp64)
 {
     if (s->axes) {
         /* The caller checked the strides: one kept axis (or, vec_rows, one
@@ -673,8 +675,8 @@ bool nda_fused_vectorizable(const nda_fused_spec *s)
     for (int i = 0; i < s->nnodes; i++) {
         const nda_fused_node *n = &s->node[i];
         bool mask = is_comparison(n->op) || is_value_test(n->op) || is_mask_logic(n->op);
-        bool pow64 = n->op == NDA_OP_POWER && t == NDA_FLOAT64;
-        if (mask ? n->loop_out != NDA_BOOL : (n->loop_out != t || !(vector_op(n->op) || pow64)))
+        bool vpow = n->op == NDA_OP_POWER && (t == NDA_FLOAT64 || fp64);
+        if (mask ? n->loop_out != NDA_BOOL : (n->loop_out != t || !(vector_op(n->op) || vpow)))
             return false;
         for (int k = 0; k < n->nin; k++) {
             bool want_mask = is_mask_logic(n->op) || (n->op == NDA_OP_WHERE && k == 0);
@@ -691,7 +693,7 @@ bool nda_fused_vectorizable(const nda_fused_spec *s)
 /* The vector form's code of the operations nda_op_emit's scalar code does not
  * fit: masks are OpenCL's vector comparison results (all bits set for
  * true), where a select on them; 0 when op is not one of those. */
-static int emit_vector_op(const nda_fused_node *n, const char *V, const char *const *a,
+static int emit_vector_op(const nda_fused_node *n, const char *V, int vec, const char *const *a,
                           nda_strbuf *e, nda_strbuf *helpers, nda_strbuf *seen)
 {
     static const char *const cmp[] = {"==", "!=", "<", "<=", ">", ">="};
@@ -715,8 +717,11 @@ static int emit_vector_op(const nda_fused_node *n, const char *V, const char *co
         /* As the scalar code: +-1, +0 for either zero, NaN itself. */
         nda_strbuf_printf(e, "select(select(select((%s)(%s), (%s)0, (%s) == 0), (%s)-1, (%s) < 0), (%s)1, (%s) > 0)",
                           V, a[0], V, a[0], V, a[0], V, a[0]);
+    } else if (n->op == NDA_OP_POWER && n->loop_out == NDA_FLOAT32) {
+        /* in float64: only on devices with it (nda_fused_vectorizable) */
+        nda_op_emit_pow_fv(vec, a[0], a[1], e, helpers, seen);
     } else if (n->op == NDA_OP_POWER) {
-        /* float64 only (nda_fused_vectorizable): the scalar helper's lanes. */
+        /* float64: the scalar helper's lanes */
         nda_op_emit_pow_d8(a[0], a[1], e, helpers, seen);
     } else if (n->op == NDA_OP_LOG) {
         /* The builtin's vector log (within 1 ulp of NumPy's, as ndaccel's

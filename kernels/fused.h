@@ -134,11 +134,12 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
 /* Whether a spec can take the vector form (`vec`): every value of one
  * float type (float32 or float64) and only operations with a vector form
  * (arithmetic, the C math functions of one argument, comparisons, where,
- * maximum/minimum, float64 power). Stores: rank 1 with contiguous or
- * broadcast leaves, or the chunked rows of rank > 1. Reductions (sum,
- * prod, max, min accumulated in that type): whole-array folds of rank 1;
- * axes folds with one kept axis, whose unit stride the caller checks. */
-bool nda_fused_vectorizable(const nda_fused_spec *s);
+ * maximum/minimum, power: float32's only when fp64, the device computes in
+ * float64). Stores: rank 1 with contiguous or broadcast leaves, or the
+ * chunked rows of rank > 1. Reductions (sum, prod, max, min accumulated in
+ * that type): whole-array folds of rank 1; axes folds with one kept axis,
+ * whose unit stride the caller checks. */
+bool nda_fused_vectorizable(const nda_fused_spec *s, bool fp64);
 
 /* Outputs per work-item of the axes sink's vector form: launch
  * ceil(M / this) * S work-items. */

@@ -349,12 +349,19 @@ const char NDA_T_C_ARITH[] =
     "  if (nda_cisnan_$N(b)) return b;\n"
     "  return nda_cle_$N(a, b) ? a : b;\n}\n";
 
-void nda_op_helper(nda_strbuf *helpers, nda_strbuf *seen, const char *key, const char *tmpl,
-                   nda_dtype t)
+bool nda_op_helper_seen(const nda_strbuf *seen, const char *key, nda_dtype t)
 {
     char needle[96];
     snprintf(needle, sizeof needle, "\n%s:%c\n", key, nda_dtype_char(t));
-    if (seen->data && strstr(seen->data, needle)) return;
+    return seen->data && strstr(seen->data, needle);
+}
+
+void nda_op_helper(nda_strbuf *helpers, nda_strbuf *seen, const char *key, const char *tmpl,
+                   nda_dtype t)
+{
+    if (nda_op_helper_seen(seen, key, t)) return;
+    char needle[96];
+    snprintf(needle, sizeof needle, "\n%s:%c\n", key, nda_dtype_char(t));
     if (!seen->len) nda_strbuf_puts(seen, "\n");
     nda_strbuf_puts(seen, needle + 1);
     char n[2] = {nda_dtype_char(t), 0};
@@ -370,6 +377,26 @@ void nda_op_helper(nda_strbuf *helpers, nda_strbuf *seen, const char *key, const
         vars['M' - 'A'] = complex_make(t);
     }
     nda_strbuf_template(helpers, tmpl, vars);
+}
+
+/* float32 power: in float64 through nda_pow_d on OpenCL devices whose
+ * kernel enables it (NDA_AS_F64 defined: the kernel has float64 values, or
+ * the vector form's float32 power, kernels/fused.c), rounded once; PoCL's
+ * float pow takes ~130 ns per element. Elsewhere the device's powf. */
+static const char T_F_POW[] =
+    "#if defined(__OPENCL_VERSION__) && defined(NDA_AS_F64)\n"
+    "NDA_FUNC float nda_pow_f(float x, float y) { return (float)nda_pow_d((double)x, (double)y); }\n"
+    "#else\n"
+    "NDA_FUNC float nda_pow_f(float x, float y) { return pow(x, y); }\n"
+    "#endif\n";
+
+void nda_op_emit_pow_f(nda_strbuf *h, nda_strbuf *seen)
+{
+    if (nda_op_helper_seen(seen, "fpow", NDA_FLOAT32)) return;
+    nda_strbuf_puts(h, "#ifdef NDA_AS_F64\n");
+    nda_op_helper(h, seen, "dpow", NDA_T_D_POW, NDA_FLOAT64);
+    nda_strbuf_puts(h, "#endif\n");
+    nda_op_helper(h, seen, "fpow", T_F_POW, NDA_FLOAT32);
 }
 
 static const char *cmp_c_op(nda_op op)
@@ -509,6 +536,11 @@ int nda_op_emit_basic(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out,
         if (t == NDA_FLOAT64) {
             nda_op_helper(h, seen, "dpow", NDA_T_D_POW, t);
             nda_strbuf_printf(e, "nda_pow_d(%s, %s)", a, b);
+            return NDA_OK;
+        }
+        if (t == NDA_FLOAT32) {
+            nda_op_emit_pow_f(h, seen);
+            nda_strbuf_printf(e, "nda_pow_f(%s, %s)", a, b);
             return NDA_OK;
         }
         if (fl) { nda_strbuf_printf(e, "pow(%s, %s)", a, b); return NDA_OK; }

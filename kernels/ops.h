@@ -25,6 +25,13 @@ int nda_op_emit(nda_op op, const nda_dtype *loop_in, nda_dtype loop_out, const c
  * broadcast) to e and its helpers to h once. */
 int nda_op_emit_pow_d8(const char *a, const char *b, nda_strbuf *e, nda_strbuf *h, nda_strbuf *seen);
 
+/* The vector form's float32 power on w-lane values (kernels/
+ * ops_pow_vector_f32.c, OpenCL devices with float64; the kernel must
+ * enable it): appends the call nda_pow_f<w>(a, b) (a scalar operand is
+ * broadcast) to e and its helpers to h once. */
+int nda_op_emit_pow_fv(int w, const char *a, const char *b, nda_strbuf *e, nda_strbuf *h,
+                       nda_strbuf *seen);
+
 /* Cross-check of the catalogue against the emitters (for tests): every op
  * id has an emitter, and nda_op_emit succeeds for every loop the catalogue
  * lists; copy for every dtype (its loop type is the output dtype), where

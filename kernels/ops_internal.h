@@ -10,11 +10,17 @@
  * constructor. */
 void nda_op_helper(nda_strbuf *helpers, nda_strbuf *seen, const char *key, const char *tmpl,
                    nda_dtype t);
+/* Whether helper `key` for type t was appended already. */
+bool nda_op_helper_seen(const nda_strbuf *seen, const char *key, nda_dtype t);
 
 /* Complex arithmetic (nda_cadd_N ... nda_cmin_N). */
 extern const char NDA_T_C_ARITH[];
 extern const char NDA_T_D_LOG[];
 extern const char NDA_T_D_POW[];
+
+/* Helpers of nda_pow_f(x, y), float32 power: through nda_pow_d where the
+ * kernel enables float64 on OpenCL, else the device's pow. */
+void nda_op_emit_pow_f(nda_strbuf *h, nda_strbuf *seen);
 
 /* Complex elementary functions (kernels/ops_complex.c): exp, log, sqrt,
  * power, float_power, the trigonometric and hyperbolic functions and their

@@ -113,6 +113,67 @@ def test_pow_float64_vector_lanes_match_scalar_form(case):
     assert _ulps(vec, want).max(initial=0) <= 1
 
 
+def _ulps_bits32(got, want):
+    """_ulps for float32 values."""
+    nan_g, nan_w = numpy.isnan(got), numpy.isnan(want)
+    assert numpy.array_equal(nan_g, nan_w), "NaN in different places"
+    inf = numpy.isinf(want) | numpy.isinf(got)
+    assert numpy.array_equal(got[inf], want[inf]), "different infinities"
+    fin = ~(nan_w | inf)
+    assert numpy.array_equal(numpy.signbit(got[fin]), numpy.signbit(want[fin])), "signs differ"
+    return numpy.abs(got[fin].view(numpy.int32).astype(numpy.int64) - want[fin].view(numpy.int32))
+
+
+@pytest.mark.parametrize("case", ["special", "wide", "negative", "wide-y", "integers",
+                                  "scalar-exponent"])
+@pytest.mark.parametrize("n", [100_003, 16 * 4096])
+def test_pow_float32_within_one_ulp(case, n):
+    """float32 power: on CPU OpenCL devices with float64 the vector form
+    computes 2^(y log2 x) in float64 (kernels/ops_pow_vector_f32.c), special
+    lanes through the scalar form; within 1 ulp of NumPy's powf and of the
+    correctly rounded value (float64 power rounded once), with NumPy's
+    special values. A strided base takes the scalar form."""
+    f32 = numpy.float32
+    if case == "special":
+        sp = SPECIAL + [1e-40, -1e-40, 3.4e38, 0.25, 4.0]
+        x, y = (numpy.array(v) for v in zip(*itertools.product(sp, sp)))
+        reps = -(-n // x.size)
+        x, y = numpy.tile(x, reps)[:n], numpy.tile(y, reps)[:n]
+    elif case == "wide":  # every float32 exponent, subnormals included
+        x = RNG.integers(0, 0x7F800000, n, dtype=numpy.int32).view(f32)
+        y = RNG.normal(size=n) * 0.3
+    elif case == "negative":
+        x = RNG.uniform(-10.0, 10.0, n)
+        y = numpy.where(RNG.random(n) < 0.5, RNG.integers(-9, 10, n), RNG.normal(size=n) * 3)
+        y[::7] = RNG.choice([0.5, 2.0, 1.0, -1.0, 3.0, -2.0], y[::7].size)
+    elif case == "wide-y":  # overflow, underflow, subnormal results
+        x, y = RNG.uniform(0.0, 4.0, n), RNG.uniform(-200.0, 200.0, n)
+    elif case == "integers":
+        x, y = RNG.integers(0, 30, n).astype(float), RNG.integers(0, 6, n).astype(float)
+    else:
+        x, y = RNG.uniform(0.0, 100.0, n), numpy.full(n, 1.5)
+    with numpy.errstate(over="ignore"):  # SPECIAL's 1e308 is inf in float32
+        x, y = numpy.asarray(x, f32), numpy.asarray(y, f32)
+    a = ndaccel.asarray(x)
+    if case == "scalar-exponent":
+        got = (a ** f32(1.5)).get()
+    else:
+        got = ndaccel.power(a, ndaccel.asarray(y)).get()
+    both = numpy.empty(2 * n, f32)
+    both[::2] = x
+    strided = ndaccel.power(ndaccel.asarray(both)[::2], ndaccel.asarray(y)).get()
+    assert got.dtype == f32
+    with numpy.errstate(all="ignore"):
+        want = numpy.power(x, y)
+        exact = numpy.power(x.astype(numpy.float64), y.astype(numpy.float64)).astype(f32)
+    assert _ulps_bits32(got, want).max(initial=0) <= 1
+    assert _ulps_bits32(got, exact).max(initial=0) <= 1
+    assert _ulps_bits32(strided, want).max(initial=0) <= 1
+    if case == "integers":  # representable integer results are exact
+        small = exact < 2.0**24
+        assert numpy.array_equal(got[small], exact[small])
+
+
 # The vector form of elementwise kernels on CPU OpenCL devices (kernels/fused.c
 # vector_op: PoCL's vector math builtins) against NumPy: contiguous inputs of a
 # length that leaves a partial block (the scalar tail), over wide ranges.
