@@ -1,7 +1,7 @@
 """Library operations that are not elementwise, NumPy vs ndaccel in one run:
 binning (bincount, digitize, histogram), sorting (sort, argsort, unique with
-counts), add.at, float64 log, exp, tanh, sin, a where expression (the vector
-kernels of CPU devices) and pow, matmul, reductions (whole-array, column and
+counts), add.at, float64 and float32 log, exp, tanh, sin, a where expression
+(the vector kernels of CPU devices) and pow, matmul, reductions (whole-array, column and
 row folds, std, mean, count_nonzero), order statistics (median, percentile),
 creation (arange, full), roll, nonzero, a gather, random draws, and the
 host-libraries policy
@@ -37,6 +37,9 @@ def cases(xp, n):
     tall = xp.asarray(rng.random((n // 8, 8)))
     acc = xp.zeros(1000)
     mask = xp.asarray(rng.random(n) > 0.5)
+    v32 = xp.asarray(rng.normal(size=n).astype(numpy.float32))
+    pos32 = xp.asarray((rng.random(n) + 0.5).astype(numpy.float32))
+    y32 = xp.asarray(rng.normal(size=n).astype(numpy.float32))
     return [
         ("bincount, 64 bins", lambda: xp.bincount(labels, minlength=64)),
         ("digitize, 63 edges", lambda: xp.digitize(v, edges)),
@@ -51,6 +54,12 @@ def cases(xp, n):
         ("sin", lambda: xp.sin(v)),
         ("where(v > 0, sqrt(v), -v)", lambda: xp.where(v > 0, xp.sqrt(xp.abs(v)), -v)),
         ("x ** 1.5", lambda: pos ** 1.5),
+        ("float32 log", lambda: xp.log(pos32)),
+        ("float32 exp", lambda: xp.exp(v32)),
+        ("float32 tanh", lambda: xp.tanh(v32)),
+        ("float32 sin", lambda: xp.sin(v32)),
+        ("float32 x ** 1.5", lambda: pos32 ** numpy.float32(1.5)),
+        ("float32 x ** y", lambda: pos32 ** y32),
         ("matmul 1000^2", lambda: m @ m),
         ("X.T @ X, n/8 x 8", lambda: tall.T @ tall),
         ("sum", lambda: v.sum()),

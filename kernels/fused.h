@@ -113,7 +113,8 @@ typedef struct nda_fused_spec {
      * Chunking suits CPU devices (one index division per chunk, unit-stride
      * inner loops); GPUs use 0 (coalesced accesses). */
     int chunk;
-    /* OpenCL CPU devices (nda_fused_vectorizable), 0 or 8. Store, rank 1:
+    /* OpenCL CPU devices (nda_fused_vectorizable), 0, 8, or 16 (float32
+     * stores; folds take 8). Store, rank 1:
      * each work-item computes `vec` consecutive elements with OpenCL vector
      * types (vloadN, the math builtins' vector forms, vstoreN), the grid
      * covering ceil(n / vec) work-items; the last one finishes a partial
