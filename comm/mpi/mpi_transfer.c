@@ -25,7 +25,11 @@
 #include <time.h>
 
 /* What MPI reads or writes for an empty range. */
-static unsigned char nda_mpi_empty[16];
+/* What MPI gets for an empty side: a distinct address per side, since
+ * Open MPI's non-blocking collectives (libnbc) take a send buffer equal to
+ * the receive buffer for MPI_IN_PLACE (a 3-rank Ialltoallv hung when one
+ * rank sent and received nothing). */
+static unsigned char nda_mpi_empty[2][8];
 
 /* Largest piece of one message or reduction pass, in bytes: MPI counts
  * are int. $NDACCEL_COMM_CHUNK_BYTES lowers it (tests use it to exercise
@@ -87,7 +91,7 @@ static int nda_mpi_place(nda_mpi_comm *c, const nda_comm_queue *q, int direct, i
     int rc;
 
     if (n == 0) {
-        *mem = nda_mpi_empty;
+        *mem = nda_mpi_empty[slot & 1];
         return NDA_OK;
     }
     if (direct) {
@@ -647,7 +651,7 @@ static int nda_mpi_request_place(nda_mpi_request *r, const void *buf, size_t off
 
     if (r->direct) {
         if (n == 0) {
-            *mem = nda_mpi_empty;
+            *mem = nda_mpi_empty[load ? 0 : 1];
             return NDA_OK;
         }
         if ((rc = r->q.ops->buffer_address(r->q.dev, buf, off, n, &addr)) != NDA_OK)

@@ -106,7 +106,16 @@ typedef struct a2av_case {
     int salt;
 } a2av_case;
 
-static void a2av_setup(tctx *t, a2av_case *c, int salt)
+/* A halo-like pattern: the ranks but rank 1 exchange with each other,
+ * rank 1 sends and receives nothing (its send and receive sides are both
+ * empty; with 2 ranks, only rank 0 sends itself a block). */
+static size_t a2av_idle_size(int i, int j) { return i != 1 && j != 1 ? 5 : 0; }
+
+static void a2av_setup_sized(tctx *t, a2av_case *c, int salt, size_t (*size)(int, int));
+
+static void a2av_setup(tctx *t, a2av_case *c, int salt) { a2av_setup_sized(t, c, salt, a2av_size); }
+
+static void a2av_setup_sized(tctx *t, a2av_case *c, int salt, size_t (*size)(int, int))
 {
     size_t n = (size_t)t->size;
     unsigned char *host;
@@ -119,10 +128,10 @@ static void a2av_setup(tctx *t, a2av_case *c, int salt)
     c->send_end = 0;
     c->recv_end = 2;
     for (int j = 0; j < t->size; j++) {
-        c->sbytes[j] = a2av_size(t->rank, j) + (size_t)salt;
+        c->sbytes[j] = size(t->rank, j) + (size_t)salt;
         c->sdispl[j] = c->send_end;
         c->send_end += c->sbytes[j] + 1;
-        c->rbytes[j] = a2av_size(j, t->rank) + (size_t)salt;
+        c->rbytes[j] = size(j, t->rank) + (size_t)salt;
         c->rdispl[j] = c->recv_end;
         c->recv_end += c->rbytes[j] + 2;
     }
@@ -180,6 +189,12 @@ static void alltoallv(tctx *t)
     a2av_setup(t, &c, 0);
     CHECK_OK(a2av_call(t, &c));
     a2av_check(t, &c, "alltoallv");
+    /* A rank with nothing to send or receive among ranks that exchange
+     * (Open MPI's non-blocking alltoallv took equal empty send and receive
+     * buffers for MPI_IN_PLACE and hung on 3 ranks). */
+    a2av_setup_sized(t, &c, 0, a2av_idle_size);
+    CHECK_OK(a2av_call(t, &c));
+    a2av_check(t, &c, "alltoallv, rank 1 idle");
 }
 
 /* ialltoallv/wait (abi 2): two exchanges in flight at once, waited for in
@@ -214,6 +229,10 @@ static void ialltoallv(tctx *t)
     a2av_check(t, &c1, "ialltoallv 1");
     a2av_check(t, &c2, "ialltoallv 2");
     dev_free(t, ob);
+    a2av_setup_sized(t, &c1, 0, a2av_idle_size);
+    CHECK_OK(a2av_start(t, &c1, &r1));
+    CHECK_OK(t->ops->wait(t->comm, r1));
+    a2av_check(t, &c1, "ialltoallv, rank 1 idle");
     /* An exchange with nothing to move still makes a request. */
     {
         size_t *z = calloc(2 * (size_t)t->size, sizeof(size_t));
