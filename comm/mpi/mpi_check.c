@@ -166,9 +166,11 @@ int nda_mpi_exchange_counts(const char *what, nda_mpi_comm *c, int status, const
     /* UINT64_MAX: "this rank has failed already, compare nothing". */
     for (int j = 0; j < c->size; j++)
         out[j] = status == NDA_OK ? (uint64_t)sbytes[j] : UINT64_MAX;
-    rc = MPI_Alltoall(out, 1, MPI_UINT64_T, in, 1, MPI_UINT64_T, c->comm);
+    MPI_Request req;
+    rc = nda_mpi_finish(MPI_Ialltoall(out, 1, MPI_UINT64_T, in, 1, MPI_UINT64_T, c->comm, &req),
+                        &req);
     if (rc != MPI_SUCCESS) {
-        nda_mpi_fail_call(rc, "MPI_Alltoall");
+        nda_mpi_fail_call(rc, "MPI_Ialltoall");
         nda_mpi_abort(c->comm, "%s: exchanging sizes: %s", what, nda_mpi_message());
     }
     for (int i = 0; status == NDA_OK && i < c->size; i++)

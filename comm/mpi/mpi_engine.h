@@ -77,6 +77,15 @@ NDA_MPI_HIDDEN int nda_mpi_direct(const nda_comm_queue *q);
 NDA_MPI_HIDDEN int nda_mpi_cuda_aware(void);
 
 NDA_MPI_HIDDEN int nda_mpi_barrier(nda_mpi_comm *c);
+/* MPI_Wait's result for a started request, polled politely: MPI_Test with
+ * sched_yield between polls (naps once a wait grows long). A rank waits on
+ * the cores its CPU device computes on, where a blocking MPI call would
+ * busy-poll (Open MPI's default). Every collective of this plugin waits so
+ * (but the broadcast of a failed rank's message). */
+NDA_MPI_HIDDEN int nda_mpi_complete(MPI_Request *req);
+/* rc, the result of the call that started *req, or (when it succeeded)
+ * nda_mpi_complete's: MPI_Ixxx(..., &req) then its completion, as one. */
+NDA_MPI_HIDDEN int nda_mpi_finish(int rc, MPI_Request *req);
 /* nda_comm_ops.agree. */
 NDA_MPI_HIDDEN int nda_mpi_agree(nda_mpi_comm *c, int status, const char *message);
 

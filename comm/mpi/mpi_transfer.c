@@ -15,7 +15,6 @@
  * then the transfer, in which any failure aborts the job. Sizes past an
  * MPI int are sent in units of 2^k bytes (a contiguous datatype) or, for
  * reductions and point-to-point messages, in pieces. */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep */
 
 #include "comm/mpi/mpi_engine.h"
 
@@ -373,9 +372,11 @@ int nda_mpi_allreduce(nda_mpi_comm *c, const nda_comm_queue *q, const void *sbuf
     for (size_t done = 0; done < count;) {
         size_t k = count - done < per ? count - done : per;
         void *s = (!direct || in_place) ? MPI_IN_PLACE : smem + done * es;
+        MPI_Request req;
         nda_mpi_check_transfer(c, what,
-                               MPI_Allreduce(s, rmem + done * es, (int)k, type, mop, c->comm),
-                               "MPI_Allreduce");
+                               nda_mpi_finish(MPI_Iallreduce(s, rmem + done * es, (int)k, type,
+                                                             mop, c->comm, &req), &req),
+                               "MPI_Iallreduce");
         done += k;
     }
     nda_mpi_unstage(c, what, q, direct, rbuf, roff, rmem, bytes);
@@ -425,12 +426,17 @@ static int nda_mpi_blocks(nda_mpi_comm *c, const char *what, int gather,
     }
     if (nbytes > 0) {
         int n = (int)(nbytes / u);
+        MPI_Request req;
         if (gather)
-            nda_mpi_check_transfer(c, what, MPI_Allgather(smem, n, type, rmem, n, type, c->comm),
-                                   "MPI_Allgather");
+            nda_mpi_check_transfer(c, what,
+                                   nda_mpi_finish(MPI_Iallgather(smem, n, type, rmem, n, type,
+                                                                 c->comm, &req), &req),
+                                   "MPI_Iallgather");
         else
-            nda_mpi_check_transfer(c, what, MPI_Alltoall(smem, n, type, rmem, n, type, c->comm),
-                                   "MPI_Alltoall");
+            nda_mpi_check_transfer(c, what,
+                                   nda_mpi_finish(MPI_Ialltoall(smem, n, type, rmem, n, type,
+                                                                c->comm, &req), &req),
+                                   "MPI_Ialltoall");
     }
     nda_mpi_unit_free(&type);
     nda_mpi_unstage(c, what, q, direct, rbuf, roff, rmem, total);
@@ -518,11 +524,13 @@ int nda_mpi_allgatherv(nda_mpi_comm *c, const nda_comm_queue *q, const void *sbu
         st = nda_mpi_place(c, q, direct, 1, rbuf, roff, extent, 0, &rmem);
     rc = nda_mpi_agree_args(c, what, st, 1, sig, names);
     if (rc == NDA_OK) {
+        MPI_Request req;
         if (extent > 0) /* extent is 0 on every rank or on none (rbytes agree) */
             nda_mpi_check_transfer(c, what,
-                                   MPI_Allgatherv(smem, (int)(sbytes / u), type, rmem, icount,
-                                                  idispl, type, c->comm),
-                                   "MPI_Allgatherv");
+                                   nda_mpi_finish(MPI_Iallgatherv(smem, (int)(sbytes / u), type,
+                                                                  rmem, icount, idispl, type,
+                                                                  c->comm, &req), &req),
+                                   "MPI_Iallgatherv");
         nda_mpi_unstage_blocks(c, what, q, direct, rbuf, roff, rmem, rbytes, rdispl);
     }
     nda_mpi_unit_free(&type);
@@ -603,10 +611,12 @@ int nda_mpi_alltoallv(nda_mpi_comm *c, const nda_comm_queue *q, const void *sbuf
         st = nda_mpi_place(c, q, direct, 1, rbuf, roff, a.rextent, 0, &rmem);
     rc = nda_mpi_agree_args(c, what, st, 0, NULL, NULL);
     if (rc == NDA_OK) {
+        MPI_Request req;
         nda_mpi_check_transfer(c, what,
-                               MPI_Alltoallv(smem, a.iv, a.iv + n, a.type, rmem, a.iv + 2 * n,
-                                             a.iv + 3 * n, a.type, c->comm),
-                               "MPI_Alltoallv");
+                               nda_mpi_finish(MPI_Ialltoallv(smem, a.iv, a.iv + n, a.type, rmem,
+                                                             a.iv + 2 * n, a.iv + 3 * n, a.type,
+                                                             c->comm, &req), &req),
+                               "MPI_Ialltoallv");
         nda_mpi_unstage_blocks(c, what, q, direct, rbuf, roff, rmem, rbytes, rdispl);
     }
     nda_mpi_a2av_release(&a);
@@ -720,39 +730,16 @@ int nda_mpi_ialltoallv(nda_mpi_comm *c, const nda_comm_queue *q, const void *sbu
     return NDA_OK;
 }
 
-/* How long wait polls MPI_Test back to back before sleeping between polls,
- * and the sleep (nanoseconds). */
-#define NDA_MPI_WAIT_SPIN_NS 100000L
-#define NDA_MPI_WAIT_NAP_NS 20000L
-
-static long nda_mpi_elapsed_ns(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000000000L + (t.tv_nsec - t0->tv_nsec);
-}
-
 int nda_mpi_wait(nda_mpi_comm *c, void *request)
 {
     nda_mpi_request *r = request;
-    struct timespec t0, nap = {0, NDA_MPI_WAIT_NAP_NS};
-    int done = 0;
 
     if (r == NULL)
         return nda_mpi_fail(NDA_EVALUE, "wait: NULL request");
     /* Not MPI_Wait, which busy-polls: the wait usually begins right after
      * the interior's kernels were queued, and on a CPU device those run on
-     * the cores this thread would keep busy. A short spin keeps the
-     * latency of an exchange that finishes quickly (a GPU's interior). */
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        nda_mpi_check_transfer(c, "wait", MPI_Test(&r->req, &done, MPI_STATUS_IGNORE),
-                               "MPI_Test");
-        if (done)
-            break;
-        if (nda_mpi_elapsed_ns(&t0) > NDA_MPI_WAIT_SPIN_NS)
-            nanosleep(&nap, NULL);
-    }
+     * the cores this thread would keep busy. */
+    nda_mpi_check_transfer(c, "wait", nda_mpi_complete(&r->req), "MPI_Test");
     nda_mpi_unstage_blocks(c, "wait", &r->q, r->direct, r->rbuf, r->roff, r->rmem, r->rblocks,
                            r->rblocks + c->size);
     nda_mpi_request_free(r);
@@ -785,8 +772,11 @@ int nda_mpi_bcast(nda_mpi_comm *c, const nda_comm_queue *q, void *buf, size_t of
         st = nda_mpi_place(c, q, direct, 0, buf, off, nbytes, c->rank == root, &mem);
     rc = nda_mpi_agree_args(c, what, st, 2, sig, names);
     if (rc == NDA_OK && nbytes > 0) {
-        nda_mpi_check_transfer(c, what, MPI_Bcast(mem, (int)(nbytes / u), type, root, c->comm),
-                               "MPI_Bcast");
+        MPI_Request req;
+        nda_mpi_check_transfer(c, what,
+                               nda_mpi_finish(MPI_Ibcast(mem, (int)(nbytes / u), type, root,
+                                                         c->comm, &req), &req),
+                               "MPI_Ibcast");
         if (c->rank != root)
             nda_mpi_unstage(c, what, q, direct, buf, off, mem, nbytes);
     }
