@@ -349,10 +349,16 @@ const char NDA_T_C_ARITH[] =
     "  if (nda_cisnan_$N(b)) return b;\n"
     "  return nda_cle_$N(a, b) ? a : b;\n}\n";
 
+/* The entry "\n<key>:<type char>\n" that `seen` lists an emitted helper by. */
+static void helper_entry(const char *key, nda_dtype t, char *buf, size_t len)
+{
+    snprintf(buf, len, "\n%s:%c\n", key, nda_dtype_char(t));
+}
+
 bool nda_op_helper_seen(const nda_strbuf *seen, const char *key, nda_dtype t)
 {
     char needle[96];
-    snprintf(needle, sizeof needle, "\n%s:%c\n", key, nda_dtype_char(t));
+    helper_entry(key, t, needle, sizeof needle);
     return seen->data && strstr(seen->data, needle);
 }
 
@@ -361,7 +367,7 @@ void nda_op_helper(nda_strbuf *helpers, nda_strbuf *seen, const char *key, const
 {
     if (nda_op_helper_seen(seen, key, t)) return;
     char needle[96];
-    snprintf(needle, sizeof needle, "\n%s:%c\n", key, nda_dtype_char(t));
+    helper_entry(key, t, needle, sizeof needle);
     if (!seen->len) nda_strbuf_puts(seen, "\n");
     nda_strbuf_puts(seen, needle + 1);
     char n[2] = {nda_dtype_char(t), 0};

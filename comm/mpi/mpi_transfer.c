@@ -21,10 +21,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* What MPI reads or writes for an empty range. */
-/* What MPI gets for an empty side: a distinct address per side, since
+/* What MPI reads or writes for an empty side: a distinct address per side, since
  * Open MPI's non-blocking collectives (libnbc) take a send buffer equal to
  * the receive buffer for MPI_IN_PLACE (a 3-rank Ialltoallv hung when one
  * rank sent and received nothing). */

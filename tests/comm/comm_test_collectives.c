@@ -111,10 +111,6 @@ typedef struct a2av_case {
  * empty; with 2 ranks, only rank 0 sends itself a block). */
 static size_t a2av_idle_size(int i, int j) { return i != 1 && j != 1 ? 5 : 0; }
 
-static void a2av_setup_sized(tctx *t, a2av_case *c, int salt, size_t (*size)(int, int));
-
-static void a2av_setup(tctx *t, a2av_case *c, int salt) { a2av_setup_sized(t, c, salt, a2av_size); }
-
 static void a2av_setup_sized(tctx *t, a2av_case *c, int salt, size_t (*size)(int, int))
 {
     size_t n = (size_t)t->size;
@@ -145,6 +141,8 @@ static void a2av_setup_sized(tctx *t, a2av_case *c, int salt, size_t (*size)(int
     dev_put(t, c->sb, 0, host, c->send_end);
     free(host);
 }
+
+static void a2av_setup(tctx *t, a2av_case *c, int salt) { a2av_setup_sized(t, c, salt, a2av_size); }
 
 /* Checks the received blocks and the gaps, and frees the case. */
 static void a2av_check(tctx *t, a2av_case *c, const char *what)
