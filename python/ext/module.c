@@ -11,6 +11,7 @@
 
 #include "array_object.h"
 #include "convert.h"
+#include "host_fill.h"
 #include "lock.h"
 #include "random_binding.h"
 #include "nda/binning.h"
@@ -738,6 +739,8 @@ static PyMethodDef methods[] = {
     {"scatter", py_scatter, METH_VARARGS, NULL},
     {"assign", py_assign, METH_VARARGS, NULL},
     {"fill", py_fill, METH_VARARGS, NULL},
+    {"host_fill_affine", ndapy_host_fill_affine, METH_VARARGS,
+     "host_fill_affine(buffer, kind, first, delta): arange's values on the host (host_fill.h)."},
     {"astype", py_astype, METH_VARARGS, NULL},
     {"random_fill", ndapy_random_fill, METH_VARARGS, NULL},
     {"can_cast", py_can_cast, METH_VARARGS, NULL},

@@ -77,3 +77,38 @@ def test_unique(route, monkeypatch, use, dtype):
         for g, w in zip(got, want):
             assert g.shape == w.shape and g.dtype == w.dtype
             numpy.testing.assert_array_equal(g.get(), w)
+
+
+# arange's values written on the host (_ranges._host_store_affine, the C loop of
+# python/ext/host_fill.c) and by the kernels: blocks of 16 and a rest, wrapping
+# integers, negative and fractional steps, against numpy.arange exactly.
+ARANGE_CASES = [((37,), {}), ((5, 100_003, 7), {}), ((2**62, 2**62 + 4000), {}),
+                ((100, -150, -3), {"dtype": "int8"}), ((0, 70_000), {"dtype": "uint16"}),
+                ((2**64 - 40, 2**64 - 1), {"dtype": "uint64"}), ((-7, 100_000, 3), {"dtype": "int32"}),
+                ((0.1, 300.0, 0.0137), {}), ((1e10, -1e10, -3.3e5), {}), ((2.5,), {"dtype": "float32"}),
+                ((0.3, 1e5, 0.7), {"dtype": "float32"}), ((17, 0, -1), {"dtype": "float64"})]
+
+
+@pytest.mark.parametrize("use", [True, False], ids=["host-libraries", "device-kernels"])
+@pytest.mark.parametrize("args,kw", ARANGE_CASES)
+def test_arange(monkeypatch, device, use, args, kw):
+    monkeypatch.setattr(_host_libraries, "USE", use)
+    got, want = ndaccel.arange(*args, **kw), numpy.arange(*args, **kw)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    numpy.testing.assert_array_equal(got.get(), want)
+    got[...] = 0                                 # the result is its own storage
+    numpy.testing.assert_array_equal(ndaccel.arange(*args, **kw).get(), want)
+
+
+def test_host_fill_affine_refuses_what_it_cannot_fill():
+    for buf, kind in [(numpy.empty(3, "complex128"), "f"), (numpy.empty(3, "float16"), "f"),
+                      (numpy.empty(3), "x"), (numpy.empty(3), "ff")]:
+        with pytest.raises(ValueError):
+            _core.host_fill_affine(buf, kind, 0.0, 1.0)
+    ro = numpy.zeros(3, "int64")
+    ro.flags.writeable = False
+    with pytest.raises((BufferError, TypeError, ValueError)):
+        _core.host_fill_affine(ro, "i", 0, 1)
+    with pytest.raises(ValueError):                 # not C-contiguous
+        _core.host_fill_affine(numpy.zeros(6)[::2], "f", 0.0, 1.0)
+    assert not ro.any()

@@ -2,15 +2,17 @@
 geomspace.
 
 Values come from device arithmetic on an index vector (an exact int64
-iota); O(1) parameters given as host scalars are
-computed on the host exactly as NumPy does."""
+iota), or, for arange under the host-libraries policy, from a C loop on
+the host writing the same values into the new array's storage; O(1)
+parameters given as host scalars are computed on the host exactly as NumPy
+does."""
 import math
 import numbers
 import operator
 
 import numpy
 
-from .. import _device, _dtypes
+from .. import _core, _device, _dtypes, _host_libraries
 from .._manipulation._dims import expand_dims
 from .._manipulation._transpose import moveaxis
 from .._ndarray import ndarray
@@ -69,11 +71,27 @@ def _store_indexed(res, values):
     return res
 
 
+def _host_store_affine(res, first, delta):
+    """res[k] = first + k * delta written on the host into the storage of res, a
+    new 1-D array on a device the host-libraries policy maps: one vectorised C
+    loop (_core.host_fill_affine), no kernel launch, whose latency is most of a
+    small range's time on PoCL. Integers (first, delta Python ints) wrap modulo
+    2**bits as the kernels' int64 values cast to the dtype do; float32 and
+    float64 (first, delta in the dtype) round k, k * delta and the sum in the
+    dtype (NumPy's fill)."""
+    kind = res.dtype.kind
+    _core.host_fill_affine(_host_libraries.storage(res), kind,
+                           first % 2 ** 64 if kind in "iu" else float(first),
+                           delta % 2 ** 64 if kind in "iu" else float(delta))
+    return res
+
+
 def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
-    """numpy.arange computed on the device: start + i * delta (NumPy's rule,
-    delta = (start + step) - start in the result dtype) from an exact int64
-    index, stored in one pass; only the O(1) length and dtype are worked out
-    on the host."""
+    """numpy.arange: start + i * delta (NumPy's rule, delta = (start + step) -
+    start in the result dtype) from an exact int64 index, stored in one pass
+    by the device, or by the host where the host-libraries policy maps the
+    device's memory (integers, float32, float64); the O(1) length and dtype
+    are worked out on the host."""
     for v in (start, stop, step):
         if v is not None and not isinstance(v, (numbers.Number, numpy.generic)):
             raise TypeError(f"unsupported type for arange: {type(v).__name__}")
@@ -106,7 +124,12 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
         # dtype (OverflowError when they do not fit), then wraps.
         rdt.type(int(start))
         rdt.type(int(start) + int(step))
-        return _store_indexed(res, lambda i: i * int(step) + int(start))
+        if _host_libraries.maps(dev):
+            return _host_store_affine(res, int(start), int(step))
+        # int64 arithmetic on start and step modulo 2**64 (a uint64 start past
+        # 2**63 included): the cast to the dtype keeps the low bits.
+        s64, d64 = ((int(v) + 2 ** 63) % 2 ** 64 - 2 ** 63 for v in (start, step))
+        return _store_indexed(res, lambda i: i * d64 + s64)
     work = numpy.dtype(numpy.float64) if rdt.kind == "f" else numpy.dtype(numpy.complex128)
     s0 = work.type(start)
     delta = work.type(s0 + work.type(step)) - s0
@@ -115,6 +138,8 @@ def arange(start, stop=None, step=None, dtype=None, *, device=None, like=None):
         delta = rdt.type(rdt.type(s0 + rdt.type(step)) - s0)
     if rdt.kind == "c":
         return _store_indexed(res, lambda i: i.astype(rdt) * complex(delta) + complex(s0))
+    if rdt.itemsize >= 4 and _host_libraries.maps(dev):  # float16 takes the kernels
+        return _host_store_affine(res, rdt.type(s0), rdt.type(delta))
     return _store_indexed(res, lambda i: i.astype(rdt) * delta + s0)
 
 
