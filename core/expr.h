@@ -29,6 +29,10 @@ typedef struct nda_expr {
     int ndim;
     int64_t shape[NDA_MAXDIMS];
     nda_array *leaf;       /* LEAF: owned view, never lazy */
+    /* LEAF of a roll (nda_expr_rolled_leaf), else NULL: element c of the
+     * value is the leaf's element (c[a] + start[a]) mod shape[a] along every
+     * axis a (0 <= start[a] < shape[a]). Owned; ndim entries. */
+    int64_t *start;
     unsigned char value[16];
     size_t value_size;     /* SCALAR: value in dtype's compute type */
     nda_op op;             /* NODE */
@@ -44,6 +48,11 @@ void nda_expr_incref(nda_expr *e);
 void nda_expr_decref(nda_expr *e);
 /* New LEAF holding a view of a (a must not be lazy). */
 int nda_expr_leaf(const nda_array *a, nda_expr **out);
+/* New LEAF reading a cyclically shifted (numpy.roll): element c of its value is
+ * a's element (c[i] + start[i]) mod shape[i] along each axis i (a not lazy;
+ * start[i] in [0, shape[i]), not all 0). Fused stores compute the wrapped
+ * index per element (layout 'W'); folds store the values first. */
+int nda_expr_rolled_leaf(const nda_array *a, const int64_t *start, nda_expr **out);
 int nda_expr_scalar(nda_dtype t, const void *value, size_t size, nda_expr **out);
 /* New NODE; takes no ownership of args (increfs them). */
 int nda_expr_node(nda_op op, int nin, const nda_dtype *loop_in, nda_dtype loop_out,

@@ -18,21 +18,37 @@ typedef struct lin {
     nda_fused_spec spec;
     const nda_expr *nodes[NDA_FUSED_MAX_NODES];
     const nda_array *leaves[NDA_FUSED_MAX_LEAVES];
+    const int64_t *leaf_start[NDA_FUSED_MAX_LEAVES]; /* a rolled leaf's start, else NULL */
     const nda_expr *scalars[NDA_FUSED_MAX_SCALARS];
 } lin;
+
+static bool same_start(const int64_t *a, const int64_t *b, int ndim)
+{
+    if (!a || !b) return a == b;
+    return memcmp(a, b, sizeof(int64_t) * (size_t)ndim) == 0;
+}
+
+static bool any_rolled(const lin *L)
+{
+    for (int k = 0; k < L->spec.nleaves; k++)
+        if (L->leaf_start[k]) return true;
+    return false;
+}
 
 static int visit(lin *L, const nda_expr *e, nda_fused_ref *ref)
 {
     nda_fused_spec *s = &L->spec;
     if (e->kind == NDA_EX_LEAF) {
         for (int i = 0; i < s->nleaves; i++)
-            if (s->leaf_layout[i] != NDA_LAYOUT_GATHER && nda_array_same_view(L->leaves[i], e->leaf)) {
+            if (s->leaf_layout[i] != NDA_LAYOUT_GATHER && nda_array_same_view(L->leaves[i], e->leaf) &&
+                same_start(L->leaf_start[i], e->start, e->leaf->ndim)) {
                 *ref = (nda_fused_ref){NDA_REF_LEAF, (short)i};
                 return NDA_OK;
             }
         if (s->nleaves == NDA_FUSED_MAX_LEAVES)
             return nda_error_set(NDA_ENOTIMPL, "fused expression has too many inputs");
         L->leaves[s->nleaves] = e->leaf;
+        L->leaf_start[s->nleaves] = e->start;
         s->leaf_dtype[s->nleaves] = e->leaf->dtype;
         *ref = (nda_fused_ref){NDA_REF_LEAF, (short)s->nleaves++};
         return NDA_OK;
@@ -66,6 +82,7 @@ static int visit(lin *L, const nda_expr *e, nda_fused_ref *ref)
             return nda_error_set(NDA_ENOTIMPL, "fused expression has too many inputs");
         n.gather_leaf = s->nleaves;
         L->leaves[s->nleaves] = e->leaf;
+        L->leaf_start[s->nleaves] = NULL;
         s->leaf_dtype[s->nleaves] = e->leaf->dtype;
         s->leaf_layout[s->nleaves] = NDA_LAYOUT_GATHER;
         s->nleaves++;
@@ -87,13 +104,20 @@ static int visit(lin *L, const nda_expr *e, nda_fused_ref *ref)
  * or unused for reductions. */
 typedef nda_space space;
 
+/* Drops axes of extent 1 and merges an axis into the one outside it when
+ * every operand's strides allow it and no operand wraps along the inner
+ * one: coordinate (c, d) of a wrapped outer axis reads ((c + w) mod n, d),
+ * which is merged coordinate c * m + d + w * m modulo n * m. */
 static void coalesce(space *s, int nops)
 {
     int r = 0;
     for (int d = 0; d < s->rank; d++) {
         if (s->shape[d] == 1) continue;
         s->shape[r] = s->shape[d];
-        for (int k = 0; k < nops; k++) s->st[k][r] = s->st[k][d];
+        for (int k = 0; k < nops; k++) {
+            s->st[k][r] = s->st[k][d];
+            s->wrap[k][r] = s->wrap[k][d];
+        }
         r++;
     }
     s->rank = r;
@@ -101,14 +125,21 @@ static void coalesce(space *s, int nops)
     int w = 0;
     for (int d = 1; d < s->rank; d++) {
         bool merge = true;
-        for (int k = 0; k < nops && merge; k++) merge = s->st[k][w] == s->st[k][d] * s->shape[d];
+        for (int k = 0; k < nops && merge; k++)
+            merge = s->st[k][w] == s->st[k][d] * s->shape[d] && s->wrap[k][d] == 0;
         if (merge) {
+            for (int k = 0; k < nops; k++) {
+                s->st[k][w] = s->st[k][d];
+                s->wrap[k][w] *= s->shape[d];
+            }
             s->shape[w] *= s->shape[d];
-            for (int k = 0; k < nops; k++) s->st[k][w] = s->st[k][d];
         } else {
             w++;
             s->shape[w] = s->shape[d];
-            for (int k = 0; k < nops; k++) s->st[k][w] = s->st[k][d];
+            for (int k = 0; k < nops; k++) {
+                s->st[k][w] = s->st[k][d];
+                s->wrap[k][w] = s->wrap[k][d];
+            }
         }
     }
     s->rank = w + 1;
@@ -172,9 +203,13 @@ static int fused_source(const void *ctx, nda_dialect dialect, nda_strbuf *src)
 
 static char layout_of(const space *s, int k)
 {
-    bool zero = true;
-    for (int d = 0; d < s->rank; d++) zero = zero && s->st[k][d] == 0;
+    bool zero = true, wraps = false;
+    for (int d = 0; d < s->rank; d++) {
+        zero = zero && s->st[k][d] == 0;
+        wraps = wraps || s->wrap[k][d] != 0;
+    }
     if (zero) return NDA_LAYOUT_ZERO;
+    if (wraps) return NDA_LAYOUT_WRAP;
     if (s->rank == 1 && s->st[k][0] == 1) return NDA_LAYOUT_CONTIG;
     if (s->rank > 1 && s->st[k][s->rank - 1] == 1) return NDA_LAYOUT_ROWS;
     return NDA_LAYOUT_STRIDED;
@@ -201,6 +236,7 @@ static int build_space(lin *L, const nda_array *dst, int ndim, const int64_t *sh
 {
     sp->rank = ndim;
     memcpy(sp->shape, shape, sizeof(int64_t) * (size_t)ndim);
+    memset(sp->wrap, 0, sizeof sp->wrap);
     int rc = NDA_OK;
     if (dst) rc = operand_strides(dst, ndim, shape, sp->st[0], &sp->base[0]);
     else {
@@ -215,13 +251,18 @@ static int build_space(lin *L, const nda_array *dst, int ndim, const int64_t *sh
             continue;
         }
         rc = operand_strides(L->leaves[k], ndim, shape, sp->st[k + 1], &sp->base[k + 1]);
+        const nda_array *a = L->leaves[k];
+        if (L->leaf_start[k]) /* its axes are the space's last; broadcast axes have extent 1 */
+            for (int i = 0; i < a->ndim; i++)
+                if (a->shape[i] == shape[ndim - a->ndim + i])
+                    sp->wrap[k + 1][ndim - a->ndim + i] = L->leaf_start[k][i];
     }
     if (rc != NDA_OK) return rc;
     coalesce(sp, L->spec.nleaves + 1);
     if (sp->rank == 0) {
         sp->rank = 1;
         sp->shape[0] = 1;
-        for (int k = 0; k <= L->spec.nleaves; k++) sp->st[k][0] = 0;
+        for (int k = 0; k <= L->spec.nleaves; k++) sp->st[k][0] = sp->wrap[k][0] = 0;
     }
     return NDA_OK;
 }
@@ -252,7 +293,10 @@ static int launch(nda_device *d, lin *L, const space *sp, int outer, void *out_h
         for (int dd = outer - 1; dd >= 0; dd--) {
             int64_t c = r % sp->shape[dd];
             r /= sp->shape[dd];
-            for (int k = 0; k <= s->nleaves; k++) off[k] += c * sp->st[k][dd];
+            for (int k = 0; k <= s->nleaves; k++) {
+                int64_t cw = c + sp->wrap[k][dd];
+                off[k] += (cw >= sp->shape[dd] ? cw - sp->shape[dd] : cw) * sp->st[k][dd];
+            }
         }
         p->n = 0;
         p->idx64 = s->idx64;
@@ -270,8 +314,12 @@ static int launch(nda_device *d, lin *L, const space *sp, int outer, void *out_h
         if (!s->reduce && (s->out_layout == NDA_LAYOUT_STRIDED || s->out_layout == NDA_LAYOUT_ROWS))
             for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->st[0][dd]);
         for (int k = 0; k < s->nleaves; k++)
-            if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED || s->leaf_layout[k] == NDA_LAYOUT_ROWS)
+            if (s->leaf_layout[k] == NDA_LAYOUT_STRIDED || s->leaf_layout[k] == NDA_LAYOUT_ROWS ||
+                s->leaf_layout[k] == NDA_LAYOUT_WRAP)
                 for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->st[k + 1][dd]);
+        for (int k = 0; k < s->nleaves; k++)
+            if (s->leaf_layout[k] == NDA_LAYOUT_WRAP)
+                for (int dd = outer; dd < sp->rank; dd++) arg_index(p, sp->wrap[k + 1][dd]);
         rc = d->ops->launch(d->local_index, kernel, global, local, p->n, p->a);
         nda_device_enqueued(d, s->reduce ? total : inner_n);
     }
@@ -331,6 +379,7 @@ static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const
     inner.rank = sp->rank - outer;
     for (int k = 0; k <= s->nleaves; k++) {
         memmove(inner.st[k], sp->st[k] + outer, sizeof(int64_t) * (size_t)inner.rank);
+        memmove(inner.wrap[k], sp->wrap[k] + outer, sizeof(int64_t) * (size_t)inner.rank);
     }
     memmove(inner.shape, sp->shape + outer, sizeof(int64_t) * (size_t)inner.rank);
     int64_t inner_n = 1;
@@ -422,8 +471,9 @@ static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int
     if (rc == NDA_OK) rc = linearise(e, L);
     if (rc == NDA_OK) rc = build_space(L, NULL, e->ndim, e->shape, sp);
     if (rc != NDA_OK) goto out;
-    if (sp->rank > NDA_FUSED_MAXRANK) {
-        /* Too many axes for one kernel: compute the values, then fold them. */
+    if (sp->rank > NDA_FUSED_MAXRANK || any_rolled(L)) {
+        /* Too many axes for one kernel, or rolled leaves (the fold forms
+         * read leaves in place): compute the values, then fold them. */
         nda_array *tmp = NULL;
         nda_expr *leaf = NULL;
         rc = nda_array_empty(d, e->dtype, e->ndim, e->shape, &tmp);
@@ -554,9 +604,10 @@ static int reduce_axes(nda_expr *e, nda_op op, nda_dtype acc, const bool *reduce
     if (nkeep > 0) coalesce_range(sp, s->nleaves + 1, 0, nkeep, &keep_hi);
     int red_hi;
     coalesce_range(sp, s->nleaves + 1, keep_hi, sp->rank, &red_hi);
-    if (sp->rank > NDA_FUSED_MAXRANK) {
-        /* Too many axes: reduce a contiguous copy ordered kept-then-reduced
-         * (two axes after coalescing). */
+    if (sp->rank > NDA_FUSED_MAXRANK || any_rolled(L)) {
+        /* Too many axes, or rolled leaves (the fold forms read leaves in
+         * place): reduce a contiguous copy ordered kept-then-reduced (two
+         * axes after coalescing). */
         int64_t pshape[NDA_MAXDIMS];
         nda_array *src = NULL, *view = NULL, *copy = NULL;
         nda_expr *leaf = NULL;

@@ -10,15 +10,18 @@
 #define NDA_SPACE_MAXOPS (NDA_FUSED_MAX_LEAVES + 1)
 
 /* A coalesced iteration space: shape, and per operand (0: the store's
- * destination, k + 1: leaf k) its strides and base offset, in elements. */
+ * destination, k + 1: leaf k) its strides and base offset, in elements,
+ * and (rolled leaves, layout 'W') its wrap: coordinate c reads the
+ * operand's coordinate (c + wrap) mod shape along that axis (0 elsewhere). */
 typedef struct nda_space {
     int rank;
     int64_t shape[NDA_MAXDIMS];
     int64_t st[NDA_SPACE_MAXOPS][NDA_MAXDIMS];
     int64_t base[NDA_SPACE_MAXOPS];
+    int64_t wrap[NDA_SPACE_MAXOPS][NDA_MAXDIMS];
 } nda_space;
 
-/* Whether a store of spec s (linearised, no gather or scatter) or its
+/* Whether a store of spec s (linearised, no gather, scatter or rolled leaf) or its
  * whole-array fold (s->reduce; sum, prod, max, min: core/host_fold.h) over
  * n elements runs on the host on device d: the policy is on, d's buffers
  * are host memory on the host's cores, the work fits the limit and the

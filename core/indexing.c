@@ -29,6 +29,27 @@ int nda_array_gather(const nda_array *src, const nda_array *offsets, nda_array *
     return rc;
 }
 
+int nda_array_roll(const nda_array *src, const int64_t *shift, nda_array **out)
+{
+    int64_t start[NDA_MAXDIMS];
+    bool any = false;
+    for (int i = 0; i < src->ndim; i++) {
+        if (src->shape[i] == 0) return nda_error_set(NDA_EVALUE, "roll of an empty array");
+        /* element c reads c - shift, i.e. c + start with start = -shift mod n */
+        int64_t r = shift[i] % src->shape[i];
+        start[i] = r > 0 ? src->shape[i] - r : -r;
+        any = any || start[i] != 0;
+    }
+    int rc = nda_lazy_materialize(src);
+    if (rc != NDA_OK) return rc;
+    nda_expr *leaf = NULL;
+    /* no shift: a pending copy */
+    rc = any ? nda_expr_rolled_leaf(src, start, &leaf) : nda_expr_leaf(src, &leaf);
+    if (rc == NDA_OK) rc = nda_lazy_array(src->device, leaf, out);
+    nda_expr_decref(leaf);
+    return rc;
+}
+
 /* The expression a scatter writes: the value array's (pending ones inline),
  * or the scalar rounded to dst's dtype. */
 static int value_expr(const nda_array *dst, const nda_operand *value, nda_expr **out)

@@ -29,6 +29,7 @@ void nda_expr_decref(nda_expr *e)
     while (e && atomic_fetch_sub_explicit((_Atomic long *)&e->refcount, 1, memory_order_acq_rel) == 1) {
         nda_expr *next = NULL;
         if (e->kind == NDA_EX_LEAF || (e->kind == NDA_EX_NODE && e->leaf)) nda_array_free(e->leaf);
+        free(e->start);
         if (e->kind == NDA_EX_NODE) {
             for (int k = 1; k < e->nin; k++) nda_expr_decref(e->arg[k]);
             next = e->arg[0]; /* iterate on the first child: long chains don't recurse */
@@ -99,6 +100,20 @@ int nda_expr_leaf(const nda_array *a, nda_expr **out)
     memcpy(e->shape, a->shape, sizeof(int64_t) * (size_t)a->ndim);
     e->leaves = 1;
     *out = e;
+    return NDA_OK;
+}
+
+int nda_expr_rolled_leaf(const nda_array *a, const int64_t *start, nda_expr **out)
+{
+    int64_t *st = malloc(sizeof(int64_t) * (size_t)(a->ndim > 0 ? a->ndim : 1));
+    if (!st) return nda_error_set(NDA_ENOMEM, "out of host memory");
+    memcpy(st, start, sizeof(int64_t) * (size_t)a->ndim);
+    int rc = nda_expr_leaf(a, out);
+    if (rc != NDA_OK) {
+        free(st);
+        return rc;
+    }
+    (*out)->start = st;
     return NDA_OK;
 }
 
@@ -204,13 +219,15 @@ int nda_expr_gather(const nda_array *src, nda_expr *offsets, nda_expr **out)
     return NDA_OK;
 }
 
-/* Visits leaves; stops early when fn returns true. */
-static bool any_leaf(const nda_expr *e, bool (*fn)(const nda_array *, const void *), const void *ctx)
+/* Visits leaves; stops early when fn returns true. `shifted`: element i of
+ * the value is not the view's element i (a roll, a gather's source). */
+static bool any_leaf(const nda_expr *e, bool (*fn)(const nda_array *, bool shifted, const void *),
+                     const void *ctx)
 {
     while (e) {
-        if (e->kind == NDA_EX_LEAF) return fn(e->leaf, ctx);
+        if (e->kind == NDA_EX_LEAF) return fn(e->leaf, e->start != NULL, ctx);
         if (e->kind != NDA_EX_NODE) return false;
-        if (e->leaf && fn(e->leaf, ctx)) return true; /* a gather's source */
+        if (e->leaf && fn(e->leaf, true, ctx)) return true; /* a gather's source */
         for (int k = 1; k < e->nin; k++)
             if (any_leaf(e->arg[k], fn, ctx)) return true;
         e = e->arg[0];
@@ -218,14 +235,17 @@ static bool any_leaf(const nda_expr *e, bool (*fn)(const nda_array *, const void
     return false;
 }
 
-static bool leaf_conflicts(const nda_array *leaf, const void *ctx)
+/* A store into dst may read the identical view element by element (each
+ * element is read before it is written), never shifted. */
+static bool leaf_conflicts(const nda_array *leaf, bool shifted, const void *ctx)
 {
     const nda_array *dst = ctx;
-    return nda_array_may_overlap(leaf, dst) && !nda_array_same_view(leaf, dst);
+    return nda_array_may_overlap(leaf, dst) && (shifted || !nda_array_same_view(leaf, dst));
 }
 
-static bool leaf_reads(const nda_array *leaf, const void *ctx)
+static bool leaf_reads(const nda_array *leaf, bool shifted, const void *ctx)
 {
+    (void)shifted;
     return leaf->buffer == (const nda_buffer *)ctx;
 }
 

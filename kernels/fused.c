@@ -129,10 +129,31 @@ static void emit_identity(nda_strbuf *b, nda_op op, nda_dtype t)
     nda_strbuf_printf(b, "(%s)%d", T, op == NDA_OP_MULTIPLY);
 }
 
-static void emit_offset(nda_strbuf *b, const nda_fused_spec *s, char layout, const char *p,
+/* Leaf k's coordinate c (0 <= c < extent) wrapped: (c + wk_d) mod extent,
+ * with 0 <= wk_d < extent. */
+static void emit_wrapped(nda_strbuf *b, int k, int d, const char *c, const char *extent)
+{
+    nda_strbuf_printf(b, "(%s + w%d_%d < %s ? %s + w%d_%d : %s + w%d_%d - %s)", c, k, d, extent, c, k,
+                      d, c, k, d, extent);
+}
+
+/* Adds operand k's (-1: the output's) offset of element i, or of the
+ * coordinates c0.. (rank > 1), to p. */
+static void emit_offset(nda_strbuf *b, const nda_fused_spec *s, int k, char layout, const char *p,
                         const char *st, const char *ind)
 {
     if (layout == NDA_LAYOUT_ZERO || layout == NDA_LAYOUT_GATHER) return;
+    if (layout == NDA_LAYOUT_WRAP) {
+        for (int d = 0; d < s->rank; d++) {
+            char c[8], extent[8];
+            snprintf(c, sizeof c, s->rank == 1 ? "i" : "c%d", d);
+            snprintf(extent, sizeof extent, s->rank == 1 ? "n" : "sh%d", d);
+            nda_strbuf_printf(b, "%s%s += ", ind, p);
+            emit_wrapped(b, k, d, c, extent);
+            nda_strbuf_printf(b, " * %s_%d;\n", st, d);
+        }
+        return;
+    }
     if (s->rank == 1) {
         if (layout == NDA_LAYOUT_CONTIG) nda_strbuf_printf(b, "%s%s += i;\n", ind, p);
         else nda_strbuf_printf(b, "%s%s += i * %s_0;\n", ind, p, st);
@@ -154,7 +175,7 @@ static int emit_eval(nda_strbuf *b, const nda_fused_spec *s, const char *I, cons
     }
     if (!s->reduce) {
         nda_strbuf_printf(b, "%s%s po = off_o;\n", ind, I);
-        emit_offset(b, s, s->out_layout, "po", "st_o", ind);
+        emit_offset(b, s, -1, s->out_layout, "po", "st_o", ind);
     }
     for (int k = 0; k < s->nleaves; k++) {
         char p[16], st[16], lv[32];
@@ -162,7 +183,7 @@ static int emit_eval(nda_strbuf *b, const nda_fused_spec *s, const char *I, cons
         snprintf(st, sizeof st, "st%d", k);
         if (s->leaf_layout[k] == NDA_LAYOUT_GATHER) continue;
         nda_strbuf_printf(b, "%s%s %s = off%d;\n", ind, I, p, k);
-        emit_offset(b, s, s->leaf_layout[k], p, st, ind);
+        emit_offset(b, s, k, s->leaf_layout[k], p, st, ind);
         snprintf(lv, sizeof lv, "in%d[p%d]", k, k);
         nda_strbuf_printf(b, "%s%s v%d = ", ind, nda_type_compute(s->leaf_dtype[k]), k);
         nda_emit_load_value(b, s->leaf_dtype[k], lv);
@@ -227,6 +248,30 @@ static int emit_nodes(nda_strbuf *b, const nda_fused_spec *s, const char *ind, n
 
 static bool has_strides(char layout) { return layout == NDA_LAYOUT_STRIDED || layout == NDA_LAYOUT_ROWS; }
 
+/* Vector v<k> of rolled leaf k's vec elements from coordinate j along axis
+ * d of extent `extent` (j + vec <= extent), at base + wrapped coordinate *
+ * stride: one vector load unless the wrap falls inside the vector or the
+ * stride is not 1, then one element per lane. */
+static void emit_wrapped_vload(nda_strbuf *b, const nda_fused_spec *s, int k, int vec, const char *j,
+                               const char *base, int d, const char *extent, const char *ind)
+{
+    const char *T = nda_type_compute(s->leaf_dtype[k]);
+    nda_strbuf_printf(b, "%s%s%d v%d;\n%s{\n%s  %s jw = ", ind, T, vec, k, ind, ind,
+                      s->idx64 ? "nda_i64" : "nda_i32");
+    emit_wrapped(b, k, d, j, extent);
+    nda_strbuf_printf(b, ";\n%s  if (jw + %d <= %s && st%d_%d == 1) v%d = vload%d(0, in%d + (%s + jw));\n",
+                      ind, vec, extent, k, d, k, vec, k, base);
+    nda_strbuf_printf(b, "%s  else v%d = (%s%d)(", ind, k, T, vec);
+    for (int u = 0; u < vec; u++) {
+        char c[24];
+        snprintf(c, sizeof c, "(%s + %d)", j, u);
+        nda_strbuf_printf(b, "%sin%d[%s + ", u ? ", " : "", k, base);
+        emit_wrapped(b, k, d, c, extent);
+        nda_strbuf_printf(b, " * st%d_%d]", k, d);
+    }
+    nda_strbuf_printf(b, ");\n%s}\n", ind);
+}
+
 /* The chunked form's load of leaf k at column j (u = 0) or, for the vector
  * form, the vec columns from j (u = vec). */
 static void emit_row_load(nda_strbuf *b, const nda_fused_spec *s, int k, int vec)
@@ -234,6 +279,14 @@ static void emit_row_load(nda_strbuf *b, const nda_fused_spec *s, int k, int vec
     const char *T = nda_type_compute(s->leaf_dtype[k]);
     char lay = s->leaf_layout[k];
     int last = s->rank - 1;
+    char sh[8];
+    snprintf(sh, sizeof sh, "sh%d", last);
+    if (vec > 0 && lay == NDA_LAYOUT_WRAP) {
+        char base[8];
+        snprintf(base, sizeof base, "p%d", k);
+        emit_wrapped_vload(b, s, k, vec, "j", base, last, sh, "    ");
+        return;
+    }
     if (vec > 0 && lay == NDA_LAYOUT_ROWS) {
         nda_strbuf_printf(b, "    %s%d v%d = vload%d(0, in%d + (p%d + j));\n", T, vec, k, vec, k, k);
         return;
@@ -247,6 +300,18 @@ static void emit_row_load(nda_strbuf *b, const nda_fused_spec *s, int k, int vec
         for (int u = 0; u < vec; u++)
             nda_strbuf_printf(b, "%sin%d[p%d + (j + %d) * st%d_%d]", u ? ", " : "", k, k, u, k, last);
         nda_strbuf_puts(b, ");\n");
+        return;
+    }
+    if (lay == NDA_LAYOUT_WRAP) {
+        nda_strbuf lw;
+        nda_strbuf_init(&lw);
+        nda_strbuf_printf(&lw, "in%d[p%d + ", k, k);
+        emit_wrapped(&lw, k, last, "j", sh);
+        nda_strbuf_printf(&lw, " * st%d_%d]", k, last);
+        nda_strbuf_printf(b, "    %s v%d = ", T, k);
+        nda_emit_load_value(b, s->leaf_dtype[k], lw.data ? lw.data : "");
+        nda_strbuf_puts(b, ";\n");
+        nda_strbuf_free(&lw);
         return;
     }
     char lv[64];
@@ -283,6 +348,15 @@ static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char
         nda_strbuf_printf(b, "  %s p%d = off%d", I, k, k);
         if (has_strides(s->leaf_layout[k]))
             for (int d = 0; d < last; d++) nda_strbuf_printf(b, " + c%d * st%d_%d", d, k, d);
+        if (s->leaf_layout[k] == NDA_LAYOUT_WRAP)
+            for (int d = 0; d < last; d++) {
+                char c[8], extent[8];
+                snprintf(c, sizeof c, "c%d", d);
+                snprintf(extent, sizeof extent, "sh%d", d);
+                nda_strbuf_puts(b, " + ");
+                emit_wrapped(b, k, d, c, extent);
+                nda_strbuf_printf(b, " * st%d_%d", k, d);
+            }
         nda_strbuf_puts(b, ";\n");
     }
     char res[24];
@@ -654,7 +728,10 @@ bool nda_fused_vectorizable(const nda_fused_spec *s, bool fp64)
     /* Rank 1: contiguous blocks. Rank > 1: the chunked form's rows, whose
      * leaves load a vector (unit inner stride) or one element per lane. */
     bool rows = !fold && s->rank > 1 && s->chunk > 0;
-    if ((t != NDA_FLOAT32 && t != NDA_FLOAT64) || s->nnodes == 0 ||
+    /* a rolled leaf stored as it is (numpy.roll's own result): vectors too */
+    bool rolled_copy = !fold && s->nnodes == 0 && s->result.kind == NDA_REF_LEAF &&
+                       s->leaf_layout[s->result.index] == NDA_LAYOUT_WRAP;
+    if ((t != NDA_FLOAT32 && t != NDA_FLOAT64) || (s->nnodes == 0 && !rolled_copy) ||
         (s->axes ? false
          : rows ? s->out_layout != NDA_LAYOUT_ROWS && s->out_layout != NDA_LAYOUT_STRIDED
                 : s->rank != 1 || (!s->reduce && s->out_layout != NDA_LAYOUT_CONTIG)))
@@ -662,8 +739,10 @@ bool nda_fused_vectorizable(const nda_fused_spec *s, bool fp64)
     for (int k = 0; k < s->nleaves && !s->axes; k++) {
         char lay = s->leaf_layout[k];
         if (s->leaf_dtype[k] != t ||
-            (rows ? lay != NDA_LAYOUT_ROWS && lay != NDA_LAYOUT_STRIDED && lay != NDA_LAYOUT_ZERO
-                  : lay != NDA_LAYOUT_CONTIG && lay != NDA_LAYOUT_ZERO))
+            (rows ? lay != NDA_LAYOUT_ROWS && lay != NDA_LAYOUT_STRIDED && lay != NDA_LAYOUT_ZERO &&
+                        lay != NDA_LAYOUT_WRAP
+                  : lay != NDA_LAYOUT_CONTIG && lay != NDA_LAYOUT_ZERO &&
+                        (lay != NDA_LAYOUT_WRAP || s->reduce)))
             return false;
     }
     for (int k = 0; k < s->nscalars; k++) {
@@ -687,7 +766,7 @@ bool nda_fused_vectorizable(const nda_fused_spec *s, bool fp64)
                 return false;
         }
     }
-    return s->result.kind == NDA_REF_NODE && nda_fused_ref_dtype(s, s->result) == t;
+    return (s->result.kind == NDA_REF_NODE || rolled_copy) && nda_fused_ref_dtype(s, s->result) == t;
 }
 
 /* The vector form's code of the operations nda_op_emit's scalar code does not
@@ -740,10 +819,15 @@ static int emit_vector_eval(nda_strbuf *b, const nda_fused_spec *s, nda_strbuf *
     char V[16];
     vector_type(s, s->vec, V, sizeof V);
     for (int k = 0; k < s->nleaves; k++) {
-        if (s->leaf_layout[k] == NDA_LAYOUT_ZERO)
+        if (s->leaf_layout[k] == NDA_LAYOUT_ZERO) {
             nda_strbuf_printf(b, "    %s v%d = (%s)(in%d[off%d]);\n", V, k, V, k, k);
-        else
+        } else if (s->leaf_layout[k] == NDA_LAYOUT_WRAP) {
+            char base[8];
+            snprintf(base, sizeof base, "off%d", k);
+            emit_wrapped_vload(b, s, k, s->vec, "i8", base, 0, "n", "    ");
+        } else {
             nda_strbuf_printf(b, "    %s v%d = vload%d(0, in%d + (off%d + i8));\n", V, k, s->vec, k, k);
+        }
     }
     return emit_nodes(b, s, "    ", helpers, seen, s->vec);
 }
@@ -909,8 +993,11 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
     if (!s->reduce && has_strides(s->out_layout))
         for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s st_o_%d", I, d);
     for (int k = 0; k < s->nleaves; k++)
-        if (has_strides(s->leaf_layout[k]))
+        if (has_strides(s->leaf_layout[k]) || s->leaf_layout[k] == NDA_LAYOUT_WRAP)
             for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s st%d_%d", I, k, d);
+    for (int k = 0; k < s->nleaves; k++)
+        if (s->leaf_layout[k] == NDA_LAYOUT_WRAP)
+            for (int d = 0; d < s->rank; d++) nda_strbuf_printf(src, ", %s w%d_%d", I, k, d);
     nda_strbuf_puts(src, ")\n{\n");
     if (chunked) {
         nda_strbuf_puts(src, body.data ? body.data : "");

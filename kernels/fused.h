@@ -15,8 +15,8 @@
  *   n, [shape[0..rank) if rank > 1], [reduce: total threads]
  *   (chunked store: n is the element count; the grid covers
  *   rows * ceil(shape[rank-1] / chunk) work-items)
- *   strides[0..rank) of each operand with layout 'S' or 'R' (store out
- *   first, then leaves in order).
+ *   strides[0..rank) of each operand with layout 'S', 'R' or 'W' (store
+ *   out first, then leaves in order), then wraps[0..rank) of each 'W' leaf.
  * axes sink: out, off_o, leaves, scalars, M (outputs), K (reduced size),
  *   S (splits), Kc (reduced elements per split), shape[0..rank) (all),
  *   then strides: out over the kept axes (when 'S'/'R'), each leaf's over
@@ -48,6 +48,9 @@ enum {
     NDA_LAYOUT_ROWS = 'R',    /* rank > 1, unit innermost stride */
     NDA_LAYOUT_GATHER = 'G',  /* read by gather nodes / written at computed
                                  offsets (store: out_offset) */
+    NDA_LAYOUT_WRAP = 'W',    /* general strides, coordinates wrapped: along
+                                 axis d, c reads (c + wrap_d) mod shape_d (a
+                                 rolled leaf; plain stores only) */
 };
 
 typedef struct nda_fused_ref {

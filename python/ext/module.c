@@ -405,6 +405,38 @@ static PyObject *py_gather(PyObject *self, PyObject *args)
     return ndapy_array_wrap(res);
 }
 
+/* roll(src, shifts): numpy.roll's pending result (nda_array_roll); shifts is
+ * a sequence of one int per axis of src. */
+static PyObject *py_roll(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *src_obj, *shifts_obj;
+    if (!PyArg_ParseTuple(args, "OO", &src_obj, &shifts_obj)) return NULL;
+    nda_array *src = ndapy_array_get(src_obj);
+    if (!src) return NULL;
+    PyObject *seq = PySequence_Fast(shifts_obj, "roll: shifts must be a sequence of ints");
+    if (!seq) return NULL;
+    if (PySequence_Fast_GET_SIZE(seq) != src->ndim) {
+        Py_DECREF(seq);
+        PyErr_Format(PyExc_ValueError, "roll: %d shifts for an array of %d dimensions",
+                     (int)PySequence_Fast_GET_SIZE(seq), src->ndim);
+        return NULL;
+    }
+    int64_t shift[NDA_MAXDIMS];
+    for (int i = 0; i < src->ndim; i++) {
+        shift[i] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (shift[i] == -1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+    }
+    Py_DECREF(seq);
+    nda_array *res = NULL;
+    int rc = nda_array_roll(src, shift, &res);
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    return ndapy_array_wrap(res);
+}
+
 /* scatter(dst, offsets, value): dst's elements at offsets (as gather) get
  * value (an array broadcast to offsets' shape, or a Python scalar), cast
  * to dst's dtype. */
@@ -730,6 +762,7 @@ static PyMethodDef methods[] = {
     {"reduce_all", py_reduce_all, METH_VARARGS, NULL},
     {"reduce_axes", py_reduce_axes, METH_VARARGS, NULL},
     {"gather", py_gather, METH_VARARGS, NULL},
+    {"roll", py_roll, METH_VARARGS, NULL},
     {"scan", py_scan, METH_VARARGS, NULL},
     {"bincount", py_bincount, METH_VARARGS, NULL},
     {"bincount_max_bins", py_bincount_max_bins, METH_O, NULL},

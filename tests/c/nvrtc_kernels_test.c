@@ -14,6 +14,7 @@
  *     CPU (chunk 4) forms, plus sum(x*y) and max(a - b) over small DAGs;
  *   - sum/max along axes of every dtype: looped and unrolled short-K forms,
  *     one or ROW_CHUNK outputs per work-item;
+ *   - rolled leaves ('W') of every dtype in a heat step, ranks 1 to 3 and rows;
  *   - multi-node DAGs: a Laplace-like stencil into 'R', expressions mixing
  *     dtypes and casts, a scalar fill, shared subexpressions, and a spec at
  *     the leaf/scalar/node limits;
@@ -780,8 +781,35 @@ static void gen_gathers(void)
     }
 }
 
+/* Rolled leaves (layout 'W', wrapped coordinates: numpy.roll fused) of
+ * every dtype, in the heat step u + c * (n + s + w + e - 4u) of ranks 1 to
+ * 3 (GPU form), 64-bit indices on rank 3, and the row-chunked form. */
+static void gen_rolls(void)
+{
+    for (int t = 0; t < NDA_NTYPES; t++) {
+        for (int v = 0; v < 4; v++) {
+            nda_dtype d = (nda_dtype)t;
+            int rank = v < 3 ? v + 1 : 2;
+            nda_fused_spec s;
+            spec_store(&s, rank, rank == 3, d, rank == 1 ? NDA_LAYOUT_CONTIG : NDA_LAYOUT_ROWS,
+                       v == 3 ? ROW_CHUNK : 0);
+            nda_fused_ref u = leaf(&s, d, rank == 1 ? NDA_LAYOUT_CONTIG : NDA_LAYOUT_ROWS);
+            nda_fused_ref sum = leaf(&s, d, NDA_LAYOUT_WRAP);
+            for (int k = 0; k < 3; k++) sum = n2(&s, NDA_OP_ADD, d, d, d, sum, leaf(&s, d, NDA_LAYOUT_WRAP));
+            nda_fused_ref c = scalar(&s, d);
+            sum = n2(&s, NDA_OP_SUBTRACT, d, d, d, sum, n2(&s, NDA_OP_MULTIPLY, d, d, d, u, c));
+            n2(&s, NDA_OP_ADD, d, d, d, u, n2(&s, NDA_OP_MULTIPLY, d, d, d, sum, c));
+            char what[96];
+            snprintf(what, sizeof what, "roll heat %s rank%d%s", dn(d), rank, v == 3 ? " chunk256" : "");
+            add(&s, what);
+        }
+    }
+}
+
 static void gen_dags(void)
 {
+    gen_rolls();
+
     laplace(NDA_FLOAT32, false, 0, NDA_LAYOUT_ROWS);
     laplace(NDA_FLOAT32, false, ROW_CHUNK, NDA_LAYOUT_ROWS);
     laplace(NDA_FLOAT32, true, ROW_CHUNK, NDA_LAYOUT_STRIDED);

@@ -564,11 +564,9 @@ def test_roll(layout):
     ])
 
 
-def test_roll_is_a_snapshot_and_the_copy_path(monkeypatch):
-    """roll's pending gather reads the values at the call, whatever is written
-    into the source afterwards; arrays past the gather limit take slice copies."""
-    from ndaccel._manipulation import _rearrange
-
+def test_roll_is_a_snapshot():
+    """roll's pending result reads the values at the call, whatever is written
+    into the source afterwards."""
     def run(xp):
         a = xp.arange(12.0).reshape(3, 4)
         r1, r2 = xp.roll(a, 1, 0), xp.roll(a, (1, -1), (0, 1))
@@ -576,10 +574,84 @@ def test_roll_is_a_snapshot_and_the_copy_path(monkeypatch):
         a2 = xp.arange(6).reshape(2, 3)
         r3 = xp.roll(a2, 1, 1)
         a2 += 5
-        return r1, r2, r3 * 2 + r3
+        r4 = xp.roll(a2, (2, 6), (0, 1))          # whole turns: a copy
+        a2[0, 0] = -1
+        return r1, r2, r3 * 2 + r3, r4
     check_all([run])
-    monkeypatch.setattr(_rearrange, "_ROLL_GATHER_MAX", 0)
-    check_all([run, lambda xp: xp.roll(make(xp, F8, "c", (3, 4)), (1, -6), axis=(0, 1))])
+
+
+def _heat(xp, u):
+    return u + 0.1 * (xp.roll(u, 1, 0) + xp.roll(u, -1, 0) + xp.roll(u, 1, 1) +
+                      xp.roll(u, -1, 1) - 4 * u)
+
+
+# Rolled operands are read in place with wrapped indices (layout 'W' of
+# kernels/fused.h): every kernel form (the chunked rows with and without
+# vectors, whose loads straddle the wrap; rank 1; more axes than one kernel
+# takes), strided sources, broadcasting, folds (which store the values
+# first), and writes into the rolled array itself.
+@pytest.mark.parametrize("dt", ["float64", "float32", "int32", "complex128", "bool"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_roll_fuses_into_expressions(dt, layout):
+    u = lambda xp, shape=(37, 53): make(xp, numpy.dtype(dt), layout, shape)  # noqa: E731
+    cases = [
+        lambda xp: xp.roll(u(xp), (3, -17), (0, 1)) ^ u(xp) if dt == "bool" else _heat(xp, u(xp)),
+        lambda xp: xp.roll(u(xp), 1, 1) != u(xp),
+        lambda xp: xp.roll(u(xp, (300,)), 7) == xp.roll(u(xp, (300,)), -293),
+        lambda xp: xp.logical_xor(xp.roll(u(xp, (3, 4, 50)), (1, 2, 9), (0, 1, 2)), u(xp, (3, 4, 50))),
+        lambda xp: xp.roll(u(xp, (53,)), 5)[None, :] == u(xp),
+        lambda xp: xp.roll(u(xp), 4, 0).sum(axis=0),
+        lambda xp: xp.roll(u(xp), -4, 1).sum(),
+        lambda xp: xp.roll(u(xp, (300,)), -7),                  # stored as they are
+        lambda xp: xp.roll(u(xp), (3, -17), (0, 1)),
+        lambda xp: xp.roll(u(xp), 36, 0),
+    ]
+    if dt != "bool":
+        cases += [
+            lambda xp: xp.roll(u(xp, (300,)), 7) - u(xp, (300,)),
+            lambda xp: xp.roll(u(xp, (53,)), 5)[None, :] + u(xp) * 2,
+            lambda xp: (xp.roll(u(xp), 1, 1) * u(xp)).sum(axis=1),
+        ]
+    check_all(cases, rtol=1e-6 if dt == "float32" else None)
+
+
+def test_roll_many_axes_and_folds():
+    shape = (2, 3, 2, 2, 3, 2, 2, 2, 5)       # nine axes: the outer one runs on the host
+    check_all([
+        lambda xp: xp.roll(make(xp, F8, "c", shape), (1, 2, 1, 4), (0, 1, 4, 8)) * 3 + 1,
+        lambda xp: xp.roll(make(xp, F8, "n", shape), 1, 0) - make(xp, F8, "c", shape),
+        lambda xp: xp.roll(make(xp, F8, "c", shape), (1, 1), (0, 8)).max(axis=(0, 8)),
+        lambda xp: xp.roll(make(xp, F8, "c", (40, 30)), 3, 0).mean(),
+        lambda xp: xp.argmax(xp.roll(make(xp, F8, "t", (40, 30)), 3, 1), axis=1),
+    ])
+
+
+def test_roll_written_into_its_source():
+    """Stores that read a roll of their destination compute it before writing."""
+    def assign(xp):
+        a = xp.arange(60.0).reshape(6, 10)
+        a[...] = xp.roll(a, 1, 0) + a
+        a[1:] = xp.roll(a, 2, 1)[1:] * 2
+        a[:, 3] = xp.roll(a[:, 3], 1)
+        return a
+
+    def out(xp):
+        a = xp.arange(60.0).reshape(6, 10)
+        xp.add(xp.roll(a, 1, 1), a, out=a)
+        xp.multiply(xp.roll(a, -1), 2, out=a)
+        return a
+
+    def scatter(xp):
+        a = xp.arange(20.0)
+        a[xp.asarray([0, 5, 19])] = xp.roll(a, 3)[:3]
+        a[::2] = xp.roll(a, 1)[::2]
+        return a
+
+    def pending(xp):
+        a = xp.arange(12.0).reshape(3, 4)
+        return xp.roll(a * 2 + 1, 1, 0) - xp.roll(xp.roll(a, 1, 1), -1, 1)
+
+    check_all([assign, out, scatter, pending])
 
 
 def test_roll_edge_cases():

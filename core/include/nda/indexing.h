@@ -26,6 +26,17 @@
  * on failure. */
 int nda_array_gather(const nda_array *src, const nda_array *offsets, nda_array **out);
 
+/* A new pending array of src's dtype and shape whose element c is src's
+ * element (c[i] - shift[i]) mod shape[i] along every axis i (numpy.roll,
+ * shift[i] any integer; one shift per axis of src). It fuses into the
+ * elementwise expressions that read it (each element's wrapped index is
+ * computed where it is loaded, no copy and no offset table), reading src's
+ * buffer as it is then, like nda_array_gather; with every shift a multiple
+ * of its axis' extent, a pending copy. A pending src is computed now.
+ * NDA_EVALUE when src has no elements. The caller owns *out; *out is
+ * untouched on failure. */
+int nda_array_roll(const nda_array *src, const int64_t *shift, nda_array **out);
+
 /* Writes `value` into dst's elements at `offsets` (as in nda_array_gather),
  * one value per offset: value is an array (any dtype, broadcast to the
  * shape of offsets) or a scalar (value->array NULL), cast to dst's dtype

@@ -1,33 +1,12 @@
 """Rearranging elements: flip, fliplr, flipud, rot90 (views with negative
-strides) and roll (a pending gather at cached offsets, which fuses into the
-expression that reads it; slice copies for very large arrays)."""
-import collections
-import itertools
-import threading
-
+strides) and roll (a pending array that fuses into the expression that
+reads it)."""
 import numpy
 
 from .. import _core
 from .._axes import normalize_axis_tuple
-from .._creation._basic import zeros
 from .._creation._from_data import asarray as _arr  # ndarrays pass through unchanged
-from .._creation._ranges import arange
 from .._scalars import returns_scalar
-from .._ufunc import UFUNCS
-from ._helpers import _copy_into, _empty
-
-# roll's gather offsets, by (device, shape, element strides, shifts): a time
-# loop rolls arrays of one geometry by the same shifts every step, so each
-# offsets array is computed once. The cache keeps at most _ROLL_CACHE_BYTES
-# of offsets on the devices (least recently used go first); rolls of up to
-# _ROLL_GATHER_MAX elements gather (one launch: small rolls are launch-bound),
-# larger ones copy slices (2 per rolled axis, each a vector copy, against a
-# gather that reads an int64 offset per element: 1M float64 on PoCL, 0.52 ms
-# against 1.7).
-_ROLL_CACHE_BYTES = 64 << 20
-_ROLL_GATHER_MAX = 1 << 17
-_roll_offsets_cache = collections.OrderedDict()
-_roll_lock = threading.Lock()
 
 
 def flip(m, axis=None):
@@ -84,60 +63,25 @@ def rot90(m, k=1, axes=(0, 1)):
 
 
 def roll(a, shift, axis=None):
-    """Elements of a shifted cyclically along the given axes, into a new device array
-    (numpy.roll)."""
+    """Elements of a shifted cyclically along the given axes, as a new device array
+    (numpy.roll): pending until needed, and fused into the expression that
+    reads it, each element's wrapped index computed where it is loaded
+    (nda_array_roll)."""
     a = _arr(a)
-    if axis is None:
+    if axis is None and a.ndim != 1:  # the flat roll, stored (a pending result has a's shape)
         return roll(a.ravel(), shift, 0).reshape(a.shape)
+    if axis is None:
+        axis = 0
     axis = normalize_axis_tuple(axis, a.ndim, allow_duplicate=True)
     broadcasted = numpy.broadcast(shift, axis)
     if broadcasted.ndim > 1:
         raise ValueError("'shift' and 'axis' should be scalars or 1D sequences")
-    shifts = dict.fromkeys(range(a.ndim), 0)
+    shifts = [0] * a.ndim
     for sh, ax in broadcasted:
         shifts[ax] += int(sh)
-    shifts = {ax: sh % (a.shape[ax] or 1) for ax, sh in shifts.items()}
-    if 0 < a.size <= _ROLL_GATHER_MAX and any(shifts.values()):
-        return _core.gather(a, _roll_offsets(a, shifts))
-    rolls = [((slice(None), slice(None)),)] * a.ndim
-    for ax, offset in shifts.items():
-        if offset:
-            rolls[ax] = ((slice(None, -offset), slice(offset, None)),
-                         (slice(-offset, None), slice(None, offset)))
-    result = _empty(a.shape, a.dtype, a)
-    for indices in itertools.product(*rolls):
-        arr_index, res_index = zip(*indices)
-        _copy_into(result[res_index], a[arr_index])
-    return result
-
-
-def _roll_offsets(a, shifts):
-    """int64 offsets (elements from a's element 0, through a's strides) of
-    roll's source elements: result[i] = a[(i - shift) mod n] on each axis."""
-    isz = a.dtype.itemsize
-    el_strides = tuple(st // isz for st in a.strides)
-    key = (a._device_id, a.shape, el_strides, tuple(sorted(shifts.items())))
-    with _roll_lock:
-        off = _roll_offsets_cache.get(key)
-        if off is not None:
-            _roll_offsets_cache.move_to_end(key)
-            return off
-    off = zeros((), dtype=numpy.int64, device=a._device_id)
-    for ax, n in enumerate(a.shape):
-        src = UFUNCS["remainder"](UFUNCS["subtract"](arange(n, dtype=numpy.int64,
-                                                            device=a._device_id),
-                                                     shifts.get(ax, 0)), n)
-        part = UFUNCS["multiply"](src, el_strides[ax]).reshape(
-            (1,) * ax + (n,) + (1,) * (a.ndim - ax - 1))
-        off = UFUNCS["add"](off, part)
-    off = off.astype(numpy.int64)
-    off._buffer_id  # computed once, here
-    with _roll_lock:
-        _roll_offsets_cache[key] = off
-        total = sum(o.nbytes for o in _roll_offsets_cache.values())
-        while total > _ROLL_CACHE_BYTES and len(_roll_offsets_cache) > 1:
-            total -= _roll_offsets_cache.popitem(last=False)[1].nbytes
-    return off
+    if a.size == 0:
+        return a.copy()
+    return _core.roll(a, [sh % a.shape[ax] for ax, sh in enumerate(shifts)])
 
 
 # flip of a 0-d array gives a NumPy scalar, as NumPy's (see _scalars.py).
