@@ -174,10 +174,17 @@ static int check_fp64(nda_device *d, const nda_fused_spec *s)
     return nda_error_set(NDA_ETYPE, "device %s (%s) does not support float64", d->id, d->info.name);
 }
 
+/* The most arguments a fused kernel takes (kernels/fused.h's order): out
+ * and its offset; a buffer and an offset per leaf; the scalars; n, the
+ * shape, and total (reduce); strides of out and of every leaf; wraps of
+ * every leaf ('W'). */
+#define ARGS_MAX (2 + 2 * NDA_FUSED_MAX_LEAVES + NDA_FUSED_MAX_SCALARS + 2 + 2 * NDA_FUSED_MAXRANK + \
+                  2 * NDA_FUSED_MAX_LEAVES * NDA_FUSED_MAXRANK)
+
 typedef struct argpack {
-    nda_kernel_arg a[256];
-    int64_t v64[256];
-    int32_t v32[256];
+    nda_kernel_arg a[ARGS_MAX];
+    int64_t v64[ARGS_MAX];
+    int32_t v32[ARGS_MAX];
     int n;
     bool idx64;
 } argpack;
@@ -399,7 +406,9 @@ static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const
     }
     rc = check_fp64(d, s);
     if (rc != NDA_OK) goto out;
-    if (!offsets && nda_host_eval_accepts(d, s, n)) {
+    /* Host loops read leaves in place (no wraps; a wrap along an outer axis
+     * leaves its leaf's inner layout unwrapped). */
+    if (!offsets && !any_rolled(L) && nda_host_eval_accepts(d, s, n)) {
         rc = host_eval(d, L, sp, dst);
         goto out;
     }

@@ -599,7 +599,8 @@ def test_roll_fuses_into_expressions(dt, layout):
         lambda xp: xp.roll(u(xp), 1, 1) != u(xp),
         lambda xp: xp.roll(u(xp, (300,)), 7) == xp.roll(u(xp, (300,)), -293),
         lambda xp: xp.logical_xor(xp.roll(u(xp, (3, 4, 50)), (1, 2, 9), (0, 1, 2)), u(xp, (3, 4, 50))),
-        lambda xp: xp.roll(u(xp, (53,)), 5)[None, :] == u(xp),
+        lambda xp: xp.roll(u(xp, (53,)), 5) == u(xp),           # broadcast rolled leaf
+        lambda xp: xp.roll(u(xp, (37, 1)), 5, 0) != u(xp),
         lambda xp: xp.roll(u(xp), 4, 0).sum(axis=0),
         lambda xp: xp.roll(u(xp), -4, 1).sum(),
         lambda xp: xp.roll(u(xp, (300,)), -7),                  # stored as they are
@@ -609,21 +610,43 @@ def test_roll_fuses_into_expressions(dt, layout):
     if dt != "bool":
         cases += [
             lambda xp: xp.roll(u(xp, (300,)), 7) - u(xp, (300,)),
-            lambda xp: xp.roll(u(xp, (53,)), 5)[None, :] + u(xp) * 2,
+            lambda xp: xp.roll(u(xp, (53,)), 5) + u(xp) * 2,
+            lambda xp: xp.roll(u(xp, (37, 1)), -3, 0) * u(xp),
             lambda xp: (xp.roll(u(xp), 1, 1) * u(xp)).sum(axis=1),
         ]
     check_all(cases, rtol=1e-6 if dt == "float32" else None)
 
 
 def test_roll_many_axes_and_folds():
-    shape = (2, 3, 2, 2, 3, 2, 2, 2, 5)       # nine axes: the outer one runs on the host
+    shape = (2, 3, 2, 2, 3, 2, 2, 2, 5)       # nine axes
     check_all([
+        # transposed: no axes merge, the outer one runs on the host (launch's
+        # wrapped offsets; host loops decline the store)
+        lambda xp: xp.roll(make(xp, F8, "t", shape), 1, 0),
+        lambda xp: xp.roll(make(xp, F8, "t", shape), (1, 2, 3), (0, 1, 8)) * 3 + 1,
+        lambda xp: xp.roll(make(xp, F8, "t", shape), 1, 0).sum(axis=(0, 8)),
         lambda xp: xp.roll(make(xp, F8, "c", shape), (1, 2, 1, 4), (0, 1, 4, 8)) * 3 + 1,
         lambda xp: xp.roll(make(xp, F8, "n", shape), 1, 0) - make(xp, F8, "c", shape),
         lambda xp: xp.roll(make(xp, F8, "c", shape), (1, 1), (0, 8)).max(axis=(0, 8)),
         lambda xp: xp.roll(make(xp, F8, "c", (40, 30)), 3, 0).mean(),
         lambda xp: xp.argmax(xp.roll(make(xp, F8, "t", (40, 30)), 3, 1), axis=1),
     ])
+
+
+def test_sixteen_rolled_leaves_of_eight_axes():
+    """The most wrapped operands one kernel takes: 16 leaves, each with a
+    stride and a wrap per axis (two sums of 8 rolls, each within the
+    pending-expression limits, added)."""
+    def run(xp):
+        u = make(xp, F8, "t", (3,) * 8)
+
+        def half(sign):
+            terms = [xp.roll(u, sign, ax) for ax in range(8)]
+            while len(terms) > 1:
+                terms = [terms[i] + terms[i + 1] for i in range(0, len(terms), 2)]
+            return terms[0]
+        return half(1) + half(-1)
+    check_all([run])
 
 
 def test_roll_written_into_its_source():
