@@ -145,7 +145,7 @@ static void emit_offset(nda_strbuf *b, const nda_fused_spec *s, int k, char layo
     if (layout == NDA_LAYOUT_ZERO || layout == NDA_LAYOUT_GATHER) return;
     if (layout == NDA_LAYOUT_WRAP) {
         for (int d = 0; d < s->rank; d++) {
-            char c[8], extent[8];
+            char c[16], extent[16];
             snprintf(c, sizeof c, s->rank == 1 ? "i" : "c%d", d);
             snprintf(extent, sizeof extent, s->rank == 1 ? "n" : "sh%d", d);
             nda_strbuf_printf(b, "%s%s += ", ind, p);
@@ -279,10 +279,10 @@ static void emit_row_load(nda_strbuf *b, const nda_fused_spec *s, int k, int vec
     const char *T = nda_type_compute(s->leaf_dtype[k]);
     char lay = s->leaf_layout[k];
     int last = s->rank - 1;
-    char sh[8];
+    char sh[16];
     snprintf(sh, sizeof sh, "sh%d", last);
     if (vec > 0 && lay == NDA_LAYOUT_WRAP) {
-        char base[8];
+        char base[16];
         snprintf(base, sizeof base, "p%d", k);
         emit_wrapped_vload(b, s, k, vec, "j", base, last, sh, "    ");
         return;
@@ -350,7 +350,7 @@ static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char
             for (int d = 0; d < last; d++) nda_strbuf_printf(b, " + c%d * st%d_%d", d, k, d);
         if (s->leaf_layout[k] == NDA_LAYOUT_WRAP)
             for (int d = 0; d < last; d++) {
-                char c[8], extent[8];
+                char c[16], extent[16];
                 snprintf(c, sizeof c, "c%d", d);
                 snprintf(extent, sizeof extent, "sh%d", d);
                 nda_strbuf_puts(b, " + ");
@@ -822,7 +822,7 @@ static int emit_vector_eval(nda_strbuf *b, const nda_fused_spec *s, nda_strbuf *
         if (s->leaf_layout[k] == NDA_LAYOUT_ZERO) {
             nda_strbuf_printf(b, "    %s v%d = (%s)(in%d[off%d]);\n", V, k, V, k, k);
         } else if (s->leaf_layout[k] == NDA_LAYOUT_WRAP) {
-            char base[8];
+            char base[16];
             snprintf(base, sizeof base, "off%d", k);
             emit_wrapped_vload(b, s, k, s->vec, "i8", base, 0, "n", "    ");
         } else {
