@@ -590,9 +590,7 @@ bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t
      * the host, 21 on PoCL (pipelined), and breaks even at ~5000 rows. */
     int64_t work = !s->reduce && s->out_layout == NDA_LAYOUT_STRIDED ? STRIDED_WEIGHT : 1;
     for (int k = 0; k < s->nleaves; k++) {
-        if (s->leaf_layout[k] == NDA_LAYOUT_GATHER || s->leaf_layout[k] == NDA_LAYOUT_WRAP ||
-            !host_type(s->leaf_dtype[k]))
-            return false;
+        if (s->leaf_layout[k] == NDA_LAYOUT_GATHER || !host_type(s->leaf_dtype[k])) return false;
         work += s->leaf_layout[k] == NDA_LAYOUT_STRIDED ? STRIDED_WEIGHT : 1;
     }
     for (int k = 0; k < s->nscalars; k++)

@@ -21,7 +21,8 @@ typedef struct nda_space {
     int64_t wrap[NDA_SPACE_MAXOPS][NDA_MAXDIMS];
 } nda_space;
 
-/* Whether a store of spec s (linearised, no gather, scatter or rolled leaf) or its
+/* Whether a store of spec s (linearised, no gather or scatter; callers
+ * decline rolled leaves, whose wraps the host loops do not read) or its
  * whole-array fold (s->reduce; sum, prod, max, min: core/host_fold.h) over
  * n elements runs on the host on device d: the policy is on, d's buffers
  * are host memory on the host's cores, the work fits the limit and the

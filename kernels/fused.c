@@ -137,6 +137,14 @@ static void emit_wrapped(nda_strbuf *b, int k, int d, const char *c, const char 
                       d, c, k, d, extent);
 }
 
+/* Leaf k's offset along axis d at coordinate c: the wrapped coordinate
+ * times its stride stk_d. */
+static void emit_wrapped_offset(nda_strbuf *b, int k, int d, const char *c, const char *extent)
+{
+    emit_wrapped(b, k, d, c, extent);
+    nda_strbuf_printf(b, " * st%d_%d", k, d);
+}
+
 /* Adds operand k's (-1: the output's) offset of element i, or of the
  * coordinates c0.. (rank > 1), to p. */
 static void emit_offset(nda_strbuf *b, const nda_fused_spec *s, int k, char layout, const char *p,
@@ -149,8 +157,8 @@ static void emit_offset(nda_strbuf *b, const nda_fused_spec *s, int k, char layo
             snprintf(c, sizeof c, s->rank == 1 ? "i" : "c%d", d);
             snprintf(extent, sizeof extent, s->rank == 1 ? "n" : "sh%d", d);
             nda_strbuf_printf(b, "%s%s += ", ind, p);
-            emit_wrapped(b, k, d, c, extent);
-            nda_strbuf_printf(b, " * %s_%d;\n", st, d);
+            emit_wrapped_offset(b, k, d, c, extent);
+            nda_strbuf_puts(b, ";\n");
         }
         return;
     }
@@ -266,8 +274,8 @@ static void emit_wrapped_vload(nda_strbuf *b, const nda_fused_spec *s, int k, in
         char c[24];
         snprintf(c, sizeof c, "(%s + %d)", j, u);
         nda_strbuf_printf(b, "%sin%d[%s + ", u ? ", " : "", k, base);
-        emit_wrapped(b, k, d, c, extent);
-        nda_strbuf_printf(b, " * st%d_%d]", k, d);
+        emit_wrapped_offset(b, k, d, c, extent);
+        nda_strbuf_puts(b, "]");
     }
     nda_strbuf_printf(b, ");\n%s}\n", ind);
 }
@@ -306,8 +314,8 @@ static void emit_row_load(nda_strbuf *b, const nda_fused_spec *s, int k, int vec
         nda_strbuf lw;
         nda_strbuf_init(&lw);
         nda_strbuf_printf(&lw, "in%d[p%d + ", k, k);
-        emit_wrapped(&lw, k, last, "j", sh);
-        nda_strbuf_printf(&lw, " * st%d_%d]", k, last);
+        emit_wrapped_offset(&lw, k, last, "j", sh);
+        nda_strbuf_puts(&lw, "]");
         nda_strbuf_printf(b, "    %s v%d = ", T, k);
         nda_emit_load_value(b, s->leaf_dtype[k], lw.data ? lw.data : "");
         nda_strbuf_puts(b, ";\n");
@@ -354,8 +362,7 @@ static int emit_chunked_store(nda_strbuf *b, const nda_fused_spec *s, const char
                 snprintf(c, sizeof c, "c%d", d);
                 snprintf(extent, sizeof extent, "sh%d", d);
                 nda_strbuf_puts(b, " + ");
-                emit_wrapped(b, k, d, c, extent);
-                nda_strbuf_printf(b, " * st%d_%d", k, d);
+                emit_wrapped_offset(b, k, d, c, extent);
             }
         nda_strbuf_puts(b, ";\n");
     }

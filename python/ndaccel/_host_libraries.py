@@ -93,7 +93,7 @@ def host_output(shape, dtype, device_id):
     """A new ndaccel array on device_id (memory_is_host only) and a writable NumPy
     view of its storage, for NumPy to write the result into."""
     out = _core.empty(tuple(shape), _dtypes.code(numpy.dtype(dtype)), device_id)
-    return out, numpy.from_dlpack(_Export(out, True))
+    return out, storage(out)
 
 
 def storage(a):
