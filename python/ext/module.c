@@ -12,6 +12,7 @@
 #include "array_object.h"
 #include "convert.h"
 #include "host_fill.h"
+#include "host_reduce.h"
 #include "lock.h"
 #include "random_binding.h"
 #include "nda/binning.h"
@@ -774,6 +775,9 @@ static PyMethodDef methods[] = {
     {"fill", py_fill, METH_VARARGS, NULL},
     {"host_fill_affine", ndapy_host_fill_affine, METH_VARARGS,
      "host_fill_affine(buffer, kind, first, delta): arange's values on the host (host_fill.h)."},
+    {"host_reduce", ndapy_host_reduce, METH_VARARGS,
+     "host_reduce(kind, a, threads, bufsize): numpy.<kind>(a) read in place on the host, or "
+     "NotImplemented (host_reduce.h)."},
     {"astype", py_astype, METH_VARARGS, NULL},
     {"random_fill", ndapy_random_fill, METH_VARARGS, NULL},
     {"can_cast", py_can_cast, METH_VARARGS, NULL},

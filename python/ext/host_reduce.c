@@ -1,0 +1,108 @@
+#include "host_reduce.h"
+
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#define PY_ARRAY_UNIQUE_SYMBOL ndaccel_ARRAY_API
+#define NO_IMPORT_ARRAY
+#include <numpy/arrayobject.h>
+
+#include <string.h>
+
+#include "nda/array.h"
+#include "nda/backend.h"
+#include "nda/device.h"
+#include "nda/error.h"
+
+#include "array_object.h"
+#include "convert.h"
+#include "host_reduce_loops.h"
+
+static int parse_op(const char *s, ndapy_reduce_op *op)
+{
+    static const char *const names[] = {"sum", "mean", "max", "min", "argmax", "argmin",
+                                        "count_nonzero"};
+    for (int k = 0; k < (int)(sizeof names / sizeof *names); k++)
+        if (strcmp(s, names[k]) == 0) {
+            *op = (ndapy_reduce_op)k;
+            return 0;
+        }
+    PyErr_Format(PyExc_ValueError, "host_reduce: unknown reduction '%s'", s);
+    return -1;
+}
+
+/* Whether a's elements can be read in place on the host: stored (not pending),
+ * non-empty, C-contiguous, on a device whose memory is host memory. */
+static int readable_in_place(const nda_array *a, int *rc)
+{
+    const nda_backend_ops *ops = nda_device_ops(a->device);
+    int kind = NDA_MEMORY_DEVICE;
+    *rc = NDA_OK;
+    if (a->lazy != NULL || a->buffer == NULL || nda_array_size(a) == 0 ||
+        !nda_array_is_c_contiguous(a))
+        return 0;
+    if (ops->abi_version < 5 || ops->memory_kind == NULL || ops->buffer_map == NULL ||
+        ops->buffer_unmap == NULL)
+        return 0;
+    if ((*rc = ops->memory_kind(nda_device_local_index(a->device), &kind)) != NDA_OK)
+        return 0;
+    return kind == NDA_MEMORY_HOST;
+}
+
+PyObject *ndapy_host_reduce(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *name;
+    PyObject *obj;
+    int threads, rc;
+    Py_ssize_t bufsize;
+    ndapy_reduce_op op;
+    if (!PyArg_ParseTuple(args, "sOin", &name, &obj, &threads, &bufsize) || parse_op(name, &op) < 0)
+        return NULL;
+    if (bufsize < 1) {
+        PyErr_Format(PyExc_ValueError, "host_reduce: bufsize must be positive, not %zd", bufsize);
+        return NULL;
+    }
+    nda_array *a = ndapy_array_get(obj);
+    if (a == NULL)
+        return NULL;
+    if (!ndapy_reduction_handles(op, a->dtype) || !readable_in_place(a, &rc)) {
+        if (rc != NDA_OK)
+            return ndapy_raise(rc);
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    ndapy_reduction *r = ndapy_reduction_new(op, a->dtype, nda_array_size(a), threads, bufsize);
+    if (r == NULL)
+        return PyErr_NoMemory();
+    nda_device *d = a->device;
+    const nda_backend_ops *ops = nda_device_ops(d);
+    int dev = nda_device_local_index(d);
+    nda_buffer *b = a->buffer;
+    void *host = NULL;
+    /* The device's queue drains first (writers of a's buffer finish); the
+     * library lock, held, keeps new work off it until the loops are done. */
+    Py_BEGIN_ALLOW_THREADS
+    rc = nda_device_synchronize(d);
+    if (rc == NDA_OK)
+        rc = ops->buffer_map(dev, b->handle, 0, b->capacity, &host);
+    if (rc == NDA_OK) {
+        ndapy_reduction_run(r, (const char *)host + a->offset, threads);
+        rc = ops->buffer_unmap(dev, b->handle, host);
+    }
+    Py_END_ALLOW_THREADS
+    union {
+        char bytes[16];
+        double align;
+    } value;
+    nda_dtype type;
+    PyObject *result;
+    if (rc != NDA_OK) {
+        result = ndapy_raise(rc);
+    } else if (!ndapy_reduction_result(r, &type, value.bytes)) {
+        result = Py_NewRef(Py_NotImplemented);
+    } else {
+        PyArray_Descr *descr = PyArray_DescrFromType(ndapy_typenum_from_dtype(type));
+        result = descr == NULL ? NULL : PyArray_Scalar(value.bytes, descr, NULL);
+        Py_XDECREF(descr);
+    }
+    ndapy_reduction_free(r);
+    return result;
+}

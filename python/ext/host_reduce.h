@@ -1,0 +1,31 @@
+/* _core.host_reduce: whole-array reductions of stored arrays read in place on
+ * devices whose memory is host memory, with NumPy's values to the last bit. */
+#ifndef NDAPY_HOST_REDUCE_H
+#define NDAPY_HOST_REDUCE_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* host_reduce(kind, a, threads, bufsize) -> NumPy scalar or NotImplemented.
+ *
+ * kind is "sum", "mean", "max", "min", "argmax", "argmin" or "count_nonzero";
+ * the value is numpy.<kind>(a) with no other argument, bit for bit:
+ *   - sum and mean of float32/float64 repeat NumPy's pairwise summation over
+ *     the whole array (8 accumulators, blocks of 128, halves split at
+ *     multiples of 8); mean of bool and integers sums float64 conversions in
+ *     NumPy's buffers of `bufsize` elements (numpy.getbufsize()), each
+ *     pairwise, added in order; mean divides in the sum's dtype;
+ *   - integer and bool sums wrap in int64 (uint64 for unsigned dtypes).
+ * Work is split over `threads` threads (the device's compute units: the
+ * cores it was given) into pieces whose results combine in NumPy's order.
+ *
+ * NotImplemented, with nothing read, where the caller's general path must
+ * run: a is pending (lazy: the kernels fuse it into the reduction), empty,
+ * not C-contiguous, float16 or complex (for sum and mean also, nothing but
+ * bool, integers, float32 and float64), or its device's memory is not host
+ * memory. Also after reading, where NumPy's bits depend on its SIMD loops'
+ * order of comparisons: a float max/min/argmax/argmin that meets a NaN or
+ * whose extreme is a zero (NumPy then gives its own signed zero or NaN). */
+PyObject *ndapy_host_reduce(PyObject *self, PyObject *args);
+
+#endif
