@@ -19,7 +19,7 @@ from ._math._misc import _clip
 from ._ndarray import _is_operand, ndarray
 from ._scalars import returns_scalar
 from ._sorting import _search, _sort
-from ._statistics import _reductions
+from ._statistics import _host_reductions, _reductions
 from ._ufunc import ufunc
 
 
@@ -331,6 +331,8 @@ class _UfuncMethods:
 _RETURN_SCALARS = frozenset(("sum", "prod", "max", "min", "mean", "var", "std", "any", "all",
                              "ptp", "argmax", "argmin", "dot", "trace", "round", "__matmul__",
                              "__rmatmul__", "searchsorted", "reduce"))
+# Methods tried first with the host loops when called with no argument (a.sum(), a.max()).
+_WHOLE_ARRAY_FIRST = frozenset(("sum", "max", "min", "mean", "argmax", "argmin"))
 
 
 def _attach(cls, methods):
@@ -341,7 +343,10 @@ def _attach(cls, methods):
             continue
         fn.__name__ = name
         fn.__qualname__ = f"{cls.__name__}.{name}"
-        setattr(cls, name, returns_scalar(fn) if name in _RETURN_SCALARS else fn)
+        if name in _RETURN_SCALARS:
+            alone = _host_reductions.whole_of(name) if name in _WHOLE_ARRAY_FIRST else None
+            fn = returns_scalar(fn, alone)
+        setattr(cls, name, fn)
 
 
 _attach(ndarray, _ArrayMethods)

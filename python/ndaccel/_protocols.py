@@ -25,7 +25,7 @@ import numpy
 
 from . import _fallback
 from ._core import ndarray_base
-from ._scalars import _convert
+from ._scalars import convert as _convert
 from ._ufunc import UFUNCS
 
 _PACKAGE = __package__

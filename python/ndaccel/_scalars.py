@@ -40,12 +40,12 @@ def numpy_scalar(r):
     return r
 
 
-def _convert(r, out):
+def convert(r, out):
     """NumPy's PyArray_Return on a public function's result: 0-d arrays other
     than the caller's out= become scalars, also inside a returned tuple
     (average(returned=True), slogdet, linspace(retstep=True))."""
     if isinstance(r, tuple):
-        items = [_convert(x, out) for x in r]
+        items = [convert(x, out) for x in r]
         make = getattr(type(r), "_make", None)
         return make(items) if make is not None else tuple(items)
     if not isinstance(r, _core.ndarray_base) or r.ndim != 0 or r is out:
@@ -65,23 +65,30 @@ def _out_position(f):
     return None
 
 
-def returns_scalar(f):
+def returns_scalar(f, alone=None):
     """Decorates a public function whose NumPy counterpart returns a scalar
     for a single-value result. Only calls from user code convert: ndaccel's
-    own functions calling each other keep 0-d results on the device."""
+    own functions calling each other keep 0-d results on the device.
+    alone(a), when given, is tried first for a user's call with the array
+    alone (np.sum(a), a.max()): a NumPy scalar, or NotImplemented for f to
+    run (_statistics/_host_reductions.py: whole)."""
     at = []  # f's positional `out` index, found at the first need (inspect is slow at import)
 
     @functools.wraps(f)
     def api(*args, **kwargs):
-        r = f(*args, **kwargs)
         if not called_from_user():
-            return r
+            return f(*args, **kwargs)
+        if alone is not None and len(args) == 1 and not kwargs:
+            r = alone(args[0])
+            if r is not NotImplemented:
+                return r
+        r = f(*args, **kwargs)
         out = kwargs.get("out")
         if out is None and args:
             if not at:
                 at.append(_out_position(f))
             if at[0] is not None and len(args) > at[0]:
                 out = args[at[0]]
-        return _convert(r, out)
+        return convert(r, out)
     api.device_version = f
     return api

@@ -200,3 +200,120 @@ def test_empty_arrays_keep_numpy_errors(device):
     with pytest.raises(ValueError):
         ndaccel.argmax(e)
     assert float(ndaccel.sum(e)) == 0.0
+
+
+# ---- the host loops of whole-array reductions (_core.host_reduce) ----
+
+LOOP_KINDS = ["sum", "mean", "max", "min", "argmax", "argmin", "count_nonzero"]
+LOOP_DTYPES = ["float64", "float32", "bool", "int8", "uint8", "int16", "uint16", "int32",
+               "uint32", "int64", "uint64"]
+
+
+def spread(dtype, n, seed):
+    """Values whose sums depend on the order of additions: floats over 12
+    decades with both signs, integers over the dtype's whole range (sums wrap)."""
+    rng = numpy.random.default_rng(seed)
+    if dtype == "bool":
+        return rng.integers(0, 2, n).astype(bool)
+    if numpy.dtype(dtype).kind == "f":
+        return (rng.standard_normal(n) * 10.0 ** rng.integers(-6, 6, n)).astype(dtype)
+    info = numpy.iinfo(dtype)
+    return rng.integers(info.min, info.max, n, dtype=dtype, endpoint=True)
+
+
+def bits(x):
+    return type(x), numpy.asarray(x).tobytes()
+
+
+# Sizes around the pairwise block (128), NumPy's buffer (8192), the split
+# into threads (262144) and odd tails.
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 127, 128, 129, 1000, 8191, 8192, 8193, 70001,
+                               262143, 262144, 262145, 1000003])
+def test_loops_give_numpy_bits(device, n):
+    if not _host_libraries.memory_is_host(device.id):
+        pytest.skip("the loops read host memory in place")
+    for k, dtype in enumerate(LOOP_DTYPES):
+        h = spread(dtype, n, n * 31 + k)
+        a = ndaccel.asarray(h, device=device)
+        for kind in LOOP_KINDS:
+            want = getattr(numpy, kind)(h)
+            for threads in (1, 2, 3, 4):
+                got = _core.host_reduce(kind, a, threads, 8192)
+                assert bits(got) == bits(want), (n, dtype, kind, threads, got, want)
+
+
+def test_loops_mean_follows_numpy_buffer_size(device):
+    if not _host_libraries.memory_is_host(device.id):
+        pytest.skip("the loops read host memory in place")
+    h = spread("int64", 50001, 3)
+    a = ndaccel.asarray(h, device=device)
+    for size in (8192, 1024, 20000):
+        old = numpy.setbufsize(size)
+        try:
+            want = numpy.mean(h)
+        finally:
+            numpy.setbufsize(old)
+        got = _core.host_reduce("mean", a, 2, size)
+        assert bits(got) == bits(want), size
+
+
+def test_loops_decline_what_numpy_must_decide(device):
+    """NotImplemented, and the public route then gives NumPy's answer:
+    float extremes meeting a NaN or a zero (NumPy's loops pick which NaN or
+    zero), float16, complex, views that are not C-contiguous, pending and
+    empty arrays."""
+    if not _host_libraries.memory_is_host(device.id):
+        pytest.skip("the loops read host memory in place")
+    h = spread("float64", 5000, 9)
+    cases = []
+    for where in (0, 2500, 4999):
+        x = h.copy()
+        x[where] = numpy.nan
+        cases.append(x)
+    cases += [numpy.zeros(300), numpy.array([-0.0] + [0.0] * 40), -numpy.abs(h) - 0.0 * h,
+              numpy.concatenate([-numpy.abs(h), [0.0, -0.0]])]
+    for x in cases:
+        a = ndaccel.asarray(x, device=device)
+        for kind in ("max", "min", "argmax", "argmin"):
+            got = _core.host_reduce(kind, a, 2, 8192)
+            want = getattr(numpy, kind)(x)
+            if numpy.isnan(want) or want == 0 or kind.startswith("arg") and (
+                    numpy.isnan(x).any() or x[want] == 0):
+                assert got is NotImplemented, (kind, got)
+            with numpy.errstate(invalid="ignore"):
+                same(getattr(ndaccel, kind)(a), want)
+    a = ndaccel.asarray(h.reshape(50, 100), device=device)
+    for x in (a.T, a[:, ::2], a[:, 1:], a * 2, ndaccel.asarray(h.astype("float16"), device=device),
+              ndaccel.asarray(h.astype("complex128"), device=device)):
+        assert _core.host_reduce("sum", x, 2, 8192) is NotImplemented
+    assert _core.host_reduce("max", ndaccel.zeros(0, device=device), 2, 8192) is NotImplemented
+    with pytest.raises(ValueError, match="unknown reduction"):
+        _core.host_reduce("median", a, 2, 8192)
+    with pytest.raises(ValueError, match="bufsize"):
+        _core.host_reduce("mean", a, 2, 0)
+
+
+def test_public_route_takes_the_loops(host_route, monkeypatch):
+    """np.sum(a), a.sum() and the rest with a alone: the loops' NumPy scalar,
+    no kernel (host_route), no NumPy call on the storage; contiguous views at
+    an offset too; other arguments and ndaccel's own calls keep the general
+    route (0-d arrays inside the package)."""
+    calls = []
+    real = _core.host_reduce
+    monkeypatch.setattr(_core, "host_reduce", lambda *args: calls.append(args[0]) or real(*args))
+    monkeypatch.setattr(_host_libraries, "host_view", None)  # not called
+    h = spread("float64", 300003, 4)
+    a = ndaccel.asarray(h)
+    for x, hx in ((a, h), (a[7:], h[7:]), (a.reshape(3, -1)[1:], h.reshape(3, -1)[1:])):
+        for kind in ("sum", "mean", "max", "min", "argmax", "argmin", "count_nonzero"):
+            assert bits(getattr(ndaccel, kind)(x)) == bits(getattr(numpy, kind)(hx))
+            if kind != "count_nonzero":
+                assert bits(getattr(x, kind)()) == bits(getattr(hx, kind)())
+    assert len(calls) == 3 * 13
+    i = spread("int32", 100000, 5)
+    assert bits(ndaccel.asarray(i).mean()) == bits(i.mean())
+    assert bits(ndaccel.sum(ndaccel.asarray(i))) == bits(numpy.sum(i))
+    monkeypatch.undo()
+    r = ndaccel.sum(a, keepdims=True)  # an argument: the general route
+    assert isinstance(r, ndaccel.ndarray) and r.shape == (1,)
+    assert float(ndaccel.std(a)) == pytest.approx(numpy.std(h), rel=1e-12)

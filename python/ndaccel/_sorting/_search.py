@@ -209,5 +209,7 @@ def searchsorted(a, v, side="left", sorter=None):
 
 
 # Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
-argmax, argmin, nanargmax, nanargmin, searchsorted = (
-    returns_scalar(f) for f in (argmax, argmin, nanargmax, nanargmin, searchsorted))
+# np.argmax(a), a alone: NumPy's scalar from the host loops where they apply.
+argmax, argmin = (returns_scalar(f, _host_reductions.whole_of(f.__name__)) for f in (argmax, argmin))
+nanargmax, nanargmin, searchsorted = (
+    returns_scalar(f) for f in (nanargmax, nanargmin, searchsorted))

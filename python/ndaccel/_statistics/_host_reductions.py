@@ -22,15 +22,24 @@ pairwise summation order, its NaN rules):
   0.30, float32 0.14 against 0.21; at 64-256 columns the kernels win), and
   argmax/argmin along the last axis of a C-contiguous array for rows of
   ARG_ROW_MIN or more (the kernels reach 0.25-0.6x of NumPy there).
+Before all of that, a user's call with the array alone (np.sum(a), a.max():
+sum, mean, max, min, argmax, argmin, count_nonzero over every axis) of a
+C-contiguous bool, integer, float32 or float64 array takes ndaccel's own
+host loops (whole() below, python/ext/host_reduce_loops.c): NumPy's value
+and scalar type to the last bit, on the device's threads, with none of the
+0-d array, DLPack view and NumPy dispatch of the route above (~1.4 us a call
+against ~7 us: 64k float64 sum 7.4 us against NumPy's 12.5).
 Narrower arrays, views that are not C-contiguous, pending expressions,
 GPUs, devices whose memory is not the host's, and any device under
 NDACCEL_HOST_LIBRARIES=0 or a transfer guard that logs or refuses copies
 keep ndaccel's kernels. USE = False here turns this part of the policy off
 alone (the kernel tests of tests/python do, so that they keep testing the
 kernels)."""
+import functools
+
 import numpy
 
-from .. import _core, _host_libraries
+from .. import _core, _host_libraries, _transfer
 
 USE = True
 
@@ -66,6 +75,49 @@ def applies(a, axes, row_min=ROW_MIN, kind=None, dtype=None):
     if len(axes) == a.ndim:
         return True
     return len(axes) > 0 and a._c_contiguous and a.shape[-1] >= row_min
+
+
+# device id -> threads for the host loops where the policy maps the device's
+# storage (_host_libraries.maps, less its transfer-guard test), else 0: the
+# device's compute units (PoCL: the cores it was given,
+# POCL_MAX_PTHREAD_COUNT), so that a rank of an MPI job given one core keeps
+# to it.
+_THREADS = {}
+
+
+def _threads(device_id):
+    t = _THREADS.get(device_id)
+    if t is None:
+        t = 0
+        if _host_libraries.maps(device_id):
+            info = next((d for d in _core.devices() if d["id"] == device_id), {})
+            t = max(1, int(info.get("compute_units", 1)))
+        _THREADS[device_id] = t
+    return t
+
+
+def whole(kind, a):
+    """numpy.<kind>(a) for a stored ndaccel array a, as the NumPy scalar NumPy
+    returns, read in place by ndaccel's host loops (_core.host_reduce, which
+    repeats NumPy's summation order: the same bits), on the device's threads;
+    NotImplemented where the general path must run (the policy is off here,
+    a is pending, not C-contiguous, float16 or complex, ...). kind: 'sum',
+    'mean', 'max', 'min', 'argmax', 'argmin', 'count_nonzero'.
+    1M float64 on this 2-core VM, NumPy against these loops: sum 0.16 ms
+    against 0.06, max 0.10 against 0.07, argmax 0.13 against 0.09,
+    count_nonzero 0.42 against 0.06; mean of int64 0.46 against 0.16. A
+    call costs ~2 us here, NumPy's ~1.5."""
+    if not (USE and _host_libraries.USE and isinstance(a, _core.ndarray_base)):
+        return NotImplemented
+    threads = _threads(a._device_id)
+    if not threads or not _transfer.allowed():
+        return NotImplemented
+    return _core.host_reduce(kind, a, threads, numpy.getbufsize() if kind == "mean" else 8192)
+
+
+def whole_of(kind):
+    """whole(kind, .), for returns_scalar's `alone` (np.sum(a), a.max())."""
+    return functools.partial(whole, kind)
 
 
 def reduce(kind, a, axes, dtype, keepdims, initial):

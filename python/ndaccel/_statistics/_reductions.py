@@ -424,5 +424,8 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
 
 # Public entry points: a single-value result is a NumPy scalar (see _scalars.py).
 for _name in ('sum', 'prod', 'max', 'min', 'mean', 'var', 'std', 'any', 'all', 'count_nonzero', 'ptp', 'average', 'nansum', 'nanprod', 'nanmax', 'nanmin', 'nanmean', 'nanvar', 'nanstd'):
-    globals()[_name] = _returns_scalar(globals()[_name])
+    # np.sum(a) and the like, a alone: NumPy's scalar from the host loops where they apply.
+    _alone = (_host_reductions.whole_of(_name)
+              if _name in ('sum', 'max', 'min', 'mean', 'count_nonzero') else None)
+    globals()[_name] = _returns_scalar(globals()[_name], _alone)
 amax, amin = max, min  # the same objects, as in NumPy
