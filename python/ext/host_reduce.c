@@ -57,14 +57,20 @@ PyObject *ndapy_host_reduce(PyObject *self, PyObject *args)
     ndapy_reduce_op op;
     if (!PyArg_ParseTuple(args, "sOin", &name, &obj, &threads, &bufsize) || parse_op(name, &op) < 0)
         return NULL;
-    if (bufsize < 1) {
-        PyErr_Format(PyExc_ValueError, "host_reduce: bufsize must be positive, not %zd", bufsize);
+    if (bufsize < 16) { /* numpy.setbufsize's minimum */
+        PyErr_Format(PyExc_ValueError, "host_reduce: bufsize must be 16 or more, not %zd",
+                     bufsize);
         return NULL;
     }
     nda_array *a = ndapy_array_get(obj);
     if (a == NULL)
         return NULL;
-    if (!ndapy_reduction_handles(op, a->dtype) || !readable_in_place(a, &rc)) {
+    /* Means of bool and integers keep one result per buffer of bufsize elements:
+     * below 1024 those would outweigh a small dtype's array; the general route
+     * then runs. */
+    int tiny_buffers = op == NDAPY_MEAN && nda_dtype_kind(a->dtype) != NDA_KIND_FLOAT &&
+                       bufsize < 1024;
+    if (tiny_buffers || !ndapy_reduction_handles(op, a->dtype) || !readable_in_place(a, &rc)) {
         if (rc != NDA_OK)
             return ndapy_raise(rc);
         Py_RETURN_NOTIMPLEMENTED;
@@ -84,7 +90,7 @@ PyObject *ndapy_host_reduce(PyObject *self, PyObject *args)
     if (rc == NDA_OK)
         rc = ops->buffer_map(dev, b->handle, 0, b->capacity, &host);
     if (rc == NDA_OK) {
-        ndapy_reduction_run(r, (const char *)host + a->offset, threads);
+        ndapy_reduction_run(r, (const char *)host + a->offset);
         rc = ops->buffer_unmap(dev, b->handle, host);
     }
     Py_END_ALLOW_THREADS

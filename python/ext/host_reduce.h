@@ -14,7 +14,8 @@
  *     the whole array (8 accumulators, blocks of 128, halves split at
  *     multiples of 8); mean of bool and integers sums float64 conversions in
  *     NumPy's buffers of `bufsize` elements (numpy.getbufsize()), each
- *     pairwise, added in order; mean divides in the sum's dtype;
+ *     pairwise, added in order; mean divides as NumPy's does (float32 sums
+ *     by the count in float64, rounded to float32);
  *   - integer and bool sums wrap in int64 (uint64 for unsigned dtypes).
  * Work is split over `threads` threads (the device's compute units: the
  * cores it was given) into pieces whose results combine in NumPy's order.

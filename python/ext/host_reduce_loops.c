@@ -317,6 +317,7 @@ struct ndapy_reduction {
     int64_t lo[MAX_PIECES];    /* first element of each piece (fixed pieces) */
     int64_t len[MAX_PIECES];
     int64_t chunk;             /* > 0: piece k is the k-th buffer of this many elements */
+    int threads;               /* threads to run the pieces on (1 below PARALLEL_MIN) */
     int64_t n;
     partial *out;              /* npieces results */
     int depth;                 /* pairwise sums: levels of the recursion split */
@@ -390,12 +391,13 @@ static void split(job *j, int threads, int64_t bufsize)
     *depth = 0;
     j->npieces = 0;
     j->chunk = 0;
+    j->threads = n < PARALLEL_MIN ? 1 : threads;
     if (j->op == NDAPY_MEAN && !pairwise_sum) {
         j->chunk = bufsize;
-        j->npieces = (n + bufsize - 1) / bufsize;
+        j->npieces = n / bufsize + (n % bufsize != 0);
         return;
     }
-    if (threads <= 1 || n < PARALLEL_MIN) {
+    if (j->threads <= 1) {
         j->lo[0] = 0;
         j->len[0] = n;
         j->npieces = 1;
@@ -412,8 +414,9 @@ static void split(job *j, int threads, int64_t bufsize)
         pieces = MAX_PIECES;
     if (pieces > n / PIECE_MIN)
         pieces = n / PIECE_MIN > 0 ? n / PIECE_MIN : 1;
+    /* ceil(n / pieces) rounded up to whole lines: at most `pieces` pieces */
     int64_t line = 64 / (int64_t)j->itemsize;
-    int64_t step = (n / pieces + line - 1) / line * line;
+    int64_t step = ((n + pieces - 1) / pieces + line - 1) / line * line;
     for (int64_t lo = 0; lo < n; lo += step) {
         j->lo[j->npieces] = lo;
         j->len[j->npieces] = n - lo < step ? n - lo : step;
@@ -447,10 +450,10 @@ ndapy_reduction *ndapy_reduction_new(ndapy_reduce_op op, nda_dtype t, int64_t n,
     return j;
 }
 
-void ndapy_reduction_run(ndapy_reduction *j, const void *base, int threads)
+void ndapy_reduction_run(ndapy_reduction *j, const void *base)
 {
     j->base = base;
-    ndapy_parallel_for(run_piece, j, j->npieces, threads);
+    ndapy_parallel_for(run_piece, j, j->npieces, j->threads);
 }
 
 void ndapy_reduction_free(ndapy_reduction *j)
@@ -497,7 +500,10 @@ int ndapy_reduction_result(const ndapy_reduction *j, nda_dtype *type, void *valu
         *type = t;
         if (t == NDA_FLOAT32) {
             float f = 0.0f + (float)s; /* the reduction's initial value, then the sum */
-            SET(float, op == NDAPY_MEAN ? f / (float)j->n : f);
+            /* NumPy's mean: float32 sum / intp count, in float64 (NEP 50), rounded
+             * to float32 (once more rounding than float32 division, but the same
+             * value: 53 >= 2 * 24 + 2 bits); n need not be a float32 */
+            SET(float, op == NDAPY_MEAN ? (float)((double)f / (double)j->n) : f);
         } else {
             double d = 0.0 + s;
             SET(double, op == NDAPY_MEAN ? d / (double)j->n : d);

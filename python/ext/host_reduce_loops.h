@@ -18,13 +18,15 @@ int ndapy_reduction_handles(ndapy_reduce_op op, nda_dtype t);
 
 /* A reduction of n > 0 contiguous elements of dtype t (handled), split into
  * pieces for `threads` threads; mean of bool and integers sums NumPy's buffers
- * of bufsize > 0 elements. NULL when out of memory. */
+ * of bufsize > 0 elements (one result kept per buffer). NULL when out of
+ * memory. */
 ndapy_reduction *ndapy_reduction_new(ndapy_reduce_op op, nda_dtype t, int64_t n, int threads,
                                      int64_t bufsize);
 
-/* Reads the n elements from base (the array's first element), on `threads`
- * threads (host_threads.h). Calls nothing in Python. */
-void ndapy_reduction_run(ndapy_reduction *r, const void *base, int threads);
+/* Reads the n elements from base (the array's first element), on the threads
+ * given to new (host_threads.h; one below PARALLEL_MIN elements). Calls
+ * nothing in Python. */
+void ndapy_reduction_run(ndapy_reduction *r, const void *base);
 
 /* After run: 1 and the value in *type, its bytes at value (16 bytes, aligned
  * for any dtype); 0 when NumPy's own loop must decide (a float extreme that

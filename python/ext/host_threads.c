@@ -79,7 +79,7 @@ static void start_helpers(int want)
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        pthread_attr_setstacksize(&attr, 64 * 1024);
+        pthread_attr_setstacksize(&attr, 256 * 1024); /* the loops need little; glibc's TLS comes out of it */
         int rc = pthread_create(&t, &attr, helper_main, NULL);
         pthread_attr_destroy(&attr);
         if (rc != 0)

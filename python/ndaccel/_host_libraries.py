@@ -39,6 +39,11 @@ def applies(device_id):
     kernels then run, with no copy to report)."""
     if not USE or not _transfer.allowed():
         return False
+    return on_host_cores(device_id)
+
+
+def on_host_cores(device_id):
+    """Whether device_id is an OpenCL device on the host's own cores (cached)."""
     on_host = _ON_HOST_CORES.get(device_id)
     if on_host is None:
         info = next((d for d in _core.devices() if d["id"] == device_id), {})

@@ -71,6 +71,11 @@ def array_function(self, func, types, args, kwargs):
     ours = _ours(func.__module__, func.__name__)
     if ours is None or ours is func:
         return _fallback_call(func, f"{func.__module__}.{func.__name__}", args, kwargs)
+    alone = getattr(ours, "alone", None)  # numpy.sum(a) as ndaccel.sum(a) (_scalars.py)
+    if alone is not None and len(args) == 1 and not kwargs:
+        r = alone(args[0])
+        if r is not NotImplemented:
+            return r
     return _convert(ours(*args, **kwargs), kwargs.get("out"))
 
 

@@ -91,4 +91,5 @@ def returns_scalar(f, alone=None):
                 out = args[at[0]]
         return convert(r, out)
     api.device_version = f
+    api.alone = alone
     return api

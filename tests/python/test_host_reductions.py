@@ -242,6 +242,28 @@ def test_loops_give_numpy_bits(device, n):
                 assert bits(got) == bits(want), (n, dtype, kind, threads, got, want)
 
 
+def test_loops_with_many_threads_and_odd_splits(device):
+    """More threads than cores (16, 64: pieces capped at 64), sizes whose
+    split into pieces of whole cache lines is uneven, and float32 means of
+    more elements than float32 counts exactly (NumPy divides in float64)."""
+    if not _host_libraries.memory_is_host(device.id):
+        pytest.skip("the loops read host memory in place")
+    for n in (2**20 + 1, 2**20 + 64, 3 * 2**18 - 5):
+        for h in (numpy.arange(n, dtype=numpy.int64), spread("float64", n, n),
+                  spread("int8", n, n + 1)):
+            a = ndaccel.asarray(h, device=device)
+            for kind in LOOP_KINDS:
+                want = getattr(numpy, kind)(h)
+                for threads in (5, 16, 64):
+                    got = _core.host_reduce(kind, a, threads, 8192)
+                    assert bits(got) == bits(want), (n, h.dtype, kind, threads, got, want)
+    h = numpy.ones(2**24 + 1, dtype=numpy.float32)
+    h[::3] = 1.5
+    a = ndaccel.asarray(h, device=device)
+    for kind in ("mean", "sum"):
+        assert bits(_core.host_reduce(kind, a, 2, 8192)) == bits(getattr(numpy, kind)(h))
+
+
 def test_loops_mean_follows_numpy_buffer_size(device):
     if not _host_libraries.memory_is_host(device.id):
         pytest.skip("the loops read host memory in place")
@@ -291,6 +313,8 @@ def test_loops_decline_what_numpy_must_decide(device):
         _core.host_reduce("median", a, 2, 8192)
     with pytest.raises(ValueError, match="bufsize"):
         _core.host_reduce("mean", a, 2, 0)
+    # an integer mean over buffers this small would keep more results than the array
+    assert _core.host_reduce("mean", ndaccel.arange(5000, device=device), 2, 512) is NotImplemented
 
 
 def test_public_route_takes_the_loops(host_route, monkeypatch):
@@ -313,6 +337,22 @@ def test_public_route_takes_the_loops(host_route, monkeypatch):
     i = spread("int32", 100000, 5)
     assert bits(ndaccel.asarray(i).mean()) == bits(i.mean())
     assert bits(ndaccel.sum(ndaccel.asarray(i))) == bits(numpy.sum(i))
+    calls.clear()
+    for kind in ("sum", "mean", "max", "argmin", "count_nonzero"):  # NumPy's functions (NEP 18)
+        assert bits(getattr(numpy, kind)(a)) == bits(getattr(numpy, kind)(h))
+    assert len(calls) == 5
+    # the policy's switches and the transfer guard are read at each call (the
+    # kernels then run)
+    monkeypatch.undo()
+    monkeypatch.setattr(_core, "host_reduce", lambda *args: calls.append(args[0]) or real(*args))
+    calls.clear()
+    with ndaccel.transfer_guard("log"):
+        assert isinstance(a.sum(), numpy.float64)
+    monkeypatch.setattr(_host_libraries, "USE", False)
+    assert isinstance(a.sum(), numpy.float64)
+    assert calls == []
+    monkeypatch.setattr(_host_libraries, "USE", True)
+    assert bits(a.sum()) == bits(h.sum()) and calls == ["sum"]
     monkeypatch.undo()
     r = ndaccel.sum(a, keepdims=True)  # an argument: the general route
     assert isinstance(r, ndaccel.ndarray) and r.shape == (1,)
