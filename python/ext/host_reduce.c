@@ -52,7 +52,7 @@ PyObject *ndapy_host_reduce(PyObject *self, PyObject *args)
     (void)self;
     const char *name;
     PyObject *obj;
-    int threads, rc;
+    int threads, rc = NDA_OK;
     Py_ssize_t bufsize;
     ndapy_reduce_op op;
     if (!PyArg_ParseTuple(args, "sOin", &name, &obj, &threads, &bufsize) || parse_op(name, &op) < 0)
