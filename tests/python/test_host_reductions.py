@@ -244,13 +244,17 @@ def test_loops_give_numpy_bits(device, n):
 
 def test_loops_with_many_threads_and_odd_splits(device):
     """More threads than cores (16, 64: pieces capped at 64), sizes whose
-    split into pieces of whole cache lines is uneven, and float32 means of
-    more elements than float32 counts exactly (NumPy divides in float64)."""
+    split into pieces of whole cache lines is uneven, extremes repeated all
+    over (argmax/argmin: the first, whichever vector lane and piece holds
+    it), and float32 means of more elements than float32 counts exactly
+    (NumPy divides in float64)."""
     if not _host_libraries.memory_is_host(device.id):
         pytest.skip("the loops read host memory in place")
     for n in (2**20 + 1, 2**20 + 64, 3 * 2**18 - 5):
+        ties = numpy.random.default_rng(n).integers(1, 6, n)  # first of many equal extremes
         for h in (numpy.arange(n, dtype=numpy.int64), spread("float64", n, n),
-                  spread("int8", n, n + 1)):
+                  spread("int8", n, n + 1), ties.astype(numpy.float64),
+                  ties.astype(numpy.float32), -ties.astype(numpy.float64)):
             a = ndaccel.asarray(h, device=device)
             for kind in LOOP_KINDS:
                 want = getattr(numpy, kind)(h)
