@@ -1,5 +1,12 @@
 #include "host_fill.h"
 
+#include "nda/error.h"
+
+#include "array_object.h"
+#include "convert.h"
+#include "host_access.h"
+#include "host_fill_loops.h"
+
 #include <stdint.h>
 
 /* One loop per element width, compiled for AVX-512, AVX2 and the baseline and
@@ -100,4 +107,36 @@ PyObject *ndapy_host_fill_affine(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     Py_RETURN_NONE;
+}
+
+PyObject *ndapy_host_fill(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *obj;
+    const char *pattern;
+    Py_ssize_t size;
+    int threads, rc = NDA_OK;
+    if (!PyArg_ParseTuple(args, "Oy#i", &obj, &pattern, &size, &threads)) return NULL;
+    nda_array *a = ndapy_array_get(obj);
+    if (a == NULL) return NULL;
+    if ((size_t)size != nda_dtype_itemsize(a->dtype)) {
+        PyErr_Format(PyExc_ValueError, "host_fill: a %zd-byte value for %s elements", size,
+                     nda_dtype_name(a->dtype));
+        return NULL;
+    }
+    if (!ndapy_host_accessible(a, &rc)) {
+        if (rc != NDA_OK) return ndapy_raise(rc);
+        Py_RETURN_FALSE;
+    }
+    void *mapped = NULL;
+    char *first = NULL;
+    Py_BEGIN_ALLOW_THREADS
+    rc = ndapy_host_map(a, &mapped, &first);
+    if (rc == NDA_OK) {
+        ndapy_fill_pattern(first, nda_array_size(a), (size_t)size, pattern, threads);
+        rc = ndapy_host_unmap(a, mapped);
+    }
+    Py_END_ALLOW_THREADS
+    if (rc != NDA_OK) return ndapy_raise(rc);
+    Py_RETURN_TRUE;
 }

@@ -1,5 +1,6 @@
-/* _core.host_fill_affine: arange's values written on the host into a writable
- * buffer (the mapped storage of a new array on a host-memory CPU device). */
+/* _core.host_fill_affine and host_fill: arange's values and constants
+ * written on the host into the storage of a new array on a host-memory CPU
+ * device. */
 #ifndef NDAPY_HOST_FILL_H
 #define NDAPY_HOST_FILL_H
 
@@ -14,5 +15,13 @@
  * dtype, and k is rounded to the dtype, then k * delta and the sum, each in the
  * dtype (numpy.arange's fill). */
 PyObject *ndapy_host_fill_affine(PyObject *self, PyObject *args);
+
+/* host_fill(a, value, threads) -> bool: writes value (bytes: one element of
+ * a's dtype) into every element of the new ndaccel array a, in place on the
+ * host on up to `threads` threads (host_fill_loops.h), after the device's
+ * queue has drained: True. False, with nothing written, where a's storage
+ * cannot be written in place (host_access.h: not host memory, pending, not
+ * C-contiguous, empty). */
+PyObject *ndapy_host_fill(PyObject *self, PyObject *args);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "array_object.h"
 #include "convert.h"
+#include "host_access.h"
 #include "host_reduce_loops.h"
 
 static int parse_op(const char *s, ndapy_reduce_op *op)
@@ -27,24 +28,6 @@ static int parse_op(const char *s, ndapy_reduce_op *op)
         }
     PyErr_Format(PyExc_ValueError, "host_reduce: unknown reduction '%s'", s);
     return -1;
-}
-
-/* Whether a's elements can be read in place on the host: stored (not pending),
- * non-empty, C-contiguous, on a device whose memory is host memory. */
-static int readable_in_place(const nda_array *a, int *rc)
-{
-    const nda_backend_ops *ops = nda_device_ops(a->device);
-    int kind = NDA_MEMORY_DEVICE;
-    *rc = NDA_OK;
-    if (a->lazy != NULL || a->buffer == NULL || nda_array_size(a) == 0 ||
-        !nda_array_is_c_contiguous(a))
-        return 0;
-    if (ops->abi_version < 5 || ops->memory_kind == NULL || ops->buffer_map == NULL ||
-        ops->buffer_unmap == NULL)
-        return 0;
-    if ((*rc = ops->memory_kind(nda_device_local_index(a->device), &kind)) != NDA_OK)
-        return 0;
-    return kind == NDA_MEMORY_HOST;
 }
 
 PyObject *ndapy_host_reduce(PyObject *self, PyObject *args)
@@ -70,7 +53,7 @@ PyObject *ndapy_host_reduce(PyObject *self, PyObject *args)
      * then runs. */
     int tiny_buffers = op == NDAPY_MEAN && nda_dtype_kind(a->dtype) != NDA_KIND_FLOAT &&
                        bufsize < 1024;
-    if (tiny_buffers || !ndapy_reduction_handles(op, a->dtype) || !readable_in_place(a, &rc)) {
+    if (tiny_buffers || !ndapy_reduction_handles(op, a->dtype) || !ndapy_host_accessible(a, &rc)) {
         if (rc != NDA_OK)
             return ndapy_raise(rc);
         Py_RETURN_NOTIMPLEMENTED;
@@ -78,20 +61,13 @@ PyObject *ndapy_host_reduce(PyObject *self, PyObject *args)
     ndapy_reduction *r = ndapy_reduction_new(op, a->dtype, nda_array_size(a), threads, bufsize);
     if (r == NULL)
         return PyErr_NoMemory();
-    nda_device *d = a->device;
-    const nda_backend_ops *ops = nda_device_ops(d);
-    int dev = nda_device_local_index(d);
-    nda_buffer *b = a->buffer;
-    void *host = NULL;
-    /* The device's queue drains first (writers of a's buffer finish); the
-     * library lock, held, keeps new work off it until the loops are done. */
+    void *mapped = NULL;
+    char *first = NULL;
     Py_BEGIN_ALLOW_THREADS
-    rc = nda_device_synchronize(d);
-    if (rc == NDA_OK)
-        rc = ops->buffer_map(dev, b->handle, 0, b->capacity, &host);
+    rc = ndapy_host_map(a, &mapped, &first);
     if (rc == NDA_OK) {
-        ndapy_reduction_run(r, (const char *)host + a->offset);
-        rc = ops->buffer_unmap(dev, b->handle, host);
+        ndapy_reduction_run(r, first);
+        rc = ndapy_host_unmap(a, mapped);
     }
     Py_END_ALLOW_THREADS
     union {

@@ -775,6 +775,9 @@ static PyMethodDef methods[] = {
     {"fill", py_fill, METH_VARARGS, NULL},
     {"host_fill_affine", ndapy_host_fill_affine, METH_VARARGS,
      "host_fill_affine(buffer, kind, first, delta): arange's values on the host (host_fill.h)."},
+    {"host_fill", ndapy_host_fill, METH_VARARGS,
+     "host_fill(a, value, threads): a constant written into a new array on the host, or False "
+     "(host_fill.h)."},
     {"host_reduce", ndapy_host_reduce, METH_VARARGS,
      "host_reduce(kind, a, threads, bufsize): numpy.<kind>(a) read in place on the host, or "
      "NotImplemented (host_reduce.h)."},

@@ -112,3 +112,40 @@ def test_host_fill_affine_refuses_what_it_cannot_fill():
     with pytest.raises(ValueError):                 # not C-contiguous
         _core.host_fill_affine(numpy.zeros(6)[::2], "f", 0.0, 1.0)
     assert not ro.any()
+
+
+FILL_CASES = [("float64", -0.0), ("float64", numpy.nan), ("float64", 3.25), ("float32", -1.5),
+              ("float16", 65504.0), ("complex128", 1 - 2j), ("complex64", -0.0 + 3j),
+              ("bool", True), ("int8", -1), ("uint16", 65535), ("int32", -7),
+              ("uint64", 2**64 - 1), ("int64", 0)]
+
+
+@pytest.mark.parametrize("n", [1, 3, 1000, 262_147, 1_000_003])
+@pytest.mark.parametrize("use", [True, False], ids=["host-libraries", "device-kernels"])
+def test_full_fills_every_element(monkeypatch, device, use, n):
+    """full/zeros/ones of every dtype, sizes around the host fill's split into
+    threads (2 MiB), values whose bytes differ (-0.0, NaN, complex) or repeat
+    (0, -1): NumPy's bytes in every element, none past the end."""
+    monkeypatch.setattr(_host_libraries, "USE", use)
+    for dtype, value in FILL_CASES:
+        big = ndaccel.full(n + 64, 7, dtype=dtype, device=device)  # storage to reuse
+        del big
+        got, want = ndaccel.full(n, value, dtype=dtype, device=device), numpy.full(n, value, dtype)
+        assert got.get().tobytes() == want.tobytes(), (dtype, value)
+    numpy.testing.assert_array_equal(ndaccel.zeros((n, 2), "int16", device=device).get(),
+                                     numpy.zeros((n, 2), "int16"))
+    numpy.testing.assert_array_equal(ndaccel.ones(n, device=device).get(), numpy.ones(n))
+
+
+def test_host_fill_refuses_what_it_cannot_fill(device):
+    if not _host_libraries.memory_is_host(device.id):
+        pytest.skip("host_fill writes host memory in place")
+    a = ndaccel.zeros((40, 50), device=device)
+    assert not _core.host_fill(a[:, ::2], numpy.float64(1).tobytes(), 2)  # not contiguous
+    assert not _core.host_fill(a + 1, numpy.float64(1).tobytes(), 2)      # pending
+    with pytest.raises(ValueError, match="4-byte value for float64"):
+        _core.host_fill(a, numpy.float32(1).tobytes(), 2)
+    assert _core.host_fill(a[10:20], numpy.float64(2).tobytes(), 4)      # at an offset
+    want = numpy.zeros((40, 50))
+    want[10:20] = 2
+    numpy.testing.assert_array_equal(a.get(), want)

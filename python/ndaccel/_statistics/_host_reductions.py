@@ -77,26 +77,6 @@ def applies(a, axes, row_min=ROW_MIN, kind=None, dtype=None):
     return len(axes) > 0 and a._c_contiguous and a.shape[-1] >= row_min
 
 
-# device id -> threads for the host loops where the device is on the host's
-# cores with host memory (what _host_libraries.maps tests, less the policy
-# switches and the transfer guard, which whole() reads at each call), else 0:
-# the device's compute units (PoCL: the cores it was given,
-# POCL_MAX_PTHREAD_COUNT), so that a rank of an MPI job given one core keeps
-# to it.
-_THREADS = {}
-
-
-def _threads(device_id):
-    t = _THREADS.get(device_id)
-    if t is None:
-        t = 0
-        if _host_libraries.on_host_cores(device_id) and _host_libraries.memory_is_host(device_id):
-            info = next((d for d in _core.devices() if d["id"] == device_id), {})
-            t = max(1, int(info.get("compute_units", 1)))
-        _THREADS[device_id] = t
-    return t
-
-
 def whole(kind, a):
     """numpy.<kind>(a) for a stored ndaccel array a, as the NumPy scalar NumPy
     returns, read in place by ndaccel's host loops (_core.host_reduce, which
@@ -110,7 +90,7 @@ def whole(kind, a):
     call costs ~2 us here, NumPy's ~1.5."""
     if not (USE and _host_libraries.USE and isinstance(a, _core.ndarray_base)):
         return NotImplemented
-    threads = _threads(a._device_id)
+    threads = _host_libraries.host_threads(a._device_id)
     if not threads or not _transfer.allowed():
         return NotImplemented
     return _core.host_reduce(kind, a, threads, numpy.getbufsize() if kind == "mean" else 8192)
