@@ -386,7 +386,7 @@ static uint64_t sum_piece(nda_dtype t, const char *p, int64_t n)
     }
 }
 
-static uint64_t count_piece(nda_dtype t, const char *p, int64_t n)
+uint64_t ndapy_count_nonzero(nda_dtype t, const void *p, int64_t n)
 {
     switch (t) {
     case NDA_FLOAT32: return count_f32((const float *)p, n);
@@ -435,7 +435,7 @@ static void run_piece(void *ctx, int64_t k)
             r->u = sum_piece(j->t, p, n);
         break;
     case NDAPY_COUNT_NONZERO:
-        r->u = count_piece(j->t, p, n);
+        r->u = ndapy_count_nonzero(j->t, p, n);
         break;
     default:
         extreme_piece(j->t, j->op == NDAPY_MAX || j->op == NDAPY_ARGMAX,

@@ -35,4 +35,8 @@ int ndapy_reduction_result(const ndapy_reduction *r, nda_dtype *type, void *valu
 
 void ndapy_reduction_free(ndapy_reduction *r);
 
+/* Nonzero elements among the n at p, of dtype t (handled; floats by value,
+ * -0.0 is zero), on the calling thread. */
+uint64_t ndapy_count_nonzero(nda_dtype t, const void *p, int64_t n);
+
 #endif

@@ -12,6 +12,7 @@
 #include "array_object.h"
 #include "convert.h"
 #include "host_fill.h"
+#include "host_nonzero.h"
 #include "host_reduce.h"
 #include "lock.h"
 #include "random_binding.h"
@@ -778,6 +779,9 @@ static PyMethodDef methods[] = {
     {"host_fill", ndapy_host_fill, METH_VARARGS,
      "host_fill(a, value, threads): a constant written into a new array on the host, or False "
      "(host_fill.h)."},
+    {"host_nonzero", ndapy_host_nonzero, METH_VARARGS,
+     "host_nonzero(a, threads): numpy.nonzero(a) computed on the host, or NotImplemented "
+     "(host_nonzero.h)."},
     {"host_reduce", ndapy_host_reduce, METH_VARARGS,
      "host_reduce(kind, a, threads, bufsize): numpy.<kind>(a) read in place on the host, or "
      "NotImplemented (host_reduce.h)."},

@@ -149,3 +149,50 @@ def test_host_fill_refuses_what_it_cannot_fill(device):
     want = numpy.zeros((40, 50))
     want[10:20] = 2
     numpy.testing.assert_array_equal(a.get(), want)
+
+
+@pytest.mark.parametrize("shape", [(1,), (7,), (262_147,), (1_000_003,), (3, 5), (513, 1021),
+                                   (4, 1, 70_001), (2, 3, 5, 7), (1, 1, 1, 300_007)])
+def test_host_nonzero(device, shape):
+    """_core.host_nonzero against numpy.nonzero: dtypes, ranks, sizes around the
+    split into threads, densities from none to all (floats by value: -0.0 is
+    zero, NaN is not), 1 to 16 threads, pending inputs and views at an offset."""
+    if not _host_libraries.memory_is_host(device.id):
+        pytest.skip("host_nonzero reads host memory in place")
+    rng = numpy.random.default_rng(sum(shape))
+    n = int(numpy.prod(shape))
+    for density in (0.0, 0.003, 0.5, 1.0):
+        keep = rng.random(n) < density
+        for dtype in ("bool", "int8", "uint16", "int32", "int64", "float32", "float64"):
+            h = numpy.where(keep, rng.integers(1, 100, n), 0).astype(dtype)
+            if dtype.startswith("float"):
+                h[~keep] = -0.0
+                h[keep & (rng.random(n) < 0.1)] = numpy.nan
+            h = h.reshape(shape)
+            a = ndaccel.asarray(h, device=device)
+            want = numpy.nonzero(h)
+            for threads in (1, 2, 16):
+                got = _core.host_nonzero(a, threads)
+                assert len(got) == len(want)
+                for g, w in zip(got, want):
+                    assert g.dtype == numpy.int64 and g.shape == w.shape
+                    numpy.testing.assert_array_equal(g.get(), w)
+    h = rng.normal(size=shape)
+    a = ndaccel.asarray(h, device=device)
+    for got, want in zip(_core.host_nonzero(a > 0.3, 2), numpy.nonzero(h > 0.3)):  # pending
+        numpy.testing.assert_array_equal(got.get(), want)
+    flat = ndaccel.asarray(h.reshape(-1), device=device)
+    numpy.testing.assert_array_equal(ndaccel.nonzero(flat[n // 3:] > 0)[0].get(),
+                                     numpy.nonzero(h.reshape(-1)[n // 3:] > 0)[0])
+
+
+def test_host_nonzero_declines(device):
+    if not _host_libraries.memory_is_host(device.id):
+        pytest.skip("host_nonzero reads host memory in place")
+    a = ndaccel.asarray(numpy.arange(12.0).reshape(3, 4), device=device)
+    for x in (a[:, ::2], a.T, a.astype("float16"), a.astype("complex128"),
+              ndaccel.asarray(5.0, device=device)):  # 0-d
+        assert _core.host_nonzero(x, 2) is NotImplemented
+    for x, h in ((a[:, ::2], a.get()[:, ::2]), (a.astype("complex64"), a.get().astype("complex64"))):
+        for got, want in zip(ndaccel.nonzero(x), numpy.nonzero(h)):  # NumPy's nonzero then
+            numpy.testing.assert_array_equal(got.get(), want)

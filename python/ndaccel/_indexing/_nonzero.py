@@ -1,5 +1,5 @@
 """Where the non-zero elements are, on the device: nonzero (a scan and a
-scatter; on CPU devices NumPy's nonzero on the storage), flatnonzero,
+scatter; on CPU devices ndaccel's host loops on the storage), flatnonzero,
 argwhere, and where (elementwise selection with x and y; nonzero without).
 Each waits for the device once: the count sizes the result."""
 import numpy
@@ -27,9 +27,14 @@ def nonzero(a):
     n = a.size
     dev = a._device_id
     if n and _host_libraries.maps(dev):
-        # A CPU device: NumPy's SIMD compaction on the storage (a pending
-        # a is computed into its own buffer first), 1M elements 0.5 ms
-        # against 3.8 for the scan and scatter (_host_libraries.py).
+        # A CPU device: ndaccel's host loops on the storage, on the device's
+        # threads (a pending a is computed into its own buffer first), 1M
+        # elements 0.25 ms against NumPy's 0.45 and 3.8 for the scan and
+        # scatter; else NumPy's nonzero there (float16, complex, views that
+        # are not C-contiguous).
+        r = _core.host_nonzero(a, _host_libraries.host_threads(dev))
+        if r is not NotImplemented:
+            return r
         return tuple(_host_libraries.from_host(i, dev)
                      for i in numpy.nonzero(_host_libraries.host_view(a)))
     m = UFUNCS["not_equal"](a, 0).reshape(-1)
