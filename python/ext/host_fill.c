@@ -124,10 +124,14 @@ PyObject *ndapy_host_fill(PyObject *self, PyObject *args)
                      nda_dtype_name(a->dtype));
         return NULL;
     }
+    if (ndapy_array_require_writeable(obj, "assignment destination is read-only") < 0)
+        return NULL;
     if (!ndapy_host_accessible(a, &rc)) {
         if (rc != NDA_OK) return ndapy_raise(rc);
         Py_RETURN_FALSE;
     }
+    /* pending expressions that read a run first: they must not see the fill */
+    if ((rc = nda_array_flush_readers(a)) != NDA_OK) return ndapy_raise(rc);
     void *mapped = NULL;
     char *first = NULL;
     Py_BEGIN_ALLOW_THREADS

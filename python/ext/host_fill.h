@@ -17,7 +17,8 @@
 PyObject *ndapy_host_fill_affine(PyObject *self, PyObject *args);
 
 /* host_fill(a, value, threads) -> bool: writes value (bytes: one element of
- * a's dtype) into every element of the new ndaccel array a, in place on the
+ * a's dtype) into every element of the ndaccel array a (pending expressions
+ * that read a are computed first; ValueError when a is read-only), in place on the
  * host on up to `threads` threads (host_fill_loops.h), after the device's
  * queue has drained: True. False, with nothing written, where a's storage
  * cannot be written in place (host_access.h: not host memory, pending, not

@@ -156,6 +156,11 @@ ndapy_nonzero *ndapy_nonzero_count(nda_dtype t, int ndim, const int64_t *shape,
     return z;
 }
 
+void ndapy_nonzero_rebase(ndapy_nonzero *z, const void *data)
+{
+    z->data = data;
+}
+
 int64_t ndapy_nonzero_total(const ndapy_nonzero *z)
 {
     int64_t total = 0;

@@ -15,6 +15,9 @@ typedef struct ndapy_nonzero ndapy_nonzero;
  * out of memory. */
 ndapy_nonzero *ndapy_nonzero_count(nda_dtype t, int ndim, const int64_t *shape,
                                    const void *data, int threads);
+/* Points z at the same elements mapped at another address (after an unmap
+ * and a new map between counting and filling). */
+void ndapy_nonzero_rebase(ndapy_nonzero *z, const void *data);
 /* How many there are. */
 int64_t ndapy_nonzero_total(const ndapy_nonzero *z);
 /* Writes their coordinates in C order: out[d][k] is axis d's coordinate of

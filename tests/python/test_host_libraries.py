@@ -149,10 +149,19 @@ def test_host_fill_refuses_what_it_cannot_fill(device):
     want = numpy.zeros((40, 50))
     want[10:20] = 2
     numpy.testing.assert_array_equal(a.get(), want)
+    reader = a + 1                                    # pending: runs before the fill
+    assert _core.host_fill(a, numpy.float64(5).tobytes(), 2)
+    numpy.testing.assert_array_equal(reader.get(), want + 1)
+    numpy.testing.assert_array_equal(a.get(), numpy.full((40, 50), 5.0))
+    ro = ndaccel.zeros(10, device=device)
+    ro.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        _core.host_fill(ro, numpy.float64(1).tobytes(), 2)
 
 
 @pytest.mark.parametrize("shape", [(1,), (7,), (262_147,), (1_000_003,), (3, 5), (513, 1021),
-                                   (4, 1, 70_001), (2, 3, 5, 7), (1, 1, 1, 300_007)])
+                                   (4, 1, 70_001), (2, 3, 5, 7), (1, 1, 1, 300_007),
+                                   (300_001, 1), (2, 1, 3, 1, 50_001), (1, 1)])
 def test_host_nonzero(device, shape):
     """_core.host_nonzero against numpy.nonzero: dtypes, ranks, sizes around the
     split into threads, densities from none to all (floats by value: -0.0 is
