@@ -29,7 +29,7 @@ def nonzero(a):
     if n and _host_libraries.maps(dev):
         # A CPU device: ndaccel's host loops on the storage, on the device's
         # threads (a pending a is computed into its own buffer first), 1M
-        # elements 0.25 ms against NumPy's 0.45 and 3.8 for the scan and
+        # elements 0.3 ms against NumPy's 0.45 and 3.8 for the scan and
         # scatter; else NumPy's nonzero there (float16, complex, views that
         # are not C-contiguous).
         r = _core.host_nonzero(a, _host_libraries.host_threads(dev))
