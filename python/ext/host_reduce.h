@@ -22,9 +22,9 @@
  *
  * NotImplemented, with nothing read, where the caller's general path must
  * run: a is pending (lazy: the kernels fuse it into the reduction), empty,
- * not C-contiguous, float16 or complex (for sum and mean also, nothing but
- * bool, integers, float32 and float64), or its device's memory is not host
- * memory. Also after reading, where NumPy's bits depend on its SIMD loops'
+ * not C-contiguous, float16 or complex, or its device's memory is not host
+ * memory; a mean of bool or integers with bufsize under 1024 (one result is
+ * kept per buffer). ValueError for bufsize under 16. Also after reading, where NumPy's bits depend on its SIMD loops'
  * order of comparisons: a float max/min/argmax/argmin that meets a NaN or
  * whose extreme is a zero (NumPy then gives its own signed zero or NaN). */
 PyObject *ndapy_host_reduce(PyObject *self, PyObject *args);
