@@ -806,6 +806,8 @@ static int emit_vector_op(const nda_fused_node *n, const char *V, int vec, const
     } else if (n->op == NDA_OP_POWER && n->loop_out == NDA_FLOAT32) {
         /* in float64: only on devices with it (nda_fused_vectorizable) */
         nda_op_emit_pow_fv(vec, a[0], a[1], e, helpers, seen);
+    } else if (n->loop_out == NDA_FLOAT32 && nda_op_emit_math_fv(n->op, vec, a[0], e, helpers, seen)) {
+        /* sin, cos, tanh: ndaccel's own (PoCL's builtins are slower than NumPy) */
     } else if (n->op == NDA_OP_POWER) {
         /* float64: the scalar helper's lanes */
         nda_op_emit_pow_d8(a[0], a[1], e, helpers, seen);

@@ -32,6 +32,13 @@ int nda_op_emit_pow_d8(const char *a, const char *b, nda_strbuf *e, nda_strbuf *
 int nda_op_emit_pow_fv(int w, const char *a, const char *b, nda_strbuf *e, nda_strbuf *h,
                        nda_strbuf *seen);
 
+/* The vector form's float32 sin, cos and tanh on w-lane values (kernels/
+ * ops_math_vector_f32.c): appends the call nda_<op>_f<w>(a) to e and its
+ * helper to h once (failures show in e's and h's status) and returns true;
+ * false, appending nothing, for other ops. */
+bool nda_op_emit_math_fv(nda_op op, int w, const char *a, nda_strbuf *e, nda_strbuf *h,
+                         nda_strbuf *seen);
+
 /* Cross-check of the catalogue against the emitters (for tests): every op
  * id has an emitter, and nda_op_emit succeeds for every loop the catalogue
  * lists; copy for every dtype (its loop type is the output dtype), where
