@@ -1,10 +1,20 @@
-#include "host_threads.h"
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+
+#include "nda/host_threads.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <time.h>
 
 enum { MAX_HELPERS = 15 };
+
+/* How long a helper that finished a job keeps polling for the next one
+ * before it sleeps on the condition variable, in ns. Waking a sleeping
+ * thread costs 5-20 us here (a futex wake and the other core's wake-up),
+ * as much as the whole of a 64k-element loop; programs issue such loops
+ * back to back, so the next one usually finds the helper polling. */
+#define POLL_NS 50000
 
 /* The job being run. Helpers copy (task, ctx, ntasks) under mu and count
  * themselves in `active` while they take tasks; the caller withdraws the job
@@ -15,8 +25,9 @@ static struct {
     pthread_mutex_t mu;
     pthread_cond_t wake;
     int helpers;                 /* started so far */
-    uint64_t generation;         /* bumped for each job */
-    ndapy_task_fn task;
+    atomic_uint_fast64_t generation; /* bumped for each job (under mu) */
+    int sleeping;                /* helpers waiting on `wake` */
+    nda_host_task_fn task;
     void *ctx;
     int64_t ntasks;
     atomic_int_fast64_t next;    /* next task index to take */
@@ -25,7 +36,7 @@ static struct {
     int atfork_set;
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
-static void take_tasks(ndapy_task_fn task, void *ctx, int64_t ntasks)
+static void take_tasks(nda_host_task_fn task, void *ctx, int64_t ntasks)
 {
     int64_t k;
     while ((k = atomic_fetch_add(&pool.next, 1)) < ntasks) {
@@ -34,16 +45,44 @@ static void take_tasks(ndapy_task_fn task, void *ctx, int64_t ntasks)
     }
 }
 
+static void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Polls for a generation other than `seen` for up to POLL_NS. */
+static void poll_for_job(uint64_t seen)
+{
+    int64_t until = now_ns() + POLL_NS;
+    for (int i = 1; atomic_load(&pool.generation) == seen; i++) {
+        relax();
+        if (i % 64 == 0 && now_ns() > until) return;
+    }
+}
+
 static void *helper_main(void *arg)
 {
     (void)arg;
     uint64_t seen = 0;
-    pthread_mutex_lock(&pool.mu);
     for (;;) {
-        while (pool.generation == seen)
+        poll_for_job(seen);
+        pthread_mutex_lock(&pool.mu);
+        while (atomic_load(&pool.generation) == seen) {
+            pool.sleeping++;
             pthread_cond_wait(&pool.wake, &pool.mu);
-        seen = pool.generation;
-        ndapy_task_fn task = pool.task;
+            pool.sleeping--;
+        }
+        seen = atomic_load(&pool.generation);
+        nda_host_task_fn task = pool.task;
         void *ctx = pool.ctx;
         int64_t ntasks = pool.ntasks;
         atomic_fetch_add(&pool.active, 1);
@@ -51,7 +90,6 @@ static void *helper_main(void *arg)
         if (task != NULL)
             take_tasks(task, ctx, ntasks);
         atomic_fetch_sub(&pool.active, 1);
-        pthread_mutex_lock(&pool.mu);
     }
     return NULL;
 }
@@ -62,6 +100,7 @@ static void reset_in_child(void)
     pthread_mutex_init(&pool.mu, NULL);
     pthread_cond_init(&pool.wake, NULL);
     pool.helpers = 0;
+    pool.sleeping = 0;
     pool.task = NULL;
     pool.ntasks = 0;
     atomic_store(&pool.active, 0);
@@ -88,7 +127,7 @@ static void start_helpers(int want)
     }
 }
 
-void ndapy_parallel_for(ndapy_task_fn task, void *ctx, int64_t ntasks, int threads)
+void nda_host_parallel_for(nda_host_task_fn task, void *ctx, int64_t ntasks, int threads)
 {
     int want = threads - 1;
     if (want > MAX_HELPERS)
@@ -111,21 +150,23 @@ void ndapy_parallel_for(ndapy_task_fn task, void *ctx, int64_t ntasks, int threa
     pool.ntasks = ntasks;
     atomic_store(&pool.next, 0);
     atomic_store(&pool.done, 0);
-    pool.generation++;
-    if (want >= pool.helpers)
-        pthread_cond_broadcast(&pool.wake);
-    else
-        for (int i = 0; i < want; i++)
-            pthread_cond_signal(&pool.wake);
+    atomic_fetch_add(&pool.generation, 1);
+    if (pool.sleeping > 0) {
+        if (want >= pool.helpers)
+            pthread_cond_broadcast(&pool.wake);
+        else
+            for (int i = 0; i < want; i++)
+                pthread_cond_signal(&pool.wake);
+    }
     pthread_mutex_unlock(&pool.mu);
 
     take_tasks(task, ctx, ntasks);
     while (atomic_load(&pool.done) < ntasks)
-        sched_yield();
+        relax();
     pthread_mutex_lock(&pool.mu);
     pool.task = NULL;
     pool.ntasks = 0;
     pthread_mutex_unlock(&pool.mu);
     while (atomic_load(&pool.active) > 0)
-        sched_yield();
+        relax();
 }

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "host_threads.h"
+#include "nda/host_threads.h"
 
 /* Below 2 MiB one thread fills all (waking a helper costs ~10 us, the time
  * to fill ~0.5 MiB); pieces are whole 64-byte lines of at least 512 KiB. */
@@ -74,5 +74,5 @@ void ndapy_fill_pattern(void *dst, int64_t n, size_t size, const void *pattern, 
     }
     int64_t line = 64 / (int64_t)size;
     j.step = ((n + pieces - 1) / pieces + line - 1) / line * line;
-    ndapy_parallel_for(fill_piece, &j, (n + j.step - 1) / j.step, pieces > 1 ? threads : 1);
+    nda_host_parallel_for(fill_piece, &j, (n + j.step - 1) / j.step, pieces > 1 ? threads : 1);
 }

@@ -1,4 +1,4 @@
-/* Constant fills of host memory on the helper threads (host_threads.h); no
+/* Constant fills of host memory on the helper threads (nda/host_threads.h); no
  * Python here. */
 #ifndef NDAPY_HOST_FILL_LOOPS_H
 #define NDAPY_HOST_FILL_LOOPS_H

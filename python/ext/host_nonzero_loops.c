@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "host_reduce_loops.h"
-#include "host_threads.h"
+#include "nda/host_threads.h"
 
 /* Below this many elements one thread does all (waking a helper costs more). */
 enum { NZ_PARALLEL_MIN = 262144, NZ_MAX_PIECES = 64 };
@@ -152,7 +152,7 @@ ndapy_nonzero *ndapy_nonzero_count(nda_dtype t, int ndim, const int64_t *shape,
     int64_t line = 64 / (int64_t)z->itemsize;
     z->step = ((z->n + pieces - 1) / pieces + line - 1) / line * line;
     z->npieces = (z->n + z->step - 1) / z->step;
-    ndapy_parallel_for(count_task, z, z->npieces, z->threads);
+    nda_host_parallel_for(count_task, z, z->npieces, z->threads);
     return z;
 }
 
@@ -176,7 +176,7 @@ void ndapy_nonzero_fill(ndapy_nonzero *z, int64_t *const *out)
         slot += z->count[p];
     }
     z->out = out;
-    ndapy_parallel_for(fill_task, z, z->npieces, z->threads);
+    nda_host_parallel_for(fill_task, z, z->npieces, z->threads);
 }
 
 void ndapy_nonzero_free(ndapy_nonzero *z)

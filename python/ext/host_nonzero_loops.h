@@ -1,5 +1,5 @@
 /* numpy.nonzero of a C-contiguous array in host memory, on the helper
- * threads (host_threads.h); no Python here. */
+ * threads (nda/host_threads.h); no Python here. */
 #ifndef NDAPY_HOST_NONZERO_LOOPS_H
 #define NDAPY_HOST_NONZERO_LOOPS_H
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host_threads.h"
+#include "nda/host_threads.h"
 
 /* Below this many elements one thread does all: waking a helper (~10 us on
  * a 2-core VM) costs more than it saves. */
@@ -548,7 +548,7 @@ ndapy_reduction *ndapy_reduction_new(ndapy_reduce_op op, nda_dtype t, int64_t n,
 void ndapy_reduction_run(ndapy_reduction *j, const void *base)
 {
     j->base = base;
-    ndapy_parallel_for(run_piece, j, j->npieces, j->threads);
+    nda_host_parallel_for(run_piece, j, j->npieces, j->threads);
 }
 
 void ndapy_reduction_free(ndapy_reduction *j)

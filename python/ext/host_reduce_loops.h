@@ -24,7 +24,7 @@ ndapy_reduction *ndapy_reduction_new(ndapy_reduce_op op, nda_dtype t, int64_t n,
                                      int64_t bufsize);
 
 /* Reads the n elements from base (the array's first element), on the threads
- * given to new (host_threads.h; one below PARALLEL_MIN elements). Calls
+ * given to new (nda/host_threads.h; one below PARALLEL_MIN elements). Calls
  * nothing in Python. */
 void ndapy_reduction_run(ndapy_reduction *r, const void *base);
 
