@@ -19,6 +19,7 @@
 #include "core/host_fold.h"
 #include "nda/error.h"
 #include "nda/host_eval.h"
+#include "nda/host_threads.h"
 
 #define BLOCK 512
 /* The limit's factor for folds and for stores with an idle queue
@@ -28,6 +29,14 @@
  * kernels. */
 #define BUSY_FACTOR 4
 #define STRIDED_WEIGHT 32
+/* Stores of at least this much work (elements x work per element) are
+ * split over the device's threads (walk_tasks), each taking >= half of
+ * it: a polling helper joins within ~1 us (a sleeping one in 5-20), a + b
+ * over 64k float64 takes ~13 us on one thread. */
+#define PARALLEL_WORK ((int64_t)1 << 16)
+#define MAX_TASKS 16
+/* threads_factor's factor per thread */
+#define THREADS_FACTOR 4
 
 /* ---- policy ---- */
 
@@ -71,13 +80,16 @@ typedef void (*loop_fn)(void *o, const void *const *a, const int *st, int64_t m)
 
 typedef uint8_t b_t;
 
-/* Each loop is compiled for AVX-512, AVX2 and the baseline and picked by
- * the CPU at load time (ifunc): NumPy's loops dispatch the same way, and
- * in-cache blocks are bound by the vector width (a + b on 4096 float64:
- * SSE2 ~2x slower). Only exact operations differ in speed; contraction
- * stays off (-ffp-contract=off), so every clone gives the same bits. */
+/* Each loop is compiled for AVX-512 (with and without x86-64-v4's byte and
+ * word instructions), AVX2 and the baseline and picked by the CPU at load
+ * time (ifunc): NumPy's loops dispatch the same way, and in-cache blocks
+ * are bound by the vector width (a + b on 4096 float64: SSE2 ~2x slower;
+ * a > 0 into bools over 256k float64: 36 us with AVX-512F alone, 26 with
+ * x86-64-v4's mask-to-byte moves, NumPy 27). Only exact operations differ
+ * in speed; contraction stays off (-ffp-contract=off), so every clone
+ * gives the same bits. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
-#define LOOP_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
+#define LOOP_CLONES __attribute__((target_clones("default", "avx2", "avx512f", "arch=x86-64-v4")))
 #else
 #define LOOP_CLONES
 #endif
@@ -122,15 +134,37 @@ typedef uint8_t b_t;
         }                                                                             \
     }
 
+/* where(c, x, y): a select over whole blocks where the condition is a
+ * block (vectorised: both values are read, one kept), else the one
+ * condition's choice. m values are written even when every argument is
+ * one value (the caller then reads the first only). */
 #define WHERE(name, T)                                                                \
     LOOP_CLONES static void name(void *o_, const void *const *a_, const int *st, int64_t m) \
     {                                                                                 \
         T *o = o_;                                                           \
         const b_t *c = a_[0];                                                         \
         const T *x = a_[1], *y = a_[2];                                               \
-        int sc = st[0], sx = st[1], sy = st[2];                                       \
-        if (!sc && !sx && !sy) m = 1;                                                 \
-        for (int64_t i = 0; i < m; i++) o[i] = c[i * sc] ? x[i * sx] : y[i * sy];     \
+        int sx = st[1], sy = st[2];                                                   \
+        if (!st[0]) {                                                                 \
+            const T *v = c[0] ? x : y;                                                \
+            if (c[0] ? sx : sy) {                                                     \
+                for (int64_t i = 0; i < m; i++) o[i] = v[i];                          \
+            } else {                                                                  \
+                T one = v[0];                                                         \
+                for (int64_t i = 0; i < m; i++) o[i] = one;                           \
+            }                                                                         \
+        } else if (sx && sy) {                                                        \
+            for (int64_t i = 0; i < m; i++) o[i] = c[i] ? x[i] : y[i];                \
+        } else if (sx) {                                                              \
+            T b = y[0];                                                               \
+            for (int64_t i = 0; i < m; i++) o[i] = c[i] ? x[i] : b;                   \
+        } else if (sy) {                                                              \
+            T a = x[0];                                                               \
+            for (int64_t i = 0; i < m; i++) o[i] = c[i] ? a : y[i];                   \
+        } else {                                                                      \
+            T a = x[0], b = y[0];                                                     \
+            for (int64_t i = 0; i < m; i++) o[i] = c[i] ? a : b;                      \
+        }                                                                             \
     }
 
 /* Integer helpers, as the kernels' templates (kernels/ops.c). */
@@ -576,10 +610,34 @@ bool nda_host_eval_small_copy(const nda_device *d, int64_t n)
     return limit > 0 && n <= limit / 2 && d->queued_largest == 0 && host_memory(d);
 }
 
+/* The idle limit's factor for the device's threads: host loops split over
+ * T of them (walk_tasks) go T times as fast, and a kernel on the same
+ * cores gains nothing over them but its vector math: with 2 threads, a
+ * store of 4M units (a * 2 over 1.4M float64 elements, 0.45 ms) is still
+ * ~1.5x faster on the host than as a kernel waited for. */
+static int64_t threads_factor(const nda_device *d)
+{
+    int64_t t = d->info.compute_units < MAX_TASKS ? d->info.compute_units : MAX_TASKS;
+    return t > 1 ? THREADS_FACTOR * t : 1;
+}
+
+int64_t nda_host_eval_idle_factor(const nda_device *d) { return IDLE_FACTOR * threads_factor(d); }
+
+/* Work units per element of a spec the host loops cover (the header's
+ * measure). */
+static int64_t spec_work(const nda_fused_spec *s)
+{
+    int64_t work = !s->reduce && s->out_layout == NDA_LAYOUT_STRIDED ? STRIDED_WEIGHT : 1;
+    for (int k = 0; k < s->nleaves; k++)
+        work += s->leaf_layout[k] == NDA_LAYOUT_STRIDED ? STRIDED_WEIGHT : 1;
+    for (int i = 0; i < s->nnodes; i++) work += host_weight(s->node[i].op);
+    return work;
+}
+
 bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n)
 {
     int64_t limit = nda_host_eval_limit();
-    if (limit <= 0 || n > limit || !host_memory(d)) return false;
+    if (limit <= 0 || !host_memory(d)) return false;
     if (s->axes || !host_type(s->out_dtype)) return false;
     if (s->reduce ? !nda_host_fold_supports(s->reduce_op, s->acc) : s->out_layout == NDA_LAYOUT_GATHER)
         return false;
@@ -588,17 +646,13 @@ bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t
      * element, which one host thread waits for where the device's threads
      * wait in parallel: a column store of a 15625 x 64 array takes 29 us on
      * the host, 21 on PoCL (pipelined), and breaks even at ~5000 rows. */
-    int64_t work = !s->reduce && s->out_layout == NDA_LAYOUT_STRIDED ? STRIDED_WEIGHT : 1;
-    for (int k = 0; k < s->nleaves; k++) {
+    for (int k = 0; k < s->nleaves; k++)
         if (s->leaf_layout[k] == NDA_LAYOUT_GATHER || !host_type(s->leaf_dtype[k])) return false;
-        work += s->leaf_layout[k] == NDA_LAYOUT_STRIDED ? STRIDED_WEIGHT : 1;
-    }
     for (int k = 0; k < s->nscalars; k++)
         if (!host_type(s->scalar_dtype[k])) return false;
-    for (int i = 0; i < s->nnodes; i++) {
+    for (int i = 0; i < s->nnodes; i++)
         if (!node_loop(&s->node[i])) return false;
-        work += host_weight(s->node[i].op);
-    }
+    int64_t work = spec_work(s);
     /* A whole-array fold of up to 65536 elements is one work-group on the
      * device, one core either way: the host wins up to 4x the work
      * (float(max(a - b)) of 256 x 256: 35 us here, 64 us with the kernel).
@@ -612,11 +666,13 @@ bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t
      * of a distributed stencil behind its 2048 x 4096 interior: 10 ms of
      * the host's time per sweep), where the kernel pipelines. Behind many
      * small commands (a 256^2 stencil loop) the host still wins. */
-    if (s->reduce || d->queued_largest == 0)
-        limit = limit > INT64_MAX / IDLE_FACTOR ? INT64_MAX : limit * IDLE_FACTOR;
+    if (s->reduce || d->queued_largest == 0) {
+        int64_t f = nda_host_eval_idle_factor(d);
+        limit = limit > INT64_MAX / f ? INT64_MAX : limit * f;
+    }
     else if (d->queued_largest / BUSY_FACTOR > limit)
         return false;
-    return n * work <= limit;
+    return n <= limit / work;
 }
 
 /* ---- evaluation ---- */
@@ -812,35 +868,93 @@ static void put_rows(run *r, val v, int64_t dst0, int64_t row, int64_t col, int6
     }
 }
 
-static void walk(run *r, const nda_space *sp)
+/* The walk of a space: outer indices one at a time, each over a run of
+ * `len` elements (one row, or `pitch`-spaced rows, rows_pitch) in blocks of
+ * BLOCK. Units are (outer index, block) pairs in walk order. */
+typedef struct walk_plan {
+    int64_t pitch, cols, len, nblocks, units;
+    int outer_rank;
+} walk_plan;
+
+static void plan_walk(const run *r, const nda_space *sp, walk_plan *w)
+{
+    int rank = sp->rank;
+    w->pitch = rows_pitch(r, sp);
+    w->outer_rank = w->pitch ? rank - 2 : rank - 1;
+    w->cols = sp->shape[rank - 1];
+    w->len = w->pitch ? (sp->shape[rank - 2] - 1) * w->pitch + w->cols : w->cols;
+    w->nblocks = (w->len + BLOCK - 1) / BLOCK;
+    w->units = w->nblocks;
+    for (int d = 0; d < w->outer_rank; d++) w->units *= sp->shape[d];
+}
+
+/* Units [u0, u1) of the walk. */
+static void walk_units(run *r, const nda_space *sp, const walk_plan *w, int64_t u0, int64_t u1)
 {
     int rank = sp->rank, nops = r->s->nleaves + 1;
-    int64_t pitch = rows_pitch(r, sp);
-    int outer_rank = pitch ? rank - 2 : rank - 1; /* axes walked one index at a time */
-    int64_t cols = sp->shape[rank - 1];
-    int64_t len = pitch ? (sp->shape[rank - 2] - 1) * pitch + cols : cols;
     int64_t idx[NDA_MAXDIMS] = {0};
     int64_t off[NDA_SPACE_MAXOPS], inner[NDA_SPACE_MAXOPS];
     for (int k = 0; k < nops; k++) inner[k] = sp->st[k][rank - 1];
-    for (;;) {
+    int64_t outer = u0 / w->nblocks;
+    for (int d = w->outer_rank - 1; d >= 0; d--) {
+        idx[d] = outer % sp->shape[d];
+        outer /= sp->shape[d];
+    }
+    int64_t u = u0;
+    while (u < u1) {
         for (int k = 0; k < nops; k++) {
             off[k] = sp->base[k];
-            for (int d = 0; d < outer_rank; d++) off[k] += idx[d] * sp->st[k][d];
+            for (int d = 0; d < w->outer_rank; d++) off[k] += idx[d] * sp->st[k][d];
         }
-        for (int64_t j = 0; j < len; j += BLOCK) {
-            int64_t m = len - j < BLOCK ? len - j : BLOCK;
+        for (int64_t b = u % w->nblocks; b < w->nblocks && u < u1; b++, u++) {
+            int64_t j = b * BLOCK;
+            int64_t m = w->len - j < BLOCK ? w->len - j : BLOCK;
             int64_t o[NDA_SPACE_MAXOPS];
             for (int k = 0; k < nops; k++) o[k] = off[k] + j * inner[k];
-            if (pitch)
-                put_rows(r, compute(r, o, inner, m, NULL), off[0], sp->st[0][rank - 2], inner[0], pitch,
-                         cols, j, m);
+            if (w->pitch)
+                put_rows(r, compute(r, o, inner, m, NULL), off[0], sp->st[0][rank - 2], inner[0], w->pitch,
+                         w->cols, j, m);
             else
                 block(r, o, inner, m);
         }
-        int d = outer_rank - 1;
+        int d = w->outer_rank - 1;
         while (d >= 0 && ++idx[d] == sp->shape[d]) idx[d--] = 0;
-        if (d < 0) return;
     }
+}
+
+/* A walk split over the host threads: task k walks its share of the units
+ * with its own run (its own scratch blocks and fold). A store's units are
+ * disjoint sets of destination elements, and a leaf that overlaps the
+ * destination is the identical view (as for the kernels' work-items), so
+ * shares never race. */
+typedef struct split {
+    run *runs;
+    const nda_space *sp;
+    const walk_plan *w;
+    int64_t ntasks;
+} split;
+
+static void split_task(void *ctx, int64_t k)
+{
+    const split *p = ctx;
+    int64_t u0 = p->w->units * k / p->ntasks, u1 = p->w->units * (k + 1) / p->ntasks;
+    walk_units(&p->runs[k], p->sp, p->w, u0, u1);
+}
+
+/* Tasks (one per thread) for the walk of the space: the device's compute
+ * units (its threads are host cores: host_memory) from PARALLEL_WORK work
+ * units on, so that each thread has at least half of that; else 1. */
+static int64_t walk_tasks(const nda_device *d, const nda_fused_spec *s, const nda_space *sp,
+                           const walk_plan *w)
+{
+    int64_t n = 1;
+    for (int k = 0; k < sp->rank; k++) n *= sp->shape[k];
+    int64_t work = n * spec_work(s);
+    int64_t t = d->info.compute_units;
+    if (t > work / (PARALLEL_WORK / 2)) t = work / (PARALLEL_WORK / 2);
+    if (t > w->units) t = w->units;
+    if (t > MAX_TASKS) t = MAX_TASKS;
+    return t > 1 && work >= PARALLEL_WORK ? t : 1;
 }
 
 int nda_host_eval_run(nda_device *d, const nda_fused_spec *s, const nda_array *const *leaves,
@@ -873,14 +987,38 @@ int nda_host_eval_run(nda_device *d, const nda_fused_spec *s, const nda_array *c
     }
     if (rc == NDA_OK) nda_device_waited(d); /* the maps waited for every queued command */
     for (int i = 0; i < s->nnodes && rc == NDA_OK; i++) r->fn[i] = node_loop(&s->node[i]);
+    walk_plan w;
+    plan_walk(r, sp, &w);
+    int64_t ntasks = walk_tasks(d, s, sp, &w);
+    size_t per_run = (size_t)s->nnodes + (size_t)s->nleaves + 4; /* scratch blocks */
+    run *runs = ntasks > 1 ? malloc((size_t)ntasks * sizeof *runs) : NULL;
+    if (ntasks > 1 && !runs) ntasks = 1;
     unsigned char *blk = NULL;
-    if (rc == NDA_OK) rc = scratch((size_t)s->nnodes + (size_t)s->nleaves + 4, &blk);
+    if (rc == NDA_OK) rc = scratch(per_run * (size_t)ntasks, &blk);
     if (rc == NDA_OK) {
-        r->node_blk = blk;
-        r->leaf_blk = r->node_blk + (size_t)s->nnodes * BLOCK * 8;
-        r->arg_blk = r->leaf_blk + (size_t)s->nleaves * BLOCK * 8;
-        r->out_blk = r->arg_blk + (size_t)3 * BLOCK * 8;
-        walk(r, sp);
+        for (int64_t k = 0; k < ntasks; k++) {
+            run *rk = ntasks > 1 ? &runs[k] : r;
+            if (rk != r) *rk = *r;
+            rk->node_blk = blk + (size_t)k * per_run * BLOCK * 8;
+            rk->leaf_blk = rk->node_blk + (size_t)s->nnodes * BLOCK * 8;
+            rk->arg_blk = rk->leaf_blk + (size_t)s->nleaves * BLOCK * 8;
+            rk->out_blk = rk->arg_blk + (size_t)3 * BLOCK * 8;
+        }
+        if (ntasks > 1) {
+            split p = {runs, sp, &w, ntasks};
+            nda_host_parallel_for(split_task, &p, ntasks, (int)ntasks);
+        } else {
+            walk_units(r, sp, &w, 0, w.units);
+        }
+        if (r->reduce && ntasks > 1) {
+            /* the tasks' folds, folded in task order: the same value
+             * whichever thread ran which task */
+            for (int64_t k = 0; k < ntasks; k++) {
+                unsigned char part[8];
+                nda_host_fold_result(&runs[k].fold, part);
+                nda_host_fold_block(&r->fold, part, 1);
+            }
+        }
         if (r->reduce) {
             unsigned char value[8];
             nda_host_fold_result(&r->fold, value);
@@ -888,6 +1026,7 @@ int nda_host_eval_run(nda_device *d, const nda_fused_spec *s, const nda_array *c
         }
         atomic_fetch_add(&g_count, 1);
     }
+    free(runs);
     for (int j = 0; j < nbuf; j++) {
         int urc = ops->buffer_unmap(dev, buf[j]->handle, host[j]);
         if (rc == NDA_OK) rc = urc;

@@ -722,6 +722,18 @@ static PyObject *py_host_eval_limit(PyObject *self, PyObject *args)
     return PyLong_FromLongLong(old);
 }
 
+/* host_eval_idle_factor([device]): the limit's factor for folds and for
+ * stores while nothing is queued on the device (nda/host_eval.h). */
+static PyObject *py_host_eval_idle_factor(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *dev_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "|O", &dev_obj)) return NULL;
+    nda_device *d;
+    if (device_from_id(dev_obj, &d) < 0) return NULL;
+    return PyLong_FromLongLong(nda_host_eval_idle_factor(d));
+}
+
 static PyObject *py_host_eval_count(PyObject *self, PyObject *noargs)
 {
     (void)self;
@@ -802,6 +814,9 @@ static PyMethodDef methods[] = {
     {"host_eval_limit", py_host_eval_limit, METH_VARARGS,
      "host_eval_limit([limit]): work units up to which small fused stores run on the host "
      "on host-memory CPU devices (0: off); with limit, sets it and returns the old one."},
+    {"host_eval_idle_factor", py_host_eval_idle_factor, METH_VARARGS,
+     "host_eval_idle_factor([device]): the limit's factor for folds and for stores while "
+     "nothing is queued on the device."},
     {"host_eval_count", py_host_eval_count, METH_NOARGS, "Fused stores evaluated on the host so far."},
     {"fft_c2c", ndapy_fft_c2c, METH_VARARGS, "Library FFT (cuFFT/VkFFT); see fft_binding.c."},
     {"gemm", ndapy_gemm, METH_VARARGS, "Library GEMM (cuBLAS/CLBlast); see gemm_binding.c."},
