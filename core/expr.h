@@ -93,6 +93,12 @@ int nda_expr_gather(const nda_array *src, nda_expr *offsets, nda_expr **out);
 /* Folds e's values with op (ADD, MULTIPLY, MAXIMUM, MINIMUM) in
  * accumulator type acc into `groups` partial values written to out[0..). */
 int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups);
+/* As nda_expr_reduce into `groups` > 1 partials `part`, except where the
+ * host evaluator takes the whole fold (nda/host_eval.h): then the folded
+ * value goes straight into the 0-d `whole` (of part's dtype) and
+ * *on_host is set; part is not written. */
+int nda_expr_reduce_parts(nda_expr *e, nda_op op, nda_dtype acc, nda_array *part, int groups,
+                          nda_array *whole, bool *on_host);
 
 /* Folds e's values along the axes where reduced[axis] is true into out,
  * whose shape is e's shape without those axes (at least one axis is

@@ -469,7 +469,10 @@ int nda_expr_scatter(nda_expr *values, nda_expr *offsets, nda_array *dst)
     return rc;
 }
 
-static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups)
+/* Folds e into `groups` values out[0..); with groups > 1 and `whole`, the
+ * host evaluator may take the whole fold into whole instead (*on_host). */
+static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups,
+                      nda_array *whole, bool *on_host)
 {
     nda_device *d = out->device;
     int64_t n = 1;
@@ -488,7 +491,7 @@ static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int
         rc = nda_array_empty(d, e->dtype, e->ndim, e->shape, &tmp);
         if (rc == NDA_OK) rc = nda_expr_store(e, tmp);
         if (rc == NDA_OK) rc = nda_expr_leaf(tmp, &leaf);
-        if (rc == NDA_OK) rc = nda_expr_reduce(leaf, op, acc, out, groups);
+        if (rc == NDA_OK) rc = reduce_all(leaf, op, acc, out, groups, whole, on_host);
         nda_expr_decref(leaf);
         nda_array_free(tmp);
         goto out;
@@ -521,8 +524,13 @@ static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int
         rc = nda_error_set(NDA_EVALUE, "reduction output must start at offset 0");
         goto out;
     }
-    if (groups == 1 && nda_host_eval_accepts(d, s, n)) {
-        rc = host_eval(d, L, sp, out);
+    /* The host loops fold everything at once (their own threads), so the
+     * partials' kernel and its second pass go. */
+    nda_array *host_dst = groups == 1 ? out : whole;
+    if (host_dst && host_dst->dtype == out->dtype && host_dst->offset == 0 &&
+        nda_host_eval_accepts(d, s, n)) {
+        rc = host_eval(d, L, sp, host_dst);
+        if (rc == NDA_OK && host_dst == whole) *on_host = true;
         goto out;
     }
     int64_t total = (int64_t)groups * s->local_size;
@@ -762,7 +770,17 @@ out:
 int nda_expr_reduce(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int groups)
 {
     nda_expr_hold_begin();
-    int rc = reduce_all(e, op, acc, out, groups);
+    int rc = reduce_all(e, op, acc, out, groups, NULL, NULL);
+    nda_expr_hold_end();
+    return rc;
+}
+
+int nda_expr_reduce_parts(nda_expr *e, nda_op op, nda_dtype acc, nda_array *part, int groups,
+                          nda_array *whole, bool *on_host)
+{
+    *on_host = false;
+    nda_expr_hold_begin();
+    int rc = reduce_all(e, op, acc, part, groups, whole, on_host);
     nda_expr_hold_end();
     return rc;
 }

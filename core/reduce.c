@@ -87,10 +87,11 @@ int nda_reduce_all(const char *name, const nda_array *a, nda_array **result)
         goto out_done;
     }
     int64_t gshape[1] = {groups};
+    bool on_host = false;
     rc = nda_array_empty(d, acc, 1, gshape, &part);
-    if (rc == NDA_OK) rc = nda_expr_reduce(e, op, acc, part, (int)groups);
-    if (rc == NDA_OK) rc = nda_expr_leaf(part, &pe);
-    if (rc == NDA_OK) rc = nda_expr_reduce(pe, op, acc, out, 1);
+    if (rc == NDA_OK) rc = nda_expr_reduce_parts(e, op, acc, part, (int)groups, acc == res ? out : NULL, &on_host);
+    if (rc == NDA_OK && !on_host) rc = nda_expr_leaf(part, &pe);
+    if (rc == NDA_OK && !on_host) rc = nda_expr_reduce(pe, op, acc, out, 1);
 out_done:
     nda_expr_decref(e);
     nda_expr_decref(pe);
