@@ -15,6 +15,7 @@
 #include "host_nonzero.h"
 #include "host_reduce.h"
 #include "lock.h"
+#include "numpy_loops.h"
 #include "random_binding.h"
 #include "nda/binning.h"
 #include "nda/cache.h"
@@ -839,7 +840,7 @@ PyMODINIT_FUNC PyInit__core(void)
     PyObject *m = PyModule_Create(&module_def);
     if (!m) return NULL;
     if (ndapy_add_locked_functions(m, methods) < 0 || ndapy_comm_register(m) < 0 ||
-        ndapy_exchange_register(m) < 0) {
+        ndapy_exchange_register(m) < 0 || ndapy_numpy_loops_register() < 0) {
         Py_DECREF(m);
         return NULL;
     }

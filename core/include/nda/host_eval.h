@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "nda/device.h"
+#include "nda/dtype.h"
 
 /* Work units of the default limit: elements x (operations + operands),
  * where a libm function counts 96 operations, a division 8 and an operand
@@ -45,6 +46,22 @@ int64_t nda_host_eval_set_limit(int64_t limit);
  * queued on d: 4, times 4 per thread where d has several (its compute
  * units, up to 16). */
 int64_t nda_host_eval_idle_factor(const nda_device *d);
+/* A strided loop in NumPy's inner-loop form (PyUFuncGenericFunction):
+ * dims[0] elements; args[0 .. nin) the inputs and args[nin] the output,
+ * each advanced by steps[k] bytes per element (0: one value). */
+typedef void (*nda_host_strided_loop)(char **args, const intptr_t *dims, const intptr_t *steps,
+                                      void *data);
+
+/* Makes (fn, data) the host evaluator's loop for ufunc `name` on dtype t
+ * (inputs and output all t) in place of the C library's: python/ext
+ * registers NumPy's own SIMD loops, so the host gives NumPy's bits at
+ * NumPy's speed. fn must be callable from any thread, without the GIL,
+ * concurrently with itself. Only the math functions (exp .. cbrt, power,
+ * arctan2, hypot); NDA_EVALUE for other names and for non-host types.
+ * Call before any evaluation (module import); the registration lasts for
+ * the process. */
+int nda_host_eval_use_loop(const char *name, nda_dtype t, nda_host_strided_loop fn, void *data);
+
 /* Stores evaluated on the host since the process started (for tests). */
 uint64_t nda_host_eval_count(void);
 
