@@ -601,3 +601,25 @@ def test_binary_math_functions_on_the_host_are_numpys(name, dtype):
         want = f(numpy, x, y)
         assert n_host == 1 and got.dtype == want.dtype
         assert numpy.array_equal(got.view(f"i{x.itemsize}"), want.view(f"i{x.itemsize}"))
+
+
+@pytest.mark.usefixtures("host_eval")
+def test_numpy_math_runs_on_the_host_at_any_size(device):
+    """Expressions whose work is mostly NumPy's SIMD math run on the host's
+    threads past the limit (the kernels are no faster there); arithmetic
+    alone, and float64 sin (NumPy's loop is scalar, the kernels' vector form
+    5x faster), keep the limit."""
+    threads = next(d for d in _core.devices() if d["id"] == device.id)["compute_units"]
+    limit = _core.host_eval_limit()
+    n = 1 << 19                       # 2^21+ units: past the fixture's idle share
+    x = RNG.uniform(0.5, 2.0, n)
+    for f, math in ((lambda xp, a: xp.exp(a) * 2.0, True), (lambda xp, a: a ** 1.5, True),
+                    (lambda xp, a: xp.log(a.astype(numpy.float32)), True),
+                    (lambda xp, a: a * 2.0 + 1.0, False), (lambda xp, a: xp.sin(a), False)):
+        got, n_host = _run(f, x, limit=limit)
+        want = f(numpy, x)
+        assert n_host == (1 if math and threads >= 2 else 0)
+        if n_host:
+            assert numpy.array_equal(got, want)
+        else:
+            numpy.testing.assert_allclose(got, want, rtol=1e-6 if want.dtype == numpy.float32 else 1e-15)
