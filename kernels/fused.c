@@ -679,6 +679,8 @@ static bool vector_op(nda_op op)
     }
 }
 
+bool nda_fused_op_has_vector_form(nda_op op) { return vector_op(op) || op == NDA_OP_POWER; }
+
 static bool is_comparison(nda_op op) { return op >= NDA_OP_EQUAL && op <= NDA_OP_GREATER_EQUAL; }
 /* Tests of one value (masks like the comparisons'; OpenCL's vector
  * isnan/isinf/isfinite/signbit return them). */
