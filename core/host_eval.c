@@ -630,9 +630,9 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Best of 5 runs of a loop (x's, else fn) over the CAL_N values at buf,
- * in s. */
+/* Calibration: CAL_RUNS runs of each loop over CAL_N values. */
 #define CAL_N 4096
+#define CAL_RUNS 9
 /* What a registered loop as fast as the C library's exp weighs, as a
  * fraction of LIBM_WEIGHT: the kernels' vector math beats the C library's
  * scalar loops by ~8x per element on the same cores (LIBM_WEIGHT's
@@ -640,24 +640,21 @@ static double now_s(void)
 #define EXT_DISCOUNT 4
 /* numpy_math_dominates' bound on a loop's weight */
 #define EXT_ANY_SIZE 32
+
+/* One run of a loop (x's, else fn) over the CAL_N values at buf, in s. */
 static double time_loop(const ext_loop *x, loop_fn fn, nda_dtype t, unsigned char *buf)
 {
-    size_t isz = nda_dtype_itemsize(t);
     const void *a[2] = {buf, buf};
     int st[2] = {1, 1};
-    double best = 1e30;
-    for (int rep = 0; rep < 5; rep++) {
-        double t0 = now_s();
-        if (x) call_ext(x, buf + 2 * CAL_N * 8, a, st, CAL_N, isz);
-        else fn(buf + 2 * CAL_N * 8, a, st, CAL_N);
-        double dt = now_s() - t0;
-        if (dt < best) best = dt;
-    }
-    return best;
+    double t0 = now_s();
+    if (x) call_ext(x, buf + 2 * CAL_N * 8, a, st, CAL_N, nda_dtype_itemsize(t));
+    else fn(buf + 2 * CAL_N * 8, a, st, CAL_N);
+    return now_s() - t0;
 }
 
 /* Measures x's weight (op's loop on t), on values in op's domain: (1, 2)
- * for arccosh, else (0.25, 0.75). */
+ * for arccosh, else (0.25, 0.75). The two loops alternate, best of
+ * CAL_RUNS each, so that a busy spell of the machine falls on both. */
 static void measure_ext(ext_loop *x, nda_op op, nda_dtype t)
 {
     x->weight = LIBM_WEIGHT;
@@ -667,12 +664,18 @@ static void measure_ext(ext_loop *x, nda_op op, nda_dtype t)
         free(buf);
         return;
     }
+    bool acosh = op == NDA_OP_ARCCOSH;
     for (int i = 0; i < CAL_N; i++) {
-        double v = (op == NDA_OP_ARCCOSH ? 1.0 : 0.25) + (i + 0.5) / CAL_N * (op == NDA_OP_ARCCOSH ? 1.0 : 0.5);
+        double v = (acosh ? 1.0 : 0.25) + (i + 0.5) / CAL_N * (acosh ? 1.0 : 0.5);
         if (t == NDA_FLOAT32) ((float *)buf)[i] = (float)v;
         else ((double *)buf)[i] = v;
     }
-    double te = time_loop(x, NULL, t, buf), tl = time_loop(NULL, libm, t, buf);
+    double te = 1e30, tl = 1e30;
+    for (int rep = 0; rep < CAL_RUNS; rep++) {
+        double e = time_loop(x, NULL, t, buf), l = time_loop(NULL, libm, t, buf);
+        te = e < te ? e : te;
+        tl = l < tl ? l : tl;
+    }
     free(buf);
     if (tl > 0) {
         double w = LIBM_WEIGHT * te / tl / EXT_DISCOUNT;
