@@ -771,16 +771,14 @@ static int64_t spec_work(const nda_fused_spec *s)
  * 0.45, sin 0.46 / 0.54, log2 0.92 / 0.25, power 1.8 / 0.73: the host's
  * threads running NumPy's loop match the kernels at worst. float64 sin and
  * cos (NumPy's loop ~8 ns an element, the kernels' vector forms 1.7) weigh
- * more and keep the limit; heavier loops of ops without a vector form (the
- * kernels call the scalar libm: float64 hypot 19 ms, NumPy 12) count too. */
+ * more and keep the limit. */
 static bool numpy_math_dominates(const nda_device *d, const nda_fused_spec *s, int64_t work)
 {
     if (d->info.compute_units < 2) return false;
     int64_t math = 0;
     for (int i = 0; i < s->nnodes; i++) {
         const ext_loop *x = node_ext(&s->node[i]);
-        if (x && (x->weight <= EXT_ANY_SIZE || !nda_fused_op_has_vector_form(s->node[i].op)))
-            math += x->weight;
+        if (x && x->weight <= EXT_ANY_SIZE) math += x->weight;
     }
     return 2 * math >= work;
 }

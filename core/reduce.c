@@ -38,32 +38,16 @@ static nda_dtype sum_dtype(nda_dtype t)
     }
 }
 
-int nda_reduce_all(const char *name, const nda_array *a, nda_array **result)
+/* Folds every element of the non-empty a with op in accumulator type acc
+ * into the new 0-d `out` (its result type), which becomes *result; frees out
+ * on failure. */
+static int fold_whole(nda_device *d, const nda_array *a, nda_op op, nda_dtype acc, nda_array *out,
+                      nda_array **result)
 {
-    nda_op op;
-    const char *npname;
-    int rc0 = reduction_op(name, &op, &npname);
-    if (rc0 != NDA_OK) return rc0;
-    nda_device *d = a->device;
-    bool arith = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
-    nda_dtype res = arith ? sum_dtype(a->dtype) : a->dtype;
-    nda_dtype acc = res == NDA_FLOAT16 && arith ? NDA_FLOAT32 : res;
-    if (!d->info.has_fp64 && (res == NDA_FLOAT64 || res == NDA_COMPLEX128 || a->dtype == NDA_FLOAT64 || a->dtype == NDA_COMPLEX128))
-        return nda_error_set(NDA_ETYPE, "device %s (%s) does not support float64", d->id, d->info.name);
     int64_t n = nda_array_size(a);
-    nda_array *out = NULL, *part = NULL;
+    nda_array *part = NULL;
     nda_expr *e = NULL, *pe = NULL;
-    int rc = nda_array_empty(d, res, 0, NULL, &out);
-    if (rc != NDA_OK) return rc;
-    if (n == 0) {
-        if (!arith) {
-            nda_array_free(out);
-            return nda_error_set(NDA_EVALUE, "zero-size array to reduction operation %s which has no identity", npname);
-        }
-        nda_scalar s = {.kind = NDA_SCALAR_INT, .i = op == NDA_OP_MULTIPLY};
-        rc = nda_array_fill(out, &s);
-        goto out_done;
-    }
+    int rc;
     int ls = (int)nda_reduce_local_size(d);
     int64_t groups = (n + ls - 1) / ls;
     if (groups > REDUCE_MAX_GROUPS) groups = REDUCE_MAX_GROUPS;
@@ -89,13 +73,48 @@ int nda_reduce_all(const char *name, const nda_array *a, nda_array **result)
     int64_t gshape[1] = {groups};
     bool on_host = false;
     rc = nda_array_empty(d, acc, 1, gshape, &part);
-    if (rc == NDA_OK) rc = nda_expr_reduce_parts(e, op, acc, part, (int)groups, acc == res ? out : NULL, &on_host);
+    if (rc == NDA_OK) rc = nda_expr_reduce_parts(e, op, acc, part, (int)groups, acc == out->dtype ? out : NULL, &on_host);
     if (rc == NDA_OK && !on_host) rc = nda_expr_leaf(part, &pe);
     if (rc == NDA_OK && !on_host) rc = nda_expr_reduce(pe, op, acc, out, 1);
 out_done:
     nda_expr_decref(e);
     nda_expr_decref(pe);
     nda_array_free(part);
+    if (rc != NDA_OK) {
+        nda_array_free(out);
+        return rc;
+    }
+    *result = out;
+    return NDA_OK;
+}
+
+int nda_reduce_all(const char *name, const nda_array *a, nda_array **result)
+{
+    nda_op op;
+    const char *npname;
+    int rc0 = reduction_op(name, &op, &npname);
+    if (rc0 != NDA_OK) return rc0;
+    nda_device *d = a->device;
+    bool arith = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
+    nda_dtype res = arith ? sum_dtype(a->dtype) : a->dtype;
+    nda_dtype acc = res == NDA_FLOAT16 && arith ? NDA_FLOAT32 : res;
+    if (!d->info.has_fp64 && (res == NDA_FLOAT64 || res == NDA_COMPLEX128 || a->dtype == NDA_FLOAT64 || a->dtype == NDA_COMPLEX128))
+        return nda_error_set(NDA_ETYPE, "device %s (%s) does not support float64", d->id, d->info.name);
+    int64_t n = nda_array_size(a);
+    nda_array *out = NULL;
+    int rc = nda_array_empty(d, res, 0, NULL, &out);
+    if (rc != NDA_OK) return rc;
+    if (n == 0) {
+        if (!arith) {
+            nda_array_free(out);
+            return nda_error_set(NDA_EVALUE, "zero-size array to reduction operation %s which has no identity", npname);
+        }
+        nda_scalar s = {.kind = NDA_SCALAR_INT, .i = op == NDA_OP_MULTIPLY};
+        rc = nda_array_fill(out, &s);
+        goto out_done;
+    }
+    return fold_whole(d, a, op, acc, out, result);
+out_done:
     if (rc != NDA_OK) {
         nda_array_free(out);
         return rc;
@@ -141,6 +160,9 @@ int nda_reduce_axes(const char *name, const nda_array *a, const bool *reduced, i
                              npname);
     rc = nda_array_empty(d, res, nkeep, kshape, &out);
     if (rc != NDA_OK) return rc;
+    /* Every axis, of a non-empty array: the whole-array fold (on the host
+     * where host evaluation takes it: sum(x, dtype=float64) of float32) */
+    if (nkeep == 0 && K > 0) return fold_whole(d, a, op, acc, out, result);
     if (M == 0) goto done;
     if (K == 0) {
         nda_scalar s = {.kind = NDA_SCALAR_INT, .i = op == NDA_OP_MULTIPLY};

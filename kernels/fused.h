@@ -144,10 +144,6 @@ int nda_fused_source(const nda_fused_spec *s, nda_dialect dialect, nda_strbuf *s
  * that type): whole-array folds of rank 1; axes folds with one kept axis,
  * whose unit stride the caller checks. */
 bool nda_fused_vectorizable(const nda_fused_spec *s, bool fp64);
-/* Whether op has code of its own in the vector form (the math builtins'
- * vector forms, ndaccel's vector power); ops without one keep scalar
- * kernels, where PoCL calls the scalar libm per element. */
-bool nda_fused_op_has_vector_form(nda_op op);
 
 /* Outputs per work-item of the axes sink's vector form: launch
  * ceil(M / this) * S work-items. */
