@@ -90,37 +90,9 @@ out_done:
 
 int nda_reduce_all(const char *name, const nda_array *a, nda_array **result)
 {
-    nda_op op;
-    const char *npname;
-    int rc0 = reduction_op(name, &op, &npname);
-    if (rc0 != NDA_OK) return rc0;
-    nda_device *d = a->device;
-    bool arith = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
-    nda_dtype res = arith ? sum_dtype(a->dtype) : a->dtype;
-    nda_dtype acc = res == NDA_FLOAT16 && arith ? NDA_FLOAT32 : res;
-    if (!d->info.has_fp64 && (res == NDA_FLOAT64 || res == NDA_COMPLEX128 || a->dtype == NDA_FLOAT64 || a->dtype == NDA_COMPLEX128))
-        return nda_error_set(NDA_ETYPE, "device %s (%s) does not support float64", d->id, d->info.name);
-    int64_t n = nda_array_size(a);
-    nda_array *out = NULL;
-    int rc = nda_array_empty(d, res, 0, NULL, &out);
-    if (rc != NDA_OK) return rc;
-    if (n == 0) {
-        if (!arith) {
-            nda_array_free(out);
-            return nda_error_set(NDA_EVALUE, "zero-size array to reduction operation %s which has no identity", npname);
-        }
-        nda_scalar s = {.kind = NDA_SCALAR_INT, .i = op == NDA_OP_MULTIPLY};
-        rc = nda_array_fill(out, &s);
-        goto out_done;
-    }
-    return fold_whole(d, a, op, acc, out, result);
-out_done:
-    if (rc != NDA_OK) {
-        nda_array_free(out);
-        return rc;
-    }
-    *result = out;
-    return NDA_OK;
+    bool reduced[NDA_MAXDIMS];
+    for (int i = 0; i < NDA_MAXDIMS; i++) reduced[i] = true;
+    return nda_reduce_axes(name, a, reduced, -1, result);
 }
 
 /* Outputs below which the reduced space is split into parts (per device
@@ -138,6 +110,8 @@ int nda_reduce_axes(const char *name, const nda_array *a, const bool *reduced, i
     bool arith = op == NDA_OP_ADD || op == NDA_OP_MULTIPLY;
     nda_dtype res = arith ? (dtype >= 0 ? (nda_dtype)dtype : sum_dtype(a->dtype)) : a->dtype;
     nda_dtype acc = res == NDA_FLOAT16 && arith ? NDA_FLOAT32 : res;
+    if (!d->info.has_fp64 && (res == NDA_FLOAT64 || res == NDA_COMPLEX128 || a->dtype == NDA_FLOAT64 || a->dtype == NDA_COMPLEX128))
+        return nda_error_set(NDA_ETYPE, "device %s (%s) does not support float64", d->id, d->info.name);
     int nkeep = 0, nred = 0;
     int64_t kshape[NDA_MAXDIMS], M = 1, K = 1;
     for (int i = 0; i < a->ndim; i++) {
