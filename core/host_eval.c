@@ -34,8 +34,8 @@
 #define STRIDED_WEIGHT 32
 /* host_weight of the C library's math functions */
 #define LIBM_WEIGHT 96
-/* Stores of at least this much work (elements x work per element) are
- * split over the device's threads (walk_tasks), each taking >= half of
+/* Stores and folds of at least this much work (elements x work per
+ * element) are split over the device's threads (walk_tasks), each taking >= half of
  * it: a polling helper joins within ~1 us (a sleeping one in 5-20), a + b
  * over 64k float64 takes ~13 us on one thread. */
 #define PARALLEL_WORK ((int64_t)1 << 16)
@@ -588,7 +588,8 @@ static int host_weight(nda_op op)
  * measured at its first use. Here (AVX-512): NumPy's float64 exp, log and
  * cbrt 5, tan 8, power 12, float32 functions 3-7; float64 sin and cos 45
  * (NumPy's loop is scalar, the kernels' vector forms 5x faster) and hypot
- * 32-38. Registered before any evaluation; read under the library lock. */
+ * 32-38. Registered before any evaluation; read and measured under the
+ * library lock. */
 typedef struct ext_loop {
     nda_host_strided_loop fn;
     void *data;
@@ -638,8 +639,10 @@ static double now_s(void)
  * scalar loops by ~8x per element on the same cores (LIBM_WEIGHT's
  * calibration), NumPy's SIMD loops by ~2x at most. */
 #define EXT_DISCOUNT 4
-/* numpy_math_dominates' bound on a loop's weight */
-#define EXT_ANY_SIZE 32
+/* numpy_math_dominates' bound on a loop's weight: at least 1.5x the speed
+ * of the C library's scalar exp, i.e. a SIMD loop (NumPy's scalar
+ * fallbacks, on CPUs without its SIMD paths, weigh ~24) */
+#define EXT_ANY_SIZE 16
 
 /* One run of a loop (x's, else fn) over the CAL_N values at buf, in s. */
 static double time_loop(const ext_loop *x, loop_fn fn, nda_dtype t, unsigned char *buf)
@@ -738,6 +741,17 @@ bool nda_host_eval_small_copy(const nda_device *d, int64_t n)
     return limit > 0 && n <= limit / 2 && d->queued_largest == 0 && host_memory(d);
 }
 
+int nda_host_eval_loop_weight(const char *name, nda_dtype t)
+{
+    int op = nda_op_from_name(name);
+    if (op < 0 || t < 0 || t >= NDA_NTYPES || !g_ext[op][t].fn) return 0;
+    ext_loop *x = &g_ext[op][t];
+    if (!x->weight) measure_ext(x, (nda_op)op, t);
+    return x->weight;
+}
+
+int nda_host_eval_any_size_weight(void) { return EXT_ANY_SIZE; }
+
 /* The idle limit's factor for the device's threads: host loops split over
  * T of them (walk_tasks) go T times as fast, and a kernel on the same
  * cores gains nothing over them but its vector math: with 2 threads, a
@@ -764,7 +778,8 @@ static int64_t spec_work(const nda_fused_spec *s)
 
 /* Whether registered loops of at most EXT_ANY_SIZE weight (NumPy's SIMD
  * math) make up at least half of the spec's work on a device with several
- * threads: those run on the host at any size. On PoCL (2 threads, AVX-512),
+ * threads: those run on the host at any size (the limit would keep them
+ * to ~1M elements). On PoCL (2 threads, AVX-512),
  * 1M elements, the kernels against NumPy's loop on one core, in ms:
  * float64 exp 0.6-1.1 / 0.9, log 0.7 / 0.9, tan 8.9 / 1.5, arcsinh 6.1 /
  * 2.2, cbrt 3.0 / 1.0, power 4.7 / 2.5, arctan2 27 / 2.3; float32 exp 0.22 /
@@ -802,8 +817,10 @@ bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t
     for (int i = 0; i < s->nnodes; i++)
         if (!node_loop(&s->node[i]) && !node_ext(&s->node[i])) return false;
     int64_t work = spec_work(s);
-    /* A whole-array fold of up to 65536 elements is one work-group on the
-     * device, one core either way: the host wins up to 4x the work
+    /* Folds and stores with nothing queued take the idle factor's share
+     * (4x, times 4 per thread: nda_host_eval_idle_factor). A whole-array
+     * fold of up to 65536 elements is one work-group on the device, one
+     * core either way: the host wins up to 4x the work on one thread
      * (float(max(a - b)) of 256 x 256: 35 us here, 64 us with the kernel).
      * With nothing queued, a kernel's result costs a whole queue round
      * trip (launch, PoCL's threads waking, the wait: ~35-50 us, against
@@ -1161,7 +1178,7 @@ int nda_host_eval_run(nda_device *d, const nda_fused_spec *s, const nda_array *c
         if (ntasks > 1) {
             split p = {runs, sp, &w, ntasks};
             nda_host_parallel_for(split_task, &p, ntasks, (int)ntasks);
-        } else {
+        } else if (w.units > 0) { /* an empty space has no units (callers skip those) */
             walk_units(r, sp, &w, 0, w.units);
         }
         if (r->reduce && ntasks > 1) {

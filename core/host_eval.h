@@ -25,8 +25,9 @@ typedef struct nda_space {
  * decline rolled leaves, whose wraps the host loops do not read) or its
  * whole-array fold (s->reduce; sum, prod, max, min: core/host_fold.h) over
  * n elements runs on the host on device d: the policy is on, d's buffers
- * are host memory on the host's cores, the work fits the limit and the
- * host loops cover every operation and dtype. */
+ * are host memory on the host's cores, the host loops cover every
+ * operation and dtype, and the work fits the limit (nda/host_eval.h) or is
+ * mostly registered SIMD math (any size). */
 bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n);
 
 /* Whether a copy or fill of n elements should run on the host of device d:

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <time.h>
 
 enum { MAX_HELPERS = 15 };
@@ -30,6 +31,8 @@ static struct {
     nda_host_task_fn task;
     void *ctx;
     int64_t ntasks;
+    int want;                    /* helpers the job may use (threads - 1) */
+    atomic_int joined;           /* helpers that asked to join it */
     atomic_int_fast64_t next;    /* next task index to take */
     atomic_int_fast64_t done;    /* tasks finished */
     atomic_int active;           /* helpers inside the job */
@@ -45,11 +48,16 @@ static void take_tasks(nda_host_task_fn task, void *ctx, int64_t ntasks)
     }
 }
 
-static void relax(void)
+/* One step of a busy wait: a pause, and every 1024th step a yield, so that
+ * a waiter does not starve a thread it waits for on a machine with fewer
+ * cores than threads. */
+static void relax(unsigned *spins)
 {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
+    if (++*spins % 1024 == 0)
+        sched_yield();
 }
 
 static int64_t now_ns(void)
@@ -63,9 +71,10 @@ static int64_t now_ns(void)
 static void poll_for_job(uint64_t seen)
 {
     int64_t until = now_ns() + POLL_NS;
-    for (int i = 1; atomic_load(&pool.generation) == seen; i++) {
-        relax();
-        if (i % 64 == 0 && now_ns() > until) return;
+    unsigned spins = 0;
+    while (atomic_load(&pool.generation) == seen) {
+        relax(&spins);
+        if (spins % 64 == 0 && now_ns() > until) return;
     }
 }
 
@@ -85,9 +94,11 @@ static void *helper_main(void *arg)
         nda_host_task_fn task = pool.task;
         void *ctx = pool.ctx;
         int64_t ntasks = pool.ntasks;
+        /* polling helpers see every job: only `want` of them join one */
+        bool join = task != NULL && atomic_fetch_add(&pool.joined, 1) < pool.want;
         atomic_fetch_add(&pool.active, 1);
         pthread_mutex_unlock(&pool.mu);
-        if (task != NULL)
+        if (join)
             take_tasks(task, ctx, ntasks);
         atomic_fetch_sub(&pool.active, 1);
     }
@@ -148,6 +159,8 @@ void nda_host_parallel_for(nda_host_task_fn task, void *ctx, int64_t ntasks, int
     pool.task = task;
     pool.ctx = ctx;
     pool.ntasks = ntasks;
+    pool.want = want;
+    atomic_store(&pool.joined, 0);
     atomic_store(&pool.next, 0);
     atomic_store(&pool.done, 0);
     atomic_fetch_add(&pool.generation, 1);
@@ -161,12 +174,13 @@ void nda_host_parallel_for(nda_host_task_fn task, void *ctx, int64_t ntasks, int
     pthread_mutex_unlock(&pool.mu);
 
     take_tasks(task, ctx, ntasks);
+    unsigned spins = 0;
     while (atomic_load(&pool.done) < ntasks)
-        relax();
+        relax(&spins);
     pthread_mutex_lock(&pool.mu);
     pool.task = NULL;
     pool.ntasks = 0;
     pthread_mutex_unlock(&pool.mu);
     while (atomic_load(&pool.active) > 0)
-        relax();
+        relax(&spins);
 }

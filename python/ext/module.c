@@ -735,6 +735,22 @@ static PyObject *py_host_eval_idle_factor(PyObject *self, PyObject *args)
     return PyLong_FromLongLong(nda_host_eval_idle_factor(d));
 }
 
+/* host_eval_loop_weight(name, dtype) -> (weight of the registered loop, 0 if
+ * none; the any-size bound) (nda/host_eval.h). */
+static PyObject *py_host_eval_loop_weight(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *name;
+    int dtype;
+    if (!PyArg_ParseTuple(args, "si", &name, &dtype)) return NULL;
+    if (dtype < 0 || dtype >= NDA_NTYPES) {
+        PyErr_SetString(PyExc_ValueError, "unknown dtype number");
+        return NULL;
+    }
+    return Py_BuildValue("ii", nda_host_eval_loop_weight(name, (nda_dtype)dtype),
+                         nda_host_eval_any_size_weight());
+}
+
 static PyObject *py_host_eval_count(PyObject *self, PyObject *noargs)
 {
     (void)self;
@@ -818,6 +834,9 @@ static PyMethodDef methods[] = {
     {"host_eval_idle_factor", py_host_eval_idle_factor, METH_VARARGS,
      "host_eval_idle_factor([device]): the limit's factor for folds and for stores while "
      "nothing is queued on the device."},
+    {"host_eval_loop_weight", py_host_eval_loop_weight, METH_VARARGS,
+     "host_eval_loop_weight(ufunc name, dtype number): (the registered loop's work weight, 0 if "
+     "none; the weight up to which math runs on the host at any size)."},
     {"host_eval_count", py_host_eval_count, METH_NOARGS, "Fused stores evaluated on the host so far."},
     {"fft_c2c", ndapy_fft_c2c, METH_VARARGS, "Library FFT (cuFFT/VkFFT); see fft_binding.c."},
     {"gemm", ndapy_gemm, METH_VARARGS, "Library GEMM (cuBLAS/CLBlast); see gemm_binding.c."},

@@ -605,22 +605,40 @@ def test_binary_math_functions_on_the_host_are_numpys(name, dtype):
 
 @pytest.mark.usefixtures("host_eval")
 def test_numpy_math_runs_on_the_host_at_any_size(device):
-    """Expressions whose work is mostly NumPy's SIMD math run on the host's
-    threads past the limit (the kernels are no faster there); arithmetic alone keeps the limit
-    (and float64 sin, NumPy's loop being scalar and the kernels' vector
-    form 5x faster, by its measured weight)."""
+    """Expressions whose work is mostly NumPy's SIMD math (loops measured at
+    most the any-size weight) run on the host's threads past the limit (the
+    kernels are no faster there); arithmetic alone, and math whose loop
+    weighs more (float64 sin here, NumPy's loop being scalar and the
+    kernels' vector form 5x faster), keep the limit."""
+    from ndaccel import _dtypes
     threads = next(d for d in _core.devices() if d["id"] == device.id)["compute_units"]
     limit = _core.host_eval_limit()
     n = 1 << 19                       # 2^21+ units: past the fixture's idle share
     x = RNG.uniform(0.5, 2.0, n)
-    for f, math in ((lambda xp, a: xp.exp(a) * 2.0, True), (lambda xp, a: a ** 1.5, True),
-                    (lambda xp, a: xp.log(a.astype(numpy.float32)), True),
-                    (lambda xp, a: a * 2.0 + 1.0, False), (lambda xp, a: xp.sin(a), None)):
+
+    def light(name, dt):  # whether the registered loop counts as SIMD math
+        w, bound = _core.host_eval_loop_weight(name, _dtypes.code(numpy.dtype(dt)))
+        return 0 < w <= bound
+
+    for f, math in ((lambda xp, a: xp.exp(a) * 2.0, light("exp", "float64")),
+                    (lambda xp, a: a ** 1.5, light("power", "float64")),
+                    (lambda xp, a: xp.log(a.astype(numpy.float32)), light("log", "float32")),
+                    (lambda xp, a: xp.sin(a), light("sin", "float64")),
+                    (lambda xp, a: a * 2.0 + 1.0, False)):
         got, n_host = _run(f, x, limit=limit)
         want = f(numpy, x)
-        if math is not None:  # sin's route rests on a timing (its loop's weight)
-            assert n_host == (1 if math and threads >= 2 else 0)
+        assert n_host == (1 if math and threads >= 2 else 0)
         if n_host:
             assert numpy.array_equal(got, want)
         else:
             numpy.testing.assert_allclose(got, want, rtol=1e-6 if want.dtype == numpy.float32 else 1e-15)
+
+
+def test_loop_weights_are_measured_for_registered_math_only():
+    from ndaccel import _dtypes
+    f64 = _dtypes.code(numpy.dtype("float64"))
+    w, bound = _core.host_eval_loop_weight("exp", f64)
+    assert 2 <= w <= 96 and bound == 16
+    assert _core.host_eval_loop_weight("exp", f64)[0] == w       # measured once
+    assert _core.host_eval_loop_weight("add", f64)[0] == 0       # not a registered loop
+    assert _core.host_eval_loop_weight("exp", _dtypes.code(numpy.dtype("int64")))[0] == 0

@@ -9,8 +9,9 @@
  * the device's queue has drained, by the calling thread (and, from 2^16
  * work units, by helper threads up to the device's compute units:
  * nda/host_threads.h): the same values as the kernel for exact operations
- * (IEEE arithmetic, comparisons, casts); the C library's math functions
- * (<= 1 ulp, as NumPy's) for the others.
+ * (IEEE arithmetic, comparisons, casts); for the math functions the loops
+ * registered with nda_host_eval_use_loop (NumPy's own: NumPy's values),
+ * else the C library's (<= 1 ulp, as NumPy's).
  * Expressions with an operation or dtype the host loops do not cover
  * (float16, complex, gathers, scatters, reductions) keep the kernels.
  *
@@ -61,6 +62,14 @@ typedef void (*nda_host_strided_loop)(char **args, const intptr_t *dims, const i
  * Call before any evaluation (module import); the registration lasts for
  * the process. */
 int nda_host_eval_use_loop(const char *name, nda_dtype t, nda_host_strided_loop fn, void *data);
+
+/* The weight (work units per element) of the loop registered for ufunc
+ * `name` on t, measured now if not yet; 0 when none is registered. */
+int nda_host_eval_loop_weight(const char *name, nda_dtype t);
+/* Expressions at least half of whose work is registered loops of at most
+ * this weight run on the host at any size (on devices with several
+ * threads). */
+int nda_host_eval_any_size_weight(void);
 
 /* Stores evaluated on the host since the process started (for tests). */
 uint64_t nda_host_eval_count(void);

@@ -15,8 +15,9 @@ typedef void (*nda_host_task_fn)(void *ctx, int64_t k);
  * order by whichever thread is free, so a helper that wakes late only takes
  * fewer; they must not call Python (the GIL may be released or held by the
  * caller, helpers never take it) nor take the library lock. One call at a
- * time: the caller holds the library lock. With threads <= 1, or when no helper can be started,
- * every task runs on the calling thread. */
+ * time: the caller holds the library lock. With threads <= 1, or when no
+ * helper can be started, every task runs on the calling thread. Helpers
+ * poll for the next call for 50 us after each (core/host_threads.c). */
 void nda_host_parallel_for(nda_host_task_fn task, void *ctx, int64_t ntasks, int threads);
 
 #endif
