@@ -58,7 +58,8 @@ typedef void (*nda_host_strided_loop)(char **args, const intptr_t *dims, const i
  * registers NumPy's own SIMD loops, so the host gives NumPy's bits at
  * NumPy's speed. fn must be callable from any thread, without the GIL,
  * concurrently with itself. Only the math functions (exp .. cbrt, power,
- * arctan2, hypot); NDA_EVALUE for other names and for non-host types.
+ * float_power, arctan2, hypot) on float32 and float64; NDA_EVALUE for
+ * other names and dtypes.
  * Call before any evaluation (module import); the registration lasts for
  * the process. */
 int nda_host_eval_use_loop(const char *name, nda_dtype t, nda_host_strided_loop fn, void *data);
