@@ -1,5 +1,6 @@
 /* nda_ufunc_apply: resolve, broadcast, allocate, protect against overlap,
  * execute. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,35 @@ static void shape_text(char *buf, size_t len, int ndim, const int64_t *shape)
     for (int i = 0; i < ndim && at < len; i++)
         at += (size_t)snprintf(buf + at, len - at, i ? ",%lld" : "%lld", (long long)shape[i]);
     if (at < len) snprintf(buf + at, len - at, ndim == 1 ? ",)" : ")");
+}
+
+/* Division by a float scalar whose reciprocal is exact (a power of two
+ * whose inverse is finite) becomes multiplication by that reciprocal,
+ * in place in `in` (float32/float64 loops). Bit-identical: both round
+ * the same real number once, and a divide costs 16-20x a multiply in
+ * vector units (Laplace's `/ 4` at 1024^2 on PoCL: 1.44 -> 1.0 ms). */
+static bool take_exact_reciprocal(nda_dtype t, nda_ew_input *in)
+{
+    int e;
+    if (t == NDA_FLOAT64) {
+        double s, r;
+        memcpy(&s, in->value, sizeof s);
+        if (!isfinite(s) || s == 0.0 || fabs(frexp(s, &e)) != 0.5) return false;
+        r = 1.0 / s;
+        if (!isfinite(r)) return false;
+        memcpy(in->value, &r, sizeof r);
+        return true;
+    }
+    if (t == NDA_FLOAT32) {
+        float s, r;
+        memcpy(&s, in->value, sizeof s);
+        if (!isfinite(s) || s == 0.0f || fabsf(frexpf(s, &e)) != 0.5f) return false;
+        r = 1.0f / s;
+        if (!isfinite(r)) return false;
+        memcpy(in->value, &r, sizeof r);
+        return true;
+    }
+    return false;
 }
 
 int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array *out, int dtype,
@@ -101,6 +131,9 @@ int nda_ufunc_apply(const char *name, int nin, const nda_operand *ops, nda_array
         } else {
             nda_ew_input in;
             nda_scalar_to_arg(&ops[i].scalar, loop.operand[i], loop.in[i], &in);
+            if (op == NDA_OP_TRUE_DIVIDE && i == 1 && loop.in[0] == loop.in[1] &&
+                take_exact_reciprocal(loop.in[1], &in))
+                op = NDA_OP_MULTIPLY;
             rc = nda_expr_scalar(loop.in[i], in.value, in.value_size, &args[i]);
         }
     }
