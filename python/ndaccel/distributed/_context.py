@@ -5,8 +5,15 @@ Rank -> device: $NDACCEL_DEVICE when set; else cuda:<local rank> when the
 node has several CUDA devices (local rank from Open MPI's or MPICH's
 environment); else the default device. The plugin is $NDACCEL_COMM ("mpi"
 by default; "nccl" for CUDA devices). The communicator lives until the
-process exits."""
+process exits.
+
+Faults: once the communicator spans several ranks, an exception that no
+rank-local code catches ends the whole job (_abort_on_uncaught): the
+traceback is printed with the rank, then comm_abort (MPI_Abort). Without
+it the failing rank would wait at exit (MPI_Finalize) for peers that wait
+in a collective for it, and the job would hang."""
 import os
+import sys
 
 from .. import _core, _device
 
@@ -46,7 +53,29 @@ def world():
         dev = rank_device()
         _device.set_device(dev)
         _world = _core.comm_init(name, None, dev)
+        if _world.size > 1:
+            _abort_on_uncaught(_world)
     return _world
+
+
+def _abort_on_uncaught(comm):
+    """Wraps sys.excepthook: the previous hook prints the traceback (after a line naming
+    this rank), then comm_abort ends the job with "rank R of N: uncaught <type>: <message>"
+    (the plugin's prefix) so mpirun stops every rank. SystemExit never reaches the hook."""
+    previous = sys.excepthook
+
+    def hook(exc_type, exc, tb):
+        try:
+            print(f"ndaccel.distributed: rank {comm.rank} of {comm.size}: uncaught exception, "
+                  f"ending the job", file=sys.stderr, flush=True)
+            previous(exc_type, exc, tb)
+            sys.stderr.flush()
+        finally:
+            text = str(exc).splitlines()[0] if str(exc) else ""
+            _core.comm_abort(comm, f"uncaught {exc_type.__name__}: {text}"[:400])
+
+    hook.previous = previous
+    sys.excepthook = hook
 
 
 def rank():
