@@ -223,6 +223,47 @@ for n in (1, 2, SIZE + 1, 7, 10):
     raises(ValueError, lambda: b.__setitem__(slice(None, None, 2), dnp.asarray(host(n + 1, 4))),
            f"step slice shape mismatch n={n}")
 
+# argmax/argmin along an axis and over every axis, with keepdims: values in -2..2 give
+# ties everywhere (across rank boundaries too: NumPy's first occurrence wins); NaNs placed
+# on several ranks (the first NaN wins); ints, bools, 1-d and 3-d; fewer rows than ranks.
+for n in (1, 2, SIZE + 1, 7):
+    rng = numpy.random.default_rng(n)
+    cases = [rng.integers(-2, 3, size=(n, 5)).astype(numpy.float64),
+             rng.integers(-2, 3, size=(n, 3)).astype(numpy.int32),
+             rng.integers(0, 2, size=(n, 4)).astype(bool),
+             rng.integers(-2, 3, size=(n,)).astype(numpy.int64),
+             rng.integers(-2, 3, size=(n, 2, 3)).astype(numpy.float32),
+             numpy.zeros((n, 3)),                         # every element ties
+             numpy.repeat(numpy.arange(n)[:, None] % 2, 3, axis=1) * 1.0]
+    f = rng.integers(-2, 3, size=(n, 4)).astype(numpy.float64)
+    f[n // 2, 0] = f[n - 1, 0] = f[0, 1] = f[n - 1, 2] = numpy.nan  # NaN on several ranks
+    cases.append(f)
+    for h in cases:
+        a = dnp.asarray(h)
+        for name in ("argmax", "argmin"):
+            for axis in [None] + list(range(-h.ndim, h.ndim)):
+                for kd in (False, True):
+                    want = getattr(numpy, name)(h, axis=axis, keepdims=kd)
+                    what = f"{name} axis={axis} keepdims={kd} {h.dtype} {h.shape}"
+                    same(getattr(dnp, name)(a, axis=axis, keepdims=kd), want, what)
+            same(getattr(a, name)(-1), getattr(h, name)(-1), f"{name} method n={n}")
+            same(getattr(dnp, name)(a[::-1], axis=0), getattr(numpy, name)(h[::-1], axis=0),
+                 f"{name} of a reversed view n={n}")
+            same(getattr(dnp, name)(a * 2, axis=-1), getattr(numpy, name)(h * 2, axis=-1),
+                 f"{name} of an expression n={n}")
+for name in ("argmax", "argmin"):
+    a = dnp.asarray(host(5, 3))
+    raises(numpy.exceptions.AxisError, lambda: getattr(dnp, name)(a, axis=2), f"{name} axis 2")
+    raises(TypeError, lambda: getattr(dnp, name)(a, axis=(0,)), f"{name} axis tuple")
+    raises(ValueError, lambda: getattr(dnp, name)(dnp.zeros((0, 3)), axis=0),
+           f"{name} of an empty axis")
+    raises(ValueError, lambda: getattr(dnp, name)(dnp.zeros((4, 0)), axis=1),
+           f"{name} of an empty axis 1")
+    same(getattr(dnp, name)(dnp.zeros((0, 3)), axis=1), numpy.zeros((0,), numpy.int64),
+         f"{name} of no rows along axis 1")
+    same(getattr(dnp, name)(dnp.zeros((4, 0)), axis=0), numpy.zeros((0,), numpy.int64),
+         f"{name} along axis 0 with no columns")
+
 # NaN propagates through max
 x = dnp.asarray(numpy.array([[1.0, 2.0], [numpy.nan, 3.0], [4.0, 5.0]]))
 check(numpy.isnan(dnp.max(x)), "max with NaN")

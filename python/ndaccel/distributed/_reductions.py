@@ -3,9 +3,11 @@ device, then one allreduce combines the ranks (NumPy's NaN and overflow
 semantics are the comm plugin's). Over every axis the result is a NumPy
 scalar, the same on every rank; over axis 0 an ndaccel array held by every
 rank; over another axis a distributed array with the same row blocks.
-argmax/argmin over every axis gather each rank's candidate (two
-allgathers) and pick NumPy's (the first extreme, the first NaN)."""
+argmax/argmin over every axis or along axis 0 gather each rank's
+candidates (two allgathers) and pick NumPy's (the first extreme, the first
+NaN); along another axis each rank computes its rows."""
 import numbers
+import operator
 
 import numpy
 
@@ -130,12 +132,10 @@ def mean(a, axis=None, dtype=None, keepdims=False):
     return r.astype(out_dtype) if hasattr(r, "astype") else r
 
 
-def _arg(kind, a, axis=None):
-    a = _base(a)
-    if axis is not None:
-        raise _unsupported(f"{kind} along an axis")
-    if a.size == 0:
-        raise ValueError(f"attempt to get {kind} of an empty sequence")
+def _arg_flat(kind, a):
+    """The flat index of the first extreme (NumPy's: the first NaN) of a non-empty a, the
+    same on every rank: each rank's candidate (value, flat index) gathered, the first
+    extreme among them picked."""
     comm = a._comm
     local = a._local
     own = a._bounds[comm.rank]
@@ -153,20 +153,88 @@ def _arg(kind, a, axis=None):
     _core.comm_allgather(comm, v, vals)
     _core.comm_allgather(comm, _nd_asarray(idx, device=comm.device), idxs)
     hv, hi = vals.get(), idxs.get()
-    valid = hi >= 0
-    cand = numpy.where(valid)[0]
+    cand = numpy.where(hi >= 0)[0]
     pick = cand[getattr(numpy, kind)(hv[cand])]
     return numpy.int64(hi[pick])
 
 
-def argmax(a, axis=None):
-    """Flat index of the first maximum (every axis), the same on every rank."""
-    return _arg("argmax", a, axis)
+def _arg_rows(kind, a, keepdims):
+    """argmax/argmin along axis 0, held by every rank: each rank's first extreme per
+    position (its value and global row) gathered, and per position the first extreme
+    among the ranks with rows (NumPy's rule on the candidates in rank order, which is row
+    order: the first maximum, or the first NaN, wins)."""
+    comm = a._comm
+    local = a._local
+    rest = tuple(a.shape[1:])
+    if local.shape[0]:
+        idx = getattr(local, kind)(axis=0).astype(numpy.int64)
+        val = getattr(local, kind[3:])(axis=0)  # the value at idx: max/min propagate NaN
+    else:
+        idx = _nd_full(rest, 0, dtype=numpy.int64, device=comm.device)
+        val = _nd_full(rest, 0, dtype=local.dtype, device=comm.device)
+    vals = _nd_full((comm.size,) + rest, 0, dtype=local.dtype, device=comm.device)
+    idxs = _nd_full((comm.size,) + rest, 0, dtype=numpy.int64, device=comm.device)
+    _core.comm_allgather(comm, _nd_asarray(val, device=comm.device).reshape(-1).copy(), vals)
+    _core.comm_allgather(comm, _nd_asarray(idx, device=comm.device).reshape(-1).copy(), idxs)
+    have = [q for q, (b0, b1) in enumerate(a._bounds) if b1 > b0]
+    starts = numpy.array([a._bounds[q][0] for q in have], numpy.int64)
+    starts = starts.reshape((len(have),) + (1,) * len(rest))
+    pick = getattr(numpy, kind)(vals.get()[have], axis=0)[None]  # rank among `have`
+    r = numpy.take_along_axis(idxs.get()[have] + starts, pick, axis=0)[0]
+    if keepdims:
+        return _nd_asarray(r[None], device=comm.device)
+    return r[()] if not rest else _nd_asarray(r, device=comm.device)
 
 
-def argmin(a, axis=None):
-    """Flat index of the first minimum (every axis), the same on every rank."""
-    return _arg("argmin", a, axis)
+def _arg(kind, a, axis=None, keepdims=False):
+    """argmax/argmin: over every axis a NumPy int64 (an ndaccel array of ones' shape with
+    keepdims), the same on every rank; along axis 0 an ndaccel array held by every rank
+    (a NumPy int64 for a 1-d a); along another axis a distributed array in a's row
+    blocks, each rank's rows computed locally."""
+    a = _base(a)
+    comm = a._comm
+    if axis is None:
+        if a.size == 0:
+            raise ValueError(f"attempt to get {kind} of an empty sequence")
+        r = _arg_flat(kind, a)
+        return _nd_asarray(numpy.full((1,) * a.ndim, r), device=comm.device) if keepdims else r
+    axis = operator.index(axis)  # TypeError for tuples, as NumPy
+    if not -a.ndim <= axis < a.ndim:
+        raise numpy.exceptions.AxisError(axis, a.ndim)
+    axis %= a.ndim
+    if a.shape[axis] == 0:
+        raise ValueError(f"attempt to get {kind} of an empty sequence")
+    shape = list(a.shape)
+    if keepdims:
+        shape[axis] = 1
+    else:
+        del shape[axis]
+    if a.size == 0:  # another axis is empty: so is the result
+        if axis == 0:
+            return _nd_full(tuple(shape), 0, dtype=numpy.int64, device=comm.device)
+        lo, hi = a._bounds[comm.rank]
+        return ndarray(tuple(shape), _nd_full((hi - lo,) + tuple(shape[1:]), 0,
+                                              dtype=numpy.int64, device=comm.device), comm)
+    if axis == 0:
+        return _arg_rows(kind, a, keepdims)
+    local = a._local
+    if local.shape[0]:
+        r = getattr(local, kind)(axis=axis, keepdims=keepdims).astype(numpy.int64)
+    else:
+        r = _nd_full((0,) + tuple(shape[1:]), 0, dtype=numpy.int64, device=comm.device)
+    return ndarray(tuple(shape), r, comm)
+
+
+def argmax(a, axis=None, *, keepdims=False):
+    """Index of the first maximum (NumPy's: the first NaN), over every axis (a flat
+    index) or along one; see _arg for where the result lives."""
+    return _arg("argmax", a, axis, keepdims)
+
+
+def argmin(a, axis=None, *, keepdims=False):
+    """Index of the first minimum (NumPy's: the first NaN), over every axis (a flat
+    index) or along one; see _arg for where the result lives."""
+    return _arg("argmin", a, axis, keepdims)
 
 
 def attach():
