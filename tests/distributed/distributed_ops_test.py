@@ -4,8 +4,10 @@ interior or not: the argument "overlap" or "blocking"): creation, elementwise ex
 with scalars and replicated operands, row slices that start, end or lie
 entirely on another rank (halos of width 1 and 2, empty slices),
 assignment into slices and single rows, slices with steps along axis 0
-(read, in expressions, assigned), reductions with and without axis,
-gathering, uneven blocks and arrays with fewer rows than ranks; what is not
+(read, in expressions, assigned), reductions with and without axis
+(argmax/argmin with ties across ranks and NaN), gathering (gather(root)
+moving rows to root only, asarray scattering rank 0's rows), uneven blocks
+and arrays with fewer rows than ranks; what is not
 implemented raises NotImplementedError on every rank; bad input on one
 rank raises on every rank instead of leaving the others waiting.
 Prints "rank R: N checks passed" and exits 1 when a check failed."""
@@ -155,11 +157,11 @@ def _counting(*args):
     return _exchange(*args)
 
 
+n = 4 * SIZE
+h = host(n, 5, 8)
+u, v, w = dnp.asarray(h), dnp.zeros((n, 5)), dnp.asarray(host(n, 5, 9))
 setattr(_core, _exchange_call, _counting)
 try:
-    n = 4 * SIZE
-    h = host(n, 5, 8)
-    u, v = dnp.asarray(h), dnp.zeros((n, 5))
     before = u.halo_bytes
     v[1:-1] = u[:-2] + u[2:] + u[1:-1] * u[:-2]
     check(len(started) == 1, f"one exchange per base array (started {len(started)})")
@@ -169,7 +171,6 @@ try:
     want = (1 if RANK > 0 else 0) + (1 if RANK < SIZE - 1 else 0)
     check(rows == want, f"halo rows received: {rows}, the minimum {want}")
     del started[:]
-    w = dnp.asarray(host(n, 5, 9))
     v[1:-1] = u[:-2] + w[2:]
     check(len(started) == 2, f"two bases, two exchanges (started {len(started)})")
 finally:
@@ -263,6 +264,59 @@ for name in ("argmax", "argmin"):
          f"{name} of no rows along axis 1")
     same(getattr(dnp, name)(dnp.zeros((4, 0)), axis=0), numpy.zeros((0,), numpy.int64),
          f"{name} along axis 0 with no columns")
+
+# gather(root) is a root gather: only root receives the rows (one alltoallv, nothing
+# received elsewhere); asarray scatters rank 0's array: each rank receives its own rows
+# only, and the other ranks' values are not used.
+moved = []
+_a2av, _allgatherv, _bcast = _core.comm_alltoallv, _core.comm_allgatherv, _core.comm_bcast
+
+
+def _recording(name, fn):
+    def f(*args):
+        moved.append((name, args[3].size if name == "alltoallv" else args[1].size))
+        return fn(*args)
+    return f
+
+
+_core.comm_alltoallv = _recording("alltoallv", _a2av)
+_core.comm_allgatherv = _recording("allgatherv", _allgatherv)
+_core.comm_bcast = _recording("bcast", _bcast)
+try:
+    for n, shape in ((1, (1, 3)), (2, (2,)), (SIZE + 1, (SIZE + 1, 2, 3)), (7, (7, 4))):
+        h = numpy.arange(numpy.prod(shape), dtype=numpy.int32).reshape(shape) * (RANK + 1)
+        mine = numpy.arange(numpy.prod(shape), dtype=numpy.int32).reshape(shape)  # rank 0's
+        lo, hi = _darray._context.block_bounds(n, SIZE)[RANK]
+        del moved[:]
+        a = dnp.asarray(h)
+        received = sum(k for what, k in moved if what != "bcast" or k > 66)
+        want = (hi - lo) * mine[0].size if SIZE > 1 else 0
+        check(received == want, f"asarray {shape}: received {moved}, want only its rows")
+        same(a, mine, f"asarray takes rank 0's values {shape}")
+        same(a.local, mine[lo:hi], f"asarray: this rank's rows {shape}")
+        for root in range(SIZE):
+            del moved[:]
+            g = (a * 2).gather(root=root)
+            if RANK == root:
+                same(g, mine * 2, f"gather(root={root}) {shape}")
+            else:
+                check(g is None, f"gather(root={root}) on rank {RANK}: {type(g)}")
+            want = mine.size if RANK == root and SIZE > 1 else 0
+            check(moved == ([("alltoallv", want)] if SIZE > 1 else []),
+                  f"gather(root={root}) {shape}: one alltoallv, {want} received: {moved}")
+        g = a[::-1].gather(SIZE - 1)
+        same(g if RANK == SIZE - 1 else mine[::-1], mine[::-1], f"gather of a view {shape}")
+finally:
+    _core.comm_alltoallv, _core.comm_allgatherv, _core.comm_bcast = _a2av, _allgatherv, _bcast
+a = dnp.asarray(host(4, 3))
+raises(ValueError, lambda: a.gather(root=SIZE), "gather: root out of range")
+raises(ValueError, lambda: a.gather(root=-1), "gather: negative root")
+raises(TypeError, lambda: a.gather(root=0.5), "gather: root not an integer")
+raises(TypeError, lambda: dnp.asarray(numpy.array([["a", "b"]])), "asarray of strings")
+same(dnp.asarray(numpy.zeros((0, 3), numpy.int16)), numpy.zeros((0, 3), numpy.int16),
+     "asarray of no rows")
+g = dnp.zeros((0, 3)).gather(0)
+check(g.shape == (0, 3) if RANK == 0 else g is None, "gather of no rows")
 
 # NaN propagates through max
 x = dnp.asarray(numpy.array([[1.0, 2.0], [numpy.nan, 3.0], [4.0, 5.0]]))

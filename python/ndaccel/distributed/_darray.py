@@ -1013,21 +1013,30 @@ def _gather_rows(a, lo, hi):
 
 
 def _gather_to_root(a, root):
-    comm = a._comm if not isinstance(a, _Pending) else a._materialized()._comm
-    whole = _gather_rows(a, 0, a.shape[0])  # collective; only root keeps the host copy
-    return whole.get() if comm.rank == root else None
+    """The whole of a as a NumPy array on rank `root`, None on the others (collective):
+    one alltoallv in which every rank sends its block to root only, so only root holds
+    (and receives) all the rows."""
+    if isinstance(a, _Pending):
+        a = a._materialized()
+    comm = a._comm
+    if isinstance(root, bool) or not isinstance(root, numbers.Integral):
+        raise TypeError(f"gather: root must be an integer, not {type(root).__name__}")
+    if not 0 <= root < comm.size:
+        raise ValueError(f"gather: root {root} is not a rank of {comm.size}")
+    local = a._local
+    if comm.size == 1:
+        return local.get()
+    rowsize = a.size // a.shape[0] if a.shape[0] else 0
+    send = local.reshape(-1)
+    send = send.copy() if send.size == 0 or not send._c_contiguous else send
+    scounts = [send.size if q == root else 0 for q in range(comm.size)]
+    rcounts = [(b1 - b0) * rowsize if comm.rank == root else 0 for b0, b1 in a._bounds]
+    recv = _nd_empty((sum(rcounts),), dtype=a.dtype, device=comm.device)
+    _core.comm_alltoallv(comm, send, scounts, recv, rcounts)
+    return recv.get().reshape(a.shape) if comm.rank == root else None
 
 
-def _dtype_of_rank0(comm, dt):
-    """Rank 0's dtype, on every rank (a broadcast of its code)."""
-    codes = {t: i for i, t in enumerate(_CODES)}
-    c = _nd_asarray(numpy.array([codes.get(numpy.dtype(dt), -1)], numpy.int64),
-                    device=comm.device)
-    _core.comm_bcast(comm, c, 0)
-    k = int(c.get()[0])
-    return numpy.dtype(_CODES[k]) if k >= 0 else None
-
-
+# The dtypes a host array may have (their position is the code rank 0 broadcasts).
 _CODES = [numpy.dtype(t) for t in ("bool", "int8", "uint8", "int16", "uint16", "int32", "uint32",
                                    "int64", "uint64", "float16", "float32", "float64",
                                    "complex64", "complex128")]
@@ -1045,27 +1054,49 @@ def full(shape, fill_value, dtype=None, comm=None):
 
 
 def from_host(h, comm=None):
-    """A distributed array of rank 0's host array `h` (broadcast from rank 0; each rank
-    keeps its rows)."""
+    """A distributed array of rank 0's host array `h`, scattered (collective): rank 0
+    broadcasts the shape and dtype, every rank checks that its own `h` has them (SPMD
+    programs pass the same array everywhere; a mismatch raises ValueError on every rank),
+    then one alltoallv sends each rank only its rows. The other ranks' values are not
+    read."""
     comm = comm or _context.world()
     h = numpy.asarray(h)
     if h.ndim == 0:
         raise ValueError("ndaccel.distributed arrays have at least one dimension")
-    meta = numpy.array(list(h.shape) + [0] * (64 - h.ndim) + [h.ndim], dtype=numpy.int64)
+    codes = {t: i for i, t in enumerate(_CODES)}
+    meta = numpy.array(list(h.shape) + [0] * (64 - h.ndim) + [h.ndim, codes.get(h.dtype, -1)],
+                       dtype=numpy.int64)
     m = _nd_asarray(meta, device=comm.device)
-    _core.comm_bcast(comm, m, 0)
+    if comm.size > 1:
+        _core.comm_bcast(comm, m, 0)
     m = m.get()
-    shape = tuple(int(s) for s in m[:int(m[64])])
+    shape, code = tuple(int(s) for s in m[:int(m[64])]), int(m[65])
+    if code < 0:  # rank 0's dtype: the same answer on every rank
+        raise TypeError(f"ndaccel.distributed: arrays of rank 0's dtype are not supported "
+                        f"(one of {', '.join(t.name for t in _CODES)})")
     err = None
-    if shape != h.shape or h.dtype != _dtype_of_rank0(comm, h.dtype):
+    if shape != h.shape or h.dtype != _CODES[code]:
         err = ValueError(f"asarray: rank {comm.rank}'s array has shape {h.shape} and dtype "
                          f"{h.dtype}; rank 0's is used, and must match every rank's")
-    _core.comm_agree(comm, err)  # every rank raises when one does
-    whole = _nd_asarray(numpy.ascontiguousarray(h), device=comm.device)
     if comm.size > 1:
-        _core.comm_bcast(comm, whole, 0)
-    lo, hi = _context.block_bounds(shape[0], comm.size)[comm.rank]
-    return ndarray(shape, whole[lo:hi].copy(), comm)
+        _core.comm_agree(comm, err)  # every rank raises when one does
+    elif err is not None:
+        raise err
+    bounds = _context.block_bounds(shape[0], comm.size)
+    lo, hi = bounds[comm.rank]
+    rowsize = h.size // shape[0] if shape[0] else 0
+    if comm.size == 1:
+        return ndarray(shape, _nd_asarray(numpy.ascontiguousarray(h), device=comm.device), comm)
+    if comm.rank == 0:
+        send = _nd_asarray(numpy.ascontiguousarray(h).reshape(-1), device=comm.device)
+        scounts = [(b1 - b0) * rowsize for b0, b1 in bounds]
+    else:
+        send = _nd_empty((0,), dtype=h.dtype, device=comm.device)
+        scounts = [0] * comm.size
+    rcounts = [(hi - lo) * rowsize if q == 0 else 0 for q in range(comm.size)]
+    recv = _nd_empty(((hi - lo) * rowsize,), dtype=h.dtype, device=comm.device)
+    _core.comm_alltoallv(comm, send, scounts, recv, rcounts)
+    return ndarray(shape, recv.reshape((hi - lo,) + shape[1:]), comm)
 
 
 def matmul(a, b):
