@@ -13,21 +13,25 @@ bool(), float()) are the same on every rank, and printing gathers.
 The namespace: creation (zeros, ones, full, empty, *_like, arange,
 asarray/array of a host array, taken from rank 0), matmul/dot/@ of a
 distributed matrix and a replicated or distributed one (the latter
-gathered whole to every rank), NumPy's ufuncs on
+gathered whole to every rank), NumPy's ufuncs and where on
 distributed arrays (others fall through to ndaccel's), reductions (sum,
-prod, max, min, mean, any, all, argmax, argmin), copy, and the job's
-rank() / size() / comm(). Dtypes and constants are ndaccel's."""
+prod, max, min, mean, any, all, argmax, argmin; also through numpy.sum
+and the like), copy, and the job's rank() / size() / comm(). Dtypes and
+constants are ndaccel's; ndaccel's other names raise NotImplementedError
+naming themselves and the distribution (module __getattr__), as do
+ndaccel.ndarray's attributes that the distributed ndarray lacks."""
 import builtins as _builtins
-import numbers as _numbers
+import sys as _sys
 
 import numpy as _numpy
 
 from .. import _ufunc
 from .._creation._ranges import arange as _nd_arange
+from .._indexing._nonzero import where as _nd_where
 from .._ufunc import UFUNCS as _UFUNCS
 from . import _context, _reductions
-from ._darray import (_Expr, _View, _as_operand, _expr_array, from_host as _from_host,
-                      full as _full, matmul, ndarray)
+from ._darray import (_Expr, _View, _as_operand, _expr_array, _unsupported,
+                      from_host as _from_host, full as _full, matmul, ndarray)
 from ._darray import matmul as dot  # noqa: F401 - numpy.dot of a matrix and a vector/matrix
 from ._reductions import all, any, argmax, argmin, max, mean, min, prod, sum  # noqa: A004
 
@@ -140,19 +144,86 @@ def _distributed(x):
     return isinstance(x, (ndarray, _View, _Expr))
 
 
-def _make_ufunc(name, uf):
-    def f(*args, **kwargs):
-        if _builtins.any(_distributed(a) for a in args):
+def _any_distributed(args):
+    """Whether an argument (or an element of a list/tuple argument) is distributed."""
+    return _builtins.any(_distributed(a) or (isinstance(a, (list, tuple)) and
+                                             _builtins.any(_distributed(b) for b in a))
+                         for a in args)
+
+
+class _Ufunc:
+    """ndaccel's ufunc `name` for the namespace: called on distributed arrays, an
+    expression evaluated in row blocks (each rank its rows, one fused kernel); on
+    others, ndaccel's. Its other members (reduce, accumulate, outer, at, nin...) are
+    ndaccel's, and those taking arrays raise NotImplementedError on distributed ones."""
+
+    def __init__(self, name, uf):
+        self._uf = uf
+        self.__name__ = self.__qualname__ = name
+        self.__doc__ = (f"numpy.{name} elementwise: on distributed arrays each rank computes "
+                        f"its rows (one fused kernel); on other arrays ndaccel.{name}.")
+
+    def __call__(self, *args, **kwargs):
+        if _any_distributed(args):
             if kwargs:
-                raise NotImplementedError(f"ndaccel.distributed.{name}: keyword arguments "
-                                          f"({', '.join(kwargs)}) are not implemented")
-            return _expr_array(_Expr(uf, tuple(_as_operand(a) for a in args)))
-        return uf(*args, **kwargs)
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = (f"numpy.{name} elementwise: on distributed arrays each rank computes its "
-                 f"rows (one fused kernel); on other arrays ndaccel.{name}.")
-    return f
+                raise NotImplementedError(f"ndaccel.distributed.{self.__name__}: keyword "
+                                          f"arguments ({', '.join(kwargs)}) are not "
+                                          f"implemented")
+            return _expr_array(_Expr(self._uf, tuple(_as_operand(a) for a in args)))
+        return self._uf(*args, **kwargs)
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        member = getattr(self._uf, attr)  # AttributeError as ndaccel's ufunc
+        if not callable(member):
+            return member
+        what = f"{self.__name__}.{attr}"
+
+        def method(*args, **kwargs):
+            if _any_distributed(args) or _any_distributed(kwargs.values()):
+                raise _unsupported(what)
+            return member(*args, **kwargs)
+        method.__name__ = attr
+        return method
+
+    def __repr__(self):
+        return f"<ndaccel.distributed ufunc '{self.__name__}'>"
 
 
-globals().update({n: _make_ufunc(n, u) for n, u in _UFUNCS.items() if n not in globals()})
-del _ufunc, _numbers
+globals().update({n: _Ufunc(n, u) for n, u in _UFUNCS.items() if n not in globals()})
+
+
+def where(condition, x=None, y=None):
+    """numpy.where(condition, x, y) elementwise: with a distributed operand an expression
+    evaluated in row blocks like the ufuncs (fused); on others ndaccel.where.
+    where(condition) of a distributed condition (nonzero) is not implemented."""
+    if x is None and y is None:
+        if _distributed(condition):
+            raise _unsupported("where(condition) (nonzero)")
+        return _nd_where(condition)
+    if x is None or y is None:
+        raise ValueError("either both or neither of x and y should be given")
+    if _any_distributed((condition, x, y)):
+        return _expr_array(_Expr(_ufunc.where, tuple(_as_operand(a)
+                                                    for a in (condition, x, y))))
+    return _nd_where(condition, x, y)
+
+
+# Names of ndaccel that need no distributed form: dtypes, type classes and dtype
+# helpers (no arrays involved), constants.
+_FORWARDED = {"newaxis", "finfo", "iinfo", "errstate", "promote_types", "issubdtype",
+              "isdtype"}
+
+
+def __getattr__(name):
+    """The rest of ndaccel's namespace: dtypes and dtype helpers are ndaccel's; other
+    names ndaccel has are not implemented for distributed arrays (NotImplementedError
+    naming them and the distribution); anything else is an AttributeError."""
+    ndaccel = _sys.modules[__name__.rpartition(".")[0]]
+    if name.startswith("__") or not hasattr(ndaccel, name):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(ndaccel, name)
+    if name in _FORWARDED or (isinstance(value, type) and issubclass(value, _numpy.generic)):
+        return value
+    raise _unsupported(name)

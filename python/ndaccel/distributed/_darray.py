@@ -623,6 +623,13 @@ class ndarray:
     def __len__(self):
         return self._shape[0]
 
+    def __getattr__(self, name):
+        # Only for names the class lacks: ndaccel.ndarray's other members are not
+        # implemented here (NotImplementedError naming them), the rest do not exist.
+        if not name.startswith("_") and hasattr(_nd_ndarray, name):
+            raise _unsupported(f"ndarray.{name}")
+        raise AttributeError(f"'ndaccel.distributed.ndarray' object has no attribute {name!r}")
+
     # ---- views and indexing
     def _full_view(self):
         return _View(self, 0, self._shape[0], ())
@@ -789,7 +796,7 @@ class _Pending(ndarray):
     def __getattr__(self, name):
         if name in ("_shape", "_local", "_comm", "_bounds", "_stats_halo_bytes"):
             return getattr(self._materialized(), name)
-        raise AttributeError(name)
+        return ndarray.__getattr__(self, name)
 
 
 class _ViewArray(_Pending):

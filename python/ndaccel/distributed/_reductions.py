@@ -85,39 +85,53 @@ def _reduce(kind, a, axis=None, dtype=None, keepdims=False):
     return r.reshape((1,) + r.shape) if keepdims else r
 
 
-def sum(a, axis=None, dtype=None, keepdims=False):
+def _no_out(name, out):
+    """NumPy passes out=None to these methods (numpy.sum(a) calls a.sum(..., out=None));
+    an output array is not implemented."""
+    if out is not None:
+        raise _unsupported(f"{name} with out=")
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False):
     """Sum over the given axis (every axis by default) of a distributed array."""
+    _no_out("sum", out)
     return _reduce("sum", a, axis, dtype, keepdims)
 
 
-def prod(a, axis=None, dtype=None, keepdims=False):
+def prod(a, axis=None, dtype=None, out=None, keepdims=False):
     """Product over the given axis (every axis by default)."""
+    _no_out("prod", out)
     return _reduce("prod", a, axis, dtype, keepdims)
 
 
-def max(a, axis=None, keepdims=False):
+def max(a, axis=None, out=None, keepdims=False):
     """Largest element over the given axis (every axis by default); NaN propagates."""
+    _no_out("max", out)
     return _reduce("max", a, axis, None, keepdims)
 
 
-def min(a, axis=None, keepdims=False):
+def min(a, axis=None, out=None, keepdims=False):
     """Smallest element over the given axis (every axis by default); NaN propagates."""
+    _no_out("min", out)
     return _reduce("min", a, axis, None, keepdims)
 
 
-def any(a, axis=None, keepdims=False):
+def any(a, axis=None, out=None, keepdims=False):
     """Whether any element is true, over the given axis (every axis by default)."""
+    _no_out("any", out)
     return _reduce("any", a, axis, None, keepdims)
 
 
-def all(a, axis=None, keepdims=False):
+def all(a, axis=None, out=None, keepdims=False):
     """Whether every element is true, over the given axis (every axis by default)."""
+    _no_out("all", out)
     return _reduce("all", a, axis, None, keepdims)
 
 
-def mean(a, axis=None, dtype=None, keepdims=False):
+def mean(a, axis=None, dtype=None, out=None, keepdims=False):
     """Arithmetic mean over the given axis (every axis by default); float64 for
     integers, as NumPy."""
+    _no_out("mean", out)
     a = _base(a)
     ax = _axis(axis, a.ndim)
     count = a.size if ax is None else a.shape[ax]
@@ -225,15 +239,17 @@ def _arg(kind, a, axis=None, keepdims=False):
     return ndarray(tuple(shape), r, comm)
 
 
-def argmax(a, axis=None, *, keepdims=False):
+def argmax(a, axis=None, out=None, *, keepdims=False):
     """Index of the first maximum (NumPy's: the first NaN), over every axis (a flat
     index) or along one; see _arg for where the result lives."""
+    _no_out("argmax", out)
     return _arg("argmax", a, axis, keepdims)
 
 
-def argmin(a, axis=None, *, keepdims=False):
+def argmin(a, axis=None, out=None, *, keepdims=False):
     """Index of the first minimum (NumPy's: the first NaN), over every axis (a flat
     index) or along one; see _arg for where the result lives."""
+    _no_out("argmin", out)
     return _arg("argmin", a, axis, keepdims)
 
 
