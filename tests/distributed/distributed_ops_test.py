@@ -395,6 +395,61 @@ raises(AttributeError, lambda: dnp.no_such_function, "unknown name")
 raises(AttributeError, lambda: a.no_such_attribute, "unknown attribute")
 raises(AttributeError, lambda: (a + 1).no_such_attribute, "unknown attribute of an expression")
 
+# The rest of the creation and conversion surface: ones, empty (shape and dtype only:
+# its values are unspecified), the *_like functions (of arrays, views and expressions),
+# asnumpy / numpy.asarray / item() on every rank, any/all along axes.
+for n in (1, SIZE - 1, SIZE + 2):
+    if n < 1:
+        continue
+    lo, hi = _darray._context.block_bounds(n, SIZE)[RANK]
+    same(dnp.ones((n, 3)), numpy.ones((n, 3)), f"ones n={n}")
+    same(dnp.ones(n, dnp.int16), numpy.ones(n, numpy.int16), f"ones int16 n={n}")
+    e = dnp.empty((n, 2, 3), dnp.float32)
+    check(isinstance(e, dnp.ndarray) and e.shape == (n, 2, 3) and e.dtype == numpy.float32
+          and e.local.shape == (hi - lo, 2, 3), f"empty n={n}: {e.shape} {e.dtype}")
+    e = dnp.empty(n)
+    check(e.shape == (n,) and e.dtype == numpy.float64, f"empty 1-d n={n}")
+    h = host(n, 3, 15).astype(numpy.int32)
+    a = dnp.asarray(h)
+    for x, hx in ((a, h), (a[::-1], h[::-1]), (a * 2, h * 2), (a[:, 1:] > 0, h[:, 1:] > 0)):
+        same(dnp.zeros_like(x), numpy.zeros_like(hx), f"zeros_like n={n}")
+        same(dnp.ones_like(x), numpy.ones_like(hx), f"ones_like n={n}")
+        same(dnp.full_like(x, 7), numpy.full_like(hx, 7), f"full_like n={n}")
+        same(dnp.full_like(x, 2.5, dtype=dnp.float32), numpy.full_like(hx, 2.5, numpy.float32),
+             f"full_like with a dtype n={n}")
+        same(dnp.zeros_like(x, dtype=bool), numpy.zeros_like(hx, dtype=bool),
+             f"zeros_like with a dtype n={n}")
+        e = dnp.empty_like(x)
+        check(isinstance(e, dnp.ndarray) and e.shape == hx.shape and e.dtype == hx.dtype,
+              f"empty_like n={n}: {e.shape} {e.dtype}")
+        e = dnp.empty_like(x, dtype=dnp.complex64)
+        check(e.shape == hx.shape and e.dtype == numpy.complex64, f"empty_like dtype n={n}")
+    for x, hx in ((a, h), (a[::-1] + 1, h[::-1] + 1)):
+        for conv in (dnp.asnumpy, numpy.asarray):
+            r = conv(x)
+            check(type(r) is numpy.ndarray, f"{conv.__name__} gives a NumPy array: {type(r)}")
+            same(r, hx, f"{conv.__name__} n={n}")
+    same(numpy.asarray(a, dtype=numpy.float32), h.astype(numpy.float32), "numpy.asarray dtype")
+    same(dnp.asnumpy(h), h, "asnumpy of a host array")
+    for args in ((0,), (n * 3 - 1,), (n - 1, 2), (-1,)):
+        r = a.item(*args)
+        check(type(r) is int and r == h.item(*args), f"item{args} n={n}: {r!r}")
+    f = dnp.asarray(h[:1, :1] * 0.5)
+    check(type(f.item()) is float and f.item() == (h[:1, :1] * 0.5).item(), "item() float")
+    check(type((a[:1, :1] > 0).item()) is bool, "item() bool")
+    if n * 3 > 1:
+        raises(ValueError, lambda: a.item(), f"item() of {n * 3} elements")
+    raises(IndexError, lambda: a.item(n * 3), "item() out of bounds")
+    for name in ("any", "all"):
+        for x, hx in ((a > 0, h > 0), (a, h), (a * 0.5, h * 0.5), (a[::-1] != 3, h[::-1] != 3)):
+            for axis in (None, 0, 1, -1):
+                for kd in (False, True):
+                    r = getattr(dnp, name)(x, axis=axis, keepdims=kd)
+                    same(numpy.asarray(r) if axis is None and not kd else r,
+                         getattr(numpy, name)(hx, axis=axis, keepdims=kd),
+                         f"{name} axis={axis} keepdims={kd} {hx.dtype} n={n}")
+            same(getattr(x, name)(axis=1), getattr(hx, name)(axis=1), f"{name} method n={n}")
+
 # NaN propagates through max
 x = dnp.asarray(numpy.array([[1.0, 2.0], [numpy.nan, 3.0], [4.0, 5.0]]))
 check(numpy.isnan(dnp.max(x)), "max with NaN")
