@@ -164,7 +164,7 @@ class _Ufunc:
                         f"its rows (one fused kernel); on other arrays ndaccel.{name}.")
 
     def __call__(self, *args, **kwargs):
-        if _any_distributed(args):
+        if _builtins.any(_distributed(a) for a in args):
             if kwargs:
                 raise NotImplementedError(f"ndaccel.distributed.{self.__name__}: keyword "
                                           f"arguments ({', '.join(kwargs)}) are not "
@@ -204,7 +204,7 @@ def where(condition, x=None, y=None):
         return _nd_where(condition)
     if x is None or y is None:
         raise ValueError("either both or neither of x and y should be given")
-    if _any_distributed((condition, x, y)):
+    if _builtins.any(_distributed(a) for a in (condition, x, y)):
         return _expr_array(_Expr(_ufunc.where, tuple(_as_operand(a)
                                                     for a in (condition, x, y))))
     return _nd_where(condition, x, y)
