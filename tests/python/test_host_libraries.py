@@ -40,6 +40,37 @@ def test_sort_and_argsort(route, axis, dtype):
     numpy.testing.assert_array_equal(a.get(), h)
 
 
+def _tied_cases():
+    zeros_nans = numpy.array([0.0, -0.0, numpy.nan, 1.0, -numpy.nan, -0.0, 0.0, -numpy.inf])
+    return {
+        "int ties": RNG.integers(0, 5, 1000),
+        "int ties, threaded": RNG.integers(-3, 3, 70000),
+        "float zeros and NaNs": numpy.tile(zeros_nans, 40),
+        "float32 ties": (RNG.random(100000) * 100).astype(numpy.float32),
+        "bool": RNG.integers(0, 2, 500).astype(bool),
+        "int8 3-d": RNG.integers(-3, 3, (4, 50, 6)).astype(numpy.int8),
+        "uint16 rows": RNG.integers(0, 4, (30, 400)).astype(numpy.uint16),
+        "float16": RNG.integers(0, 9, 3000).astype(numpy.float16),
+        "distinct": RNG.random(5000),
+        "all equal": numpy.full(777, 2.5),
+        "all NaN": numpy.full(99, numpy.nan),
+    }
+
+
+@pytest.mark.parametrize("case", list(_tied_cases()))
+@pytest.mark.parametrize("how", [{}, {"kind": "stable"}, {"stable": True}])
+def test_argsort_is_stable_by_default(route, case, how):
+    """Without an unstable kind, argsort gives the stable order: on CPU devices NumPy's
+    quicksort with each run of equal keys (NaNs, signed zeros) put in index order."""
+    h = _tied_cases()[case]
+    a = ndaccel.asarray(h)
+    for axis in [None, -1, 0] + list(range(1, h.ndim)):
+        got = ndaccel.argsort(a, axis=axis, **how).get()
+        want = numpy.argsort(h, axis=axis, kind="stable")
+        assert got.dtype == numpy.int64
+        numpy.testing.assert_array_equal(got, want)
+
+
 @pytest.mark.parametrize("shapes", [((5, 4), (4, 3)), ((2, 5, 4), (4, 3)), ((3,), (3, 2)),
                                     ((6, 2), (2,))])
 def test_matmul(route, shapes):

@@ -2,6 +2,8 @@
 nda/sort.h, through _rows.py), lexsort (one stable argsort per key, the primary key last),
 partition and argpartition (a full sort: a valid partition for every
 kth)."""
+import threading
+
 import numpy
 from numpy.exceptions import AxisError
 
@@ -86,11 +88,62 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
         # relies on), where the device's merge sort beats NumPy's stable sorts.
         r = numpy.argsort(_host_libraries.host_view(a), axis=axis, kind=kind)
         return _host_libraries.from_host(r.astype(numpy.int64, copy=False), a._device_id)
+    if (a.size > 1 and a.dtype.kind in "biuf" and a.size < _STABLE_FROM_QUICKSORT_MAX
+            and _host_libraries.applies(a._device_id)
+            and _host_libraries.memory_is_host(a._device_id)):
+        return _host_stable_argsort(a, axis)
     rows, ax = _rows(a, axis)
     if rows.size == 0:
         return zeros(a.shape if axis is not None else (a.size,), dtype=numpy.int64)
     _, idx = _sort_rows(rows, with_index=True)
     return _finish(idx, a, axis, ax)
+
+
+# Run ids times the row length stay below 2**63 (_host_stable_argsort's keys).
+_STABLE_FROM_QUICKSORT_MAX = 1 << 31
+# Elements from which the values' sort runs on a thread of its own (a thread's start
+# costs ~0.1 ms; NumPy sorts 64k float64 in ~0.6).
+_SORT_ON_A_THREAD = 1 << 16
+
+
+def _host_stable_argsort(a, axis):
+    """The stable argsort on a CPU device: NumPy's quicksort (introsort), then the
+    indices of each run of equal keys (NaNs one run, -0.0 and 0.0 one run) put in
+    increasing order, which is the stable order. Equal keys are found in a sorted copy
+    of the values, sorted on a second thread meanwhile (NumPy releases the GIL): 5x
+    cheaper than gathering the values through the indices. 1M float64 here: the
+    device's merge sort 89 ms, NumPy's stable argsort 230, NumPy's default argsort
+    31-42. The second sort touches only elements with an equal neighbour."""
+    h = _host_libraries.host_view(a)
+    if axis is None:
+        h = h.reshape(-1)
+        axis = 0
+    box = []
+    if h.size >= _SORT_ON_A_THREAD:
+        worker = threading.Thread(target=lambda: box.append(numpy.sort(h, axis=axis)))
+        worker.start()
+        r = numpy.argsort(h, axis=axis, kind="quicksort")
+        worker.join()
+        s = box[0]
+    else:
+        r = numpy.argsort(h, axis=axis, kind="quicksort")
+        s = numpy.sort(h, axis=axis)
+    rm, sm = numpy.moveaxis(r, axis, -1), numpy.moveaxis(s, axis, -1)
+    eq = sm[..., 1:] == sm[..., :-1]
+    if sm.dtype.kind == "f":
+        eq |= numpy.isnan(sm[..., 1:]) & numpy.isnan(sm[..., :-1])
+    if eq.any():
+        n = sm.shape[-1]
+        tied = numpy.zeros(sm.shape, bool)
+        tied[..., 1:] |= eq
+        tied[..., :-1] |= eq
+        starts = tied.copy()  # a run starts where a tied key differs from the previous one
+        starts[..., 1:] &= ~eq
+        run = numpy.cumsum(starts[tied], dtype=numpy.int64)
+        keys = run * n + rm[tied]
+        keys.sort()
+        rm[tied] = keys - (keys // n) * n  # rm is a view of r
+    return _host_libraries.from_host(r.astype(numpy.int64, copy=False), a._device_id)
 
 
 def _last_axis_rows(a, axis):
