@@ -88,3 +88,57 @@ PyObject *ndapy_host_reduce(PyObject *self, PyObject *args)
     ndapy_reduction_free(r);
     return result;
 }
+
+PyObject *ndapy_host_reduce_rows(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *name;
+    PyObject *obj;
+    int threads, rc = NDA_OK;
+    ndapy_reduce_op op;
+    if (!PyArg_ParseTuple(args, "sOi", &name, &obj, &threads) || parse_op(name, &op) < 0)
+        return NULL;
+    if (op != NDAPY_MAX && op != NDAPY_MIN && op != NDAPY_ARGMAX && op != NDAPY_ARGMIN) {
+        PyErr_Format(PyExc_ValueError, "host_reduce_rows: '%s' is not an extreme", name);
+        return NULL;
+    }
+    nda_array *a = ndapy_array_get(obj);
+    if (a == NULL)
+        return NULL;
+    if (a->ndim < 2 || a->shape[a->ndim - 1] == 0 || !ndapy_reduction_handles(op, a->dtype) ||
+        !ndapy_host_accessible(a, &rc)) {
+        if (rc != NDA_OK)
+            return ndapy_raise(rc);
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    int64_t n = a->shape[a->ndim - 1], rows = nda_array_size(a) / n;
+    int arg = op == NDAPY_ARGMAX || op == NDAPY_ARGMIN;
+    nda_array *out = NULL;
+    /* allocated before a is mapped: an allocation may run queued kernels */
+    rc = nda_array_empty(a->device, arg ? NDA_INT64 : a->dtype, a->ndim - 1, a->shape, &out);
+    if (rc != NDA_OK)
+        return ndapy_raise(rc);
+    void *mapped_a = NULL, *mapped_o = NULL;
+    char *first = NULL, *o = NULL;
+    int decided = 0;
+    rc = ndapy_host_map(a, &mapped_a, &first);
+    if (rc == NDA_OK)
+        rc = ndapy_host_map(out, &mapped_o, &o);
+    if (rc == NDA_OK) {
+        Py_BEGIN_ALLOW_THREADS
+        decided = ndapy_rows_extreme(op, a->dtype, first, rows, n, threads, o);
+        Py_END_ALLOW_THREADS
+    }
+    int rc2 = mapped_o ? ndapy_host_unmap(out, mapped_o) : NDA_OK;
+    int rc3 = mapped_a ? ndapy_host_unmap(a, mapped_a) : NDA_OK;
+    if (rc == NDA_OK)
+        rc = rc2 != NDA_OK ? rc2 : rc3;
+    if (rc != NDA_OK || !decided) {
+        nda_array_free(out);
+        if (rc != NDA_OK)
+            return ndapy_raise(rc);
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    return ndapy_array_wrap(out);
+}
+

@@ -29,4 +29,15 @@
  * whose extreme is a zero (NumPy then gives its own signed zero or NaN). */
 PyObject *ndapy_host_reduce(PyObject *self, PyObject *args);
 
+/* host_reduce_rows(kind, a, threads) -> ndaccel array or NotImplemented.
+ *
+ * kind is "max", "min", "argmax" or "argmin": numpy.<kind>(a, axis=-1) for a
+ * stored, C-contiguous a of two or more dimensions whose last axis is not
+ * empty, bit for bit, as a new array on a's device (int64 indices for the
+ * arg kinds); rows split over `threads` threads. NotImplemented where
+ * host_reduce's would be (pending, not C-contiguous, float16, complex,
+ * memory not the host's), and after reading where some row's float extreme
+ * meets a NaN or is a zero. ValueError for other kinds. */
+PyObject *ndapy_host_reduce_rows(PyObject *self, PyObject *args);
+
 #endif

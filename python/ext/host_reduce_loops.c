@@ -643,3 +643,69 @@ int ndapy_reduction_result(const ndapy_reduction *j, nda_dtype *type, void *valu
     }
     return 1;
 }
+
+/* ---- extremes along rows ---- */
+
+typedef struct {
+    ndapy_reduce_op op;
+    nda_dtype t;
+    const char *base;
+    size_t itemsize;
+    int64_t rows, n, per_task;
+    char *out;
+    int declined; /* some row's float extreme met a NaN or is a zero */
+} rows_job;
+
+static void store_extreme(nda_dtype t, const partial *r, char *dst)
+{
+    switch (t) {
+    case NDA_FLOAT64: memcpy(dst, &r->f, 8); break;
+    case NDA_FLOAT32: { float f = (float)r->f; memcpy(dst, &f, 4); break; }
+    case NDA_BOOL: *(uint8_t *)dst = r->u != 0; break;
+    case NDA_INT8: case NDA_UINT8: *(uint8_t *)dst = (uint8_t)(nda_dtype_kind(t) == NDA_KIND_INT ? (uint64_t)r->i : r->u); break;
+    case NDA_INT16: case NDA_UINT16: { uint16_t v = (uint16_t)(nda_dtype_kind(t) == NDA_KIND_INT ? (uint64_t)r->i : r->u); memcpy(dst, &v, 2); break; }
+    case NDA_INT32: case NDA_UINT32: { uint32_t v = (uint32_t)(nda_dtype_kind(t) == NDA_KIND_INT ? (uint64_t)r->i : r->u); memcpy(dst, &v, 4); break; }
+    default: { uint64_t v = nda_dtype_kind(t) == NDA_KIND_INT ? (uint64_t)r->i : r->u; memcpy(dst, &v, 8); break; }
+    }
+}
+
+static void run_rows(void *ctx, int64_t k)
+{
+    rows_job *j = ctx;
+    int is_max = j->op == NDAPY_MAX || j->op == NDAPY_ARGMAX;
+    int want_at = j->op == NDAPY_ARGMAX || j->op == NDAPY_ARGMIN;
+    int is_float = nda_dtype_kind(j->t) == NDA_KIND_FLOAT;
+    int64_t first = k * j->per_task, last = first + j->per_task;
+    if (last > j->rows)
+        last = j->rows;
+    for (int64_t m = first; m < last; m++) {
+        if (__atomic_load_n(&j->declined, __ATOMIC_RELAXED))
+            return;
+        partial r = {0};
+        extreme_piece(j->t, is_max, want_at, j->base + (size_t)(m * j->n) * j->itemsize, j->n, &r);
+        if (is_float && (r.nan || r.f == 0.0)) {
+            __atomic_store_n(&j->declined, 1, __ATOMIC_RELAXED);
+            return;
+        }
+        if (want_at)
+            memcpy(j->out + (size_t)m * 8, &r.at, 8);
+        else
+            store_extreme(j->t, &r, j->out + (size_t)m * j->itemsize);
+    }
+}
+
+int ndapy_rows_extreme(ndapy_reduce_op op, nda_dtype t, const void *base, int64_t rows,
+                       int64_t n, int threads, void *out)
+{
+    rows_job j = {op, t, base, nda_dtype_itemsize(t), rows, n, 0, out, 0};
+    if (rows * n < PARALLEL_MIN || threads < 1)
+        threads = 1;
+    int64_t tasks = (int64_t)threads * 4;
+    if (tasks > rows)
+        tasks = rows;
+    j.per_task = (rows + tasks - 1) / tasks;
+    tasks = (rows + j.per_task - 1) / j.per_task;
+    nda_host_parallel_for(run_rows, &j, tasks, threads);
+    return !j.declined;
+}
+

@@ -35,6 +35,15 @@ int ndapy_reduction_result(const ndapy_reduction *r, nda_dtype *type, void *valu
 
 void ndapy_reduction_free(ndapy_reduction *r);
 
+/* op (MAX, MIN, ARGMAX, ARGMIN) along each of `rows` contiguous rows of n > 0
+ * elements of dtype t (handled) at base, into out: `rows` values of dtype t,
+ * or int64 first indices for the arg ops; rows split over `threads` threads
+ * (one below PARALLEL_MIN elements). NumPy's values bit for bit. 0, with out
+ * partly written, where NumPy's own loop must decide for some row (a float
+ * extreme that meets a NaN or is a zero, as ndapy_reduction_result). */
+int ndapy_rows_extreme(ndapy_reduce_op op, nda_dtype t, const void *base, int64_t rows,
+                       int64_t n, int threads, void *out);
+
 /* Nonzero elements among the n at p, of dtype t (handled; floats by value,
  * -0.0 is zero), on the calling thread. */
 uint64_t ndapy_count_nonzero(nda_dtype t, const void *p, int64_t n);

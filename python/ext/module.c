@@ -811,6 +811,9 @@ static PyMethodDef methods[] = {
     {"host_nonzero", ndapy_host_nonzero, METH_VARARGS,
      "host_nonzero(a, threads): numpy.nonzero(a) computed on the host, or NotImplemented "
      "(host_nonzero.h)."},
+    {"host_reduce_rows", ndapy_host_reduce_rows, METH_VARARGS,
+     "host_reduce_rows(kind, a, threads): numpy.<kind>(a, axis=-1) for max/min/argmax/argmin, "
+     "read in place on the host, or NotImplemented (host_reduce.h)."},
     {"host_reduce", ndapy_host_reduce, METH_VARARGS,
      "host_reduce(kind, a, threads, bufsize): numpy.<kind>(a) read in place on the host, or "
      "NotImplemented (host_reduce.h)."},

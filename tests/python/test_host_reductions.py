@@ -361,3 +361,73 @@ def test_public_route_takes_the_loops(host_route, monkeypatch):
     r = ndaccel.sum(a, keepdims=True)  # an argument: the general route
     assert isinstance(r, ndaccel.ndarray) and r.shape == (1,)
     assert float(ndaccel.std(a)) == pytest.approx(numpy.std(h), rel=1e-12)
+
+
+ROW_KINDS = ["max", "min", "argmax", "argmin"]
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (5, 64), (33, 129), (1000, 1000),
+                                   (2, 3, 517), (600, 1), (4, 70001)])
+def test_row_loops_give_numpy_bits(device, shape):
+    """_core.host_reduce_rows: numpy.<kind>(a, axis=-1), value, dtype and shape, for
+    every dtype the loops take, on 1 to 16 threads (rows split unevenly), with
+    extremes repeated within rows (the first index wins)."""
+    if not _host_libraries.memory_is_host(device.id):
+        pytest.skip("the loops read host memory in place")
+    n = int(numpy.prod(shape))
+    for k, dtype in enumerate(LOOP_DTYPES):
+        h = spread(dtype, n, n * 7 + k).reshape(shape)
+        if dtype in ("float64", "float32"):  # ties: values drawn from a few
+            h = numpy.where(h > 0, numpy.round(numpy.abs(h) % 4) + 1, h).astype(dtype)
+        a = ndaccel.asarray(h, device=device)
+        for kind in ROW_KINDS:
+            want = getattr(numpy, kind)(h, axis=-1)
+            for threads in (1, 2, 3, 16):
+                got = _core.host_reduce_rows(kind, a, threads)
+                assert got is not NotImplemented, (dtype, kind)
+                g = got.get()
+                assert g.dtype == want.dtype and g.shape == want.shape
+                assert g.tobytes() == want.tobytes(), (shape, dtype, kind, threads)
+
+
+def test_row_loops_decline_what_numpy_must_decide(device):
+    """NotImplemented where a row's float extreme meets a NaN or is a zero, and for
+    what the loops do not take; the public route then gives NumPy's answer."""
+    if not _host_libraries.memory_is_host(device.id):
+        pytest.skip("the loops read host memory in place")
+    h = spread("float64", 40 * 300, 4).reshape(40, 300)
+    nan, zero = h.copy(), -numpy.abs(h)
+    nan[17, 123] = numpy.nan
+    zero[39, 5] = 0.0
+    for x, kinds in ((nan, ROW_KINDS), (zero, ("max", "argmax"))):
+        a = ndaccel.asarray(x, device=device)
+        for kind in kinds:
+            assert _core.host_reduce_rows(kind, a, 2) is NotImplemented, kind
+            with numpy.errstate(invalid="ignore"):
+                want = getattr(numpy, kind)(x, axis=1)
+            numpy.testing.assert_array_equal(getattr(ndaccel, kind)(a, axis=1).get(), want)
+    a = ndaccel.asarray(h, device=device)
+    for x in (a.T, a[:, ::2], a * 2, a.reshape(-1), ndaccel.asarray(h.astype("float16"), device=device),
+              ndaccel.asarray(h.astype("complex128"), device=device),
+              ndaccel.zeros((3, 0), device=device)):
+        assert _core.host_reduce_rows("max", x, 2) is NotImplemented
+    with pytest.raises(ValueError, match="not an extreme"):
+        _core.host_reduce_rows("sum", a, 2)
+
+
+def test_public_row_extremes_take_the_row_loops(host_route, monkeypatch):
+    """a.max(axis=-1), np.argmin(a, axis=1), keepdims: the row loops, no NumPy call
+    on the storage; initial= and other axes keep NumPy's own."""
+    calls = []
+    real = _core.host_reduce_rows
+    monkeypatch.setattr(_core, "host_reduce_rows", lambda *a: calls.append(a[0]) or real(*a))
+    h = spread("float64", 3 * 40 * 600, 8).reshape(3, 40, 600)
+    a = ndaccel.asarray(h)
+    same(a.max(axis=-1).get(), h.max(axis=-1))
+    same(ndaccel.min(a, axis=2, keepdims=True).get(), numpy.min(h, axis=2, keepdims=True))
+    same(ndaccel.argmin(a, axis=2).get(), numpy.argmin(h, axis=2))
+    same(a.argmax(axis=-1, keepdims=True).get(), h.argmax(axis=-1, keepdims=True))
+    assert calls == ["max", "min", "argmin", "argmax"]
+    same(ndaccel.max(a, axis=2, initial=50.0).get(), numpy.max(h, axis=2, initial=50.0))
+    same(ndaccel.max(a, axis=1).get(), numpy.max(h, axis=1))
+    assert len(calls) == 4

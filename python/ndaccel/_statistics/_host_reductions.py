@@ -110,6 +110,10 @@ def reduce(kind, a, axes, dtype, keepdims, initial):
     if initial is not None:
         kw["initial"] = initial
     axis = None if len(axes) == a.ndim else tuple(axes)
+    if kind in ("max", "min") and initial is None and tuple(axes) == (a.ndim - 1,):
+        r = rows(kind, a, keepdims)
+        if r is not NotImplemented:
+            return r
     v = _host_libraries.host_view(a)
     if kind in ("sum", "prod") and (a.dtype.kind in "fc" or numpy.dtype(dtype or "b").kind in "fc"):
         # Quiet, as the device's kernels are (_config.py): NumPy would warn
@@ -119,6 +123,24 @@ def reduce(kind, a, axes, dtype, keepdims, initial):
     else:
         r = _NUMPY[kind](v, axis=axis, keepdims=keepdims, **kw)
     return _core.from_numpy(numpy.asarray(r), a._device_id)
+
+
+def rows(kind, a, keepdims):
+    """numpy.<kind>(a, axis=-1) ('max', 'min', 'argmax', 'argmin') of a C-contiguous a
+    of 2+ dimensions, read in place by ndaccel's host loops (_core.host_reduce_rows:
+    NumPy's values), the rows split over the device's threads; NotImplemented where
+    NumPy must decide (a float extreme that meets a NaN or is a zero) or the loops do
+    not apply. 1000 x 1000 float64 max along rows: NumPy 0.37 ms, NumPy on the storage
+    through this policy 0.40, these loops ~0.2."""
+    if not (USE and _host_libraries.USE and a.ndim >= 2 and a._c_contiguous):
+        return NotImplemented
+    threads = _host_libraries.host_threads(a._device_id)
+    if not threads or not _transfer.allowed():
+        return NotImplemented
+    r = _core.host_reduce_rows(kind, a, threads)
+    if r is NotImplemented or not keepdims:
+        return r
+    return r.reshape(a.shape[:-1] + (1,))
 
 
 def count_nonzero(a, axes, keepdims):
@@ -143,6 +165,10 @@ def arg_extreme(kind, a, axis, keepdims, skipnan):
     or along axis (an int; applies() took it), as an int64 ndaccel array on a's
     device. NumPy's errors (all-NaN) propagate."""
     name = ("nan" if skipnan else "") + ("argmax" if kind == "max" else "argmin")
+    if not skipnan and axis is not None and axis in (-1, a.ndim - 1):
+        r = rows(name, a, keepdims)
+        if r is not NotImplemented:
+            return r
     r = getattr(numpy, name)(_host_libraries.host_view(a, read_only=False), axis=axis,
                              keepdims=keepdims)
     return _core.from_numpy(numpy.asarray(r, dtype=numpy.int64), a._device_id)
