@@ -390,7 +390,9 @@ names_it("ndarray.reshape", lambda: numpy.reshape(a, (-1,)))
 same(dnp.add.reduce(numpy.arange(4)), numpy.add.reduce(numpy.arange(4)), "add.reduce on host")
 check(dnp.add.nin == 2 and dnp.sqrt.__name__ == "sqrt", "ufunc attributes")
 check(dnp.float32 is numpy.float32 and dnp.newaxis is None and
-      dnp.finfo(dnp.float64).eps == numpy.finfo(numpy.float64).eps, "dtypes and helpers")
+      dnp.finfo(dnp.float64).eps == numpy.finfo(numpy.float64).eps and
+      dnp.result_type(dnp.float32, 1.0) == numpy.float32 and dnp.can_cast("i4", "f8") and
+      dnp.result_type(a, 1) == a.dtype, "dtypes and helpers")
 raises(AttributeError, lambda: dnp.no_such_function, "unknown name")
 raises(AttributeError, lambda: a.no_such_attribute, "unknown attribute")
 raises(AttributeError, lambda: (a + 1).no_such_attribute, "unknown attribute of an expression")

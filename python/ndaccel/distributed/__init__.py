@@ -213,7 +213,7 @@ def where(condition, x=None, y=None):
 # Names of ndaccel that need no distributed form: dtypes, type classes and dtype
 # helpers (no arrays involved), constants.
 _FORWARDED = {"newaxis", "finfo", "iinfo", "errstate", "promote_types", "issubdtype",
-              "isdtype"}
+              "isdtype", "result_type", "can_cast", "min_scalar_type"}
 
 
 def __getattr__(name):
