@@ -236,3 +236,17 @@ def test_host_nonzero_declines(device):
     for x, h in ((a[:, ::2], a.get()[:, ::2]), (a.astype("complex64"), a.get().astype("complex64"))):
         for got, want in zip(ndaccel.nonzero(x), numpy.nonzero(h)):  # NumPy's nonzero then
             numpy.testing.assert_array_equal(got.get(), want)
+
+
+def test_argsort_raises_what_the_values_sort_raised(route, monkeypatch):
+    """The values' sort runs on a second thread from 64k elements; its error reaches the
+    caller (after the argsort's thread joined it)."""
+    if route != "mapped":
+        pytest.skip("the stable argsort from quicksort reads the storage in place")
+    a = ndaccel.asarray(RNG.integers(0, 9, 70000))
+
+    def fails(*args, **kwargs):
+        raise MemoryError("no room for the sorted values")
+    monkeypatch.setattr(numpy, "sort", fails)
+    with pytest.raises(MemoryError, match="no room"):
+        ndaccel.argsort(a)

@@ -118,12 +118,22 @@ def _host_stable_argsort(a, axis):
     if axis is None:
         h = h.reshape(-1)
         axis = 0
-    box = []
     if h.size >= _SORT_ON_A_THREAD:
-        worker = threading.Thread(target=lambda: box.append(numpy.sort(h, axis=axis)))
+        box = []
+
+        def sort_values():
+            try:
+                box.append(numpy.sort(h, axis=axis))
+            except BaseException as exc:  # MemoryError: raised below, on the caller's thread
+                box.append(exc)
+        worker = threading.Thread(target=sort_values)
         worker.start()
-        r = numpy.argsort(h, axis=axis, kind="quicksort")
-        worker.join()
+        try:
+            r = numpy.argsort(h, axis=axis, kind="quicksort")
+        finally:
+            worker.join()
+        if isinstance(box[0], BaseException):
+            raise box[0]
         s = box[0]
     else:
         r = numpy.argsort(h, axis=axis, kind="quicksort")
