@@ -408,7 +408,7 @@ static int store(nda_expr *e, nda_array *dst, nda_expr *offsets, int ndim, const
     if (rc != NDA_OK) goto out;
     /* Host loops read leaves in place (no wraps; a wrap along an outer axis
      * leaves its leaf's inner layout unwrapped). */
-    if (!offsets && !any_rolled(L) && nda_host_eval_accepts(d, s, n)) {
+    if (!offsets && !any_rolled(L) && nda_host_eval_accepts(d, s, sp, n)) {
         rc = host_eval(d, L, sp, dst);
         goto out;
     }
@@ -528,7 +528,7 @@ static int reduce_all(nda_expr *e, nda_op op, nda_dtype acc, nda_array *out, int
      * partials' kernel and its second pass go. */
     nda_array *host_dst = groups == 1 ? out : whole;
     if (host_dst && host_dst->dtype == out->dtype && host_dst->offset == 0 &&
-        nda_host_eval_accepts(d, s, n)) {
+        nda_host_eval_accepts(d, s, sp, n)) {
         rc = host_eval(d, L, sp, host_dst);
         if (rc == NDA_OK && host_dst == whole) *on_host = true;
         goto out;

@@ -24,11 +24,13 @@ typedef struct nda_space {
 /* Whether a store of spec s (linearised, no gather or scatter; callers
  * decline rolled leaves, whose wraps the host loops do not read) or its
  * whole-array fold (s->reduce; sum, prod, max, min: core/host_fold.h) over
- * n elements runs on the host on device d: the policy is on, d's buffers
+ * space sp's n elements runs on the host on device d (sp's innermost
+ * strides weigh strided operands): the policy is on, d's buffers
  * are host memory on the host's cores, the host loops cover every
  * operation and dtype, and the work fits the limit (nda/host_eval.h) or is
  * mostly registered SIMD math (any size). */
-bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, int64_t n);
+bool nda_host_eval_accepts(const nda_device *d, const nda_fused_spec *s, const nda_space *sp,
+                           int64_t n);
 
 /* Whether a copy or fill of n elements should run on the host of device d:
  * the policy is on, d's memory is host memory, 2 work units per element

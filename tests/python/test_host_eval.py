@@ -383,6 +383,27 @@ def test_a_store_behind_much_queued_work_stays_a_kernel():
 
 
 @pytest.mark.usefixtures("host_eval")
+@pytest.mark.parametrize("width, host", [(2, True), (4, True), (8, False), (16, False)])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_strided_operands_weigh_by_their_stride(width, host, reverse):
+    """An operand strided along the innermost axis weighs ~1 unit per 4 bytes
+    of stride, from 8 (neighbours share a cache line) to 32 (a line each):
+    the product of two columns of 40000 x `width` float64 is 18 units an
+    element at 16 and 32 bytes apart (720k: the host, under the 2^20 idle
+    share), 34 at 64 and 66 at 128 (kernels); a negative stride weighs as
+    its size. NumPy's bits either way."""
+    h = RNG.random((40000, width))
+    a = ndaccel.asarray(h)
+    if reverse:
+        h, a = h[::-1], a[::-1]
+    ndaccel.synchronize()
+    before = _core.host_eval_count()
+    got = (a[:, 0] * a[:, 1]).get()
+    assert (_core.host_eval_count() - before == 1) == host
+    numpy.testing.assert_array_equal(got, h[:, 0] * h[:, 1], strict=True)
+
+
+@pytest.mark.usefixtures("host_eval")
 def test_small_fills_and_copies_run_on_the_host():
     """Contiguous fills and same-type copies within the limit are host loops
     while nothing is queued, not driver commands (a queue round trip each);

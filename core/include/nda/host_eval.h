@@ -28,7 +28,8 @@
 
 /* Work units of the default limit: elements x (operations + operands),
  * where a libm function counts 96 operations, a division 8 and an operand
- * strided along the innermost axis 32 (host_eval.c): a + b up to 32k
+ * strided along the innermost axis 1 per 4 bytes of stride, from 8 to 32
+ * (host_eval.c): a + b up to 32k
  * elements, a five-operation expression with a division up to ~8k. Folds,
  * and stores while nothing is queued on the device, take the idle factor
  * times the limit (nda_host_eval_idle_factor: a kernel whose result is
