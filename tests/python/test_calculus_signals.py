@@ -123,6 +123,35 @@ def test_convolve_correlate_modes(mode):
         cmp(lambda xp: getattr(xp, f)(A(xp, I1), A(xp, numpy.array([1, -2, 3])), mode))
 
 
+@pytest.mark.parametrize("taps", [1, 2, 5, 32, 33, 70])
+@pytest.mark.parametrize("route", ["default", "kernels"])
+def test_convolve_correlate_long_signals(taps, route, monkeypatch):
+    """Signals longer than the kernel: the outputs whose windows lie inside
+    the signal read it in place, the ends a padded copy; up to 32 taps as
+    shifted views, more by NumPy's convolve on CPU devices ("default") or
+    the window fold ("kernels": the host-libraries policy off). Every mode,
+    both argument orders, ints that wrap, bools, complex conjugation."""
+    from ndaccel import _host_libraries
+    if route == "kernels":
+        monkeypatch.setattr(_host_libraries, "USE", False)
+    rng = numpy.random.default_rng(taps)
+    sig, ker = rng.normal(size=301), rng.normal(size=taps)
+    isig = rng.integers(-100, 100, 301).astype(numpy.int8)
+    iker = rng.integers(-100, 100, taps).astype(numpy.int8)
+    csig = sig + 1j * rng.normal(size=301)
+    cker = ker - 2j * rng.normal(size=taps)
+    for mode in ("full", "same", "valid"):
+        for f in ("convolve", "correlate"):
+            cmp(lambda xp: getattr(xp, f)(A(xp, sig), A(xp, ker), mode), rtol=1e-13, atol=1e-13)
+            cmp(lambda xp: getattr(xp, f)(A(xp, ker), A(xp, sig), mode), rtol=1e-13, atol=1e-13)
+            cmp(lambda xp: getattr(xp, f)(A(xp, isig), A(xp, iker), mode))
+            cmp(lambda xp: getattr(xp, f)(A(xp, sig > 0), A(xp, ker > 0), mode))
+            cmp(lambda xp: getattr(xp, f)(A(xp, csig), A(xp, cker), mode), rtol=1e-13, atol=1e-13)
+            cmp(lambda xp: getattr(xp, f)(A(xp, sig.astype(numpy.float32)),
+                                          A(xp, ker.astype(numpy.float32)), mode),
+                rtol=1e-5, atol=1e-5)
+
+
 def test_convolve_dtypes_errors():
     cmp(lambda xp: xp.convolve(A(xp, numpy.int8([100, 100, 7])), A(xp, numpy.int8([2, 2]))))
     cmp(lambda xp: xp.convolve(A(xp, numpy.array([True, False, True])),
