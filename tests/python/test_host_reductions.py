@@ -112,6 +112,19 @@ def test_axes_of_wide_arrays(host_route, axis, dtype):
             same(got.get(), getattr(numpy, func)(h, axis=axis, keepdims=keepdims))
 
 
+@pytest.mark.parametrize("axis", [None, 0, 1, (0, 1)])
+def test_count_nonzero_of_pending_expressions(host_route, axis):
+    """count_nonzero(a > 0.5), of a difference, of a mask's negation: the
+    pending value is stored and NumPy counts it (no reduction kernel)."""
+    h, g = values("float64", (300, 700)), values("float64", (300, 700))
+    a, b = ndaccel.asarray(h), ndaccel.asarray(g)
+    for f in (lambda xp, x, y: x > 0.5, lambda xp, x, y: x - y.round(),
+              lambda xp, x, y: ~(x < y), lambda xp, x, y: (x * 0).astype(xp.int32)):
+        got = ndaccel.count_nonzero(f(ndaccel, a, b), axis=axis)
+        want = numpy.count_nonzero(f(numpy, h, g), axis=axis)
+        same(got.get() if isinstance(got, ndaccel.ndarray) else got, want)
+
+
 def test_arg_extremes_along_rows(host_route):
     h = values("float32", (50, 17))
     h[3, [2, 9]] = numpy.nan

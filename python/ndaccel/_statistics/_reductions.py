@@ -6,7 +6,7 @@ import builtins
 
 import numpy
 
-from .. import _core, _dtypes
+from .. import _core, _dtypes, _host_libraries
 from . import _host_reductions
 from .._axes import normalize_axes
 from .._creation._basic import full, ones, zeros
@@ -252,6 +252,11 @@ def count_nonzero(a, axis=None, *, keepdims=False):
 
     A 0-d result (axis=None) is a NumPy scalar (numpy.int64)."""
     a = _arr(a)
+    if a._is_lazy and a.size and _host_libraries.maps(a._device_id):
+        # A pending mask (count_nonzero(a > 0.5)) is stored, by the host loops
+        # at this size, and NumPy counts it in place: 1M float64, 0.37 ms
+        # against 0.7-1.0 for the fused int64 sum (NumPy 0.5).
+        a = a[...]
     if _host_reductions.applies(a, normalize_axes(axis, a.ndim)):
         return _host_reductions.count_nonzero(a, normalize_axes(axis, a.ndim), keepdims)
     return sum(UFUNCS["not_equal"](a, 0), axis=axis, keepdims=keepdims, dtype=numpy.int64)
