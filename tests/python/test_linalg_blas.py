@@ -99,6 +99,32 @@ def test_products_on_library():
         xp_compare(fn, rtol=1e-5)
 
 
+@pytest.mark.parametrize("dt", ["float32", "float64", "complex64", "complex128"])
+def test_vector_dot_products(dt, gemm_path, device, monkeypatch):
+    """dot, matmul, @, vdot and inner of two vectors: with the host-libraries
+    policy on a CPU device whose memory is host memory, NumPy's own dot on
+    the arrays' storage (its bits, no GEMM); elsewhere the general path."""
+    x, y = _r(5000, dt), _r(5000, dt)
+    # mixed types and empty vectors keep the general path
+    xp_compare(lambda xp: xp.dot(xp.asarray(x.real.astype("float32")), xp.asarray(y)), rtol=RTOL[dt])
+    xp_compare(lambda xp: xp.dot(xp.asarray(x[:0]), xp.asarray(y[:0])))
+    host = gemm_path == "host-libraries" and _host_libraries.maps(device.id)
+    if host:
+        def no_gemm(*args):
+            raise AssertionError("a vector product went to the GEMM")
+        monkeypatch.setattr(_matmul, "_host_gemm", no_gemm)
+    for f in (lambda xp, a, b: xp.dot(a, b), lambda xp, a, b: xp.matmul(a, b),
+              lambda xp, a, b: a @ b, lambda xp, a, b: xp.vdot(a, b),
+              lambda xp, a, b: xp.inner(a, b)):
+        got = f(ndaccel, ndaccel.asarray(x), ndaccel.asarray(y))
+        want = f(numpy, x, y)
+        assert type(got) is type(want)
+        if host:
+            numpy.testing.assert_array_equal(got, want)
+        else:
+            numpy.testing.assert_allclose(got, want, rtol=RTOL[dt])
+
+
 def test_library_is_used(device):
     """On OpenCL with libclblast installed, float32/64 products must not
     fall back to generated kernels silently."""

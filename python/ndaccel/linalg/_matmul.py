@@ -115,6 +115,21 @@ def _host_gemm(A, B, shape, rdt):
     return out
 
 
+def _host_vector_dot(a, b):
+    """a . b of two 1-D arrays of one float or complex type and length by NumPy's
+    dot on their storage, on CPU devices whose memory is host memory: a 0-d
+    array; None elsewhere. NumPy's dot and matmul of two vectors both call
+    the BLAS dot: its bits; the general path's 1 x n by n x 1 GEMM and its
+    checks cost 50-90 us more around 0.19 ms at 1M float64."""
+    dev = a._device_id
+    if not (USE_LIBRARY and a.ndim == 1 and b.ndim == 1 and a.shape == b.shape
+            and a.dtype == b.dtype and a.dtype in _HOST_BLAS_DTYPES and dev == b._device_id
+            and a.size and _host_libraries.maps(dev)):
+        return None
+    r = numpy.dot(_host_libraries.host_view(a), _host_libraries.host_view(b))
+    return _core.from_numpy(numpy.asarray(r), dev)
+
+
 def _gemm(A, B, batch, n, k, m, rdt):
     """A (batch.. n x k) @ B (batch.. k x m) with the library GEMM as a
     C-contiguous batch + (n, m) array, or None when the device has no
@@ -156,6 +171,10 @@ def matmul(x1, x2, out=None, *, dtype=None, casting="same_kind", order="K", axes
     if axes is not None or axis is not None:
         raise NotImplementedError("matmul: the 'axes'/'axis' arguments are not implemented yet")
     a, b = _arr(x1), _arr(x2)
+    if out is None and dtype is None:
+        r = _host_vector_dot(a, b)
+        if r is not None:
+            return r
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul: Input operand 0 does not have enough dimensions (has 0, gufunc "
                          "core with signature (n?,k),(k,m?)->(n?,m?) requires 1)"

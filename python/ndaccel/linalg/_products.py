@@ -12,7 +12,7 @@ from .._ndarray import ndarray
 from .._scalars import returns_scalar
 from .._statistics._reductions import sum as asum
 from .._ufunc import UFUNCS
-from ._matmul import _zero_view, matmul
+from ._matmul import _host_vector_dot, _zero_view, matmul
 
 
 def dot(a, b, out=None):
@@ -22,6 +22,9 @@ def dot(a, b, out=None):
     A 0-d result (two vectors, no out) is a NumPy scalar. out must be as NumPy's: an
     array of the result's exact dtype and shape, C-contiguous (else ValueError)."""
     a, b = _arr(a), _arr(b)
+    r = _host_vector_dot(a, b) if out is None else None
+    if r is not None:
+        return r
     if a.ndim == 0 or b.ndim == 0:
         r = UFUNCS["multiply"](a, b)
     elif b.ndim == 1 or a.ndim <= 2 and b.ndim <= 2:
@@ -56,6 +59,9 @@ def inner(a, b):
 
     A 0-d result (two vectors) is a NumPy scalar."""
     a, b = _arr(a), _arr(b)
+    r = _host_vector_dot(a, b)
+    if r is not None:
+        return r
     if a.ndim == 0 or b.ndim == 0:
         return UFUNCS["multiply"](a, b)
     if a.shape[-1] != b.shape[-1]:
