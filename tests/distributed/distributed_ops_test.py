@@ -19,41 +19,14 @@ import numpy
 import ndaccel.distributed as dnp
 from ndaccel import _core
 from ndaccel.distributed import _darray
+from rank_checks import begin, check, finish, raises, same  # beside this file
 
 RANK, SIZE = dnp.rank(), dnp.size()
 # "overlap": halo exchanges stay in flight while each rank stores its interior (the
 # default); "blocking": they complete first (NDACCEL_HALO_OVERLAP=0).
 MODE = sys.argv[1] if len(sys.argv) > 1 else "blocking"
 _darray._halo_overlap = MODE == "overlap"
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"rank {RANK}: FAILED: {what}", file=sys.stderr, flush=True)
-
-
-def same(got, want, what):
-    g = got.get() if hasattr(got, "get") else numpy.asarray(got)
-    w = numpy.asarray(want)
-    ok = g.shape == w.shape and g.dtype == w.dtype and numpy.array_equal(g, w, equal_nan=True)
-    check(ok, f"{what}: got {g!r}, want {w!r}")
-
-
-def raises(exc, fn, what):
-    try:
-        fn()
-    except exc:
-        check(True, what)
-        return
-    except Exception as e:  # noqa: BLE001 - a wrong class is a failure
-        check(False, f"{what}: {type(e).__name__}: {e}")
-        return
-    check(False, f"{what}: nothing raised")
+begin(RANK)
 
 
 def host(n, m, seed=0, dtype=numpy.float64):
@@ -488,6 +461,4 @@ if SIZE > 1:
     else:
         os.environ["NDACCEL_HALO_OVERLAP"] = saved[1]
 
-print(f"rank {RANK}: {passed} checks passed" + (f", {failed} FAILED" if failed else ""),
-      flush=True)
-sys.exit(1 if failed else 0)
+finish()

@@ -34,6 +34,7 @@ import numpy
 import ndaccel
 import ndaccel.distributed as dnp
 from ndaccel.distributed import _context, _darray
+from rank_checks import begin, check, finish, raises, same  # beside this file
 
 PLUGIN = sys.argv[1] if len(sys.argv) > 1 else "nccl"
 os.environ["NDACCEL_COMM"] = PLUGIN  # read when the communicator opens (dnp.rank())
@@ -41,38 +42,7 @@ RANK, SIZE = dnp.rank(), dnp.size()
 DEVICE = dnp.comm().device
 # The fake CUDA driver moves memory but runs no generated kernel.
 KERNELS = not (DEVICE.startswith("cuda") and os.environ.get("NDACCEL_CUDA_DRIVER"))
-passed = failed = 0
-
-
-def check(cond, what):
-    """Counts a check; prints what failed."""
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"rank {RANK}: FAILED: {what}", file=sys.stderr, flush=True)
-
-
-def same(got, want, what):
-    """got (a NumPy value or an ndaccel array) equals want: shape, dtype, values."""
-    g = got.get() if isinstance(got, ndaccel.ndarray) else numpy.asarray(got)
-    w = numpy.asarray(want)
-    ok = g.shape == w.shape and g.dtype == w.dtype and numpy.array_equal(g, w, equal_nan=True)
-    check(ok, f"{what}: got {g!r}, want {w!r}")
-
-
-def raises(exc, fn, what):
-    """fn() raises exc (a wrong class or nothing is a failure)."""
-    try:
-        fn()
-    except exc:
-        check(True, what)
-        return
-    except Exception as e:  # noqa: BLE001 - a wrong class is a failure
-        check(False, f"{what}: {type(e).__name__}: {e}")
-        return
-    check(False, f"{what}: nothing raised")
+begin(RANK)
 
 
 def host(shape, seed=0, dtype=numpy.float64):
@@ -383,6 +353,4 @@ for overlap in (False, True):
                       f"{what}: not the kernel's error: {type(e).__name__}: {text}")
         in_step(what)
 
-print(f"rank {RANK}: {passed} checks passed" + (f", {failed} FAILED" if failed else ""),
-      flush=True)
-sys.exit(1 if failed else 0)
+finish()
