@@ -6,7 +6,8 @@ zero-padded copy of its end. A short kernel's taps multiply shifted views of
 the sequence, added in one fused elementwise kernel; a longer kernel
 multiplies a strided window view (no copy), summed over the window axis in
 one fused reduction kernel, or on a CPU device whose memory is host memory
-goes to NumPy's convolve (the host-libraries policy, _host_libraries.py). (An FFT product was not taken: it is slower here for kernels of a
+goes to NumPy's convolve (the host-libraries policy, _host_libraries.py).
+(An FFT product was not taken: it is slower here for kernels of a
 few hundred taps and its rounding is relative to the whole signal, not to
 each output, so small outputs would lose NumPy's values.)
 
@@ -64,14 +65,23 @@ def _inputs(a, v, ndmin):
 _SHIFTED_TAPS = 32
 
 
+def _taps(w):
+    """w's values as the shifted sums' factors: host scalars where the device's
+    memory is the host's (the kernel's scalars; reading them costs no transfer),
+    else 1-element views of w, so that no download waits for the device's queue."""
+    if _host_libraries.maps(w._device_id):
+        return w.get()
+    return [w[n:n + 1] for n in range(w.shape[0])]
+
+
 def _window_sums(seg, w, taps, length):
     """out[i] = sum_n seg[i + n] * w[n] for i < length (seg: length + len(w) - 1
-    elements): taps (w on the host) times shifted views, added left to right,
-    or, with taps None, the fold over a window view."""
+    elements): taps (_taps(w)) times shifted views, added left to right, or,
+    with taps None, the fold over a window view."""
     if taps is None:
         return _sum(UFUNCS["multiply"](sliding_window_view(seg, w.shape[0]), w), axis=-1)
     r = None
-    for n in range(taps.shape[0]):
+    for n in range(len(taps)):
         term = UFUNCS["multiply"](seg[n:n + length], taps[n])
         r = term if r is None else UFUNCS["add"](r, term)
     return r
@@ -118,7 +128,7 @@ def _sliding_dot(a, w, start, length):
     if nw > _SHIFTED_TAPS and _host_libraries.maps(a._device_id):
         r = _host_sliding_dot(a, w, start, length)
         return UFUNCS["not_equal"](r, 0) if dt.kind == "b" else r.astype(dt, copy=False)
-    taps = w.get() if nw <= _SHIFTED_TAPS else None
+    taps = _taps(w) if nw <= _SHIFTED_TAPS else None
     first = start - (nw - 1)  # a's index of output 0's window start
     # outputs [i0, i1) have their whole window inside a
     i0 = min(length, max(0, -first))

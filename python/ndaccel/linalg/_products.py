@@ -22,9 +22,6 @@ def dot(a, b, out=None):
     A 0-d result (two vectors, no out) is a NumPy scalar. out must be as NumPy's: an
     array of the result's exact dtype and shape, C-contiguous (else ValueError)."""
     a, b = _arr(a), _arr(b)
-    r = _host_vector_dot(a, b) if out is None else None
-    if r is not None:
-        return r
     if a.ndim == 0 or b.ndim == 0:
         r = UFUNCS["multiply"](a, b)
     elif b.ndim == 1 or a.ndim <= 2 and b.ndim <= 2:
